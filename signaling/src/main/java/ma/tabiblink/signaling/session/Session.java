@@ -21,6 +21,8 @@ public final class Session {
     private final String id;
     private final String secretHash;
     private final int replayLimit;
+    private final long outboundHardLimit;
+    private final Runnable onSlowConsumer;
     private volatile Identity identity;
 
     private Channel channel;
@@ -40,11 +42,18 @@ public final class Session {
         }
     }
 
-    public Session(String id, String secretHash, Identity identity, int replayLimit) {
+    /**
+     * @param outboundHardLimit bytes waiting to be written past which the client is dropped at once as too slow
+     * @param onSlowConsumer    run (once) when that happens
+     */
+    public Session(String id, String secretHash, Identity identity, int replayLimit, long outboundHardLimit,
+                   Runnable onSlowConsumer) {
         this.id = id;
         this.secretHash = secretHash;
         this.identity = identity;
         this.replayLimit = replayLimit;
+        this.outboundHardLimit = outboundHardLimit;
+        this.onSlowConsumer = onSlowConsumer;
     }
 
     public String id() {
@@ -98,6 +107,11 @@ public final class Session {
             recent.removeFirst();
         }
         if (state == State.ATTACHED) {
+            if (!channel.isWritable() && channel.bytesBeforeWritable() > outboundHardLimit) {
+                state = State.SUSPENDED;
+                onSlowConsumer.run();
+                return;
+            }
             channel.writeAndFlush(new TextWebSocketFrame(MessageCodec.withSeq(message.json(), message.seq())),
                     channel.voidPromise());
         }
