@@ -351,10 +351,10 @@ check_systemd() {
   local unit out name
   for unit in "$DEPLOY"/systemd/*.service; do
     name=$(basename "$unit")
-    # A template is verified as one of its instances.
-    if [[ "$name" == *@.service ]]; then
-      cp "$unit" "$WORK/${name/@./@1.}"; unit="$WORK/${name/@./@1.}"
-    fi
+    # A template is verified as one of its instances; the scripts are looked up where this checkout has them.
+    if [[ "$name" == *@.service ]]; then name="${name/@./@1.}"; fi
+    sed "s|/opt/tabib-link/ops/|$ROOT/ops/|g" "$unit" >"$WORK/$name"
+    unit="$WORK/$name"
     out=$(timeout 30 systemd-analyze verify --man=no "$unit" 2>&1 | grep -v -e 'Failed to put bus name' -e 'System has not been booted' || true)
     if grep -qi -e 'unknown key' -e 'invalid' -e 'failed to parse' -e 'bad unit' -e 'error' <<<"$out"; then
       fail "$(basename "$unit"): $out"
@@ -362,6 +362,9 @@ check_systemd() {
       pass "$(basename "$unit") passes systemd-analyze verify"
     fi
   done
+  cp "$DEPLOY/systemd/tabib-backup.timer" "$WORK/"
+  out=$(timeout 30 systemd-analyze verify --man=no "$WORK/tabib-backup.timer" 2>&1 | grep -v -e 'Failed to put bus name' -e 'System has not been booted' || true)
+  if grep -qi -e 'unknown' -e 'invalid' -e 'failed' -e 'error' <<<"$out"; then fail "tabib-backup.timer: $out"; else pass "tabib-backup.timer passes systemd-analyze verify"; fi
 }
 
 check_k8s() {
