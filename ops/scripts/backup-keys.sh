@@ -25,19 +25,31 @@ if [[ ! -d "$keys" ]] || [[ -z "$(ls -A "$keys")" ]]; then
   exit 4
 fi
 
+real_keys="$(realpath "$keys")"
 excludes=()
-passphrase="${TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE:-}"
-if [[ -n "$passphrase" && -e "$passphrase" ]]; then
-  real_pass="$(realpath "$passphrase")"; real_keys="$(realpath "$keys")"
-  if [[ "$real_pass" == "$real_keys"/* ]]; then
-    excludes+=(--exclude "./${real_pass#"$real_keys"/}")
-    echo "note: the keystore passphrase file lies inside keys/ and is left out of the archive; back it up separately" >&2
+# The passphrase never travels with the keystore: the configured passphrase file, and the one demo mode
+# generates beside the keystore, stay out of the archive.
+for passphrase in "${TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE:-}" "$keys/records-keystore.pass"; do
+  if [[ -n "$passphrase" && -e "$passphrase" ]]; then
+    real_pass="$(realpath "$passphrase")"
+    if [[ "$real_pass" == "$real_keys"/* ]]; then
+      excludes+=(--exclude "./${real_pass#"$real_keys"/}")
+      echo "note: $passphrase (the keystore passphrase) is left out of the archive; keep it separately" >&2
+    fi
   fi
-fi
+done
+# Key files moved out of keys/ by TABIB_RECORDS_KEYSTORE_FILE or TABIB_TOKEN_KEY_FILE are archived too, by name.
+extras=()
+for file in "${TABIB_RECORDS_KEYSTORE_FILE:-}" "${TABIB_TOKEN_KEY_FILE:-}"; do
+  if [[ -n "$file" && -f "$file" && "$(realpath "$file")" != "$real_keys"/* ]]; then
+    extras+=(-C "$(dirname "$(realpath "$file")")" "./$(basename "$file")")
+    echo "note: $file lies outside keys/; it is archived as $(basename "$file") and restored into keys/" >&2
+  fi
+done
 
 umask 077
 mkdir -p "$out"
 name="tabib-keys-$(date -u +%Y%m%dT%H%M%SZ).tar.gz"
-tar -C "$keys" "${excludes[@]}" -czf "$out/$name" .
+tar "${excludes[@]}" -czf "$out/$name" -C "$keys" . "${extras[@]}"
 (cd "$out" && sha256sum "$name" >"$name.sha256")
 echo "$out/$name"
