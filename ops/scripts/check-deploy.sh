@@ -391,8 +391,50 @@ assert set(doc["services"]) == {"web", "signaling", "redis", "coturn"}, doc["ser
 assert doc["services"]["signaling"]["environment"]["TABIB_MODE"] == "signaling"
 assert doc["services"]["web"]["stop_grace_period"] == "60s"
 PY
+    local rport
+    rport=$(free_port)
+    check "the Redis start commands of compose.yaml and redis.yaml start a password-protected Redis with our config" \
+      timeout 60 python3 - "$DEPLOY" "$WORK" "$rport" <<'PY'
+import os, subprocess, sys, time, yaml
+deploy, work, port = sys.argv[1], sys.argv[2], sys.argv[3]
+conf = os.path.join(deploy, "redis/tabib-redis.conf")
+compose = yaml.safe_load(open(os.path.join(deploy, "docker/compose.yaml")))["services"]["redis"]["command"][2]
+k8s = [d for d in yaml.safe_load_all(open(os.path.join(deploy, "k8s/redis.yaml"))) if d["kind"] == "StatefulSet"][0]
+k8s = k8s["spec"]["template"]["spec"]["containers"][0]["command"][2]
+variants = {
+    "compose": compose.replace("$$", "$").replace("/usr/local/etc/redis/tabib-redis.conf", conf)
+                      .replace("--bind '0.0.0.0 -::'", "--bind 127.0.0.1").replace("--dir /data", "--dir DIR"),
+    "k8s": k8s.replace("/etc/redis/redis.conf", conf + " --bind 127.0.0.1 --dir DIR"),
+}
+password = os.urandom(32).hex()
+for name, script in variants.items():
+    d = os.path.join(work, "redis-" + name)
+    os.makedirs(os.path.join(d, "auth"))
+    script = script.replace("/run/redis-auth", os.path.join(d, "auth")).replace("DIR", d)
+    script = script.replace(" --include", " --port " + port + " --maxmemory 64mb --include")
+    proc = subprocess.Popen(["sh", "-c", script], env=dict(os.environ, REDIS_PASSWORD=password),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        def cli(*args, auth=True):
+            env = dict(os.environ, REDISCLI_AUTH=password if auth else "")
+            return subprocess.run(["redis-cli", "-p", port, "--no-auth-warning", *args], env=env,
+                                  capture_output=True, text=True, timeout=5).stdout.strip()
+        for _ in range(50):
+            if cli("PING") == "PONG":
+                break
+            time.sleep(0.1)
+        assert cli("PING") == "PONG", name + ": no PONG with the password"
+        assert "NOAUTH" in cli("PING", auth=False), name + ": answers without the password"
+        assert cli("CONFIG", "GET", "appendonly").splitlines()[-1] == "yes", name + ": AOF off"
+        cli("SHUTDOWN", "NOSAVE")
+    finally:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+PY
   else
-    echo "  (python3-yaml missing: compose.yaml parse skipped)"
+    echo "  (python3-yaml missing: compose.yaml checks skipped)"
   fi
 }
 
