@@ -59,6 +59,16 @@ public final class AvailabilityStore {
                 "The schedule kept changing while the exception was being added; try again.");
     }
 
+    /** The schedule with its version stamp, which a booking script checks so a cached copy is never trusted stale. */
+    public Optional<ScheduleCache.VersionedSchedule> findVersioned(String specialistId) {
+        SpecialistSchedule.requireId(specialistId);
+        List<String> stored = redis.hmget(SchedulerKeys.schedule(specialistId), "json", "version");
+        if (stored.get(0) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ScheduleCache.VersionedSchedule(decode(stored.get(0)), stored.get(1)));
+    }
+
     public Optional<SpecialistSchedule> find(String specialistId) {
         SpecialistSchedule.requireId(specialistId);
         String json = redis.hget(SchedulerKeys.schedule(specialistId), "json");
@@ -86,8 +96,17 @@ public final class AvailabilityStore {
 
     /** The specialty's slot policy, or {@link SlotPolicy#DEFAULT} when none was set. */
     public SlotPolicy policy(String specialty) {
+        return parsePolicy(policyJson(specialty), specialty);
+    }
+
+    /** The policy as stored ("" when none was set), the form a booking script compares against. */
+    String policyJson(String specialty) {
         String json = redis.get(SchedulerKeys.slotPolicy(specialty));
-        if (json == null) {
+        return json == null ? "" : json;
+    }
+
+    static SlotPolicy parsePolicy(String json, String specialty) {
+        if (json.isEmpty()) {
             return SlotPolicy.DEFAULT;
         }
         try {

@@ -27,6 +27,7 @@ import ma.tabiblink.scheduler.SchedulerKeys;
 import ma.tabiblink.scheduler.SchedulerSettings;
 import ma.tabiblink.scheduler.SchedulingException;
 import ma.tabiblink.scheduler.availability.AvailabilityStore;
+import ma.tabiblink.scheduler.availability.ScheduleCache;
 import ma.tabiblink.scheduler.availability.Slot;
 import ma.tabiblink.scheduler.availability.SlotFinder;
 import ma.tabiblink.scheduler.availability.SlotPolicy;
@@ -47,6 +48,7 @@ public final class BookingService {
     private static final String MAX_SLOT_MS =
             Long.toString(Duration.ofMinutes(SlotPolicy.MAX_SLOT_MINUTES).toMillis());
     private static final int ALTERNATIVES = 3;
+    private static final int MAX_STALE_RETRIES = 4;
     private static final int HOLD_SWEEP_BATCH = 100;
     private static final int WAITLIST_SCAN = 200;
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
@@ -57,6 +59,7 @@ public final class BookingService {
     private final SlotFinder slots;
     private final Clock clock;
     private final SchedulerSettings settings;
+    private final ScheduleCache cache;
     private final List<BookingEventListener> listeners = new CopyOnWriteArrayList<>();
     private final SecureRandom random = new SecureRandom();
     private final RedisScript book;
@@ -72,6 +75,7 @@ public final class BookingService {
         this.slots = slots;
         this.clock = clock;
         this.settings = settings;
+        this.cache = new ScheduleCache(availability);
         this.book = RedisScript.load(redis, BookingService.class, "lib.lua", "book.lua");
         this.transition = RedisScript.load(redis, BookingService.class, "lib.lua", "transition.lua");
         this.reschedule = RedisScript.load(redis, BookingService.class, "lib.lua", "reschedule.lua");
@@ -97,36 +101,64 @@ public final class BookingService {
         requireRole(actor, ActorRole.COORDINATOR);
         String idemKey = SchedulerKeys.idempotency(actor.userId(), requireIdempotencyKey(idempotencyKey));
         String fingerprint = request.fingerprint(hold ? "hold" : "book");
-        Optional<Appointment> replayed = replayOf(idemKey, fingerprint);
-        if (replayed.isPresent()) {
-            return replayed.get();
-        }
-        Instant now = clock.instant();
-        SpecialistSchedule schedule = availability.require(request.specialistId());
-        Slot slot = slots.slotAt(schedule, request.specialty(), request.start())
-                .orElseThrow(() -> new SchedulingException(ErrorCode.UNKNOWN_SLOT,
-                        "Specialist " + request.specialistId() + " has no " + request.specialty()
-                                + " slot starting at " + request.start() + "."));
-        if (!slot.start().isAfter(now)) {
-            throw new SchedulingException(ErrorCode.SLOT_IN_PAST, "The slot at " + slot.start() + " has already begun.");
-        }
-        String id = newId();
-        long holdExpiry = hold ? now.plus(settings.holdDuration()).toEpochMilli() : 0;
-        List<String> reply = run(book, List.of(idemKey), actor, now, id, slot.specialistId(), slot.specialty(),
-                request.dispensaryId(), request.patientRef(), ms(slot.start()), ms(slot.end()), slot.zone().getId(),
-                Long.toString(holdExpiry), Integer.toString(slot.capacity()), MAX_SLOT_MS, fingerprint,
-                Long.toString(settings.idempotencyRetention().toSeconds()), settings.reminderOffsetsCsv());
-        switch (reply.get(0)) {
-            case "REPLAY" -> {
-                return require(reply.get(1));
+        boolean fresh = false;
+        for (int attempt = 0; attempt < MAX_STALE_RETRIES; attempt++) {
+            Instant now = Instant.ofEpochMilli(clock.millis());
+            ScheduleCache.Rules rules;
+            Slot slot;
+            try {
+                rules = cache.rules(request.specialistId(), request.specialty());
+                slot = rules.slotAt(request.specialty(), request.start())
+                        .orElseThrow(() -> new SchedulingException(ErrorCode.UNKNOWN_SLOT,
+                                "Specialist " + request.specialistId() + " has no " + request.specialty()
+                                        + " slot starting at " + request.start() + "."));
+                if (!slot.start().isAfter(now)) {
+                    throw new SchedulingException(ErrorCode.SLOT_IN_PAST,
+                            "The slot at " + slot.start() + " has already begun.");
+                }
+            } catch (SchedulingException refused) {
+                // A retry of a request that succeeded earlier gets its appointment even if the slot has passed since.
+                Optional<Appointment> replayed = replayOf(idemKey, fingerprint);
+                if (replayed.isPresent()) {
+                    return replayed.get();
+                }
+                if (fresh) {
+                    throw refused;
+                }
+                cache.invalidate(request.specialistId(), request.specialty());
+                fresh = true;
+                continue;
             }
-            case "OK" -> {
-                Appointment appointment = require(id);
-                publish(hold ? BookingEvent.Type.HELD : BookingEvent.Type.BOOKED, appointment, actor, now);
-                return appointment;
+            String id = newId();
+            long holdExpiry = hold ? now.plus(settings.holdDuration()).toEpochMilli() : 0;
+            List<String> reply = run(book, List.of(idemKey, SchedulerKeys.schedule(slot.specialistId()),
+                            SchedulerKeys.slotPolicy(slot.specialty())), actor, now, id, slot.specialistId(),
+                    slot.specialty(), request.dispensaryId(), request.patientRef(), ms(slot.start()), ms(slot.end()),
+                    slot.zone().getId(), Long.toString(holdExpiry), Integer.toString(slot.capacity()), MAX_SLOT_MS,
+                    fingerprint, Long.toString(settings.idempotencyRetention().toSeconds()),
+                    settings.reminderOffsetsCsv(), rules.scheduleVersion(), rules.policyJson());
+            switch (reply.get(0)) {
+                case "REPLAY" -> {
+                    return require(reply.get(1));
+                }
+                case "STALE" -> {
+                    cache.invalidate(request.specialistId(), request.specialty());
+                    fresh = true;
+                }
+                case "OK" -> {
+                    Appointment appointment = new Appointment(id,
+                            hold ? AppointmentStatus.PENDING : AppointmentStatus.BOOKED, slot.specialistId(),
+                            slot.specialty(), request.dispensaryId(), request.patientRef(), slot.start(), slot.end(),
+                            slot.zone(), hold ? Instant.ofEpochMilli(holdExpiry) : null, null, null, null,
+                            actor.userId(), now, now, 1, null);
+                    publish(hold ? BookingEvent.Type.HELD : BookingEvent.Type.BOOKED, appointment, actor, now);
+                    return appointment;
+                }
+                default -> throw refusal(reply.get(1), slot.specialty(), slot.start());
             }
-            default -> throw refusal(reply.get(1), slot.specialty(), slot.start());
         }
+        throw new SchedulingException(ErrorCode.SCHEDULE_CHANGED,
+                "The specialist's schedule kept changing during the booking; try again.");
     }
 
     /** Turns a hold into a booking, if it has not lapsed. Confirming a booked appointment again changes nothing. */

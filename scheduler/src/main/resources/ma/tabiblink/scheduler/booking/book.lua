@@ -1,9 +1,14 @@
--- Holds (pending) or books a slot. KEYS[1] idempotency key.
+-- Holds (pending) or books a slot. KEYS[1] idempotency key, KEYS[2] the specialist's schedule, KEYS[3] the
+-- specialty's slot policy.
 -- ARGV[5] id, [6] specialist, [7] specialty, [8] dispensary, [9] patientRef, [10] startMs, [11] endMs, [12] zone,
 -- [13] hold expiry ms (0 = book directly), [14] slot capacity, [15] longest slot ms, [16] request fingerprint,
--- [17] idempotency retention s, [18] reminder offsets (minutes, comma-separated).
+-- [17] idempotency retention s, [18] reminder offsets (minutes, comma-separated), [19] the schedule version and
+-- [20] the policy text ('' = default) the caller validated the slot against.
 local done = replay(KEYS[1], ARGV[16])
 if done then return done end
+if redis.call('HGET', KEYS[2], 'version') ~= ARGV[19] or (redis.call('GET', KEYS[3]) or '') ~= ARGV[20] then
+  return { 'STALE' }
+end
 local id, specialist, patient = ARGV[5], ARGV[6], ARGV[9]
 local startMs, endMs, holdExp = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[13])
 local maxLen = tonumber(ARGV[15])

@@ -244,6 +244,30 @@ class AppointmentLifecycleTest extends SchedulerTestSupport {
     }
 
     @Test
+    void aScheduleOrPolicyChangedOnAnotherNodeIsHonouredByTheNextBooking() {
+        List<Slot> monday = freeSlots("dr.cardio", CLINIC_DAY);
+        scheduler.bookings().book(COORDINATOR, request(monday.get(0), "pat-1"), key());
+        ma.tabiblink.scheduler.Scheduler otherNode = new ma.tabiblink.scheduler.Scheduler(redis, clock, settings());
+        LocalDate saturday = CLINIC_DAY.plusDays(5);
+        Instant saturdayTen = saturday.atTime(10, 0).atZone(ma.tabiblink.scheduler.Fixtures.CASABLANCA).toInstant();
+        Instant tuesdayNineTwenty = CLINIC_DAY.plusDays(1).atTime(9, 20)
+                .atZone(ma.tabiblink.scheduler.Fixtures.CASABLANCA).toInstant();
+
+        otherNode.availability().addException("dr.cardio", new ma.tabiblink.scheduler.availability.DateException(
+                CLINIC_DAY, List.of(), "leave"));
+        expectCode(() -> scheduler.bookings().book(COORDINATOR, request(monday.get(1), "pat-2"), key()),
+                ErrorCode.UNKNOWN_SLOT);
+        otherNode.availability().addException("dr.cardio", new ma.tabiblink.scheduler.availability.DateException(
+                saturday, List.of(new ma.tabiblink.scheduler.availability.TimeWindow(
+                        java.time.LocalTime.of(10, 0), java.time.LocalTime.of(11, 0))), "extra clinic"));
+        assertThat(scheduler.bookings().book(COORDINATOR, request("dr.cardio", "cardiology", saturdayTen, "pat-3"), key())
+                .status()).isEqualTo(AppointmentStatus.BOOKED);
+        otherNode.availability().savePolicy("cardiology", new ma.tabiblink.scheduler.availability.SlotPolicy(20, 0, 1));
+        assertThat(scheduler.bookings().book(COORDINATOR, request("dr.cardio", "cardiology", tuesdayNineTwenty, "pat-4"), key())
+                .end()).isEqualTo(tuesdayNineTwenty.plus(Duration.ofMinutes(20)));
+    }
+
+    @Test
     void pastSlotsAreNotOffered() {
         List<Slot> day = freeSlots("dr.cardio", CLINIC_DAY);
         clock.set(day.get(2).start());
