@@ -14,6 +14,8 @@ import ma.tabiblink.scheduler.ErrorCode;
 import ma.tabiblink.scheduler.RedisScript;
 import ma.tabiblink.scheduler.SchedulerKeys;
 import ma.tabiblink.scheduler.SchedulingException;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Specialists' schedules and specialties' slot policies, in Redis. */
@@ -128,9 +130,18 @@ public final class AvailabilityStore {
     }
 
     private List<SpecialistSchedule> load(Iterable<String> ids) {
+        List<Response<String>> replies = new ArrayList<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (String id : ids) {
+                replies.add(pipeline.hget(SchedulerKeys.schedule(id), "json"));
+            }
+            pipeline.sync();
+        }
         List<SpecialistSchedule> schedules = new ArrayList<>();
-        for (String id : ids) {
-            find(id).ifPresent(schedules::add);
+        for (Response<String> reply : replies) {
+            if (reply.get() != null) {
+                schedules.add(decode(reply.get()));
+            }
         }
         schedules.sort(Comparator.comparing(SpecialistSchedule::specialistId));
         return schedules;

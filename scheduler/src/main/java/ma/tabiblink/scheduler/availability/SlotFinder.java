@@ -6,11 +6,15 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import ma.tabiblink.scheduler.ErrorCode;
 import ma.tabiblink.scheduler.SchedulerKeys;
 import ma.tabiblink.scheduler.SchedulingException;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.Tuple;
 
@@ -40,18 +44,23 @@ public final class SlotFinder {
         } else {
             schedules = store.forSpecialty(query.specialty());
         }
+        Map<String, SlotPolicy> policies = new HashMap<>();
+        List<List<Slot>> candidates = new ArrayList<>();
+        for (SpecialistSchedule schedule : schedules) {
+            List<Slot> own = new ArrayList<>();
+            for (String specialty : query.specialty() != null ? List.of(query.specialty()) : List.copyOf(schedule.specialties())) {
+                own.addAll(SlotGenerator.generate(schedule, specialty,
+                        policies.computeIfAbsent(specialty, store::policy), query.from(), query.to()));
+            }
+            own.sort(Comparator.comparing(Slot::start));
+            candidates.add(own);
+        }
         Instant now = clock.instant();
         List<Slot> free = new ArrayList<>();
-        for (SpecialistSchedule schedule : schedules) {
-            List<String> specialties = query.specialty() != null
-                    ? List.of(query.specialty()) : List.copyOf(schedule.specialties());
-            for (String specialty : specialties) {
-                List<Slot> candidates = SlotGenerator.generate(schedule, specialty, store.policy(specialty),
-                        query.from(), query.to());
-                for (Slot slot : withOccupancy(candidates, now)) {
-                    if (slot.free() && slot.start().isAfter(now)) {
-                        free.add(slot);
-                    }
+        for (List<Slot> slots : withOccupancy(candidates, now)) {
+            for (Slot slot : slots) {
+                if (slot.free() && slot.start().isAfter(now)) {
+                    free.add(slot);
                 }
             }
         }
@@ -59,11 +68,20 @@ public final class SlotFinder {
         return free.size() > query.limit() ? List.copyOf(free.subList(0, query.limit())) : List.copyOf(free);
     }
 
-    /** The next {@code count} free slots of {@code specialty} starting at or after {@code after}, within two weeks. */
+    /**
+     * The next {@code count} free slots of {@code specialty} starting at or after {@code after}: the surrounding days
+     * first (the usual case, and cheap), then up to two weeks ahead.
+     */
     public List<Slot> nextFree(String specialty, Instant after, int count) {
-        LocalDate from = after.atZone(SpecialistSchedule.DEFAULT_ZONE).toLocalDate().minusDays(1);
-        List<Slot> found = search(new SlotQuery(specialty, null, from, from.plusDays(15), SlotQuery.MAX_LIMIT));
-        return found.stream().filter(s -> !s.start().isBefore(after)).limit(count).toList();
+        LocalDate day = after.atZone(SpecialistSchedule.DEFAULT_ZONE).toLocalDate();
+        for (int days : new int[] {1, 15}) {
+            List<Slot> found = search(new SlotQuery(specialty, null, day.minusDays(1), day.plusDays(days),
+                    SlotQuery.MAX_LIMIT)).stream().filter(s -> !s.start().isBefore(after)).limit(count).toList();
+            if (found.size() == count || days == 15) {
+                return found;
+            }
+        }
+        return List.of();
     }
 
     /**
@@ -79,40 +97,55 @@ public final class SlotFinder {
         return SlotGenerator.generate(schedule, specialty, store.policy(specialty), date.minusDays(1), date).stream()
                 .filter(s -> s.start().equals(start))
                 .findFirst()
-                .map(s -> withOccupancy(List.of(s), clock.instant()).get(0));
+                .map(s -> withOccupancy(List.of(List.of(s)), clock.instant()).get(0).get(0));
     }
 
-    private List<Slot> withOccupancy(List<Slot> slots, Instant now) {
-        if (slots.isEmpty()) {
-            return slots;
-        }
-        long from = slots.get(0).start().toEpochMilli() - MAX_SLOT_MS;
-        long to = slots.get(slots.size() - 1).end().toEpochMilli();
-        List<Tuple> busy = redis.zrangeByScoreWithScores(
-                SchedulerKeys.specialistBusy(slots.get(0).specialistId()), from, to);
-        if (busy.isEmpty()) {
-            return slots;
+    /** Counts live holds and bookings on each slot; one pipelined read of every specialist's busy set. */
+    private List<List<Slot>> withOccupancy(List<List<Slot>> perSpecialist, Instant now) {
+        List<Response<List<Tuple>>> replies = new ArrayList<>();
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (List<Slot> slots : perSpecialist) {
+                if (slots.isEmpty()) {
+                    replies.add(null);
+                    continue;
+                }
+                long from = slots.get(0).start().toEpochMilli() - MAX_SLOT_MS;
+                long to = slots.stream().mapToLong(s -> s.end().toEpochMilli()).max().orElseThrow();
+                replies.add(pipeline.zrangeByScoreWithScores(
+                        SchedulerKeys.specialistBusy(slots.get(0).specialistId()), from, to));
+            }
+            pipeline.sync();
         }
         long nowMs = now.toEpochMilli();
-        List<long[]> live = new ArrayList<>();
-        for (Tuple entry : busy) {
-            String[] parts = entry.getElement().split("\\|");
-            long hold = Long.parseLong(parts[2]);
-            if (hold == 0 || hold > nowMs) {
-                live.add(new long[] {(long) entry.getScore(), Long.parseLong(parts[1])});
-            }
-        }
-        List<Slot> result = new ArrayList<>(slots.size());
-        for (Slot slot : slots) {
-            long start = slot.start().toEpochMilli();
-            long end = slot.end().toEpochMilli();
-            int taken = 0;
-            for (long[] interval : live) {
-                if (interval[0] < end && interval[1] > start) {
-                    taken++;
+        List<List<Slot>> result = new ArrayList<>(perSpecialist.size());
+        for (int i = 0; i < perSpecialist.size(); i++) {
+            List<Slot> slots = perSpecialist.get(i);
+            List<Tuple> busy = replies.get(i) == null ? List.of() : replies.get(i).get();
+            List<long[]> live = new ArrayList<>();
+            for (Tuple entry : busy) {
+                String[] parts = entry.getElement().split("\\|");
+                long hold = Long.parseLong(parts[2]);
+                if (hold == 0 || hold > nowMs) {
+                    live.add(new long[] {(long) entry.getScore(), Long.parseLong(parts[1])});
                 }
             }
-            result.add(taken == 0 ? slot : slot.withTaken(taken));
+            if (live.isEmpty()) {
+                result.add(slots);
+                continue;
+            }
+            List<Slot> counted = new ArrayList<>(slots.size());
+            for (Slot slot : slots) {
+                long start = slot.start().toEpochMilli();
+                long end = slot.end().toEpochMilli();
+                int taken = 0;
+                for (long[] interval : live) {
+                    if (interval[0] < end && interval[1] > start) {
+                        taken++;
+                    }
+                }
+                counted.add(taken == 0 ? slot : slot.withTaken(taken));
+            }
+            result.add(counted);
         }
         return result;
     }
