@@ -38,7 +38,7 @@ public final class TestRecords implements AutoCloseable {
     public final RedisServer server;
     public final JedisPooled redis;
     public final Path dataDir;
-    public final Records records;
+    public Records records;
     public final Clock clock = Clock.fixed(Instant.parse("2026-03-10T09:30:00Z"), ZoneOffset.UTC);
 
     public TestRecords() {
@@ -53,6 +53,12 @@ public final class TestRecords implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Empties Redis and assembles the module again (a fresh audit chain), keeping server and keystore. */
+    public void reset() {
+        redis.flushAll();
+        records = Records.create(redis, clock, KeyRing.open(keystoreSettings()), "https://tabib.test/fhir");
     }
 
     public KeystoreSettings keystoreSettings() {

@@ -53,7 +53,7 @@ public final class FhirExport {
     private static final String LOINC = "http://loinc.org";
     private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
 
-    private final FhirContext fhir = FhirContext.forR4();
+    private final FhirContext fhir = FhirContext.forR4Cached();
     private final Clock clock;
     private final String baseUrl;
     private final AuditLog audit;
@@ -265,7 +265,9 @@ public final class FhirExport {
         what.setWhat(new Reference().setIdentifier(new Identifier()
                 .setSystem(SYSTEM_BASE + "/" + e.entityType().toLowerCase(Locale.ROOT)).setValue(e.entityId())));
         what.addDetail().setType("seq").setValue(new org.hl7.fhir.r4.model.StringType(Long.toString(e.seq())));
-        what.addDetail().setType("prev").setValue(new org.hl7.fhir.r4.model.StringType(e.prev()));
+        if (e.prev() != null && !e.prev().isEmpty()) {
+            what.addDetail().setType("prev").setValue(new org.hl7.fhir.r4.model.StringType(e.prev()));
+        }
         what.addDetail().setType("hash").setValue(new org.hl7.fhir.r4.model.StringType(e.hash()));
         if (clinical) {
             a.addEntity().setWhat(new Reference().setIdentifier(new Identifier()
