@@ -95,4 +95,9 @@ public final class RedisKeys {
     public static String auditHead() {
         return PREFIX + "audit:head";
     }
+
+    /** String: set once the demo patients have been seeded, so seeding runs once per data folder. */
+    public static String demoSeeded() {
+        return PREFIX + "demo:seeded";
+    }
 }

@@ -264,8 +264,19 @@ public final class Notes {
         return check;
     }
 
-    /** Metadata of a patient's notes (no content), for anyone who may read the patient. */
-    public List<NoteSummary> summariesOf(List<String> noteIds) {
+    /** Metadata (no content) of a patient's notes, for anyone who may read the patient's consultations. */
+    public List<NoteSummary> ofPatient(Actor actor, String patientId) {
+        consultations.ofPatient(actor, patientId);
+        return summariesOf(noteIdsOf(patientId));
+    }
+
+    /** Metadata of the consultation's note (empty list when none was written), for those who may read it. */
+    public List<NoteSummary> ofConsultation(Actor actor, String consultationId) {
+        consultations.get(actor, consultationId);
+        return summariesOf(noteIdOf(consultationId).stream().toList());
+    }
+
+    private List<NoteSummary> summariesOf(List<String> noteIds) {
         List<NoteSummary> out = new ArrayList<>();
         for (String id : noteIds) {
             Header h = header(id);
@@ -276,13 +287,11 @@ public final class Notes {
         return out;
     }
 
-    /** The note id of a consultation, if a note was written. */
-    public java.util.Optional<String> noteIdOf(String consultationId) {
+    private java.util.Optional<String> noteIdOf(String consultationId) {
         return java.util.Optional.ofNullable(redis.get(RedisKeys.consultationNote(consultationId)));
     }
 
-    /** Note ids of a patient. */
-    public List<String> noteIdsOf(String patientId) {
+    private List<String> noteIdsOf(String patientId) {
         return List.copyOf(redis.smembers(RedisKeys.patientNotes(patientId)));
     }
 
