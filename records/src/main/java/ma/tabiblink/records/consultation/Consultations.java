@@ -182,7 +182,11 @@ public final class Consultations {
         }
     }
 
-    private static Consultation fromHash(String id, Map<String, String> h) {
+    /** A consultation from its stored hash (read by another service in its own pipeline); unknown when empty. */
+    public static Consultation fromHash(String id, Map<String, String> h) {
+        if (h.isEmpty()) {
+            throw new RecordsException(RecordsError.CONSULTATION_NOT_FOUND, "Unknown consultation " + id);
+        }
         String nurse = h.get("nurse");
         String ended = h.get("endedAt");
         return new Consultation(id, h.get("patient"), h.get("disp"), ConsultationOrigin.valueOf(h.get("origin")),

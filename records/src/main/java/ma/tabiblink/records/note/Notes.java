@@ -81,13 +81,24 @@ public final class Notes {
 
     /** Writes the draft of the consultation's note: creates the note, or replaces its pending draft. */
     public NoteView writeDraft(Actor actor, String consultationId, NoteContent content) {
-        Consultation c = consultations.find(consultationId);
+        if (!Ids.looksLike("con", consultationId)) {
+            throw new RecordsException(RecordsError.CONSULTATION_NOT_FOUND, "Unknown consultation " + consultationId);
+        }
+        // One round trip for the consultation and its note id.
+        Response<Map<String, String>> stored;
+        Response<String> existingNote;
+        try (AbstractPipeline p = redis.pipelined()) {
+            stored = p.hgetAll(RedisKeys.consultation(consultationId));
+            existingNote = p.get(RedisKeys.consultationNote(consultationId));
+            p.sync();
+        }
+        Consultation c = Consultations.fromHash(consultationId, stored.get());
         AuditLog.Event event = AuditLog.Event.success(AuditAction.NOTE_CREATE, "Consultation", c.id(), c.patientId());
         if (!policy.mayWriteNote(actor, c.specialistId())) {
             throw audit.denied(actor, event, "Only the specialist of this consultation may write its note");
         }
         byte[] plain = serialise(content);
-        String noteId = redis.get(RedisKeys.consultationNote(c.id()));
+        String noteId = existingNote.get();
         if (noteId == null) {
             noteId = Ids.newId("note");
             Instant now = clock.instant();
@@ -198,10 +209,22 @@ public final class Notes {
     /** Reads a version (null: the latest the reader may see), showing only the sections the reader may read. */
     public NoteView read(Actor actor, String noteId, Integer version) {
         Header h = header(noteId);
-        boolean care = redis.sismember(RedisKeys.careTeam(h.patientId()), actor.userId());
         int wanted = version == null ? h.latest() : version;
         checkVersionNumber(h, wanted);
-        Map<String, String> v = loadVersion(h, wanted);
+        // One round trip for the care relationship and the version.
+        Response<Boolean> inCareTeam;
+        Response<Map<String, String>> stored;
+        try (AbstractPipeline p = redis.pipelined()) {
+            inCareTeam = p.sismember(RedisKeys.careTeam(h.patientId()), actor.userId());
+            stored = p.hgetAll(RedisKeys.noteVersion(h.id(), wanted));
+            p.sync();
+        }
+        boolean care = inCareTeam.get();
+        Map<String, String> v = stored.get();
+        if (v.isEmpty()) {
+            throw new RecordsException(RecordsError.NOTE_VERSION_NOT_FOUND,
+                    "Version " + wanted + " of note " + h.id() + " does not exist");
+        }
         boolean draft = NoteStatus.DRAFT.name().equals(v.get("status"));
         NoteAccess access = policy.noteAccess(actor, h.dispensaryId(), care, h.authorId(), draft);
         if (access == NoteAccess.NONE && version == null && draft && wanted > 1) {
