@@ -1,0 +1,211 @@
+package ma.tabiblink.ops.load;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The relay benchmark: N connections in N/2 pairs; for our server each pair is a nurse and a specialist in an
+ * established call (request, ring, accept, offer/answer, candidates), for the baseline a pair on the relay. Then each
+ * pair bounces one relay message back and forth for the measured duration, and hangs up.
+ */
+final class RelayRun {
+
+    private final LoadOptions options;
+    private final RunStats stats = new RunStats();
+
+    RelayRun(LoadOptions options) {
+        this.options = options;
+    }
+
+    String run() {
+        Report report = new Report();
+        int pairs = options.connections() / 2;
+        report.line("== %s relay: %d connections in %d pairs, %s, %d s warm-up + %d s measured ==",
+                options.target().name().toLowerCase().replace('_', '-'), options.connections(), pairs,
+                options.rate() > 0 ? "paced at " + (long) options.rate() + " messages/s" : "closed loop, one message in flight per pair",
+                options.warmup().toSeconds(), options.duration().toSeconds());
+        try (WsClient client = new WsClient(options.threads())) {
+            Fleet fleet = new Fleet(client, options.connectConcurrency(), options.phaseTimeout());
+            List<Peer> initiators;
+            List<Peer> everyone = new ArrayList<>();
+            List<TabibNurse> nursesInCall = new ArrayList<>();
+            if (options.target() == LoadOptions.Target.TABIB) {
+                initiators = setUpCalls(fleet, pairs, report, everyone, nursesInCall);
+            } else {
+                initiators = openPairs(fleet, pairs, report, everyone);
+            }
+            if (initiators.isEmpty()) {
+                report.line("no pair could be set up; nothing to measure");
+                report.events("events", stats.events());
+                leaveAll(everyone);
+                return report.toString();
+            }
+            relay(initiators, report);
+            if (!nursesInCall.isEmpty()) {
+                hangUpAll(nursesInCall, report);
+            }
+            report.events("events", stats.events());
+            leaveAll(everyone);
+        }
+        return report.toString();
+    }
+
+    private List<Peer> openPairs(Fleet fleet, int pairs, Report report, List<Peer> everyone) {
+        List<PairMember> members = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            members.add(new PairMember("pair-" + i, stats));
+            members.add(new PairMember("pair-" + i, stats));
+        }
+        everyone.addAll(members);
+        URI base = options.url();
+        String join = base.getRawQuery() == null ? "?" : "&";
+        Fleet.Opened<PairMember> opened =
+                fleet.open(members, m -> URI.create(base + join + "pair=" + m.pairName()), m -> null, false);
+        reportConnections(report, opened);
+        Set<Peer> ready = Collections.newSetFromMap(new IdentityHashMap<>());
+        ready.addAll(opened.ready());
+        List<Peer> initiators = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            if (ready.contains(members.get(2 * i)) && ready.contains(members.get(2 * i + 1))) {
+                initiators.add(members.get(2 * i));
+            }
+        }
+        report.line("pairs: %d/%d with both members connected", initiators.size(), pairs);
+        return initiators;
+    }
+
+    private List<Peer> setUpCalls(Fleet fleet, int pairs, Report report, List<Peer> everyone, List<TabibNurse> inCall) {
+        TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC());
+        List<TabibSpecialist> specialists = new ArrayList<>();
+        List<TabibNurse> nurses = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            specialists.add(new TabibSpecialist(Identity.specialist(options.prefix(), i, options.specialty()), stats));
+            nurses.add(new TabibNurse(Identity.nurse(options.prefix(), i), options.specialty(), stats));
+        }
+        everyone.addAll(specialists);
+        everyone.addAll(nurses);
+        long started = System.nanoTime();
+        Fleet.Opened<TabibSpecialist> openSpecialists =
+                fleet.open(specialists, s -> options.url(), s -> minter.mint(s.who), options.tokenInHeader());
+        Fleet.Opened<TabibNurse> openNurses =
+                fleet.open(nurses, n -> options.url(), n -> minter.mint(n.who), options.tokenInHeader());
+        long elapsed = System.nanoTime() - started;
+        int ready = openSpecialists.ready().size() + openNurses.ready().size();
+        report.line("connections: %d/%d authenticated and ready in %.2f s (%.0f per s; specialists also went available)",
+                ready, options.connections(), elapsed / 1e9, ready / (elapsed / 1e9));
+        report.value("connect_per_second", ready / (elapsed / 1e9));
+        report.events("connection failures", merge(openSpecialists.failures(), openNurses.failures()));
+
+        List<CompletableFuture<String>> calls = new ArrayList<>();
+        for (TabibNurse nurse : openNurses.ready()) {
+            calls.add(nurse.requestCall());
+        }
+        long deadline = System.nanoTime() + options.phaseTimeout().toNanos();
+        Fleet.awaitAll(calls, deadline);
+        List<Peer> initiators = new ArrayList<>();
+        RunStats failures = new RunStats();
+        for (int i = 0; i < calls.size(); i++) {
+            CompletableFuture<String> call = calls.get(i);
+            TabibNurse nurse = openNurses.ready().get(i);
+            if (call.isDone() && !call.isCompletedExceptionally()) {
+                initiators.add(nurse);
+                inCall.add(nurse);
+            } else {
+                failures.count(call.isDone() ? Fleet.reason(call.handle((v, e) -> e).join()) : "TIMEOUT");
+                inCall.add(nurse);
+            }
+        }
+        report.line("calls: %d/%d established (request, ringing, accepted, offer/answer, candidates both ways)",
+                initiators.size(), openNurses.ready().size());
+        report.events("call failures", failures.events());
+        Histogram ringing = stats.callRinging.getIntervalHistogram();
+        Histogram accepted = stats.callAccepted.getIntervalHistogram();
+        report.latencies("call setup request->ringing (all at once)", ringing);
+        report.latencies("call setup request->accepted (all at once)", accepted);
+        return initiators;
+    }
+
+    private void relay(List<Peer> initiators, Report report) {
+        Recorder roundTrips = new Recorder(3);
+        long intervalNanos = options.rate() > 0 ? (long) (2e9 * initiators.size() / options.rate()) : 0;
+        List<RelayPacer> pacers = new ArrayList<>();
+        for (Peer initiator : initiators) {
+            pacers.add(initiator.paceRelay(roundTrips, intervalNanos).join());
+        }
+        for (RelayPacer pacer : pacers) {
+            pacer.start(intervalNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(intervalNanos));
+        }
+        sleep(options.warmup().toNanos());
+        roundTrips.getIntervalHistogram();
+        long measuring = System.nanoTime();
+        sleep(options.duration().toNanos());
+        Histogram measured = roundTrips.getIntervalHistogram();
+        long elapsed = System.nanoTime() - measuring;
+        List<CompletableFuture<Void>> drained = new ArrayList<>();
+        for (RelayPacer pacer : pacers) {
+            drained.add(pacer.stop());
+        }
+        Fleet.awaitAll(drained, System.nanoTime() + options.phaseTimeout().toNanos());
+        long stuck = drained.stream().filter(d -> !d.isDone()).count();
+        double messagesPerSecond = 2.0 * measured.getTotalCount() / (elapsed / 1e9);
+        report.line("relay: %d pairs, %d messages relayed in %.2f s = %.0f messages/s",
+                initiators.size(), 2 * measured.getTotalCount(), elapsed / 1e9, messagesPerSecond);
+        report.latencies("relay round trip (A -> server -> B -> server -> A)", measured);
+        if (stuck > 0) {
+            report.line("pairs whose last message never came back: %d", stuck);
+        }
+        report.value("relayed_messages_per_second", messagesPerSecond);
+        report.latencyValues("relay_round_trip", measured);
+    }
+
+    private void hangUpAll(List<TabibNurse> nurses, Report report) {
+        List<CompletableFuture<Void>> ended = new ArrayList<>();
+        for (TabibNurse nurse : nurses) {
+            ended.add(nurse.hangUp().orTimeout(options.phaseTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        Fleet.awaitAll(ended, System.nanoTime() + options.phaseTimeout().toNanos());
+        long done = ended.stream().filter(e -> e.isDone() && !e.isCompletedExceptionally()).count();
+        report.line("hang-up: %d/%d calls ended", done, nurses.size());
+    }
+
+    private void leaveAll(List<Peer> peers) {
+        List<CompletableFuture<Void>> closed = new ArrayList<>();
+        for (Peer peer : peers) {
+            closed.add(peer.leave());
+        }
+        Fleet.awaitAll(closed, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+    }
+
+    private void reportConnections(Report report, Fleet.Opened<?> opened) {
+        report.line("connections: %d/%d ready in %.2f s (%.0f per s)", opened.ready().size(), opened.attempted(),
+                opened.elapsedNanos() / 1e9, opened.perSecond());
+        report.value("connect_per_second", opened.perSecond());
+        report.events("connection failures", opened.failures().events());
+    }
+
+    private static Map<String, Long> merge(RunStats a, RunStats b) {
+        Map<String, Long> all = new TreeMap<>(a.events());
+        b.events().forEach((k, v) -> all.merge(k, v, Long::sum));
+        return all;
+    }
+
+    static void sleep(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
