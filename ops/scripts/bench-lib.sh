@@ -10,7 +10,6 @@ RESULTS_DIR="${RESULTS_DIR:-$ROOT/ops/bench/results}"
 # Ports of the servers under test: away from the defaults, so that a server already running on them is not measured.
 BENCH_HTTP_PORT="${BENCH_HTTP_PORT:-18080}"
 BENCH_SIGNAL_PORT="${BENCH_SIGNAL_PORT:-18081}"
-BENCH_REDIS_PORT="${BENCH_REDIS_PORT:-16379}"
 BENCH_RELAY_PORT="${BENCH_RELAY_PORT:-18091}"
 STARTUP_TIMEOUT_SECONDS="${STARTUP_TIMEOUT_SECONDS:-120}"
 
@@ -83,11 +82,11 @@ bench_install_relay() {
   (cd "$RELAY_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
-# Starts our server in a fresh data folder (demo mode, embedded Redis); extra JVM options as arguments.
+# Starts our server in a fresh data folder (demo mode, embedded Redis on a free port); extra JVM options as arguments.
 bench_start_tabib() {
-  for port in "$BENCH_HTTP_PORT" "$BENCH_SIGNAL_PORT" "$BENCH_REDIS_PORT"; do
+  for port in "$BENCH_HTTP_PORT" "$BENCH_SIGNAL_PORT"; do
     if bench_port_open "$port"; then
-      echo "bench: port $port is already in use; set BENCH_HTTP_PORT / BENCH_SIGNAL_PORT / BENCH_REDIS_PORT" >&2
+      echo "bench: port $port is already in use; set BENCH_HTTP_PORT / BENCH_SIGNAL_PORT" >&2
       exit 2
     fi
   done
@@ -98,7 +97,6 @@ bench_start_tabib() {
   (cd "$TABIB_DATA" && exec env \
       SERVER_PORT="$BENCH_HTTP_PORT" \
       TABIB_SIGNALING_PORT="$BENCH_SIGNAL_PORT" \
-      TABIB_REDIS_EMBEDDED_PORT="$BENCH_REDIS_PORT" \
       TABIB_DATA_DIR="$TABIB_DATA/data" \
       java $SERVER_JAVA_OPTS "$@" -jar "$SERVER_JAR" >"$TABIB_DATA/server.log" 2>&1) &
   TABIB_PID=$!

@@ -18,15 +18,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.UUID;
 
 /**
- * Mints access tokens exactly as the server's login does (ES256, claims iss/sub/name/role/spec/disp/prov/iat/exp),
+ * Mints access tokens exactly as the server's login does (ES256, claims iss/sub/jti/name/role/spec/disp/prov/lang/iat/exp),
  * signed with the server's own key file, so the generator can bring any number of identities.
  */
 final class TokenMinter {
 
     static final String ISSUER = "tabib-link";
     static final Duration LIFETIME = Duration.ofMinutes(15);
+    private static final String LANGUAGE = "fr";
 
     private final JWSSigner signer;
     private final JWSHeader header;
@@ -61,9 +63,11 @@ final class TokenMinter {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(who.id())
+                .jwtID(UUID.randomUUID().toString())
                 .claim("name", who.name())
                 .claim("role", who.role().name())
                 .claim("spec", who.specialties())
+                .claim("lang", LANGUAGE)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(LIFETIME)));
         if (who.dispensaryId() != null) {

@@ -42,6 +42,8 @@ class TokenMinterTest {
         assertThat(jwt.getClaim("role").asString()).isEqualTo("SPECIALIST");
         assertThat(jwt.getClaim("spec").asList(String.class)).containsExactly("cardiology");
         assertThat(jwt.getClaim("name").asString()).isEqualTo("Load specialist 17");
+        assertThat(jwt.getClaim("lang").asString()).isEqualTo("fr");
+        assertThat(jwt.getId()).isNotBlank();
         assertThat(jwt.getIssuedAtAsInstant()).isEqualTo(now);
         assertThat(jwt.getExpiresAtAsInstant()).isEqualTo(now.plus(Duration.ofMinutes(15)));
     }
