@@ -11,6 +11,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -39,9 +42,13 @@ final class WsClient implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 15_000;
 
     private final EventLoopGroup group;
+    private final Class<? extends SocketChannel> channelType;
 
+    /** Uses epoll where Netty's native transport loads (Linux), NIO elsewhere. */
     WsClient(int threads) {
-        this.group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        boolean epoll = Epoll.isAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(threads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     /**
@@ -66,7 +73,7 @@ final class WsClient implements AutoCloseable {
         int port = uri.getPort() > 0 ? uri.getPort() : 80;
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .handler(new ChannelInitializer<SocketChannel>() {
