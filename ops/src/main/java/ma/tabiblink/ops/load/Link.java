@@ -27,6 +27,19 @@ final class Link {
         channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
     }
 
+    /** Stops reading from the socket: the server's writes to this connection pile up (a slow consumer). */
+    void pauseReading() {
+        channel.config().setAutoRead(false);
+    }
+
+    void resumeReading() {
+        channel.config().setAutoRead(true);
+    }
+
+    boolean isWritable() {
+        return channel.isWritable();
+    }
+
     EventLoop eventLoop() {
         return channel.eventLoop();
     }

@@ -17,6 +17,9 @@ record LoadOptions(
         Duration warmup,
         Duration duration,
         double rate,
+        int slowConsumers,
+        double slowRate,
+        String slowSpecialty,
         int idle,
         Duration hold,
         long serverPid,
@@ -43,6 +46,8 @@ record LoadOptions(
               --connections=1000           connections, in pairs (nurse + specialist for tabib)
               --warmup=5 --duration=20     seconds
               --rate=0                     relayed messages per second in total; 0 = closed loop, as fast as possible
+              --slow-consumers=0           tabib: that many more calls whose specialists stop reading while their
+                                           nurses send --slow-rate=2000 relay messages/s each (--slow-specialty=dermatology)
             idle scenario:
               --idle=N                     open N authenticated idle connections and hold them
               --hold=30                    seconds to hold them
@@ -59,7 +64,7 @@ record LoadOptions(
             """;
 
     private static final Set<String> NAMES = Set.of("target", "url", "key-file", "connections", "warmup", "duration",
-            "rate", "idle", "hold", "server-pid", "calls-per-second", "pool", "call-hold-ms", "threads",
+            "rate", "slow-consumers", "slow-rate", "slow-specialty", "idle", "hold", "server-pid", "calls-per-second", "pool", "call-hold-ms", "threads",
             "connect-concurrency", "token-in", "specialty", "prefix", "phase-timeout");
 
     static LoadOptions parse(String... args) {
@@ -111,6 +116,12 @@ record LoadOptions(
         if (connections % 2 != 0) {
             throw bad("--connections must be even (they go in pairs)");
         }
+        int slowConsumers = integer(given, "slow-consumers", 0, 0, 100_000);
+        String specialty = given.getOrDefault("specialty", "cardiology");
+        String slowSpecialty = given.getOrDefault("slow-specialty", "dermatology");
+        if (slowConsumers > 0 && (target != Target.TABIB || slowSpecialty.equals(specialty))) {
+            throw bad("--slow-consumers needs --target=tabib and a --slow-specialty other than --specialty");
+        }
         String tokenIn = given.getOrDefault("token-in", "query");
         if (!tokenIn.equals("query") && !tokenIn.equals("header")) {
             throw bad("--token-in must be query or header");
@@ -119,6 +130,9 @@ record LoadOptions(
                 Duration.ofSeconds(integer(given, "warmup", 5, 0, 3600)),
                 Duration.ofSeconds(integer(given, "duration", 20, 1, 24 * 3600)),
                 decimal(given, "rate", 0, 0, 10_000_000),
+                slowConsumers,
+                decimal(given, "slow-rate", 2000, 1, 1_000_000),
+                slowSpecialty,
                 idle,
                 Duration.ofSeconds(integer(given, "hold", 30, 0, 24 * 3600)),
                 integer(given, "server-pid", 0, 0, Integer.MAX_VALUE),
@@ -128,7 +142,7 @@ record LoadOptions(
                 integer(given, "threads", 2, 1, 256),
                 integer(given, "connect-concurrency", 256, 1, 100_000),
                 tokenIn.equals("header"),
-                given.getOrDefault("specialty", "cardiology"),
+                specialty,
                 given.getOrDefault("prefix", "load"),
                 Duration.ofSeconds(integer(given, "phase-timeout", 60, 1, 3600)));
     }

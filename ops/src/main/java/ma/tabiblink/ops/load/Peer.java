@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -81,6 +82,19 @@ abstract class Peer implements FrameSink {
     final void relayDone() {
         relayReady = false;
         pacer = null;
+    }
+
+    /** Floods this side's relay message towards a peer that stopped reading. */
+    final Flood flood(double messagesPerSecond, LongAdder sent, LongAdder heldBack) {
+        return new Flood(link, relayFrame, messagesPerSecond, sent, heldBack);
+    }
+
+    /** Stops reading (and answering relay messages): the server's writes to this connection pile up. */
+    final void becomeSlowConsumer() {
+        link.eventLoop().execute(() -> {
+            relayDone();
+            link.pauseReading();
+        });
     }
 
     /** Makes this side the initiator of its pair's relay loop (once its relay is ready). */

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -41,8 +42,14 @@ final class RelayRun {
             List<Peer> initiators;
             List<Peer> everyone = new ArrayList<>();
             List<TabibNurse> nursesInCall = new ArrayList<>();
+            SlowCalls slow = new SlowCalls(List.of(), List.of());
             if (options.target() == LoadOptions.Target.TABIB) {
-                initiators = setUpCalls(fleet, pairs, report, everyone, nursesInCall);
+                TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC());
+                initiators = setUpCalls(fleet, minter, pairs, options.prefix(), options.specialty(), report, everyone,
+                        nursesInCall);
+                if (options.slowConsumers() > 0) {
+                    slow = setUpSlowCalls(fleet, minter, report, everyone, nursesInCall);
+                }
             } else {
                 initiators = openPairs(fleet, pairs, report, everyone);
             }
@@ -52,7 +59,7 @@ final class RelayRun {
                 leaveAll(everyone);
                 return report.toString();
             }
-            relay(initiators, report);
+            relay(initiators, slow, report);
             if (!nursesInCall.isEmpty()) {
                 hangUpAll(nursesInCall, report);
             }
@@ -86,13 +93,35 @@ final class RelayRun {
         return initiators;
     }
 
-    private List<Peer> setUpCalls(Fleet fleet, int pairs, Report report, List<Peer> everyone, List<TabibNurse> inCall) {
-        TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC());
+    /** Slow-consumer calls: the specialist stops reading while the nurse floods relay messages. */
+    private record SlowCalls(List<TabibNurse> flooders, List<TabibSpecialist> consumers) {
+    }
+
+    private SlowCalls setUpSlowCalls(Fleet fleet, TokenMinter minter, Report report, List<Peer> everyone,
+            List<TabibNurse> inCall) {
+        report.line("-- slow consumers: %d more calls in %s, whose specialists stop reading --", options.slowConsumers(),
+                options.slowSpecialty());
+        int before = everyone.size();
+        List<Peer> flooders = setUpCalls(fleet, minter, options.slowConsumers(), options.prefix() + "-slow",
+                options.slowSpecialty(), report, everyone, inCall);
+        List<TabibSpecialist> consumers = new ArrayList<>();
+        for (Peer peer : everyone.subList(before, everyone.size())) {
+            if (peer instanceof TabibSpecialist specialist && specialist.link != null && specialist.link.isOpen()) {
+                consumers.add(specialist);
+            }
+        }
+        List<TabibNurse> nurses = new ArrayList<>();
+        flooders.forEach(f -> nurses.add((TabibNurse) f));
+        return new SlowCalls(nurses, consumers);
+    }
+
+    private List<Peer> setUpCalls(Fleet fleet, TokenMinter minter, int pairs, String prefix, String specialty,
+            Report report, List<Peer> everyone, List<TabibNurse> inCall) {
         List<TabibSpecialist> specialists = new ArrayList<>();
         List<TabibNurse> nurses = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
-            specialists.add(new TabibSpecialist(Identity.specialist(options.prefix(), i, options.specialty()), stats));
-            nurses.add(new TabibNurse(Identity.nurse(options.prefix(), i), options.specialty(), stats));
+            specialists.add(new TabibSpecialist(Identity.specialist(prefix, i, specialty), stats));
+            nurses.add(new TabibNurse(Identity.nurse(prefix, i), specialty, stats));
         }
         everyone.addAll(specialists);
         everyone.addAll(nurses);
@@ -104,7 +133,7 @@ final class RelayRun {
         long elapsed = System.nanoTime() - started;
         int ready = openSpecialists.ready().size() + openNurses.ready().size();
         report.line("connections: %d/%d authenticated and ready in %.2f s (%.0f per s; specialists also went available)",
-                ready, options.connections(), elapsed / 1e9, ready / (elapsed / 1e9));
+                ready, 2 * pairs, elapsed / 1e9, ready / (elapsed / 1e9));
         report.value("connect_per_second", ready / (elapsed / 1e9));
         report.events("connection failures", merge(openSpecialists.failures(), openNurses.failures()));
 
@@ -137,8 +166,17 @@ final class RelayRun {
         return initiators;
     }
 
-    private void relay(List<Peer> initiators, Report report) {
+    private void relay(List<Peer> initiators, SlowCalls slow, Report report) {
         Recorder roundTrips = new Recorder(3);
+        LongAdder flooded = new LongAdder();
+        LongAdder heldBack = new LongAdder();
+        List<Flood> floods = new ArrayList<>();
+        slow.consumers().forEach(Peer::becomeSlowConsumer);
+        for (TabibNurse flooder : slow.flooders()) {
+            Flood flood = flooder.flood(options.slowRate(), flooded, heldBack);
+            floods.add(flood);
+            flood.start();
+        }
         long intervalNanos = options.rate() > 0 ? (long) (2e9 * initiators.size() / options.rate()) : 0;
         List<RelayPacer> pacers = new ArrayList<>();
         for (Peer initiator : initiators) {
@@ -153,6 +191,7 @@ final class RelayRun {
         sleep(options.duration().toNanos());
         Histogram measured = roundTrips.getIntervalHistogram();
         long elapsed = System.nanoTime() - measuring;
+        floods.forEach(Flood::stop);
         List<CompletableFuture<Void>> drained = new ArrayList<>();
         for (RelayPacer pacer : pacers) {
             drained.add(pacer.stop());
@@ -168,6 +207,24 @@ final class RelayRun {
         }
         report.value("relayed_messages_per_second", messagesPerSecond);
         report.latencyValues("relay_round_trip", measured);
+        if (!slow.consumers().isEmpty()) {
+            reportSlowConsumers(slow, flooded.sum(), heldBack.sum(), report);
+        }
+    }
+
+    /** Lets the slow consumers read again and sees which of them the server had cut off. */
+    private void reportSlowConsumers(SlowCalls slow, long flooded, long heldBack, Report report) {
+        List<CompletableFuture<Void>> closed = new ArrayList<>();
+        for (TabibSpecialist consumer : slow.consumers()) {
+            consumer.link.resumeReading();
+            closed.add(consumer.link.closed());
+        }
+        Fleet.awaitAll(closed, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        long cutOff = closed.stream().filter(CompletableFuture::isDone).count();
+        report.line("slow consumers: %d relay messages sent towards them (%d more held back by the senders' own socket"
+                + " buffers); %d of %d slow connections were closed by the server", flooded, heldBack, cutOff,
+                slow.consumers().size());
+        report.value("slow_consumers_cut_off", cutOff);
     }
 
     private void hangUpAll(List<TabibNurse> nurses, Report report) {

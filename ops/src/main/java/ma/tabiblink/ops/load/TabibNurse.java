@@ -14,6 +14,7 @@ final class TabibNurse extends TabibAgent {
     private String requestId;
     private long requestedAt;
     private boolean rung;
+    private boolean hangingUp;
     private String callId;
     private CompletableFuture<String> established = new CompletableFuture<>();
     private CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -35,6 +36,7 @@ final class TabibNurse extends TabibAgent {
             calls++;
             requestId = "call-" + calls;
             rung = false;
+            hangingUp = false;
             callId = null;
             established = result;
             ended = new CompletableFuture<>();
@@ -52,6 +54,7 @@ final class TabibNurse extends TabibAgent {
                 result.complete(null);
                 return;
             }
+            hangingUp = true;
             ended.whenComplete((v, e) -> result.complete(null));
             link.send(established.isDone()
                     ? SignalMessages.callHangup("hangup-" + calls, callId)
@@ -91,6 +94,9 @@ final class TabibNurse extends TabibAgent {
                 }
             }
             case "call.ended" -> {
+                if (!hangingUp) {
+                    stats.count("nurse got call.ended " + message.path("reason").asText("?"));
+                }
                 relayDone();
                 callId = null;
                 if (!established.isDone()) {
