@@ -134,7 +134,9 @@ final class RelayRun {
         int ready = openSpecialists.ready().size() + openNurses.ready().size();
         report.line("connections: %d/%d authenticated and ready in %.2f s (%.0f per s; specialists also went available)",
                 ready, 2 * pairs, elapsed / 1e9, ready / (elapsed / 1e9));
-        report.value("connect_per_second", ready / (elapsed / 1e9));
+        if (prefix.equals(options.prefix())) {
+            report.value("connect_per_second", ready / (elapsed / 1e9));
+        }
         report.events("connection failures", merge(openSpecialists.failures(), openNurses.failures()));
 
         List<CompletableFuture<String>> calls = new ArrayList<>();
