@@ -54,6 +54,7 @@ final class CallRateRun {
             int skipped = 0;
             stats.callRinging.getIntervalHistogram();
             stats.callAccepted.getIntervalHistogram();
+            Progress.say("placing " + planned + " calls at " + options.callsPerSecond() + " per second");
             long periodNanos = (long) (1e9 / options.callsPerSecond());
             long start = System.nanoTime();
             for (long i = 0; i < planned; i++) {

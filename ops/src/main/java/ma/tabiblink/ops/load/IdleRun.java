@@ -31,6 +31,7 @@ final class IdleRun {
         }
         try (WsClient client = new WsClient(options.threads())) {
             Fleet fleet = new Fleet(client, options.connectConcurrency(), options.phaseTimeout());
+            Progress.say("opening " + nurses.size() + " idle connections");
             Fleet.Opened<TabibNurse> opened =
                     fleet.open(nurses, n -> options.url(), n -> minter.mint(n.who), options.tokenInHeader());
             report.line("connections: %d/%d authenticated in %.2f s (%.0f per s)", opened.ready().size(),
@@ -42,6 +43,7 @@ final class IdleRun {
                 ServerMemoryProbe.Snapshot after = probe.snapshot();
                 perConnection(report, before, after, opened.ready().size());
             }
+            Progress.say("holding " + opened.ready().size() + " idle connections");
             RelayRun.sleep(options.hold().toNanos());
             long stillOpen = opened.ready().stream().filter(n -> n.link.isOpen()).count();
             report.line("still open after holding: %d/%d", stillOpen, opened.ready().size());

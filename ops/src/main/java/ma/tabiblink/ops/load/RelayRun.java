@@ -78,6 +78,7 @@ final class RelayRun {
         everyone.addAll(members);
         URI base = options.url();
         String join = base.getRawQuery() == null ? "?" : "&";
+        Progress.say("connecting " + members.size() + " pair members");
         Fleet.Opened<PairMember> opened =
                 fleet.open(members, m -> URI.create(base + join + "pair=" + m.pairName()), m -> null, false);
         reportConnections(report, opened);
@@ -125,6 +126,7 @@ final class RelayRun {
         }
         everyone.addAll(specialists);
         everyone.addAll(nurses);
+        Progress.say("connecting " + pairs + " specialists and " + pairs + " nurses (" + specialty + ")");
         long started = System.nanoTime();
         Fleet.Opened<TabibSpecialist> openSpecialists =
                 fleet.open(specialists, s -> options.url(), s -> minter.mint(s.who), options.tokenInHeader());
@@ -139,6 +141,7 @@ final class RelayRun {
         }
         report.events("connection failures", merge(openSpecialists.failures(), openNurses.failures()));
 
+        Progress.say("requesting " + openNurses.ready().size() + " calls");
         List<CompletableFuture<String>> calls = new ArrayList<>();
         for (TabibNurse nurse : openNurses.ready()) {
             calls.add(nurse.requestCall());
@@ -187,13 +190,16 @@ final class RelayRun {
         for (RelayPacer pacer : pacers) {
             pacer.start(intervalNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(intervalNanos));
         }
+        Progress.say("relaying in " + initiators.size() + " pairs: warm-up");
         sleep(options.warmup().toNanos());
         roundTrips.getIntervalHistogram();
+        Progress.say("relaying in " + initiators.size() + " pairs: measuring");
         long measuring = System.nanoTime();
         sleep(options.duration().toNanos());
         Histogram measured = roundTrips.getIntervalHistogram();
         long elapsed = System.nanoTime() - measuring;
         floods.forEach(Flood::stop);
+        Progress.say("relay measured; stopping");
         List<CompletableFuture<Void>> drained = new ArrayList<>();
         for (RelayPacer pacer : pacers) {
             drained.add(pacer.stop());
