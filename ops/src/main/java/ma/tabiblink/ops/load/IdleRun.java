@@ -3,6 +3,7 @@ package ma.tabiblink.ops.load;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -11,6 +12,8 @@ import java.util.concurrent.TimeUnit;
  * the server's heap + direct memory before and after, per connection.
  */
 final class IdleRun {
+
+    private static final int TOP_CLASSES = 15;
 
     private final LoadOptions options;
     private final RunStats stats = new RunStats();
@@ -63,6 +66,10 @@ final class IdleRun {
         report.line("server live heap: %d KB before, %d KB after = %d bytes per connection",
                 before.heapUsedBytes() / 1024, after.heapUsedBytes() / 1024, heap / connections);
         report.value("heap_bytes_per_connection", (double) heap / connections);
+        report.line("largest growth of the live heap, per connection:");
+        for (Map.Entry<String, Long> grown : ServerMemoryProbe.grownMost(before, after, TOP_CLASSES)) {
+            report.line("  %8.1f B  %s", (double) grown.getValue() / connections, grown.getKey());
+        }
         if (before.directBytes() < 0 || after.directBytes() < 0) {
             report.line("server direct memory: not measured (start the server with -XX:NativeMemoryTracking=summary)");
             return;

@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Timeout;
 class ServerMemoryProbeTest {
 
     @Test
-    void probeReadsTheLiveHeapOfARunningJvm() {
+    void probeReadsTheLiveHeapAndItsClassHistogramOfARunningJvm() {
         ServerMemoryProbe.Snapshot snapshot = new ServerMemoryProbe(ProcessHandle.current().pid()).snapshot();
 
         assertThat(snapshot.heapUsedBytes()).isPositive();
+        assertThat(snapshot.bytesByClass()).containsKey("java.lang.String");
+        assertThat(snapshot.bytesByClass().get("java.lang.String")).isPositive();
         // This test JVM runs without native memory tracking, so the direct part is reported as not measured.
         assertThat(snapshot.directBytes()).isEqualTo(-1);
     }
