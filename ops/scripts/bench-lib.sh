@@ -12,6 +12,9 @@ BENCH_HTTP_PORT="${BENCH_HTTP_PORT:-18080}"
 BENCH_SIGNAL_PORT="${BENCH_SIGNAL_PORT:-18081}"
 BENCH_RELAY_PORT="${BENCH_RELAY_PORT:-18091}"
 STARTUP_TIMEOUT_SECONDS="${STARTUP_TIMEOUT_SECONDS:-120}"
+# The closed loop makes each connection send far more than the production per-connection limit (50 messages/s,
+# bursts of 100), which would close it with RATE_LIMITED; the benchmark raises the limit (the Node relay has none).
+BENCH_MAX_MESSAGES_PER_SECOND="${BENCH_MAX_MESSAGES_PER_SECOND:-1000000}"
 
 LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--Xms512m -Xmx2g -Dio.netty.leakDetection.level=disabled}"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
@@ -97,6 +100,9 @@ bench_start_tabib() {
   (cd "$TABIB_DATA" && exec env \
       SERVER_PORT="$BENCH_HTTP_PORT" \
       TABIB_SIGNALING_PORT="$BENCH_SIGNAL_PORT" \
+      TABIB_SIGNALING_MAX_MESSAGES_PER_SECOND="$BENCH_MAX_MESSAGES_PER_SECOND" \
+      TABIB_SIGNALING_MESSAGE_BURST="$BENCH_MAX_MESSAGES_PER_SECOND" \
+      TABIB_TLS=false \
       TABIB_DATA_DIR="$TABIB_DATA/data" \
       java $SERVER_JAVA_OPTS "$@" -jar "$SERVER_JAR" >"$TABIB_DATA/server.log" 2>&1) &
   TABIB_PID=$!
