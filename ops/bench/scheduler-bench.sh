@@ -10,6 +10,9 @@
 #   ops/bench/scheduler-bench.sh                       # 5 runs against 127.0.0.1:6379, logical database 15
 #   RUNS=7 THREADS=16 REDIS_PORT=6380 ops/bench/scheduler-bench.sh
 #
+# By default the booking threads and the redis-benchmark clients are equally many (50), so both sides keep the same
+# number of requests in flight.
+#
 # The benchmark empties logical database BENCH_DB (default 15) before and after each run; nothing else is touched.
 set -euo pipefail
 
@@ -18,7 +21,7 @@ REDIS_HOST="${REDIS_HOST:-127.0.0.1}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 BENCH_DB="${BENCH_DB:-15}"
 RUNS="${RUNS:-5}"
-THREADS="${THREADS:-16}"
+THREADS="${THREADS:-50}"
 SPECIALISTS="${SPECIALISTS:-40}"
 DAYS="${DAYS:-20}"
 WARMUP="${WARMUP:-5000}"
