@@ -61,11 +61,6 @@ public final class SchedulerKeys {
         return PREFIX + "idx:spec:" + specialistId;
     }
 
-    /** ZSET of appointment ids scored by start ms: every appointment of a dispensary. */
-    public static String dispensaryAppointments(String dispensaryId) {
-        return PREFIX + "idx:disp:" + dispensaryId;
-    }
-
     /** ZSET of appointment ids scored by start ms: every appointment that has a time. */
     public static String allAppointments() {
         return PREFIX + "idx:all";
@@ -76,7 +71,7 @@ public final class SchedulerKeys {
         return PREFIX + "holds";
     }
 
-    /** HASH {appt, fp}: the appointment an idempotency key produced and the fingerprint of its request. */
+    /** STRING {@code appointmentId|fingerprint}: what an idempotency key produced, and for which request. */
     public static String idempotency(String userId, String key) {
         return PREFIX + "idem:" + userId + ":" + key;
     }

@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import ma.tabiblink.scheduler.ErrorCode;
 import ma.tabiblink.scheduler.RedisScript;
 import ma.tabiblink.scheduler.SchedulerKeys;
@@ -29,6 +31,9 @@ public final class AvailabilityStore {
 
     private final UnifiedJedis redis;
     private final RedisScript save;
+    /** Decoded schedules by specialist, reused while the stored version is unchanged (decoding dominates reads). */
+    private final ConcurrentMap<String, ScheduleCache.VersionedSchedule> decoded = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, SlotPolicy> decodedPolicies = new ConcurrentHashMap<>();
 
     public AvailabilityStore(UnifiedJedis redis) {
         this.redis = redis;
@@ -65,16 +70,11 @@ public final class AvailabilityStore {
     public Optional<ScheduleCache.VersionedSchedule> findVersioned(String specialistId) {
         SpecialistSchedule.requireId(specialistId);
         List<String> stored = redis.hmget(SchedulerKeys.schedule(specialistId), "json", "version");
-        if (stored.get(0) == null) {
-            return Optional.empty();
-        }
-        return Optional.of(new ScheduleCache.VersionedSchedule(decode(stored.get(0)), stored.get(1)));
+        return Optional.ofNullable(decoded(specialistId, stored.get(0), stored.get(1)));
     }
 
     public Optional<SpecialistSchedule> find(String specialistId) {
-        SpecialistSchedule.requireId(specialistId);
-        String json = redis.hget(SchedulerKeys.schedule(specialistId), "json");
-        return Optional.ofNullable(json).map(AvailabilityStore::decode);
+        return findVersioned(specialistId).map(ScheduleCache.VersionedSchedule::schedule);
     }
 
     public SpecialistSchedule require(String specialistId) {
@@ -107,15 +107,34 @@ public final class AvailabilityStore {
         return json == null ? "" : json;
     }
 
-    static SlotPolicy parsePolicy(String json, String specialty) {
+    SlotPolicy parsePolicy(String json, String specialty) {
         if (json.isEmpty()) {
             return SlotPolicy.DEFAULT;
         }
-        try {
-            return JSON.readValue(json, SlotPolicy.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable slot policy of " + specialty, e);
+        if (decodedPolicies.size() > 256) {
+            decodedPolicies.clear();
         }
+        return decodedPolicies.computeIfAbsent(json, text -> {
+            try {
+                return JSON.readValue(text, SlotPolicy.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("unreadable slot policy of " + specialty, e);
+            }
+        });
+    }
+
+    private ScheduleCache.VersionedSchedule decoded(String specialistId, String json, String version) {
+        if (json == null) {
+            decoded.remove(specialistId);
+            return null;
+        }
+        ScheduleCache.VersionedSchedule known = decoded.get(specialistId);
+        if (known != null && known.version().equals(version)) {
+            return known;
+        }
+        ScheduleCache.VersionedSchedule fresh = new ScheduleCache.VersionedSchedule(decode(json), version);
+        decoded.put(specialistId, fresh);
+        return fresh;
     }
 
     private long write(SpecialistSchedule schedule, String expectedVersion, boolean onlyIfAbsent) {
@@ -130,17 +149,21 @@ public final class AvailabilityStore {
     }
 
     private List<SpecialistSchedule> load(Iterable<String> ids) {
-        List<Response<String>> replies = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        List<Response<List<String>>> replies = new ArrayList<>();
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (String id : ids) {
-                replies.add(pipeline.hget(SchedulerKeys.schedule(id), "json"));
+                order.add(id);
+                replies.add(pipeline.hmget(SchedulerKeys.schedule(id), "json", "version"));
             }
             pipeline.sync();
         }
         List<SpecialistSchedule> schedules = new ArrayList<>();
-        for (Response<String> reply : replies) {
-            if (reply.get() != null) {
-                schedules.add(decode(reply.get()));
+        for (int i = 0; i < order.size(); i++) {
+            List<String> stored = replies.get(i).get();
+            ScheduleCache.VersionedSchedule schedule = decoded(order.get(i), stored.get(0), stored.get(1));
+            if (schedule != null) {
+                schedules.add(schedule.schedule());
             }
         }
         schedules.sort(Comparator.comparing(SpecialistSchedule::specialistId));

@@ -53,7 +53,7 @@ public final class ScheduleCache {
         }
         Policy policy = policies.computeIfAbsent(specialty, code -> {
             String json = store.policyJson(code);
-            return new Policy(AvailabilityStore.parsePolicy(json, code), json);
+            return new Policy(store.parsePolicy(json, code), json);
         });
         return new Rules(schedule.schedule(), schedule.version(), policy.policy(), policy.json());
     }

@@ -69,19 +69,26 @@ public final class SlotFinder {
     }
 
     /**
-     * The next {@code count} free slots of {@code specialty} starting at or after {@code after}: the surrounding days
-     * first (the usual case, and cheap), then up to two weeks ahead.
+     * The next {@code count} free slots of {@code specialty} from {@code after}: the same specialist's over the next
+     * days first (the usual answer, and cheap), then their next two weeks, then any specialist's.
      */
-    public List<Slot> nextFree(String specialty, Instant after, int count) {
+    public List<Slot> nextFree(String specialistId, String specialty, Instant after, int count) {
         LocalDate day = after.atZone(SpecialistSchedule.DEFAULT_ZONE).toLocalDate();
-        for (int days : new int[] {1, 15}) {
-            List<Slot> found = search(new SlotQuery(specialty, null, day.minusDays(1), day.plusDays(days),
-                    SlotQuery.MAX_LIMIT)).stream().filter(s -> !s.start().isBefore(after)).limit(count).toList();
-            if (found.size() == count || days == 15) {
+        List<Slot> found = List.of();
+        List<SlotQuery> widening = new ArrayList<>();
+        if (specialistId != null) {
+            widening.add(new SlotQuery(specialty, specialistId, day.minusDays(1), day.plusDays(2), SlotQuery.MAX_LIMIT));
+            widening.add(new SlotQuery(specialty, specialistId, day.minusDays(1), day.plusDays(15), SlotQuery.MAX_LIMIT));
+        }
+        widening.add(new SlotQuery(specialty, null, day.minusDays(1), day.plusDays(2), SlotQuery.MAX_LIMIT));
+        widening.add(new SlotQuery(specialty, null, day.minusDays(1), day.plusDays(15), SlotQuery.MAX_LIMIT));
+        for (SlotQuery query : widening) {
+            found = search(query).stream().filter(s -> !s.start().isBefore(after)).limit(count).toList();
+            if (found.size() == count) {
                 return found;
             }
         }
-        return List.of();
+        return found;
     }
 
     /**

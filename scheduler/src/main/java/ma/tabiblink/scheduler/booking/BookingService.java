@@ -34,6 +34,8 @@ import ma.tabiblink.scheduler.availability.SlotPolicy;
 import ma.tabiblink.scheduler.availability.SpecialistSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -154,7 +156,7 @@ public final class BookingService {
                     publish(hold ? BookingEvent.Type.HELD : BookingEvent.Type.BOOKED, appointment, actor, now);
                     return appointment;
                 }
-                default -> throw refusal(reply.get(1), slot.specialty(), slot.start());
+                default -> throw refusal(reply.get(1), slot.specialistId(), slot.specialty(), slot.start());
             }
         }
         throw new SchedulingException(ErrorCode.SCHEDULE_CHANGED,
@@ -264,7 +266,7 @@ public final class BookingService {
                 if (reply.get(1).equals("INVALID_TRANSITION")) {
                     throw invalidTransition(AppointmentStatus.fromCode(reply.get(2)), "reschedule");
                 }
-                throw refusal(reply.get(1), current.specialty(), slot.start());
+                throw refusal(reply.get(1), slot.specialistId(), current.specialty(), slot.start());
             }
         }
     }
@@ -298,7 +300,7 @@ public final class BookingService {
                 publish(BookingEvent.Type.WAITLISTED, entry, actor, now);
                 return entry;
             }
-            default -> throw refusal(reply.get(1), request.specialty(), request.from());
+            default -> throw refusal(reply.get(1), request.preferredSpecialistId(), request.specialty(), request.from());
         }
     }
 
@@ -342,9 +344,21 @@ public final class BookingService {
                 "No appointment " + appointmentId + "."));
     }
 
+    /** Who did what to the appointment and when, oldest first, its creation included. */
     public List<HistoryEntry> history(String appointmentId) {
-        require(appointmentId);
+        List<String> created = redis.hmget(SchedulerKeys.appointment(appointmentId), "createdAt", "createdBy",
+                "createdByRole", "createdAs");
+        if (created.get(0) == null) {
+            throw new SchedulingException(ErrorCode.UNKNOWN_APPOINTMENT, "No appointment " + appointmentId + ".");
+        }
+        String initialStatus = switch (created.get(3)) {
+            case "book" -> AppointmentStatus.BOOKED.code();
+            case "hold" -> AppointmentStatus.PENDING.code();
+            default -> AppointmentStatus.WAITLIST.code();
+        };
         List<HistoryEntry> entries = new ArrayList<>();
+        entries.add(new HistoryEntry(Instant.ofEpochMilli(Long.parseLong(created.get(0))), created.get(1),
+                created.get(2), created.get(3), null, initialStatus, null));
         for (String json : redis.lrange(SchedulerKeys.history(appointmentId), 0, -1)) {
             try {
                 JsonNode node = JSON.readTree(json);
@@ -361,7 +375,7 @@ public final class BookingService {
     /** Appointments of a dispensary starting on {@code date} (read in {@code zone}), by start time. */
     public List<Appointment> forDispensary(String dispensaryId, LocalDate date, ZoneId zone) {
         BookingRequest.requireDispensary(dispensaryId);
-        return between(SchedulerKeys.dispensaryAppointments(dispensaryId), date, zone);
+        return onDate(date, zone).stream().filter(a -> dispensaryId.equals(a.dispensaryId())).toList();
     }
 
     /** Appointments of a specialist starting in [{@code from}, {@code to}), by start time. */
@@ -383,11 +397,17 @@ public final class BookingService {
     }
 
     private List<Appointment> loadAll(List<String> ids) {
+        List<Response<Map<String, String>>> replies = new ArrayList<>(ids.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (String id : ids) {
+                replies.add(pipeline.hgetAll(SchedulerKeys.appointment(id)));
+            }
+            pipeline.sync();
+        }
         List<Appointment> result = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            Map<String, String> hash = redis.hgetAll(SchedulerKeys.appointment(id));
-            if (!hash.isEmpty()) {
-                result.add(Appointment.fromHash(hash));
+        for (Response<Map<String, String>> reply : replies) {
+            if (!reply.get().isEmpty()) {
+                result.add(Appointment.fromHash(reply.get()));
             }
         }
         return result;
@@ -472,21 +492,22 @@ public final class BookingService {
     }
 
     private Optional<Appointment> replayOf(String idemKey, String fingerprint) {
-        List<String> stored = redis.hmget(idemKey, "appt", "fp");
-        if (stored.get(0) == null) {
+        String stored = redis.get(idemKey);
+        if (stored == null) {
             return Optional.empty();
         }
-        if (!fingerprint.equals(stored.get(1))) {
+        int separator = stored.indexOf('|');
+        if (!fingerprint.equals(stored.substring(separator + 1))) {
             throw reused();
         }
-        return find(stored.get(0));
+        return find(stored.substring(0, separator));
     }
 
-    private SchedulingException refusal(String code, String specialty, Instant start) {
+    private SchedulingException refusal(String code, String specialistId, String specialty, Instant start) {
         return switch (code) {
             case "SLOT_TAKEN" -> new SchedulingException(ErrorCode.SLOT_TAKEN,
                     "This slot was just taken by another booking.",
-                    Map.of("nextFreeSlots", alternatives(specialty, start)));
+                    Map.of("nextFreeSlots", alternatives(specialistId, specialty, start)));
             case "PATIENT_BUSY" -> new SchedulingException(ErrorCode.PATIENT_BUSY,
                     "The patient already has an appointment overlapping this time.");
             case "IDEMPOTENCY_KEY_REUSED" -> reused();
@@ -496,9 +517,9 @@ public final class BookingService {
         };
     }
 
-    private List<Slot> alternatives(String specialty, Instant after) {
+    private List<Slot> alternatives(String specialistId, String specialty, Instant after) {
         try {
-            return slots.nextFree(specialty, after, ALTERNATIVES);
+            return slots.nextFree(specialistId, specialty, after, ALTERNATIVES);
         } catch (SchedulingException e) {
             return List.of();
         }
@@ -568,9 +589,11 @@ public final class BookingService {
     }
 
     private String newId() {
-        char[] chars = new char[20];
+        byte[] bytes = new byte[20];
+        random.nextBytes(bytes);
+        char[] chars = new char[bytes.length];
         for (int i = 0; i < chars.length; i++) {
-            chars[i] = ID_ALPHABET[random.nextInt(ID_ALPHABET.length)];
+            chars[i] = ID_ALPHABET[(bytes[i] & 0xff) % ID_ALPHABET.length];
         }
         return "apt_" + new String(chars);
     }

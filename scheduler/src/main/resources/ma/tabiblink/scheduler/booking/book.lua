@@ -20,18 +20,18 @@ if count_overlaps(pat_busy_key(patient), startMs, endMs, maxLen, '') >= 1 then
 end
 local status = 'pending'
 if holdExp == 0 then status = 'booked' end
+local member = id .. '|' .. ARGV[11] .. '|' .. ARGV[13]
+local reminders = ''
+if status == 'booked' then reminders = queue_reminders(id, startMs, 1, ARGV[18]) end
 redis.call('HSET', appt_key(id), 'id', id, 'status', status, 'specialistId', specialist, 'specialty', ARGV[7],
   'dispensaryId', ARGV[8], 'patientRef', patient, 'start', ARGV[10], 'end', ARGV[11], 'zone', ARGV[12],
-  'holdExpiresAt', ARGV[13], 'createdBy', ACTOR, 'createdAt', ARGV[2], 'updatedAt', ARGV[2], 'version', '1')
-occupy(id, specialist, patient, startMs, endMs, holdExp)
+  'holdExpiresAt', ARGV[13], 'createdBy', ACTOR, 'createdByRole', ROLE, 'createdAt', ARGV[2],
+  'createdAs', status == 'booked' and 'book' or 'hold', 'updatedAt', ARGV[2], 'version', '1',
+  'busy', member, 'reminders', reminders)
+redis.call('ZADD', spec_busy_key(specialist), startMs, member)
+redis.call('ZADD', pat_busy_key(patient), startMs, member)
+if holdExp ~= 0 then redis.call('ZADD', HOLDS, holdExp, id) end
 redis.call('ZADD', spec_idx_key(specialist), startMs, id)
-redis.call('ZADD', disp_idx_key(ARGV[8]), startMs, id)
 redis.call('ZADD', ALL_IDX, startMs, id)
-if status == 'booked' then
-  schedule_reminders(id, startMs, 1, ARGV[18])
-  history(id, 'book', nil, status, nil)
-else
-  history(id, 'hold', nil, status, nil)
-end
 remember(KEYS[1], id, ARGV[16], tonumber(ARGV[17]))
 return { 'OK', id }

@@ -16,7 +16,6 @@ local function history_key(id) return PREFIX .. 'appt:' .. id .. ':history' end
 local function spec_busy_key(s) return PREFIX .. 'busy:spec:' .. s end
 local function pat_busy_key(p) return PREFIX .. 'busy:pat:' .. p end
 local function spec_idx_key(s) return PREFIX .. 'idx:spec:' .. s end
-local function disp_idx_key(d) return PREFIX .. 'idx:disp:' .. d end
 local function waitlist_key(specialty) return PREFIX .. 'waitlist:' .. specialty end
 
 local function load(id)
@@ -61,17 +60,25 @@ local function release(id, a)
 end
 
 -- Reminder members are "id|offsetMinutes|startMs|version"; the appointment keeps the list to drop them later.
-local function schedule_reminders(id, startMs, version, offsets)
+-- Queues the reminders still in the future (one ZADD) and returns the list to store on the appointment.
+local function queue_reminders(id, startMs, version, offsets)
   local members = {}
+  local zadd = {}
   for off in string.gmatch(offsets, '[^,]+') do
     local due = startMs - tonumber(off) * 60000
     if due > NOW then
       local m = id .. '|' .. off .. '|' .. startMs .. '|' .. version
-      redis.call('ZADD', REM_DUE, due, m)
+      zadd[#zadd + 1] = due
+      zadd[#zadd + 1] = m
       members[#members + 1] = m
     end
   end
-  redis.call('HSET', appt_key(id), 'reminders', table.concat(members, ','))
+  if #zadd > 0 then redis.call('ZADD', REM_DUE, unpack(zadd)) end
+  return table.concat(members, ',')
+end
+
+local function schedule_reminders(id, startMs, version, offsets)
+  redis.call('HSET', appt_key(id), 'reminders', queue_reminders(id, startMs, version, offsets))
 end
 
 local function drop_reminders(id)
@@ -85,20 +92,21 @@ local function drop_reminders(id)
   redis.call('HSET', appt_key(id), 'reminders', '')
 end
 
+-- The creation is recorded on the appointment itself (createdAs, createdBy, createdAt); the list holds changes.
 local function history(id, action, from, to, detail)
   redis.call('RPUSH', history_key(id), cjson.encode({
     at = ARGV[2], actor = ACTOR, role = ROLE, action = action, from = from, to = to, detail = detail }))
 end
 
--- Idempotency: nil when the key is fresh, else the reply to give.
+-- Idempotency keys hold "appointmentId|request fingerprint". Nil when the key is fresh, else the reply to give.
 local function replay(idem_key, fingerprint)
-  local existing = redis.call('HGET', idem_key, 'appt')
-  if not existing then return nil end
-  if redis.call('HGET', idem_key, 'fp') ~= fingerprint then return { 'ERR', 'IDEMPOTENCY_KEY_REUSED' } end
-  return { 'REPLAY', existing }
+  local stored = redis.call('GET', idem_key)
+  if not stored then return nil end
+  local id, fp = string.match(stored, '^([^|]*)|(.*)$')
+  if fp ~= fingerprint then return { 'ERR', 'IDEMPOTENCY_KEY_REUSED' } end
+  return { 'REPLAY', id }
 end
 
 local function remember(idem_key, id, fingerprint, ttl)
-  redis.call('HSET', idem_key, 'appt', id, 'fp', fingerprint)
-  redis.call('EXPIRE', idem_key, ttl)
+  redis.call('SET', idem_key, id .. '|' .. fingerprint, 'EX', ttl)
 end

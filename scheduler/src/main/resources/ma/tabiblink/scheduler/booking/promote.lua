@@ -21,7 +21,6 @@ redis.call('ZREM', waitlist_key(a.specialty), id)
 a.specialistId = specialist
 occupy(id, specialist, a.patientRef, startMs, endMs, holdExp)
 redis.call('ZADD', spec_idx_key(specialist), startMs, id)
-redis.call('ZADD', disp_idx_key(a.dispensaryId), startMs, id)
 redis.call('ZADD', ALL_IDX, startMs, id)
 if status == 'booked' then schedule_reminders(id, startMs, version, ARGV[13]) end
 history(id, 'waitlist-promote', 'waitlist', status, specialist .. '@' .. ARGV[7])

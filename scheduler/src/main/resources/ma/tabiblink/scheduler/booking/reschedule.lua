@@ -24,7 +24,6 @@ release(id, a)
 occupy(id, specialist, a.patientRef, startMs, endMs, holdExp)
 if a.specialistId ~= specialist then redis.call('ZREM', spec_idx_key(a.specialistId), id) end
 redis.call('ZADD', spec_idx_key(specialist), startMs, id)
-redis.call('ZADD', disp_idx_key(a.dispensaryId), startMs, id)
 redis.call('ZADD', ALL_IDX, startMs, id)
 drop_reminders(id)
 local version = tonumber(a.version) + 1

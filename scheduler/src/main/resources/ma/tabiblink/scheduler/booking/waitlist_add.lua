@@ -7,8 +7,8 @@ local id = ARGV[5]
 local order = redis.call('INCR', PREFIX .. 'waitlist:seq')
 redis.call('HSET', appt_key(id), 'id', id, 'status', 'waitlist', 'specialty', ARGV[6], 'dispensaryId', ARGV[7],
   'patientRef', ARGV[8], 'requestedFrom', ARGV[9], 'requestedTo', ARGV[10], 'preferredSpecialistId', ARGV[11],
-  'zone', ARGV[12], 'createdBy', ACTOR, 'createdAt', ARGV[2], 'updatedAt', ARGV[2], 'version', '1')
+  'zone', ARGV[12], 'createdBy', ACTOR, 'createdByRole', ROLE, 'createdAt', ARGV[2], 'createdAs', 'waitlist', 'updatedAt', ARGV[2],
+  'version', '1')
 redis.call('ZADD', waitlist_key(ARGV[6]), order, id)
-history(id, 'waitlist', nil, 'waitlist', nil)
 remember(KEYS[1], id, ARGV[13], tonumber(ARGV[14]))
 return { 'OK', id }

@@ -12,10 +12,13 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import ma.tabiblink.signaling.appointment.AppointmentDirectory;
+import ma.tabiblink.signaling.appointment.BookedConsultation;
 import ma.tabiblink.web.support.ApiClient;
 import ma.tabiblink.web.support.WebTestSupport;
 
@@ -189,6 +192,31 @@ class SchedulingApiTest extends WebTestSupport {
         offGrid.put("start", "2020-01-06T10:00:00+01:00");
         assertThat(coordinator.post("/api/v1/appointments", offGrid, idempotent()).code()).isEqualTo("SLOT_IN_PAST");
         assertThat(coordinator.postRaw("/api/v1/appointments", "{not json").code()).isEqualTo("BAD_JSON");
+    }
+
+    @Autowired
+    private AppointmentDirectory callDirectory;
+
+    @Test
+    void theSignallingServerFindsABookedAppointmentButNotACancelledOne() {
+        ApiClient coordinator = as("coord1");
+        LocalDate day = monday(6);
+        JsonNode free = slots(coordinator, "specialist=dr.pedia&from=" + day + "&to=" + day);
+        String booked = coordinator.post("/api/v1/appointments", booking(free.get(0), "pat-api-8"), idempotent())
+                .json().get("id").asText();
+        String cancelled = coordinator.post("/api/v1/appointments", booking(free.get(1), "pat-api-9"), idempotent())
+                .json().get("id").asText();
+        coordinator.post("/api/v1/appointments/" + cancelled + "/cancel", null);
+
+        BookedConsultation consultation = callDirectory.find(booked).orElseThrow();
+
+        assertThat(consultation.specialistId()).isEqualTo("dr.pedia");
+        assertThat(consultation.nurseDispensaryId()).isEqualTo("disp-tinghir");
+        assertThat(consultation.patientRef()).isEqualTo("pat-api-8");
+        assertThat(consultation.start().toString()).isEqualTo(free.get(0).get("start").asText());
+        assertThat(consultation.specialty()).isEqualTo("paediatrics");
+        assertThat(callDirectory.find(cancelled)).isEmpty();
+        assertThat(callDirectory.find("apt_unknown")).isEmpty();
     }
 
     @Test
