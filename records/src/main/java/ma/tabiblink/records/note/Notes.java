@@ -1,8 +1,5 @@
 package ma.tabiblink.records.note;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -44,8 +41,6 @@ public final class Notes {
 
     public static final int MAX_CONTENT_CHARS = 100_000;
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final UnifiedJedis redis;
     private final Clock clock;
@@ -480,21 +475,13 @@ public final class Notes {
         if (!LANGUAGE.matcher(lang).matches()) {
             throw RecordsException.invalid("language must be a language tag such as fr or ar");
         }
-        try {
-            return JSON.writeValueAsBytes(new NoteContent(content.reason(), content.history(), content.findings(),
-                    content.assessment(), content.plan(), content.prescription(), content.followUp(),
-                    content.freeText(), lang));
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot serialise a note", e);
-        }
+        return NoteCodec.encode(new NoteContent(content.reason(), content.history(), content.findings(),
+                content.assessment(), content.plan(), content.prescription(), content.followUp(), content.freeText(),
+                lang));
     }
 
     private static NoteContent parse(byte[] plain) {
-        try {
-            return JSON.readValue(plain, NoteContent.class);
-        } catch (IOException e) {
-            throw RecordsException.integrity("The note content does not decode");
-        }
+        return NoteCodec.decode(plain);
     }
 
     private static NoteView fullView(Header h, int version, Map<String, String> v, NoteContent c, String access) {
