@@ -115,7 +115,8 @@ public final class Notes {
                     RedisKeys.kekUsers(sealed.kekVersion())), args);
             if (r.equals("OK")) {
                 audit.record(actor, AuditLog.Event.success(AuditAction.NOTE_CREATE, "Note", noteId + "/1", c.patientId()));
-                return fullView(header(noteId), 1, version, content, "FULL");
+                return fullView(new Header(noteId, c.patientId(), c.id(), c.dispensaryId(), actor.userId(), 1, now),
+                        1, version, content, "FULL");
             }
             noteId = r.substring("EXISTS:".length());
         }
