@@ -1,5 +1,6 @@
 package ma.tabiblink.records.note;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -11,10 +12,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.AccessPolicy.NoteAccess;
+import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.Ids;
 import ma.tabiblink.records.LuaScript;
@@ -231,8 +233,8 @@ public final class Notes {
         AuditLog.Event event = AuditLog.Event.success(AuditAction.NOTE_READ, "Note", h.id() + "/" + wanted,
                 h.patientId());
         if (access == NoteAccess.NONE) {
-            if (draft && version == null && (actor.is(ma.tabiblink.records.Role.SPECIALIST)
-                    || actor.is(ma.tabiblink.records.Role.NURSE))
+            // A reader who will see the note once it is signed learns that it is not signed yet.
+            if (draft && version == null
                     && policy.noteAccess(actor, h.dispensaryId(), care, h.authorId(), false) != NoteAccess.NONE) {
                 audit.record(actor, event.withOutcome(AuditOutcome.FAILED).withDetail("not signed yet"));
                 throw new RecordsException(RecordsError.NOTE_VERSION_NOT_FOUND, "This note is not signed yet");
@@ -306,8 +308,8 @@ public final class Notes {
         return out;
     }
 
-    private java.util.Optional<String> noteIdOf(String consultationId) {
-        return java.util.Optional.ofNullable(redis.get(RedisKeys.consultationNote(consultationId)));
+    private Optional<String> noteIdOf(String consultationId) {
+        return Optional.ofNullable(redis.get(RedisKeys.consultationNote(consultationId)));
     }
 
     private List<String> noteIdsOf(String patientId) {
@@ -399,7 +401,7 @@ public final class Notes {
             String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(plain));
             String text = "tabib-link/note-signature/v1\n" + h.id() + "\n" + version + "\n" + h.patientId() + "\n"
                     + h.consultationId() + "\n" + signer + "\n" + signedAt + "\n" + digest;
-            return SigningKeys.utf8(text);
+            return text.getBytes(StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
