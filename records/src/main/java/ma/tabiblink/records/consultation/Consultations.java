@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.Actor;
@@ -89,7 +90,7 @@ public final class Consultations {
                 RedisKeys.careTeam(patient.id())), args);
         Consultation c = find(actual);
         if (!c.patientId().equals(patient.id())) {
-            throw RecordsException.invalid("This " + req.origin().name().toLowerCase(java.util.Locale.ROOT)
+            throw RecordsException.invalid("This " + req.origin().name().toLowerCase(Locale.ROOT)
                     + " already has a consultation for another patient");
         }
         audit.record(actor, AuditLog.Event.success(AuditAction.CONSULTATION_OPEN, "Consultation", c.id(), c.patientId())

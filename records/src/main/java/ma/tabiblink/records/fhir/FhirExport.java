@@ -40,6 +40,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Signature;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * FHIR R4 mapping (HAPI FHIR): a patient's record as a collection Bundle of Patient, Encounter (class VR, virtual),
@@ -264,11 +265,11 @@ public final class FhirExport {
         AuditEvent.AuditEventEntityComponent what = a.addEntity();
         what.setWhat(new Reference().setIdentifier(new Identifier()
                 .setSystem(SYSTEM_BASE + "/" + e.entityType().toLowerCase(Locale.ROOT)).setValue(e.entityId())));
-        what.addDetail().setType("seq").setValue(new org.hl7.fhir.r4.model.StringType(Long.toString(e.seq())));
+        what.addDetail().setType("seq").setValue(new StringType(Long.toString(e.seq())));
         if (e.prev() != null && !e.prev().isEmpty()) {
-            what.addDetail().setType("prev").setValue(new org.hl7.fhir.r4.model.StringType(e.prev()));
+            what.addDetail().setType("prev").setValue(new StringType(e.prev()));
         }
-        what.addDetail().setType("hash").setValue(new org.hl7.fhir.r4.model.StringType(e.hash()));
+        what.addDetail().setType("hash").setValue(new StringType(e.hash()));
         if (clinical) {
             a.addEntity().setWhat(new Reference().setIdentifier(new Identifier()
                     .setSystem(SYSTEM_BASE + "/patient-id").setValue(e.patientId())));

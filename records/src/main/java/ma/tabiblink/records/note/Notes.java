@@ -1,8 +1,6 @@
 package ma.tabiblink.records.note;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -14,10 +12,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.AccessPolicy.NoteAccess;
+import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.Ids;
 import ma.tabiblink.records.LuaScript;
@@ -44,8 +43,6 @@ public final class Notes {
 
     public static final int MAX_CONTENT_CHARS = 100_000;
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final UnifiedJedis redis;
     private final Clock clock;
@@ -120,7 +117,8 @@ public final class Notes {
                     RedisKeys.kekUsers(sealed.kekVersion())), args);
             if (r.equals("OK")) {
                 audit.record(actor, AuditLog.Event.success(AuditAction.NOTE_CREATE, "Note", noteId + "/1", c.patientId()));
-                return fullView(header(noteId), 1, version, content, "FULL");
+                return fullView(new Header(noteId, c.patientId(), c.id(), c.dispensaryId(), actor.userId(), 1, now),
+                        1, version, content, "FULL");
             }
             noteId = r.substring("EXISTS:".length());
         }
@@ -235,8 +233,8 @@ public final class Notes {
         AuditLog.Event event = AuditLog.Event.success(AuditAction.NOTE_READ, "Note", h.id() + "/" + wanted,
                 h.patientId());
         if (access == NoteAccess.NONE) {
-            if (draft && version == null && (actor.is(ma.tabiblink.records.Role.SPECIALIST)
-                    || actor.is(ma.tabiblink.records.Role.NURSE))
+            // A reader who will see the note once it is signed learns that it is not signed yet.
+            if (draft && version == null
                     && policy.noteAccess(actor, h.dispensaryId(), care, h.authorId(), false) != NoteAccess.NONE) {
                 audit.record(actor, event.withOutcome(AuditOutcome.FAILED).withDetail("not signed yet"));
                 throw new RecordsException(RecordsError.NOTE_VERSION_NOT_FOUND, "This note is not signed yet");
@@ -310,8 +308,8 @@ public final class Notes {
         return out;
     }
 
-    private java.util.Optional<String> noteIdOf(String consultationId) {
-        return java.util.Optional.ofNullable(redis.get(RedisKeys.consultationNote(consultationId)));
+    private Optional<String> noteIdOf(String consultationId) {
+        return Optional.ofNullable(redis.get(RedisKeys.consultationNote(consultationId)));
     }
 
     private List<String> noteIdsOf(String patientId) {
@@ -403,7 +401,7 @@ public final class Notes {
             String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(plain));
             String text = "tabib-link/note-signature/v1\n" + h.id() + "\n" + version + "\n" + h.patientId() + "\n"
                     + h.consultationId() + "\n" + signer + "\n" + signedAt + "\n" + digest;
-            return SigningKeys.utf8(text);
+            return text.getBytes(StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -480,21 +478,13 @@ public final class Notes {
         if (!LANGUAGE.matcher(lang).matches()) {
             throw RecordsException.invalid("language must be a language tag such as fr or ar");
         }
-        try {
-            return JSON.writeValueAsBytes(new NoteContent(content.reason(), content.history(), content.findings(),
-                    content.assessment(), content.plan(), content.prescription(), content.followUp(),
-                    content.freeText(), lang));
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot serialise a note", e);
-        }
+        return NoteCodec.encode(new NoteContent(content.reason(), content.history(), content.findings(),
+                content.assessment(), content.plan(), content.prescription(), content.followUp(), content.freeText(),
+                lang));
     }
 
     private static NoteContent parse(byte[] plain) {
-        try {
-            return JSON.readValue(plain, NoteContent.class);
-        } catch (IOException e) {
-            throw RecordsException.integrity("The note content does not decode");
-        }
+        return NoteCodec.decode(plain);
     }
 
     private static NoteView fullView(Header h, int version, Map<String, String> v, NoteContent c, String access) {

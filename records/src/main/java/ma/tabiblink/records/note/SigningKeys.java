@@ -1,6 +1,5 @@
 package ma.tabiblink.records.note;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -12,6 +11,8 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -89,7 +90,7 @@ public final class SigningKeys {
             return Optional.empty();
         }
         return Optional.of(new SigningKey(userId, h.get("keyId"), h.get("alg"), h.get("pub"),
-                java.time.Instant.parse(h.get("createdAt"))));
+                Instant.parse(h.get("createdAt"))));
     }
 
     private Map<String, String> ensureKey(String userId) {
@@ -116,7 +117,7 @@ public final class SigningKeys {
         f.put("alg", ALGORITHM);
         f.put("keyId", keyId(spki));
         f.put("createdAt", clock.instant().toString());
-        List<String> args = new java.util.ArrayList<>();
+        List<String> args = new ArrayList<>();
         f.forEach((k, v) -> {
             args.add(k);
             args.add(v);
@@ -142,9 +143,5 @@ public final class SigningKeys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

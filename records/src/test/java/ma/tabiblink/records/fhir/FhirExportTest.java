@@ -129,6 +129,19 @@ class FhirExportTest {
     }
 
     @Test
+    void anAmazighSpeakingPatientWithABirthYearOnlyValidates() {
+        Patient p = t.records.patients().register(TestRecords.NURSE1, new ma.tabiblink.records.patient.NewPatient(
+                "Itto Amazigh", null, 1950, ma.tabiblink.records.patient.Sex.FEMALE, "disp-tinghir", "zgh",
+                null, "CNSS-778899", true));
+        t.urgentCall(p, CARDIO, "call-fhir-zgh");
+        Bundle b = t.records.fhir().patientBundle(CARDIO, p.id());
+        assertValid(b);
+        for (Bundle.BundleEntryComponent e : b.getEntry()) {
+            assertValid(e.getResource());
+        }
+    }
+
+    @Test
     void theJsonExportParsesBack() {
         String json = t.records.fhir().patientBundleJson(CARDIO, patient.id());
         Bundle parsed = t.records.fhir().context().newJsonParser().parseResource(Bundle.class, json);

@@ -117,8 +117,8 @@ class NoteSigningTest {
         Envelope envelope = new Envelope(KeyRing.open(t.keystoreSettings()));
         String binding = "patient=" + v.patientId() + "|consultation=" + v.consultationId() + "|note=" + v.noteId()
                 + "|version=1";
-        Envelope.Sealed forged = envelope.seal(
-                "{\"reason\":\"forged\",\"language\":\"fr\"}".getBytes(StandardCharsets.UTF_8), binding, key);
+        Envelope.Sealed forged = envelope.seal(NoteCodec.encode(new NoteContent("forged", null, null, null, null,
+                null, null, null, "fr")), binding, key);
         t.redis.hset(key, Map.of("dk", forged.wrappedKey(), "ct", forged.ciphertext()));
         assertThat(t.records.notes().read(CARDIO, v.noteId(), 1).sections().get(NoteSection.REASON)).isEqualTo("forged");
         SignatureCheck check = t.records.notes().verifySignature(CARDIO, v.noteId(), 1);
@@ -137,8 +137,8 @@ class NoteSigningTest {
         Signature verifier = Signature.getInstance("Ed25519");
         verifier.initVerify(KeyFactory.getInstance("Ed25519")
                 .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(key.publicKey()))));
-        byte[] json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(note("sign"));
-        String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(json));
+        byte[] plain = NoteCodec.encode(note("sign"));
+        String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(plain));
         String input = "tabib-link/note-signature/v1\n" + v.noteId() + "\n1\n" + v.patientId() + "\n"
                 + v.consultationId() + "\ndr.cardio\n" + stored.get("signedAt") + "\n" + digest;
         verifier.update(input.getBytes(StandardCharsets.UTF_8));

@@ -62,17 +62,15 @@ public class RecordsConfiguration {
         return new RecordsProperties(passphrase, passphraseFile, keystoreFile, fhirBaseUrl);
     }
 
+    /** Opened after Redis, so that a missing Redis is reported before a missing keystore. */
     @Bean
-    KeyRing recordsKeyRing(TabibSettings settings, RecordsProperties properties) {
+    Records records(UnifiedJedis redis, Clock clock, TabibSettings settings, RecordsProperties properties) {
+        KeyRing keyRing;
         try {
-            return KeyRing.open(properties.keystore(settings));
+            keyRing = KeyRing.open(properties.keystore(settings));
         } catch (RecordsException e) {
             throw new StartupException(e.getMessage(), e);
         }
-    }
-
-    @Bean
-    Records records(UnifiedJedis redis, Clock clock, KeyRing recordsKeyRing, RecordsProperties properties) {
-        return Records.create(redis, clock, recordsKeyRing, properties.fhirBaseUrl());
+        return Records.create(redis, clock, keyRing, properties.fhirBaseUrl());
     }
 }

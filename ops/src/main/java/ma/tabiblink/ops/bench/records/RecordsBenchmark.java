@@ -17,9 +17,13 @@ import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import ma.tabiblink.records.Actor;
+import ma.tabiblink.records.Ids;
+import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.Records;
 import ma.tabiblink.records.Role;
+import ma.tabiblink.records.audit.AuditAction;
+import ma.tabiblink.records.audit.AuditLog;
 import ma.tabiblink.records.consultation.ConsultationMode;
 import ma.tabiblink.records.consultation.ConsultationOrigin;
 import ma.tabiblink.records.consultation.OpenConsultation;
@@ -27,9 +31,11 @@ import ma.tabiblink.records.keys.Envelope;
 import ma.tabiblink.records.keys.KeyRing;
 import ma.tabiblink.records.keys.KeystoreSettings;
 import ma.tabiblink.records.note.NoteContent;
+import ma.tabiblink.records.note.Notes;
 import ma.tabiblink.records.patient.NewPatient;
 import ma.tabiblink.records.patient.Sex;
 import org.HdrHistogram.Histogram;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -74,6 +80,7 @@ public final class RecordsBenchmark {
             SecretKey rawKey = aesKey();
             System.out.printf(Locale.ROOT, "java %s, %s, %d cores, redis %s%n", System.getProperty("java.version"),
                     System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), redisUrl);
+            warmUpCrypto(rawKey, envelope, sizes);
             System.out.println("| size | operation | ops/s (median of runs) | p50 µs | p99 µs |");
             System.out.println("|---|---|---|---|---|");
             Stat ping = median(runs, () -> time(ops, i -> redis.ping()));
@@ -101,12 +108,29 @@ public final class RecordsBenchmark {
                             ConsultationMode.VIDEO, null)).id());
                 }
                 List<String> notes = new ArrayList<>(total);
+                LuaScript createScript = LuaScript.load(Notes.class, "create.lua");
                 int[] next = {0};
-                Stat store = median(runs, () -> time(ops, i -> notes.add(records.notes()
-                        .writeDraft(SPECIALIST, consultations.get(next[0]++), content).noteId())));
-                row(size, "store note (encrypt + write + audit)", store);
-                Stat read = median(runs, () -> time(ops, i -> records.notes().read(SPECIALIST, notes.get(i), 1)));
-                row(size, "read note (read + decrypt + audit)", read);
+                // Store, the same Redis work without crypto, and read alternate run by run, so that load changes on
+                // the machine hit all three alike.
+                List<Stat> stores = new ArrayList<>();
+                List<Stat> baselines = new ArrayList<>();
+                List<Stat> reads = new ArrayList<>();
+                for (int run = 0; run <= runs; run++) {
+                    int offset = run * ops;
+                    Stat store = time(ops, i -> notes.add(records.notes()
+                            .writeDraft(SPECIALIST, consultations.get(next[0]++), content).noteId()));
+                    Stat baseline = time(ops, i -> redisWorkOfAStore(redis, records, createScript,
+                            consultations.get(0), env));
+                    Stat read = time(ops, i -> records.notes().read(SPECIALIST, notes.get(offset + i), 1));
+                    if (run > 0) {
+                        stores.add(store);
+                        baselines.add(baseline);
+                        reads.add(read);
+                    }
+                }
+                row(size, "store note (encrypt + write + audit)", median(stores));
+                row(size, "same Redis work, pre-encrypted (no crypto)", median(baselines));
+                row(size, "read note (read + decrypt + audit)", median(reads));
             }
         } finally {
             try (var files = Files.walk(dir)) {
@@ -115,6 +139,42 @@ public final class RecordsBenchmark {
         }
         try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
             deleteRecordKeys(redis);
+        }
+    }
+
+    /**
+     * The Redis commands a note store sends, with a ciphertext sealed beforehand: one pipelined read of the
+     * consultation and its note id, the create script (same keys and payload) and the audit append.
+     */
+    private static void redisWorkOfAStore(JedisPooled redis, Records records, LuaScript createScript,
+                                          String consultationId, Envelope.Sealed sealed) {
+        try (AbstractPipeline p = redis.pipelined()) {
+            p.hgetAll(RedisKeys.consultation(consultationId));
+            p.get(RedisKeys.consultationNote("con-baseline"));
+            p.sync();
+        }
+        String noteId = Ids.newId("note");
+        String versionKey = RedisKeys.noteVersion(noteId, 1);
+        List<String> args = new ArrayList<>(List.of(noteId, "12", "patient", "pat-bench", "consultation",
+                consultationId, "disp", "disp-bench", "author", SPECIALIST.userId(), "latest", "1", "createdAt",
+                "2026-03-10T09:30:00Z", "dk", sealed.wrappedKey(), "kv", Integer.toString(sealed.kekVersion()), "ct",
+                sealed.ciphertext(), "status", "DRAFT", "author", SPECIALIST.userId(), "createdAt",
+                "2026-03-10T09:30:00Z"));
+        createScript.run(redis, List.of(RedisKeys.consultationNote(noteId), RedisKeys.note(noteId), versionKey,
+                RedisKeys.patientNotes("pat-bench"), RedisKeys.kekUsers(sealed.kekVersion())), args);
+        records.audit().record(SPECIALIST, AuditLog.Event.success(AuditAction.NOTE_CREATE, "Note", noteId + "/1",
+                "pat-bench"));
+    }
+
+    /** Lets the JIT compile the AES-GCM intrinsics before anything is timed. */
+    private static void warmUpCrypto(SecretKey key, Envelope envelope, int[] sizes) {
+        for (int size : sizes) {
+            byte[] plain = new byte[size];
+            for (int i = 0; i < 20_000; i++) {
+                decrypt(key, encrypt(key, plain));
+                Envelope.Sealed s = envelope.seal(plain, "warm-up", "warm-up");
+                envelope.open(s.wrappedKey(), s.ciphertext(), "warm-up", "warm-up");
+            }
         }
     }
 
@@ -129,6 +189,10 @@ public final class RecordsBenchmark {
         for (int i = 0; i < runs; i++) {
             stats.add(run.get());
         }
+        return median(stats);
+    }
+
+    private static Stat median(List<Stat> stats) {
         return new Stat(med(stats.stream().mapToDouble(Stat::opsPerSecond).toArray()),
                 med(stats.stream().mapToDouble(Stat::p50Micros).toArray()),
                 med(stats.stream().mapToDouble(Stat::p99Micros).toArray()));
