@@ -6,10 +6,19 @@
 #             and refuses expired or forged credentials;
 #   Redis   - our tabib-redis.conf starts with AOF on, everysec fsync and noeviction, and data survive a restart;
 #   systemd - the unit files pass `systemd-analyze verify` (when systemd-analyze exists);
-#   k8s     - the manifests render with `kubectl kustomize` (when kubectl exists).
+#   k8s     - the manifests render with `kubectl kustomize` (when kubectl exists);
+#   app     - with --with-app, web/target/tabib-link.jar in demo mode behind the nginx site: health over HTTP/2,
+#             OpenAPI, sign-in, a signalling WebSocket (welcome message; a foreign Origin refused).
 # Installs nginx, coturn and redis-server with apt-get when missing (needs root). Every step is bounded in time;
 # everything started here is stopped and the temporary directory removed on exit.
 set -euo pipefail
+
+WITH_APP=0
+case "${1:-}" in
+  --with-app) WITH_APP=1 ;;
+  "") ;;
+  *) echo "usage: check-deploy.sh [--with-app]   (--with-app also runs web/target/tabib-link.jar behind the nginx site)" >&2; exit 2 ;;
+esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DEPLOY="$ROOT/ops/deploy"
@@ -117,12 +126,11 @@ PY
   PIDS+=("$LAST_PID")
 }
 
-check_nginx() {
-  section "nginx ($(nginx -v 2>&1 | sed 's/.*: //'))"
-  local https http web sig
-  https=$(free_port); http=$(free_port); web=$(free_port); sig=$(free_port)
-  mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp" "$WORK/acme"
-  # Our site file, moved to loopback test ports and the throwaway certificate; nothing else changes.
+# render_nginx DIR WEB_PORT SIGNAL_PORT HTTPS_PORT HTTP_PORT: our site file, moved to loopback test ports and
+# the throwaway certificate (nothing else changes), inside a minimal nginx.conf of its own.
+render_nginx() {
+  local dir="$1" web="$2" sig="$3" https="$4" http="$5"
+  mkdir -p "$dir/logs" "$dir/tmp" "$WORK/acme"
   sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$https ssl http2;|" \
       -e "/listen \[::\]:443/d" -e "/listen \[::\]:80;/d" \
       -e "s|listen 80;|listen 127.0.0.1:$http;|" \
@@ -131,26 +139,33 @@ check_nginx() {
       -e "s|/etc/letsencrypt/live/tabib.example.org/fullchain.pem|$WORK/tls.crt|" \
       -e "s|/etc/letsencrypt/live/tabib.example.org/privkey.pem|$WORK/tls.key|" \
       -e "s|/var/www/letsencrypt|$WORK/acme|" \
-      -e "s|/var/log/nginx/|$WORK/nginx/logs/|" \
+      -e "s|/var/log/nginx/|$dir/logs/|" \
       -e "s|tabib.example.org|tabib.test|g" \
-      "$DEPLOY/nginx/tabib-link.conf" >"$WORK/nginx/tabib-link.conf"
-  cat >"$WORK/nginx/nginx.conf" <<NGX
+      "$DEPLOY/nginx/tabib-link.conf" >"$dir/tabib-link.conf"
+  cat >"$dir/nginx.conf" <<NGX
 worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
 daemon off;
 events { worker_connections 256; }
 http {
   include /etc/nginx/mime.types;
-  access_log $WORK/nginx/logs/access.log;
-  client_body_temp_path $WORK/nginx/tmp/body;
-  proxy_temp_path $WORK/nginx/tmp/proxy;
-  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-  scgi_temp_path $WORK/nginx/tmp/scgi;
-  include $WORK/nginx/tabib-link.conf;
+  access_log $dir/logs/access.log;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  include $dir/tabib-link.conf;
 }
 NGX
+}
+
+check_nginx() {
+  section "nginx ($(nginx -v 2>&1 | sed 's/.*: //'))"
+  local https http web sig
+  https=$(free_port); http=$(free_port); web=$(free_port); sig=$(free_port)
+  render_nginx "$WORK/nginx" "$web" "$sig" "$https" "$http"
   check "nginx -t accepts tabib-link.conf" timeout 20 nginx -t -q -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
   if ! command -v python3 >/dev/null 2>&1; then
     echo "  (python3 missing: the proxying checks are skipped; nginx -t above still ran)"
@@ -438,6 +453,102 @@ PY
   fi
 }
 
+# A minimal WebSocket client: opens wss://tabib.test:PORT/PATH through the proxy with the given Origin, prints the
+# handshake status line, then the first frame (a text message, or the close code and reason of a close frame).
+write_ws_client() {
+  cat >"$WORK/ws_client.py" <<'PY'
+import base64, os, socket, ssl, struct, sys
+port, path, origin, cafile = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+context = ssl.create_default_context(cafile=cafile)
+sock = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10), server_hostname="tabib.test")
+key = base64.b64encode(os.urandom(16)).decode()
+sock.sendall(("GET %s HTTP/1.1\r\nHost: tabib.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nOrigin: %s\r\n\r\n" % (path, key, origin)).encode())
+buffer = b""
+while b"\r\n\r\n" not in buffer:
+    chunk = sock.recv(4096)
+    if not chunk:
+        sys.exit("connection closed during the handshake")
+    buffer += chunk
+head, buffer = buffer.split(b"\r\n\r\n", 1)
+print(head.split(b"\r\n")[0].decode())
+def exact(n):
+    global buffer
+    while len(buffer) < n:
+        chunk = sock.recv(4096)
+        if not chunk:
+            sys.exit("connection closed mid-frame")
+        buffer += chunk
+    out, buffer = buffer[:n], buffer[n:]
+    return out
+first, second = exact(2)
+length = second & 0x7F
+if length == 126:
+    length = struct.unpack("!H", exact(2))[0]
+elif length == 127:
+    length = struct.unpack("!Q", exact(8))[0]
+payload = exact(length)
+if first & 0x0F == 8:
+    print("close %d %s" % (struct.unpack("!H", payload[:2])[0], payload[2:].decode(errors="replace")))
+else:
+    print(payload.decode(errors="replace"))
+PY
+}
+
+# The real application (demo mode, embedded Redis) behind our nginx site: sign-in, UI, health and a signalling
+# WebSocket all go through the proxy. Needs web/target/tabib-link.jar; run with --with-app.
+check_app() {
+  local jar="$ROOT/web/target/tabib-link.jar"
+  section "Tabib Link behind nginx ($(basename "$jar"), demo mode)"
+  if [[ ! -f "$jar" ]] || ! command -v java >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
+    echo "  (needs java, python3 and $jar: mvn -B -pl web -am package -DskipTests)"
+    return 0
+  fi
+  local web sig https http app_pid out token
+  web=$(free_port); sig=$(free_port); https=$(free_port); http=$(free_port)
+  mkdir -p "$WORK/app"
+  (cd "$WORK/app" && exec env TABIB_DEMO=true TABIB_DATA_DIR="$WORK/app/data" TABIB_TLS=false \
+      TABIB_HTTP_HOST=127.0.0.1 SERVER_PORT="$web" TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig" \
+      TABIB_ALLOWED_ORIGINS=https://tabib.test java -jar "$jar" >"$WORK/app/app.log" 2>&1) &
+  app_pid=$!
+  PIDS+=("$app_pid")
+  local deadline=$((SECONDS + 240))
+  while ((SECONDS < deadline)) && ! curl -fs "http://127.0.0.1:$web/actuator/health" 2>/dev/null | grep -q '"UP"'; do
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 1
+  done
+  if ! curl -fs "http://127.0.0.1:$web/actuator/health" 2>/dev/null | grep -q '"UP"'; then
+    fail "the application starts (see $WORK/app/app.log)"; tail -20 "$WORK/app/app.log"; return 0
+  fi
+  pass "the application starts in demo mode on $web (HTTP) and $sig (signalling)"
+  render_nginx "$WORK/nginx-app" "$web" "$sig" "$https" "$http"
+  nginx -p "$WORK/nginx-app" -c "$WORK/nginx-app/nginx.conf" &
+  PIDS+=($!)
+  wait_tcp "$https" 10 || { fail "nginx starts in front of the application"; return 0; }
+  local base="https://tabib.test:$https" resolve=(--resolve "tabib.test:$https:127.0.0.1")
+  out=$(timeout 10 curl -s --http2 --cacert "$WORK/tls.crt" "${resolve[@]}" -w ' %{http_version}' "$base/actuator/health")
+  [[ "$out" == *'"UP"'*' 2' ]] && pass "health through the proxy over HTTP/2: $out" || fail "health through the proxy: $out"
+  out=$(timeout 30 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -o /dev/null -w '%{http_code} %{content_type}' "$base/v3/api-docs")
+  [[ "$out" == 200*json* ]] && pass "OpenAPI document served through the proxy ($out)" || fail "/v3/api-docs through the proxy: $out"
+  token=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -H 'Content-Type: application/json' \
+      -d '{"username":"nurse1","password":"demo1234"}' "$base/api/v1/auth/login" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])' 2>/dev/null || true)
+  [[ -n "$token" ]] && pass "sign-in through the proxy (POST /api/v1/auth/login)" || fail "sign-in through the proxy"
+  write_ws_client
+  out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
+  if [[ "$out" == *"101"*'"type":"welcome"'* ]]; then
+    pass "signalling WebSocket through the proxy: 101 and the welcome message"
+  else
+    fail "signalling WebSocket through the proxy: $out"
+  fi
+  out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://elsewhere.example "$WORK/tls.crt" 2>&1 || true)
+  [[ "$out" == *ORIGIN_FORBIDDEN* || "$out" == *"close 4403"* ]] && pass "a foreign Origin is refused through the proxy (ORIGIN_FORBIDDEN)" \
+    || fail "foreign Origin through the proxy: $out"
+  if grep -rqF "$token" "$WORK/nginx-app/logs/"; then fail "the access token stays out of nginx's logs"; else pass "the access token stays out of nginx's logs"; fi
+  kill "$app_pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+}
+
 install_missing
 make_certificate
 check_nginx
@@ -445,6 +556,7 @@ check_coturn
 check_redis
 check_systemd
 check_k8s
+if ((WITH_APP)); then check_app; fi
 
 echo
 if ((FAILURES > 0)); then
