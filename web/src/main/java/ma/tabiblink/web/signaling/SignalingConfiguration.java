@@ -2,7 +2,6 @@ package ma.tabiblink.web.signaling;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -35,9 +34,9 @@ public class SignalingConfiguration {
     @Bean
     EmbeddedSignaling embeddedSignaling(ApplicationContext context, Environment env, AccessTokens tokens,
                                         AccountRepository accounts, ObjectProvider<AppointmentDirectory> appointments,
-                                        List<CallEventListener> listeners, VideoBroker video, UnifiedJedis redis,
+                                        ObjectProvider<CallEventListener> listeners, VideoBroker video, UnifiedJedis redis,
                                         @Value("${tabib.signaling.drain:10s}") Duration drain) {
         return new EmbeddedSignaling(context, env, new TokenAuthenticator(tokens), new AccountTokenRefresher(accounts, tokens),
-                appointments.getIfAvailable(() -> AppointmentDirectory.NONE), listeners, video, redis, drain);
+                appointments.getIfAvailable(() -> AppointmentDirectory.NONE), listeners.orderedStream().toList(), video, redis, drain);
     }
 }
