@@ -7,8 +7,9 @@
 #   Redis   - our tabib-redis.conf starts with AOF on, everysec fsync and noeviction, and data survive a restart;
 #   systemd - the unit files pass `systemd-analyze verify` (when systemd-analyze exists);
 #   k8s     - the manifests render with `kubectl kustomize` (when kubectl exists);
-#   app     - with --with-app, web/target/tabib-link.jar in demo mode behind the nginx site: health over HTTP/2,
-#             OpenAPI, sign-in, a signalling WebSocket (welcome message; a foreign Origin refused).
+#   app     - with --with-app, web/target/tabib-link.jar in demo mode plus a standalone signalling node behind
+#             the nginx site: health over HTTP/2, OpenAPI, sign-in, the signalling URL given to browsers,
+#             WebSockets spread over both nodes, a foreign Origin refused, and a node drained by SIGTERM.
 # Installs nginx, coturn and redis-server with apt-get when missing (needs root). Every step is bounded in time;
 # everything started here is stopped and the temporary directory removed on exit.
 set -euo pipefail
@@ -129,7 +130,7 @@ PY
 # render_nginx DIR WEB_PORT SIGNAL_PORT HTTPS_PORT HTTP_PORT: our site file, moved to loopback test ports and
 # the throwaway certificate (nothing else changes), inside a minimal nginx.conf of its own.
 render_nginx() {
-  local dir="$1" web="$2" sig="$3" https="$4" http="$5"
+  local dir="$1" web="$2" sig="$3" https="$4" http="$5" extra="${6:-}"
   mkdir -p "$dir/logs" "$dir/tmp" "$WORK/acme"
   sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$https ssl http2;|" \
       -e "/listen \[::\]:443/d" -e "/listen \[::\]:80;/d" \
@@ -142,6 +143,9 @@ render_nginx() {
       -e "s|/var/log/nginx/|$dir/logs/|" \
       -e "s|tabib.example.org|tabib.test|g" \
       "$DEPLOY/nginx/tabib-link.conf" >"$dir/tabib-link.conf"
+  if [[ -n "$extra" ]]; then
+    sed -i "s|^\( *\)server 127.0.0.1:$sig \(.*\)$|&\n\1server 127.0.0.1:$extra \2|" "$dir/tabib-link.conf"
+  fi
   cat >"$dir/nginx.conf" <<NGX
 worker_processes 1;
 pid $dir/nginx.pid;
@@ -453,14 +457,17 @@ PY
   fi
 }
 
-# A minimal WebSocket client: opens wss://tabib.test:PORT/PATH through the proxy with the given Origin, prints the
-# handshake status line, then the first frame (a text message, or the close code and reason of a close frame).
+# A minimal WebSocket client: opens PATH on 127.0.0.1:PORT with the given Origin, over TLS checked against CAFILE
+# (or without TLS when CAFILE is "plain"), prints the handshake status line, then up to FRAMES frames (a text
+# message each, or "close <code> <reason>"), flushing each line; it stops at a close frame.
 write_ws_client() {
   cat >"$WORK/ws_client.py" <<'PY'
 import base64, os, socket, ssl, struct, sys
 port, path, origin, cafile = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-context = ssl.create_default_context(cafile=cafile)
-sock = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10), server_hostname="tabib.test")
+frames = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+if cafile != "plain":
+    sock = ssl.create_default_context(cafile=cafile).wrap_socket(sock, server_hostname="tabib.test")
 key = base64.b64encode(os.urandom(16)).decode()
 sock.sendall(("GET %s HTTP/1.1\r\nHost: tabib.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
               "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nOrigin: %s\r\n\r\n" % (path, key, origin)).encode())
@@ -471,7 +478,7 @@ while b"\r\n\r\n" not in buffer:
         sys.exit("connection closed during the handshake")
     buffer += chunk
 head, buffer = buffer.split(b"\r\n\r\n", 1)
-print(head.split(b"\r\n")[0].decode())
+print(head.split(b"\r\n")[0].decode(), flush=True)
 def exact(n):
     global buffer
     while len(buffer) < n:
@@ -481,17 +488,20 @@ def exact(n):
         buffer += chunk
     out, buffer = buffer[:n], buffer[n:]
     return out
-first, second = exact(2)
-length = second & 0x7F
-if length == 126:
-    length = struct.unpack("!H", exact(2))[0]
-elif length == 127:
-    length = struct.unpack("!Q", exact(8))[0]
-payload = exact(length)
-if first & 0x0F == 8:
-    print("close %d %s" % (struct.unpack("!H", payload[:2])[0], payload[2:].decode(errors="replace")))
-else:
-    print(payload.decode(errors="replace"))
+for _ in range(frames):
+    first, second = exact(2)
+    length = second & 0x7F
+    if length == 126:
+        length = struct.unpack("!H", exact(2))[0]
+    elif length == 127:
+        length = struct.unpack("!Q", exact(8))[0]
+    payload = exact(length)
+    opcode = first & 0x0F
+    if opcode == 8:
+        print("close %d %s" % (struct.unpack("!H", payload[:2])[0], payload[2:].decode(errors="replace")), flush=True)
+        break
+    if opcode == 1:
+        print(payload.decode(errors="replace"), flush=True)
 PY
 }
 
@@ -499,17 +509,18 @@ PY
 # WebSocket all go through the proxy. Needs web/target/tabib-link.jar; run with --with-app.
 check_app() {
   local jar="$ROOT/web/target/tabib-link.jar"
-  section "Tabib Link behind nginx ($(basename "$jar"), demo mode)"
+  section "Tabib Link behind nginx ($(basename "$jar"): web node in demo mode + a standalone signalling node)"
   if [[ ! -f "$jar" ]] || ! command -v java >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
     echo "  (needs java, python3 and $jar: mvn -B -pl web -am package -DskipTests)"
     return 0
   fi
-  local web sig https http app_pid out token
-  web=$(free_port); sig=$(free_port); https=$(free_port); http=$(free_port)
-  mkdir -p "$WORK/app"
+  local web sig sig2 https http app_pid node_pid client_pid out token redis_port
+  web=$(free_port); sig=$(free_port); sig2=$(free_port); https=$(free_port); http=$(free_port)
+  mkdir -p "$WORK/app" "$WORK/node2"
   (cd "$WORK/app" && exec env TABIB_DEMO=true TABIB_DATA_DIR="$WORK/app/data" TABIB_TLS=false \
       TABIB_HTTP_HOST=127.0.0.1 SERVER_PORT="$web" TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig" \
-      TABIB_ALLOWED_ORIGINS=https://tabib.test java -jar "$jar" >"$WORK/app/app.log" 2>&1) &
+      TABIB_ALLOWED_ORIGINS=https://tabib.test TABIB_SIGNALING_PUBLIC_URL="wss://tabib.test:$https/signal" \
+      java -jar "$jar" >"$WORK/app/app.log" 2>&1) &
   app_pid=$!
   PIDS+=("$app_pid")
   local deadline=$((SECONDS + 240))
@@ -520,8 +531,23 @@ check_app() {
   if ! curl -fs "http://127.0.0.1:$web/actuator/health" 2>/dev/null | grep -q '"UP"'; then
     fail "the application starts (see $WORK/app/app.log)"; tail -20 "$WORK/app/app.log"; return 0
   fi
-  pass "the application starts in demo mode on $web (HTTP) and $sig (signalling)"
-  render_nginx "$WORK/nginx-app" "$web" "$sig" "$https" "$http"
+  pass "the web node starts in demo mode on $web (HTTP) and $sig (signalling)"
+
+  # A standalone node (TABIB_MODE=signaling) sharing the web node's Redis and token key, as in a scale-out.
+  redis_port=$(sed -n 's/.*Embedded Redis started on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/app/app.log" | head -n 1)
+  (cd "$WORK/node2" && exec env TABIB_MODE=signaling TABIB_DATA_DIR="$WORK/node2" TABIB_TLS=false \
+      REDIS_URL="redis://127.0.0.1:$redis_port" TABIB_TOKEN_KEY_FILE="$WORK/app/data/keys/access-token.jwk" \
+      TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig2" TABIB_NODE_ID=check-node-2 \
+      TABIB_ALLOWED_ORIGINS=https://tabib.test java -jar "$jar" >"$WORK/node2/node.log" 2>&1) &
+  node_pid=$!
+  PIDS+=("$node_pid")
+  if [[ -n "$redis_port" ]] && wait_tcp "$sig2" 180; then
+    pass "a standalone signalling node (TABIB_MODE=signaling) starts on $sig2 against the same Redis"
+  else
+    fail "the standalone signalling node starts (see $WORK/node2/node.log)"; tail -20 "$WORK/node2/node.log"
+  fi
+
+  render_nginx "$WORK/nginx-app" "$web" "$sig" "$https" "$http" "$sig2"
   nginx -p "$WORK/nginx-app" -c "$WORK/nginx-app/nginx.conf" &
   PIDS+=($!)
   wait_tcp "$https" 10 || { fail "nginx starts in front of the application"; return 0; }
@@ -534,17 +560,40 @@ check_app() {
       -d '{"username":"nurse1","password":"demo1234"}' "$base/api/v1/auth/login" \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])' 2>/dev/null || true)
   [[ -n "$token" ]] && pass "sign-in through the proxy (POST /api/v1/auth/login)" || fail "sign-in through the proxy"
+  out=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -H "Authorization: Bearer $token" "$base/api/v1/config")
+  [[ "$out" == *"\"signalingUrl\":\"wss://tabib.test:$https/signal\""* ]] && pass "browsers are told to open wss://…/signal through the proxy" \
+    || fail "signalling URL given to browsers: $out"
   write_ws_client
-  out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
-  if [[ "$out" == *"101"*'"type":"welcome"'* ]]; then
-    pass "signalling WebSocket through the proxy: 101 and the welcome message"
-  else
-    fail "signalling WebSocket through the proxy: $out"
-  fi
+  local i welcomed=0
+  for i in 1 2 3 4; do # least_conn spreads these over both nodes
+    out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
+    [[ "$out" == *"101"*'"type":"welcome"'* ]] && welcomed=$((welcomed + 1))
+  done
+  ((welcomed == 4)) && pass "signalling WebSockets through the proxy: 101 and the welcome message (4 of 4)" \
+    || fail "signalling WebSocket through the proxy: $welcomed of 4 welcomed; last: $out"
   out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://elsewhere.example "$WORK/tls.crt" 2>&1 || true)
   [[ "$out" == *ORIGIN_FORBIDDEN* || "$out" == *"close 4403"* ]] && pass "a foreign Origin is refused through the proxy (ORIGIN_FORBIDDEN)" \
     || fail "foreign Origin through the proxy: $out"
   if grep -rqF "$token" "$WORK/nginx-app/logs/"; then fail "the access token stays out of nginx's logs"; else pass "the access token stays out of nginx's logs"; fi
+
+  # Draining: a client connected to the standalone node, which is then stopped the way systemd and Kubernetes do.
+  # Another user: nurse1's sessions above stay resumable for a while and count against the per-user limit.
+  token=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -H 'Content-Type: application/json' \
+      -d '{"username":"dr.cardio","password":"demo1234"}' "$base/api/v1/auth/login" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])' 2>/dev/null || true)
+  timeout 60 python3 "$WORK/ws_client.py" "$sig2" "/signal?token=$token" https://tabib.test plain 5 >"$WORK/drain.txt" 2>&1 &
+  client_pid=$!
+  deadline=$((SECONDS + 20))
+  while ((SECONDS < deadline)) && ! grep -q '"type":"welcome"' "$WORK/drain.txt"; do sleep 0.2; done
+  kill -TERM "$node_pid" 2>/dev/null || true
+  wait "$client_pid" 2>/dev/null || true
+  if grep -q '"type":"server.draining"' "$WORK/drain.txt" && grep -q '^close 4503' "$WORK/drain.txt"; then
+    pass "SIGTERM drains the node: its client gets server.draining, then close 4503"
+  else
+    fail "drain on SIGTERM: $(tr '\n' ' ' <"$WORK/drain.txt")"
+  fi
+  for _ in $(seq 1 300); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$node_pid" 2>/dev/null && fail "the drained node exits" || pass "the drained node exits"
   kill "$app_pid" 2>/dev/null || true
   for _ in $(seq 1 300); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
 }
