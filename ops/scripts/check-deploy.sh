@@ -40,7 +40,8 @@ cleanup() {
 trap cleanup EXIT
 
 pass() { printf '  ok    %s\n' "$1"; }
-fail() { printf '  FAIL  %s\n' "$1"; FAILURES=$((FAILURES + 1)); }
+FAILED=()
+fail() { printf '  FAIL  %s\n' "$1"; FAILURES=$((FAILURES + 1)); FAILED+=("$1"); }
 section() { printf '\n== %s\n' "$1"; }
 check() { # check "description" command...
   local what="$1"; shift
@@ -609,7 +610,8 @@ if ((WITH_APP)); then check_app; fi
 
 echo
 if ((FAILURES > 0)); then
-  echo "check-deploy: $FAILURES check(s) failed"
+  echo "check-deploy: $FAILURES check(s) failed:"
+  printf '  - %s\n' "${FAILED[@]}"
   exit 1
 fi
 echo "check-deploy: all checks passed"
