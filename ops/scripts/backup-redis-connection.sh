@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by backup-redis.sh and restore-redis.sh: turns a REDIS_URL (redis:// or rediss://, as the application
 # reads it) into redis-cli arguments. The password travels in REDISCLI_AUTH, never on a command line.
 

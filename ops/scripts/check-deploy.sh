@@ -292,7 +292,7 @@ check_coturn() {
   PIDS+=($!)
   turnutils_peer -L 127.0.0.1 -p "$peer" >/dev/null 2>&1 &
   PIDS+=($!)
-  if ! wait_tcp "$port" 10 || ! wait_tcp "$tls" 10; then fail "turnserver starts and listens on $port and $tls (TLS)"; cat "$WORK/turnserver.log" 2>/dev/null | tail -20; return 0; fi
+  if ! wait_tcp "$port" 10 || ! wait_tcp "$tls" 10; then fail "turnserver starts and listens on $port and $tls (TLS)"; tail -n 20 "$WORK/turnserver.log" 2>/dev/null; return 0; fi
   pass "turnserver starts with our config and listens on TCP $port and TLS $tls"
   ss -Hlun "sport = :$port" | grep -q . && pass "UDP listener on $port" || fail "UDP listener on $port"
 
@@ -300,7 +300,7 @@ check_coturn() {
     local username="$1:$2"
     printf '%s %s' "$username" "$(printf '%s' "$username" | openssl dgst -sha1 -hmac "$secret" -binary | base64)"
   }
-  local now cred user pass
+  local now user pass
   now=$(date +%s)
   read -r user pass <<<"$(rest_credential $((now + 3600)) nurse1)"
   check "relay over UDP with a REST credential computed here" \
@@ -335,7 +335,7 @@ check_coturn() {
 
 check_redis() {
   section "Redis ($(redis-server --version | awk '{print $3}'))"
-  local port pw dir cli
+  local port pw dir
   port=$(free_port); pw=$(openssl rand -hex 16); dir="$WORK/redis"
   mkdir -p "$dir"
   printf 'requirepass %s\n' "$pw" >"$WORK/redis-auth.conf"
@@ -352,7 +352,7 @@ check_redis() {
   [[ "$(cli CONFIG GET appendonly | tail -n 1)" == yes ]] && pass "appendonly yes" || fail "appendonly yes"
   [[ "$(cli CONFIG GET appendfsync | tail -n 1)" == everysec ]] && pass "appendfsync everysec" || fail "appendfsync everysec"
   [[ "$(cli CONFIG GET maxmemory-policy | tail -n 1)" == noeviction ]] && pass "maxmemory-policy noeviction" || fail "maxmemory-policy noeviction"
-  [[ "$(REDISCLI_AUTH= timeout 5 redis-cli -h 127.0.0.1 -p "$port" PING 2>&1)" == *NOAUTH* ]] && pass "password required" || fail "password required"
+  [[ "$(REDISCLI_AUTH='' timeout 5 redis-cli -h 127.0.0.1 -p "$port" PING 2>&1)" == *NOAUTH* ]] && pass "password required" || fail "password required"
   cli SET tl:sch:check-deploy "booked" >/dev/null
   local deadline=$((SECONDS + 10))
   while ((SECONDS < deadline)) && [[ "$(cli INFO persistence | tr -d '\r' | awk -F: '/^aof_rewrite_in_progress/{print $2}')" != 0 ]]; do sleep 0.2; done
@@ -565,8 +565,8 @@ check_app() {
   [[ "$out" == *"\"signalingUrl\":\"wss://tabib.test:$https/signal\""* ]] && pass "browsers are told to open wss://…/signal through the proxy" \
     || fail "signalling URL given to browsers: $out"
   write_ws_client
-  local i welcomed=0
-  for i in 1 2 3 4; do # least_conn spreads these over both nodes
+  local welcomed=0
+  for _ in 1 2 3 4; do # least_conn spreads these over both nodes
     out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
     [[ "$out" == *"101"*'"type":"welcome"'* ]] && welcomed=$((welcomed + 1))
   done

@@ -26,7 +26,7 @@ while (($#)); do
     --url) url="${2:?--url needs a value}"; shift 2 ;;
     --replace) mode=replace; shift ;;
     --merge) mode=merge; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) [[ -z "$file" ]] || { echo "error: one backup file at a time" >&2; exit 2; }; file="$1"; shift ;;
   esac
@@ -104,6 +104,7 @@ fi
 # quote VAR VALUE: VAR becomes VALUE in redis-cli's double-quoted form (no subshell: called once per key).
 quote() { local s="${2//\\/\\\\}"; s="${s//\"/\\\"}"; printf -v "$1" '"%s"' "$s"; }
 auth=""
+q_host="" q_user="" q_pass=""
 quote q_host "$R_HOST"; quote q_user "$R_USER"; quote q_pass "$R_PASS"
 if [[ -n "$R_PASS" && -n "$R_USER" ]]; then
   auth="AUTH2 $q_user $q_pass"

@@ -150,7 +150,9 @@ else
 fi
 
 for _ in 1 2 3; do sleep 1.1; "$here/backup-redis.sh" --out "$work/backups" --keep 3 >/dev/null; done
-[[ "$(ls "$work/backups"/tabib-redis-*.rdb | wc -l)" == 3 ]] && pass "--keep 3 leaves the three newest backups" || fail "retention"
+kept=("$work/backups"/tabib-redis-*.rdb)
+[[ ${#kept[@]} == 3 && ! -e "$backup" && ! -e "$backup.sha256" ]] && pass "--keep 3 leaves the three newest backups (the first one is gone)" \
+  || fail "retention: ${kept[*]}"
 stop_redis
 
 echo "== Key backup and restore"
