@@ -50,12 +50,19 @@ check() { # check "description" command...
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
-  local p
+  local low p
+  # Below the kernel's ephemeral range: ports there may be taken by any outgoing connection at any moment.
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 30000))
-    if port_free "$p" && ! ss -Hlun "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return 0; fi
+    p=$((15000 + RANDOM % (low - 15000)))
+    if command -v ss >/dev/null 2>&1; then
+      ss -Htaun "( sport = :$p )" 2>/dev/null | grep -q . && continue
+    elif (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      continue
+    fi
+    echo "$p"; return 0
   done
-  echo "no free port found" >&2; return 1
+  echo "no free loopback port found" >&2; return 1
 }
 wait_tcp() { # wait_tcp port seconds
   local deadline=$((SECONDS + $2))
@@ -275,7 +282,7 @@ check_coturn() {
   section "coturn ($(turnserver --version 2>/dev/null | tail -n 1))"
   local port tls peer minp secret
   port=$(free_port); tls=$(free_port); peer=$(free_port)
-  minp=$((40000 + RANDOM % 20000))
+  minp=$((15000 + RANDOM % 15000)) # relay ports, below the ephemeral range like every port here
   secret=$(openssl rand -hex 32)
   # Our file, moved to loopback test ports and the throwaway certificate. Loopback peers are denied in
   # production; here the test peer is on loopback, so they are allowed for this run only.
