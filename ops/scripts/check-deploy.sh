@@ -522,8 +522,8 @@ check_app() {
     echo "  (needs java, python3 and $jar: mvn -B -pl web -am package -DskipTests)"
     return 0
   fi
-  local web sig sig2 https http app_pid node_pid client_pid out token redis_port
-  web=$(free_port); sig=$(free_port); sig2=$(free_port); https=$(free_port); http=$(free_port)
+  local web sig sig2 web2 https http app_pid node_pid client_pid out token redis_port
+  web=$(free_port); sig=$(free_port); sig2=$(free_port); web2=$(free_port); https=$(free_port); http=$(free_port)
   mkdir -p "$WORK/app" "$WORK/node2"
   (cd "$WORK/app" && exec env TABIB_DEMO=true TABIB_DATA_DIR="$WORK/app/data" TABIB_TLS=false \
       TABIB_HTTP_HOST=127.0.0.1 SERVER_PORT="$web" TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig" \
@@ -545,12 +545,15 @@ check_app() {
   redis_port=$(sed -n 's/.*Embedded Redis started on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/app/app.log" | head -n 1)
   (cd "$WORK/node2" && exec env TABIB_MODE=signaling TABIB_DATA_DIR="$WORK/node2" TABIB_TLS=false \
       REDIS_URL="redis://127.0.0.1:$redis_port" TABIB_TOKEN_KEY_FILE="$WORK/app/data/keys/access-token.jwk" \
-      TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig2" TABIB_NODE_ID=check-node-2 \
+      TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig2" TABIB_NODE_ID=check-node-2 SERVER_PORT="$web2" \
       TABIB_ALLOWED_ORIGINS=https://tabib.test java -jar "$jar" >"$WORK/node2/node.log" 2>&1) &
   node_pid=$!
   PIDS+=("$node_pid")
   if [[ -n "$redis_port" ]] && wait_tcp "$sig2" 180; then
     pass "a standalone signalling node (TABIB_MODE=signaling) starts on $sig2 against the same Redis"
+    # Standalone means no web part: the HTTP port it was given stays closed.
+    port_free "$web2" && pass "the standalone node serves no HTTP (port $web2 stays closed)" \
+      || fail "the standalone node opened an HTTP server on $web2"
   else
     fail "the standalone signalling node starts (see $WORK/node2/node.log)"; tail -20 "$WORK/node2/node.log"
   fi
