@@ -9,6 +9,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Profile;
 
 import ma.tabiblink.web.account.AccountRepository;
 import ma.tabiblink.web.auth.AccessTokens;
@@ -23,14 +24,19 @@ import ma.tabiblink.web.redis.RedisConfiguration;
  * since a node with its own embedded Redis could not share calls with anyone.
  */
 @Configuration(proxyBeanMethods = false)
+@Profile(StandaloneSignalingNode.PROFILE)
 @Import({TabibConfiguration.class, RedisConfiguration.class, SignalingConfiguration.class, AccountRepository.class})
 public class StandaloneSignalingNode {
+
+    /** Keeps this configuration out of the web application, whose package scan would otherwise find it. */
+    static final String PROFILE = "standalone-signaling-node";
 
     public static void run(String[] args) {
         String[] withoutDemo = java.util.Arrays.copyOf(args, args.length + 1);
         withoutDemo[args.length] = "--tabib.demo=false";
         new SpringApplicationBuilder(StandaloneSignalingNode.class)
                 .web(WebApplicationType.NONE)
+                .profiles(PROFILE)
                 .run(withoutDemo);
     }
 
