@@ -6,10 +6,13 @@
 #             and refuses expired or forged credentials;
 #   Redis   - our tabib-redis.conf starts with AOF on, everysec fsync and noeviction, and data survive a restart;
 #   systemd - the unit files pass `systemd-analyze verify` (when systemd-analyze exists);
-#   k8s     - the manifests render with `kubectl kustomize` (when kubectl exists);
+#   k8s and Compose - the manifests render with `kubectl kustomize` (when kubectl exists), the k8s Redis settings
+#             agree with tabib-redis.conf, compose.yaml parses, and the Redis start commands of both start a
+#             password-protected Redis with our config;
 #   app     - with --with-app, web/target/tabib-link.jar in demo mode plus a standalone signalling node behind
 #             the nginx site: health over HTTP/2, OpenAPI, sign-in, the signalling URL given to browsers,
-#             WebSockets spread over both nodes, a foreign Origin refused, and a node drained by SIGTERM.
+#             WebSockets through an upstream of both nodes, a foreign Origin refused, the web node's token
+#             accepted by the standalone node, and that node drained by SIGTERM.
 # Installs nginx, coturn and redis-server with apt-get when missing (needs root). Every step is bounded in time;
 # everything started here is stopped and the temporary directory removed on exit.
 set -euo pipefail
@@ -576,11 +579,11 @@ check_app() {
     || fail "signalling URL given to browsers: $out"
   write_ws_client
   local welcomed=0
-  for _ in 1 2 3 4; do # least_conn spreads these over both nodes
+  for _ in 1 2 3 4; do # the upstream holds both nodes
     out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
     [[ "$out" == *"101"*'"type":"welcome"'* ]] && welcomed=$((welcomed + 1))
   done
-  ((welcomed == 4)) && pass "signalling WebSockets through the proxy: 101 and the welcome message (4 of 4)" \
+  ((welcomed == 4)) && pass "signalling WebSockets through the proxy (upstream: both nodes): 101 and the welcome message (4 of 4)" \
     || fail "signalling WebSocket through the proxy: $welcomed of 4 welcomed; last: $out"
   out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://elsewhere.example "$WORK/tls.crt" 2>&1 || true)
   [[ "$out" == *ORIGIN_FORBIDDEN* || "$out" == *"close 4403"* ]] && pass "a foreign Origin is refused through the proxy (ORIGIN_FORBIDDEN)" \
