@@ -568,6 +568,9 @@ check_app() {
   local base="https://tabib.test:$https" resolve=(--resolve "tabib.test:$https:127.0.0.1")
   out=$(timeout 10 curl -s --http2 --cacert "$WORK/tls.crt" "${resolve[@]}" -w ' %{http_version}' "$base/actuator/health")
   [[ "$out" == *'"UP"'*' 2' ]] && pass "health through the proxy over HTTP/2: $out" || fail "health through the proxy: $out"
+  out=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" "$base/actuator/prometheus" | grep -c 'application="tabib-link"' || true)
+  ((out > 0)) && pass "Prometheus metrics through the proxy from the monitoring network ($out series)" \
+    || fail "Prometheus metrics through the proxy"
   out=$(timeout 30 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -o /dev/null -w '%{http_code} %{content_type}' "$base/v3/api-docs")
   [[ "$out" == 200*json* ]] && pass "OpenAPI document served through the proxy ($out)" || fail "/v3/api-docs through the proxy: $out"
   token=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -H 'Content-Type: application/json' \
