@@ -70,6 +70,33 @@ class RoutedCallThroughTheApplicationTest extends WebTestSupport {
     }
 
     @Test
+    void acceptingACallAboutARegisteredPatientOpensTheConsultationSoTheSpecialistMayReadTheRecord() {
+        ApiClient nurse = as("nurse2");
+        ApiClient dermatologist = as("dr.derm");
+        ApiClient.Response registered = nurse.post("/api/v1/patients", Map.of("fullName", "Itto Ait Ali",
+                "birthYear", 1982, "sex", "FEMALE", "preferredLanguage", "ar", "teleconsultationConsent", true));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String patientId = registered.json().path("id").asText();
+        assertThat(dermatologist.get("/api/v1/patients/" + patientId).status()).isEqualTo(403);
+
+        try (JsonWebSocket doctor = connect(dermatologist); JsonWebSocket tablet = connect(nurse)) {
+            doctor.send(Map.of("type", "presence.set", "id", "p1", "status", "available"));
+            awaitType(doctor, "presence");
+            tablet.send(Map.of("type", "call.request", "id", "r1", "specialty", "dermatology", "patientRef", patientId));
+            String callId = awaitType(doctor, "call.incoming").path("callId").asText();
+            doctor.send(Map.of("type", "call.accept", "id", "a1", "callId", callId));
+            awaitType(tablet, "call.accepted");
+            awaitType(doctor, "call.accepted");
+
+            org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(dermatologist.get("/api/v1/patients/" + patientId).status()).isEqualTo(200));
+            assertThat(dermatologist.get("/api/v1/patients/" + patientId + "/consultations").body()).contains(callId);
+            doctor.send(Map.of("type", "call.hangup", "id", "h1", "callId", callId, "reason", "completed"));
+            awaitType(tablet, "call.ended");
+        }
+    }
+
+    @Test
     void aPageFromAnotherSiteCannotOpenTheSignallingSocket() {
         ApiClient nurse = as("nurse2");
         String url = nurse.get("/api/v1/config").json().path("signalingUrl").asText();
