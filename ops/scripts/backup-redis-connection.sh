@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by backup-redis.sh and restore-redis.sh: turns a REDIS_URL (redis:// or rediss://, as the application
 # reads it) into redis-cli arguments. The password travels in REDISCLI_AUTH, never on a command line.
 
@@ -47,4 +48,21 @@ rcli() {
   [[ -n "$R_USER" ]] && args+=(--user "$R_USER")
   ((R_TLS)) && args+=(--tls)
   REDISCLI_AUTH="$R_PASS" timeout "${RCLI_TIMEOUT:-10}" redis-cli "${args[@]}" "$@"
+}
+
+# free_loopback_port: prints a port nothing on this machine uses, for a throwaway server.
+free_loopback_port() {
+  local low p
+  # Below the kernel's ephemeral range: ports there may be taken by any outgoing connection at any moment.
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  for _ in $(seq 1 200); do
+    p=$((15000 + RANDOM % (low - 15000)))
+    if command -v ss >/dev/null 2>&1; then
+      ss -Htaun "( sport = :$p )" 2>/dev/null | grep -q . && continue
+    elif (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      continue
+    fi
+    echo "$p"; return 0
+  done
+  echo "no free loopback port found" >&2; return 1
 }

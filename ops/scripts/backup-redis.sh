@@ -21,7 +21,7 @@ while (($#)); do
     --url) url="${2:?--url needs a value}"; shift 2 ;;
     --out) out="${2:?--out needs a value}"; shift 2 ;;
     --keep) keep="${2:?--keep needs a value}"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -55,8 +55,9 @@ mv "$partial" "$out/$name"
 printf 'created=%s\nsource=%s:%s/%s\nkeys_at_start=%s\nredis_version=%s\n' \
   "$stamp" "$R_HOST" "$R_PORT" "$R_DB" "$keys" "$version" >"$out/$name.info"
 
-# Retention: newest first, remove everything past the first $keep.
-ls -1 "$out"/tabib-redis-*.rdb 2>/dev/null | sort -r | tail -n +$((keep + 1)) | while read -r old; do
-  rm -f "$old" "$old.sha256" "$old.info"
+# Retention: the names sort by time (the glob is sorted), so everything before the last $keep goes.
+backups=("$out"/tabib-redis-*.rdb)
+for ((i = 0; i < ${#backups[@]} - keep; i++)); do
+  rm -f "${backups[$i]}" "${backups[$i]}.sha256" "${backups[$i]}.info"
 done
 echo "$out/$name"

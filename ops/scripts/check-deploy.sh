@@ -6,10 +6,23 @@
 #             and refuses expired or forged credentials;
 #   Redis   - our tabib-redis.conf starts with AOF on, everysec fsync and noeviction, and data survive a restart;
 #   systemd - the unit files pass `systemd-analyze verify` (when systemd-analyze exists);
-#   k8s     - the manifests render with `kubectl kustomize` (when kubectl exists).
+#   k8s and Compose - the manifests render with `kubectl kustomize` (when kubectl exists), the k8s Redis settings
+#             agree with tabib-redis.conf, compose.yaml parses, and the Redis start commands of both start a
+#             password-protected Redis with our config;
+#   app     - with --with-app, web/target/tabib-link.jar in demo mode plus a standalone signalling node behind
+#             the nginx site: health over HTTP/2, OpenAPI, sign-in, the signalling URL given to browsers,
+#             WebSockets through an upstream of both nodes, a foreign Origin refused, the web node's token
+#             accepted by the standalone node, and that node drained by SIGTERM.
 # Installs nginx, coturn and redis-server with apt-get when missing (needs root). Every step is bounded in time;
 # everything started here is stopped and the temporary directory removed on exit.
 set -euo pipefail
+
+WITH_APP=0
+case "${1:-}" in
+  --with-app) WITH_APP=1 ;;
+  "") ;;
+  *) echo "usage: check-deploy.sh [--with-app]   (--with-app also runs web/target/tabib-link.jar behind the nginx site)" >&2; exit 2 ;;
+esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DEPLOY="$ROOT/ops/deploy"
@@ -30,7 +43,8 @@ cleanup() {
 trap cleanup EXIT
 
 pass() { printf '  ok    %s\n' "$1"; }
-fail() { printf '  FAIL  %s\n' "$1"; FAILURES=$((FAILURES + 1)); }
+FAILED=()
+fail() { printf '  FAIL  %s\n' "$1"; FAILURES=$((FAILURES + 1)); FAILED+=("$1"); }
 section() { printf '\n== %s\n' "$1"; }
 check() { # check "description" command...
   local what="$1"; shift
@@ -39,12 +53,19 @@ check() { # check "description" command...
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
-  local p
+  local low p
+  # Below the kernel's ephemeral range: ports there may be taken by any outgoing connection at any moment.
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 30000))
-    if port_free "$p" && ! ss -Hlun "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return 0; fi
+    p=$((15000 + RANDOM % (low - 15000)))
+    if command -v ss >/dev/null 2>&1; then
+      ss -Htaun "( sport = :$p )" 2>/dev/null | grep -q . && continue
+    elif (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      continue
+    fi
+    echo "$p"; return 0
   done
-  echo "no free port found" >&2; return 1
+  echo "no free loopback port found" >&2; return 1
 }
 wait_tcp() { # wait_tcp port seconds
   local deadline=$((SECONDS + $2))
@@ -117,12 +138,11 @@ PY
   PIDS+=("$LAST_PID")
 }
 
-check_nginx() {
-  section "nginx ($(nginx -v 2>&1 | sed 's/.*: //'))"
-  local https http web sig
-  https=$(free_port); http=$(free_port); web=$(free_port); sig=$(free_port)
-  mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp" "$WORK/acme"
-  # Our site file, moved to loopback test ports and the throwaway certificate; nothing else changes.
+# render_nginx DIR WEB_PORT SIGNAL_PORT HTTPS_PORT HTTP_PORT: our site file, moved to loopback test ports and
+# the throwaway certificate (nothing else changes), inside a minimal nginx.conf of its own.
+render_nginx() {
+  local dir="$1" web="$2" sig="$3" https="$4" http="$5" extra="${6:-}"
+  mkdir -p "$dir/logs" "$dir/tmp" "$WORK/acme"
   sed -e "s|listen 443 ssl http2;|listen 127.0.0.1:$https ssl http2;|" \
       -e "/listen \[::\]:443/d" -e "/listen \[::\]:80;/d" \
       -e "s|listen 80;|listen 127.0.0.1:$http;|" \
@@ -131,26 +151,36 @@ check_nginx() {
       -e "s|/etc/letsencrypt/live/tabib.example.org/fullchain.pem|$WORK/tls.crt|" \
       -e "s|/etc/letsencrypt/live/tabib.example.org/privkey.pem|$WORK/tls.key|" \
       -e "s|/var/www/letsencrypt|$WORK/acme|" \
-      -e "s|/var/log/nginx/|$WORK/nginx/logs/|" \
+      -e "s|/var/log/nginx/|$dir/logs/|" \
       -e "s|tabib.example.org|tabib.test|g" \
-      "$DEPLOY/nginx/tabib-link.conf" >"$WORK/nginx/tabib-link.conf"
-  cat >"$WORK/nginx/nginx.conf" <<NGX
+      "$DEPLOY/nginx/tabib-link.conf" >"$dir/tabib-link.conf"
+  if [[ -n "$extra" ]]; then
+    sed -i "s|^\( *\)server 127.0.0.1:$sig \(.*\)$|&\n\1server 127.0.0.1:$extra \2|" "$dir/tabib-link.conf"
+  fi
+  cat >"$dir/nginx.conf" <<NGX
 worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
 daemon off;
 events { worker_connections 256; }
 http {
   include /etc/nginx/mime.types;
-  access_log $WORK/nginx/logs/access.log;
-  client_body_temp_path $WORK/nginx/tmp/body;
-  proxy_temp_path $WORK/nginx/tmp/proxy;
-  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-  scgi_temp_path $WORK/nginx/tmp/scgi;
-  include $WORK/nginx/tabib-link.conf;
+  access_log $dir/logs/access.log;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  include $dir/tabib-link.conf;
 }
 NGX
+}
+
+check_nginx() {
+  section "nginx ($(nginx -v 2>&1 | sed 's/.*: //'))"
+  local https http web sig
+  https=$(free_port); http=$(free_port); web=$(free_port); sig=$(free_port)
+  render_nginx "$WORK/nginx" "$web" "$sig" "$https" "$http"
   check "nginx -t accepts tabib-link.conf" timeout 20 nginx -t -q -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
   if ! command -v python3 >/dev/null 2>&1; then
     echo "  (python3 missing: the proxying checks are skipped; nginx -t above still ran)"
@@ -255,7 +285,7 @@ check_coturn() {
   section "coturn ($(turnserver --version 2>/dev/null | tail -n 1))"
   local port tls peer minp secret
   port=$(free_port); tls=$(free_port); peer=$(free_port)
-  minp=$((40000 + RANDOM % 20000))
+  minp=$((15000 + RANDOM % 15000)) # relay ports, below the ephemeral range like every port here
   secret=$(openssl rand -hex 32)
   # Our file, moved to loopback test ports and the throwaway certificate. Loopback peers are denied in
   # production; here the test peer is on loopback, so they are allowed for this run only.
@@ -272,7 +302,7 @@ check_coturn() {
   PIDS+=($!)
   turnutils_peer -L 127.0.0.1 -p "$peer" >/dev/null 2>&1 &
   PIDS+=($!)
-  if ! wait_tcp "$port" 10 || ! wait_tcp "$tls" 10; then fail "turnserver starts and listens on $port and $tls (TLS)"; cat "$WORK/turnserver.log" 2>/dev/null | tail -20; return 0; fi
+  if ! wait_tcp "$port" 10 || ! wait_tcp "$tls" 10; then fail "turnserver starts and listens on $port and $tls (TLS)"; tail -n 20 "$WORK/turnserver.log" 2>/dev/null; return 0; fi
   pass "turnserver starts with our config and listens on TCP $port and TLS $tls"
   ss -Hlun "sport = :$port" | grep -q . && pass "UDP listener on $port" || fail "UDP listener on $port"
 
@@ -280,7 +310,7 @@ check_coturn() {
     local username="$1:$2"
     printf '%s %s' "$username" "$(printf '%s' "$username" | openssl dgst -sha1 -hmac "$secret" -binary | base64)"
   }
-  local now cred user pass
+  local now user pass
   now=$(date +%s)
   read -r user pass <<<"$(rest_credential $((now + 3600)) nurse1)"
   check "relay over UDP with a REST credential computed here" \
@@ -315,7 +345,7 @@ check_coturn() {
 
 check_redis() {
   section "Redis ($(redis-server --version | awk '{print $3}'))"
-  local port pw dir cli
+  local port pw dir
   port=$(free_port); pw=$(openssl rand -hex 16); dir="$WORK/redis"
   mkdir -p "$dir"
   printf 'requirepass %s\n' "$pw" >"$WORK/redis-auth.conf"
@@ -332,7 +362,7 @@ check_redis() {
   [[ "$(cli CONFIG GET appendonly | tail -n 1)" == yes ]] && pass "appendonly yes" || fail "appendonly yes"
   [[ "$(cli CONFIG GET appendfsync | tail -n 1)" == everysec ]] && pass "appendfsync everysec" || fail "appendfsync everysec"
   [[ "$(cli CONFIG GET maxmemory-policy | tail -n 1)" == noeviction ]] && pass "maxmemory-policy noeviction" || fail "maxmemory-policy noeviction"
-  [[ "$(REDISCLI_AUTH= timeout 5 redis-cli -h 127.0.0.1 -p "$port" PING 2>&1)" == *NOAUTH* ]] && pass "password required" || fail "password required"
+  [[ "$(REDISCLI_AUTH='' timeout 5 redis-cli -h 127.0.0.1 -p "$port" PING 2>&1)" == *NOAUTH* ]] && pass "password required" || fail "password required"
   cli SET tl:sch:check-deploy "booked" >/dev/null
   local deadline=$((SECONDS + 10))
   while ((SECONDS < deadline)) && [[ "$(cli INFO persistence | tr -d '\r' | awk -F: '/^aof_rewrite_in_progress/{print $2}')" != 0 ]]; do sleep 0.2; done
@@ -438,6 +468,153 @@ PY
   fi
 }
 
+# A minimal WebSocket client: opens PATH on 127.0.0.1:PORT with the given Origin, over TLS checked against CAFILE
+# (or without TLS when CAFILE is "plain"), prints the handshake status line, then up to FRAMES frames (a text
+# message each, or "close <code> <reason>"), flushing each line; it stops at a close frame.
+write_ws_client() {
+  cat >"$WORK/ws_client.py" <<'PY'
+import base64, os, socket, ssl, struct, sys
+port, path, origin, cafile = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+frames = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+if cafile != "plain":
+    sock = ssl.create_default_context(cafile=cafile).wrap_socket(sock, server_hostname="tabib.test")
+key = base64.b64encode(os.urandom(16)).decode()
+sock.sendall(("GET %s HTTP/1.1\r\nHost: tabib.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\nOrigin: %s\r\n\r\n" % (path, key, origin)).encode())
+buffer = b""
+while b"\r\n\r\n" not in buffer:
+    chunk = sock.recv(4096)
+    if not chunk:
+        sys.exit("connection closed during the handshake")
+    buffer += chunk
+head, buffer = buffer.split(b"\r\n\r\n", 1)
+print(head.split(b"\r\n")[0].decode(), flush=True)
+def exact(n):
+    global buffer
+    while len(buffer) < n:
+        chunk = sock.recv(4096)
+        if not chunk:
+            sys.exit("connection closed mid-frame")
+        buffer += chunk
+    out, buffer = buffer[:n], buffer[n:]
+    return out
+for _ in range(frames):
+    first, second = exact(2)
+    length = second & 0x7F
+    if length == 126:
+        length = struct.unpack("!H", exact(2))[0]
+    elif length == 127:
+        length = struct.unpack("!Q", exact(8))[0]
+    payload = exact(length)
+    opcode = first & 0x0F
+    if opcode == 8:
+        print("close %d %s" % (struct.unpack("!H", payload[:2])[0], payload[2:].decode(errors="replace")), flush=True)
+        break
+    if opcode == 1:
+        print(payload.decode(errors="replace"), flush=True)
+PY
+}
+
+# The real application (demo mode, embedded Redis) behind our nginx site: sign-in, UI, health and a signalling
+# WebSocket all go through the proxy. Needs web/target/tabib-link.jar; run with --with-app.
+check_app() {
+  local jar="$ROOT/web/target/tabib-link.jar"
+  section "Tabib Link behind nginx ($(basename "$jar"): web node in demo mode + a standalone signalling node)"
+  if [[ ! -f "$jar" ]] || ! command -v java >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
+    echo "  (needs java, python3 and $jar: mvn -B -pl web -am package -DskipTests)"
+    return 0
+  fi
+  local web sig sig2 web2 https http app_pid node_pid client_pid out token redis_port
+  web=$(free_port); sig=$(free_port); sig2=$(free_port); web2=$(free_port); https=$(free_port); http=$(free_port)
+  mkdir -p "$WORK/app" "$WORK/node2"
+  (cd "$WORK/app" && exec env TABIB_DEMO=true TABIB_DATA_DIR="$WORK/app/data" TABIB_TLS=false \
+      TABIB_HTTP_HOST=127.0.0.1 SERVER_PORT="$web" TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig" \
+      TABIB_ALLOWED_ORIGINS=https://tabib.test TABIB_SIGNALING_PUBLIC_URL="wss://tabib.test:$https/signal" \
+      java -jar "$jar" >"$WORK/app/app.log" 2>&1) &
+  app_pid=$!
+  PIDS+=("$app_pid")
+  local deadline=$((SECONDS + 240))
+  while ((SECONDS < deadline)) && ! curl -fs "http://127.0.0.1:$web/actuator/health" 2>/dev/null | grep -q '"UP"'; do
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 1
+  done
+  if ! curl -fs "http://127.0.0.1:$web/actuator/health" 2>/dev/null | grep -q '"UP"'; then
+    fail "the application starts (see $WORK/app/app.log)"; tail -20 "$WORK/app/app.log"; return 0
+  fi
+  pass "the web node starts in demo mode on $web (HTTP) and $sig (signalling)"
+
+  # A standalone node (TABIB_MODE=signaling) sharing the web node's Redis and token key, as in a scale-out.
+  redis_port=$(sed -n 's/.*Embedded Redis started on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/app/app.log" | head -n 1)
+  (cd "$WORK/node2" && exec env TABIB_MODE=signaling TABIB_DATA_DIR="$WORK/node2" TABIB_TLS=false \
+      REDIS_URL="redis://127.0.0.1:$redis_port" TABIB_TOKEN_KEY_FILE="$WORK/app/data/keys/access-token.jwk" \
+      TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig2" TABIB_NODE_ID=check-node-2 SERVER_PORT="$web2" \
+      TABIB_ALLOWED_ORIGINS=https://tabib.test java -jar "$jar" >"$WORK/node2/node.log" 2>&1) &
+  node_pid=$!
+  PIDS+=("$node_pid")
+  if [[ -n "$redis_port" ]] && wait_tcp "$sig2" 180; then
+    pass "a standalone signalling node (TABIB_MODE=signaling) starts on $sig2 against the same Redis"
+    # Standalone means no web part: the HTTP port it was given stays closed.
+    port_free "$web2" && pass "the standalone node serves no HTTP (port $web2 stays closed)" \
+      || fail "the standalone node opened an HTTP server on $web2"
+  else
+    fail "the standalone signalling node starts (see $WORK/node2/node.log)"; tail -20 "$WORK/node2/node.log"
+  fi
+
+  render_nginx "$WORK/nginx-app" "$web" "$sig" "$https" "$http" "$sig2"
+  nginx -p "$WORK/nginx-app" -c "$WORK/nginx-app/nginx.conf" &
+  PIDS+=($!)
+  wait_tcp "$https" 10 || { fail "nginx starts in front of the application"; return 0; }
+  local base="https://tabib.test:$https" resolve=(--resolve "tabib.test:$https:127.0.0.1")
+  out=$(timeout 10 curl -s --http2 --cacert "$WORK/tls.crt" "${resolve[@]}" -w ' %{http_version}' "$base/actuator/health")
+  [[ "$out" == *'"UP"'*' 2' ]] && pass "health through the proxy over HTTP/2: $out" || fail "health through the proxy: $out"
+  out=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" "$base/actuator/prometheus" | grep -c 'application="tabib-link"' || true)
+  ((out > 0)) && pass "Prometheus metrics through the proxy from the monitoring network ($out series)" \
+    || fail "Prometheus metrics through the proxy"
+  out=$(timeout 30 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -o /dev/null -w '%{http_code} %{content_type}' "$base/v3/api-docs")
+  [[ "$out" == 200*json* ]] && pass "OpenAPI document served through the proxy ($out)" || fail "/v3/api-docs through the proxy: $out"
+  token=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -H 'Content-Type: application/json' \
+      -d '{"username":"nurse1","password":"demo1234"}' "$base/api/v1/auth/login" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])' 2>/dev/null || true)
+  [[ -n "$token" ]] && pass "sign-in through the proxy (POST /api/v1/auth/login)" || fail "sign-in through the proxy"
+  out=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -H "Authorization: Bearer $token" "$base/api/v1/config")
+  [[ "$out" == *"\"signalingUrl\":\"wss://tabib.test:$https/signal\""* ]] && pass "browsers are told to open wss://…/signal through the proxy" \
+    || fail "signalling URL given to browsers: $out"
+  write_ws_client
+  local welcomed=0
+  for _ in 1 2 3 4; do # the upstream holds both nodes
+    out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
+    [[ "$out" == *"101"*'"type":"welcome"'* ]] && welcomed=$((welcomed + 1))
+  done
+  ((welcomed == 4)) && pass "signalling WebSockets through the proxy (upstream: both nodes): 101 and the welcome message (4 of 4)" \
+    || fail "signalling WebSocket through the proxy: $welcomed of 4 welcomed; last: $out"
+  out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://elsewhere.example "$WORK/tls.crt" 2>&1 || true)
+  [[ "$out" == *ORIGIN_FORBIDDEN* || "$out" == *"close 4403"* ]] && pass "a foreign Origin is refused through the proxy (ORIGIN_FORBIDDEN)" \
+    || fail "foreign Origin through the proxy: $out"
+  if grep -rqF "$token" "$WORK/nginx-app/logs/"; then fail "the access token stays out of nginx's logs"; else pass "the access token stays out of nginx's logs"; fi
+
+  # Draining: a client connected to the standalone node, which is then stopped the way systemd and Kubernetes do.
+  # Another user: nurse1's sessions above stay resumable for a while and count against the per-user limit.
+  token=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -H 'Content-Type: application/json' \
+      -d '{"username":"dr.cardio","password":"demo1234"}' "$base/api/v1/auth/login" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])' 2>/dev/null || true)
+  timeout 60 python3 "$WORK/ws_client.py" "$sig2" "/signal?token=$token" https://tabib.test plain 5 >"$WORK/drain.txt" 2>&1 &
+  client_pid=$!
+  deadline=$((SECONDS + 20))
+  while ((SECONDS < deadline)) && ! grep -q '"type":"welcome"' "$WORK/drain.txt"; do sleep 0.2; done
+  kill -TERM "$node_pid" 2>/dev/null || true
+  wait "$client_pid" 2>/dev/null || true
+  if grep -q '"type":"server.draining"' "$WORK/drain.txt" && grep -q '^close 4503' "$WORK/drain.txt"; then
+    pass "SIGTERM drains the node: its client gets server.draining, then close 4503"
+  else
+    fail "drain on SIGTERM: $(tr '\n' ' ' <"$WORK/drain.txt")"
+  fi
+  for _ in $(seq 1 300); do kill -0 "$node_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$node_pid" 2>/dev/null && fail "the drained node exits" || pass "the drained node exits"
+  kill "$app_pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+}
+
 install_missing
 make_certificate
 check_nginx
@@ -445,10 +622,12 @@ check_coturn
 check_redis
 check_systemd
 check_k8s
+if ((WITH_APP)); then check_app; fi
 
 echo
 if ((FAILURES > 0)); then
-  echo "check-deploy: $FAILURES check(s) failed"
+  echo "check-deploy: $FAILURES check(s) failed:"
+  printf '  - %s\n' "${FAILED[@]}"
   exit 1
 fi
 echo "check-deploy: all checks passed"

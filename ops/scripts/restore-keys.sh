@@ -15,7 +15,7 @@ while (($#)); do
   case "$1" in
     --data-dir) data="${2:?--data-dir needs a value}"; shift 2 ;;
     --force) force=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) archive="$1"; shift ;;
   esac

@@ -26,7 +26,7 @@ while (($#)); do
     --url) url="${2:?--url needs a value}"; shift 2 ;;
     --replace) mode=replace; shift ;;
     --merge) mode=merge; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) echo "error: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) [[ -z "$file" ]] || { echo "error: one backup file at a time" >&2; exit 2; }; file="$1"; shift ;;
   esac
@@ -78,21 +78,22 @@ cleanup() {
 }
 trap cleanup EXIT
 cp "$file" "$work/dump.rdb"
-src_port=""
-for _ in $(seq 1 100); do
-  p=$((20000 + RANDOM % 30000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then src_port=$p; break; fi
-done
-[[ -n "$src_port" ]] || { echo "error: no free loopback port for the throwaway server" >&2; exit 6; }
-redis-server --port "$src_port" --bind 127.0.0.1 --dir "$work" --dbfilename dump.rdb --appendonly no --save "" \
-  --daemonize no --logfile "$work/redis.log" &
-src_pid=$!
 src() { timeout 30 redis-cli -h 127.0.0.1 -p "$src_port" "$@"; }
 ready=0
-for _ in $(seq 1 300); do
-  if [[ "$(src PING 2>/dev/null)" == PONG ]] && src INFO persistence 2>/dev/null | tr -d '\r' | grep -q '^loading:0'; then ready=1; break; fi
-  kill -0 "$src_pid" 2>/dev/null || break
-  sleep 0.2
+# A port can be taken between choosing and binding it: a second port is tried when the first will not bind.
+for _ in 1 2 3; do
+  src_port="$(free_loopback_port)" || exit 6
+  redis-server --port "$src_port" --bind 127.0.0.1 --dir "$work" --dbfilename dump.rdb --appendonly no --save "" \
+    --daemonize no --logfile "$work/redis.log" &
+  src_pid=$!
+  for _ in $(seq 1 300); do
+    if [[ "$(src PING 2>/dev/null)" == PONG ]] && src INFO persistence 2>/dev/null | tr -d '\r' | grep -q '^loading:0'; then ready=1; break; fi
+    kill -0 "$src_pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  ((ready)) && break
+  grep -q 'Address already in use' "$work/redis.log" || break
+  src_pid=""
 done
 ((ready)) || { echo "error: the backup could not be loaded (see below)" >&2; tail -5 "$work/redis.log" >&2; exit 4; }
 total="$(src DBSIZE)"
@@ -104,6 +105,7 @@ fi
 # quote VAR VALUE: VAR becomes VALUE in redis-cli's double-quoted form (no subshell: called once per key).
 quote() { local s="${2//\\/\\\\}"; s="${s//\"/\\\"}"; printf -v "$1" '"%s"' "$s"; }
 auth=""
+q_host="" q_user="" q_pass=""
 quote q_host "$R_HOST"; quote q_user "$R_USER"; quote q_pass "$R_PASS"
 if [[ -n "$R_PASS" && -n "$R_USER" ]]; then
   auth="AUTH2 $q_user $q_pass"

@@ -27,11 +27,9 @@ fail() { printf '  FAIL  %s\n' "$1"; failures=$((failures + 1)); }
 
 command -v redis-server >/dev/null 2>&1 || { echo "test-backup-restore: redis-server is required (apt-get install redis-server)" >&2; exit 2; }
 
-port=""
-for _ in $(seq 1 100); do
-  p=$((20000 + RANDOM % 30000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-done
+# shellcheck source=backup-redis-connection.sh
+. "$here/backup-redis-connection.sh"
+port="$(free_loopback_port)"
 password="$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')"
 export REDIS_URL="redis://:$password@127.0.0.1:$port"
 printf 'requirepass %s\n' "$password" >"$work/auth.conf"
@@ -150,7 +148,9 @@ else
 fi
 
 for _ in 1 2 3; do sleep 1.1; "$here/backup-redis.sh" --out "$work/backups" --keep 3 >/dev/null; done
-[[ "$(ls "$work/backups"/tabib-redis-*.rdb | wc -l)" == 3 ]] && pass "--keep 3 leaves the three newest backups" || fail "retention"
+kept=("$work/backups"/tabib-redis-*.rdb)
+[[ ${#kept[@]} == 3 && ! -e "$backup" && ! -e "$backup.sha256" ]] && pass "--keep 3 leaves the three newest backups (the first one is gone)" \
+  || fail "retention: ${kept[*]}"
 stop_redis
 
 echo "== Key backup and restore"
