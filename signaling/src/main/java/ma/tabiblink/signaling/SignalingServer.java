@@ -105,6 +105,8 @@ public final class SignalingServer {
             throw new IllegalStateException("already started");
         }
         bus.start(SUBSCRIBE_TIMEOUT);
+        calls.peersReconnecting(cluster.reapLeftovers(config.nodeId(), clock.instant().plus(config.resumeWindow()),
+                config.resumeWindow().plus(config.nodeTimeout()).toMillis()));
         cluster.heartbeat(config.nodeId(), clock.instant(), config.nodeTimeout().toMillis(), sessions.users());
         IoHandlerFactory io = ioHandlerFactory();
         acceptors = new MultiThreadIoEventLoopGroup(1, io);

@@ -169,6 +169,11 @@ public final class ClusterState {
         return pairs(run(REAP, cutoff.toEpochMilli(), deadline.toEpochMilli(), keyTtlMs), 0);
     }
 
+    /** Parks the sessions a previous run of this node left behind (it restarted with the same node id). */
+    public List<CallPeer> reapLeftovers(String nodeId, Instant deadline, long keyTtlMs) {
+        return pairs(run(REAP, 0, deadline.toEpochMilli(), keyTtlMs, nodeId), 0);
+    }
+
     public record Forgotten(String sessionId, String userId, List<String> callIds) {
     }
 

@@ -6,8 +6,6 @@ public enum CloseCode {
     NORMAL(1000, "bye"),
     /** A frame larger than the configured limit. */
     MESSAGE_TOO_BIG(1009, "message too big"),
-    /** The WebSocket framing itself was broken. */
-    PROTOCOL_ERROR(1002, "protocol error"),
     AUTH_FAILED(4401, "authentication failed"),
     ORIGIN_FORBIDDEN(4403, "origin not allowed"),
     IDLE_TIMEOUT(4408, "idle timeout"),

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -186,6 +185,12 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             closeSession(ctx, CloseCode.RATE_LIMITED);
             return;
         }
+        if (msg == ProtocolDecoder.TOO_LARGE) {
+            sendError(ctx, null, ErrorCode.FRAME_TOO_LARGE,
+                    "messages are limited to " + node.config.maxFrameBytes() + " bytes");
+            closeSession(ctx, CloseCode.MESSAGE_TOO_BIG);
+            return;
+        }
         if (msg instanceof MessageCodec.Decoded d) {
             if (d.error() != null) {
                 session.send(node.codec.encode(d.error()));
@@ -260,7 +265,11 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             throw new ProtocolException(ErrorCode.RESUME_INVALID, "this connection already is that session");
         }
         Identity who = fresh.identity();
-        if (node.sessions.local(sid) != null) {
+        Session held = node.sessions.local(sid);
+        if (held != null) {
+            if (!held.secretHash().equals(hash) || !held.identity().userId().equals(who.userId())) {
+                throw new ProtocolException(ErrorCode.RESUME_INVALID, "this resume token is not valid for you");
+            }
             node.kick(sid);
         }
         Session target = newSession(ctx, sid, hash, who);
@@ -330,7 +339,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             if (!"LIVE".equals(claim.status())) {
                 return claim;
             }
-            if (!claim.liveNode().equals(node.config.nodeId())) {
+            if (claim.liveNode().equals(node.config.nodeId())) {
+                node.kick(sid);
+            } else {
                 node.publishKick(claim.liveNode(), sid);
             }
             try {
@@ -409,19 +420,6 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException bad) {
-            boolean tooBig = bad.closeStatus() != null
-                    && bad.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
-            if (tooBig) {
-                sendError(ctx, null, ErrorCode.FRAME_TOO_LARGE,
-                        "messages are limited to " + node.config.maxFrameBytes() + " bytes");
-                closeSession(ctx, CloseCode.MESSAGE_TOO_BIG);
-            } else {
-                sendError(ctx, null, ErrorCode.PROTOCOL_ERROR, "invalid WebSocket framing");
-                closeSession(ctx, CloseCode.PROTOCOL_ERROR);
-            }
-            return;
-        }
         log.debug("connection error: {}", cause.toString());
         ctx.close();
     }
