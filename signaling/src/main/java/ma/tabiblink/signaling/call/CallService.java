@@ -348,6 +348,9 @@ public final class CallService {
             if (loaded.peerOf(s.id()) == null) {
                 throw new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call");
             }
+            if ("ended".equals(call.get("state"))) {
+                throw new ProtocolException(ErrorCode.CALL_ENDED, "this call has ended");
+            }
             if (!"active".equals(call.get("state"))) {
                 throw new ProtocolException(ErrorCode.CALL_NOT_ACTIVE, "the call is not established");
             }
