@@ -109,7 +109,7 @@ class CallRoutingTest {
             assertThat(server.view().callsInProgress()).isZero();
 
             nurse.send("sdp.offer", "callId", callId, "sdp", "late");
-            assertThat(nurse.await("error").path("code").asText()).isIn("NOT_IN_CALL", "CALL_NOT_ACTIVE");
+            assertThat(nurse.await("error").path("code").asText()).isEqualTo("CALL_ENDED");
         }
     }
 
