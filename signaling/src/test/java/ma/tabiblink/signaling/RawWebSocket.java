@@ -71,6 +71,35 @@ final class RawWebSocket implements AutoCloseable {
         return total;
     }
 
+    private int closeCode = -1;
+
+    /** Reads frames until the server closes; returns the text frames' payloads, remembers the close code. */
+    String readAllUntilClosed() throws IOException {
+        StringBuilder texts = new StringBuilder();
+        while (true) {
+            int b0 = in.read();
+            if (b0 < 0) {
+                return texts.toString();
+            }
+            int len = in.read() & 0x7f;
+            if (len == 126) {
+                len = (in.read() << 8) | in.read();
+            }
+            byte[] payload = in.readNBytes(len);
+            int opcode = b0 & 0x0f;
+            if (opcode == 1) {
+                texts.append(new String(payload, StandardCharsets.UTF_8)).append('\n');
+            } else if (opcode == 8) {
+                closeCode = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+                return texts.toString();
+            }
+        }
+    }
+
+    int closeCode() {
+        return closeCode;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
