@@ -184,9 +184,13 @@ public final class SignalingServer {
         housekeeping.shutdownNow();
         bus.stop();
         long quiet = SHUTDOWN_QUIET.toMillis();
-        acceptors.shutdownGracefully(0, quiet, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, quiet * 10, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        sessionExecutors.shutdownGracefully(0, quiet * 10, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        // network threads and session threads hand work to each other while channels close: stop them together
+        var a = acceptors.shutdownGracefully(quiet, quiet * 20, TimeUnit.MILLISECONDS);
+        var w = workers.shutdownGracefully(quiet, quiet * 20, TimeUnit.MILLISECONDS);
+        var s = sessionExecutors.shutdownGracefully(quiet, quiet * 20, TimeUnit.MILLISECONDS);
+        a.syncUninterruptibly();
+        w.syncUninterruptibly();
+        s.syncUninterruptibly();
         events.close(Duration.ofSeconds(1));
         serverChannel = null;
     }
