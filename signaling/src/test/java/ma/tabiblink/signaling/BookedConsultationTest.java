@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Calls for booked consultations, Jitsi rooms and invitations, idle connections. */
 @Timeout(60)
@@ -98,9 +99,10 @@ class BookedConsultationTest {
 
             doctor.send("call.hangup", "callId", callId);
             nurse.await("call.ended");
+            await().atMost(Duration.ofSeconds(5)).until(() -> fx.events.stream()
+                    .anyMatch(e -> e instanceof SignalingEvent.CallEnded x && x.callId().equals(callId)));
             assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.CallAccepted a
                     && a.callId().equals(callId) && "appt-now".equals(a.appointmentId()));
-            assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.CallEnded x && x.callId().equals(callId));
         }
     }
 

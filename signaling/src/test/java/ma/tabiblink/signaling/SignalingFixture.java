@@ -74,11 +74,7 @@ final class SignalingFixture implements AutoCloseable {
     @Override
     public void close() throws IOException {
         for (SignalingServer s : servers) {
-            try {
-                s.stop(Duration.ofMillis(200));
-            } catch (RuntimeException ignored) {
-                // already halted
-            }
+            s.stop(Duration.ofMillis(200));
         }
         redis.close();
         redisServer.stop();

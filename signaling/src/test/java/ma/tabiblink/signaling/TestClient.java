@@ -44,9 +44,8 @@ final class TestClient implements AutoCloseable {
         if (origin != null) {
             b.header("Origin", origin);
         }
-        WebSocket ws = b.buildAsync(uri, listener).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
-        TestClient c = listener.client;
-        return c;
+        b.buildAsync(uri, listener).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        return listener.client;
     }
 
     private static final class Listener implements WebSocket.Listener {

@@ -491,8 +491,11 @@ public final class CallService {
         }
     }
 
-    /** Ends the calls of sessions that are gone for good (resume window over, or the client left). */
+    /** Ends the calls of a session that is gone for good (resume window over, or the client left). */
     public void endCallsOf(ClusterState.Forgotten gone, String reason) {
+        if (gone.lastSession() && !gone.userId().isEmpty()) {
+            events.emit(new SignalingEvent.PresenceChanged(now(), gone.userId(), "offline"));
+        }
         for (String callId : gone.callIds()) {
             try {
                 ClusterState.Ended e = cluster.end(callId, null, reason, now(), ENDED_CALL_KEPT.toMillis());

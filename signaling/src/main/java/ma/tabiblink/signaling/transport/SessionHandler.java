@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -245,8 +245,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (session != null) {
             session.send(json);
         } else {
-            ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
-                    MessageCodec.withSeq(json, 1)));
+            ctx.writeAndFlush(new TextWebSocketFrame(MessageCodec.withSeq(json, 1)));
         }
     }
 
@@ -436,7 +435,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (s != null && s.attachedTo(ctx.channel()) && !node.halted()) {
             node.unbind(s, ctx.channel());
             try {
-                if (clientCloseCode == WebSocketCloseStatus.NORMAL_CLOSURE.code()) {
+                if (clientCloseCode == CloseCode.NORMAL.code()) {
                     node.leave(s);
                 } else {
                     node.park(s);
