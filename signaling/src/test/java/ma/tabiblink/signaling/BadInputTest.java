@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -175,6 +178,26 @@ class BadInputTest {
         try (TestClient c = TestClient.connect(uri, ORIGIN)) {
             assertThat(c.await("welcome").path("user").path("id").asText()).isEqualTo("nurse-o");
         }
+    }
+
+    @Test
+    void clientsThatCanSetHeadersAuthenticateWithABearerHeader() {
+        URI uri = URI.create("ws://127.0.0.1:" + port + "/signal");
+        try (TestClient c = TestClient.connect(uri, null, fx.tokens.nurse("nurse-header", "disp-tinghir"))) {
+            assertThat(c.await("welcome").path("user").path("id").asText()).isEqualTo("nurse-header");
+        }
+    }
+
+    @Test
+    void plainHttpRequestsGetAnHttpErrorNotAWebSocket() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin"))
+                .timeout(TestClient.WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(other.statusCode()).isEqualTo(404);
+        HttpResponse<String> noUpgrade = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/signal")).timeout(TestClient.WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(noUpgrade.statusCode()).isBetween(400, 499);
     }
 
     @Test

@@ -39,10 +39,17 @@ final class TestClient implements AutoCloseable {
     }
 
     static TestClient connect(URI uri, String origin) {
+        return connect(uri, origin, null);
+    }
+
+    static TestClient connect(URI uri, String origin, String bearerToken) {
         Listener listener = new Listener();
         WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
         if (origin != null) {
             b.header("Origin", origin);
+        }
+        if (bearerToken != null) {
+            b.header("Authorization", "Bearer " + bearerToken);
         }
         b.buildAsync(uri, listener).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
         return listener.client;
