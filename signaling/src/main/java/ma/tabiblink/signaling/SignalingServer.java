@@ -99,7 +99,11 @@ public final class SignalingServer {
         sessions.fromBus(sessionId, json);
     }
 
-    /** Binds the port, joins the cluster and starts the housekeeping; returns once connections are accepted. */
+    /**
+     * Binds the port, joins the cluster and starts the housekeeping; returns once connections are accepted.
+     *
+     * @throws IllegalStateException when the address cannot be bound (everything started is released again)
+     */
     public synchronized void start() throws InterruptedException {
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
@@ -112,7 +116,31 @@ public final class SignalingServer {
         acceptors = new MultiThreadIoEventLoopGroup(1, io);
         workers = new MultiThreadIoEventLoopGroup(io);
         sessionExecutors = new DefaultEventExecutorGroup(config.workerThreads());
-        serverChannel = new ServerBootstrap()
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "signaling-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            serverChannel = bind();
+        } catch (Exception e) {
+            serverChannel = null;
+            releaseResources();
+            cluster.redis().zrem(cluster.keys().nodes(), config.nodeId());
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException("cannot listen on " + config.bindHost() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        long period = config.sweepInterval().toMillis();
+        housekeeping.scheduleWithFixedDelay(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
+        log.info("signalling node {} listening on {}:{}{} ({})", config.nodeId(), config.bindHost(), boundPort(),
+                config.path(), io.getClass().getSimpleName().contains("Epoll") ? "epoll" : "nio");
+    }
+
+    private Channel bind() throws InterruptedException {
+        return new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(serverChannelClass())
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -120,15 +148,6 @@ public final class SignalingServer {
                         new WriteBufferWaterMark(config.outboundLowWaterMark(), config.outboundHighWaterMark()))
                 .childHandler(new SignalingChannelInitializer(config, connections, codec, sessionExecutors))
                 .bind(config.bindHost(), config.port()).sync().channel();
-        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "signaling-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = config.sweepInterval().toMillis();
-        housekeeping.scheduleWithFixedDelay(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
-        log.info("signalling node {} listening on {}:{}{} ({})", config.nodeId(), config.bindHost(), boundPort(),
-                config.path(), io.getClass().getSimpleName().contains("Epoll") ? "epoll" : "nio");
     }
 
     /** The port actually bound (useful when the configuration asks for port 0). */
@@ -181,6 +200,11 @@ public final class SignalingServer {
     }
 
     private void shutdown() {
+        releaseResources();
+        serverChannel = null;
+    }
+
+    private void releaseResources() {
         housekeeping.shutdownNow();
         bus.stop();
         long quiet = SHUTDOWN_QUIET.toMillis();
@@ -192,7 +216,6 @@ public final class SignalingServer {
         w.syncUninterruptibly();
         s.syncUninterruptibly();
         events.close(Duration.ofSeconds(1));
-        serverChannel = null;
     }
 
     /** Heartbeat, ring timeouts, expired resume windows and dead nodes; any node may do any of it. */

@@ -99,6 +99,17 @@ class ClusterTest {
     }
 
     @Test
+    void aNodeThatCannotBindItsPortFailsToStartWithAClearMessage() {
+        int taken = nodeA.boundPort();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fx.start(b -> clustered(b).port(taken)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot listen on");
+        try (TestClient c = nurse(nodeA, "nurse-c4")) {
+            c.send("ping");
+            assertThat(c.await("pong")).isNotNull();
+        }
+    }
+
+    @Test
     void aDrainedNodeSendsItsClientsElsewhereAndTheirCallSurvives() throws Exception {
         SignalingServer leaving = fx.start(ClusterTest::clustered);
         try (TestClient doctor = availableSpecialist(nodeA, "dr.cluster2", "endocrinology")) {

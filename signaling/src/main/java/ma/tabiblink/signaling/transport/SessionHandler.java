@@ -133,6 +133,12 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             node.sessions.remove(fresh);
             node.refuse(ctx.channel(), e.code(), e.getMessage(), CloseCode.TOO_MANY_CONNECTIONS);
             return;
+        } catch (JedisException e) {
+            node.sessions.remove(fresh);
+            log.warn("Redis failed while registering a connection: {}", e.toString());
+            node.refuse(ctx.channel(), ErrorCode.INTERNAL_ERROR, "temporarily unable to accept connections",
+                    CloseCode.SERVER_ERROR);
+            return;
         }
         session = fresh;
         fresh.attach(ctx.channel(), 0);
@@ -150,7 +156,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     private Session newSession(ChannelHandlerContext ctx, String id, String secretHash, Identity who) {
         long hardLimit = 4L * node.config.outboundHighWaterMark();
-        return new Session(id, secretHash, who, node.config.replayBufferMessages(), hardLimit,
+        return new Session(id, secretHash, who, node.config.replayBufferMessages(),
+                node.config.replayBufferBytes(), hardLimit,
                 () -> ctx.executor().execute(() -> slowConsumer(ctx)));
     }
 
