@@ -200,7 +200,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         }
         if (msg instanceof MessageCodec.Decoded d) {
             if (d.error() != null) {
-                session.send(node.codec.encode(d.error()));
+                node.sessions.reply(session, d.error());
             } else {
                 handle(ctx, d.message());
             }
@@ -212,7 +212,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         CallService calls = node.calls;
         try {
             if (m instanceof Message.Ping p) {
-                s.send(node.codec.encode(new Message.Pong(p.id())));
+                node.sessions.reply(s, new Message.Pong(p.id()));
             } else if (m instanceof Message.SessionResume r) {
                 resume(ctx, r);
             } else if (m instanceof Message.Relayed r) {
@@ -248,11 +248,11 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void sendError(ChannelHandlerContext ctx, String re, ErrorCode code, String message) {
-        String json = node.codec.encode(new Message.Error(re, code.name(), message));
+        Message.Error error = new Message.Error(re, code.name(), message);
         if (session != null) {
-            session.send(json);
+            node.sessions.reply(session, error);
         } else {
-            ctx.writeAndFlush(new TextWebSocketFrame(MessageCodec.withSeq(json, 1)));
+            ctx.writeAndFlush(new TextWebSocketFrame(MessageCodec.withSeq(node.codec.encode(error), 1)));
         }
     }
 
@@ -382,7 +382,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         try {
             RefreshedToken t = node.refresher.refresh(s.identity());
             s.identity(s.identity().withExpiry(t.expiresAt()));
-            s.send(node.codec.encode(new Message.TokenRefresh(t.accessToken(), t.expiresAt().toString())));
+            node.sessions.reply(s, new Message.TokenRefresh(t.accessToken(), t.expiresAt().toString()));
         } catch (RuntimeException e) {
             log.warn("token refresh failed for a session: {}", e.toString());
         }
