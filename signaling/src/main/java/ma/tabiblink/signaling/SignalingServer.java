@@ -112,9 +112,9 @@ public final class SignalingServer {
         calls.peersReconnecting(cluster.reapLeftovers(config.nodeId(), clock.instant().plus(config.resumeWindow()),
                 config.resumeWindow().plus(config.nodeTimeout()).toMillis()));
         cluster.heartbeat(config.nodeId(), clock.instant(), config.nodeTimeout().toMillis(), sessions.users());
-        IoHandlerFactory io = ioHandlerFactory();
-        acceptors = new MultiThreadIoEventLoopGroup(1, io);
-        workers = new MultiThreadIoEventLoopGroup(io);
+        Transport transport = Transport.best();
+        acceptors = new MultiThreadIoEventLoopGroup(1, transport.io());
+        workers = new MultiThreadIoEventLoopGroup(transport.io());
         sessionExecutors = new DefaultEventExecutorGroup(config.workerThreads());
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "signaling-housekeeping");
@@ -122,7 +122,7 @@ public final class SignalingServer {
             return t;
         });
         try {
-            serverChannel = bind();
+            serverChannel = bind(transport.serverChannel());
         } catch (Exception e) {
             serverChannel = null;
             releaseResources();
@@ -136,13 +136,13 @@ public final class SignalingServer {
         long period = config.sweepInterval().toMillis();
         housekeeping.scheduleWithFixedDelay(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
         log.info("signalling node {} listening on {}:{}{} ({})", config.nodeId(), config.bindHost(), boundPort(),
-                config.path(), io.getClass().getSimpleName().contains("Epoll") ? "epoll" : "nio");
+                config.path(), transport.name());
     }
 
-    private Channel bind() throws InterruptedException {
+    private Channel bind(Class<? extends ServerChannel> channelClass) throws InterruptedException {
         return new ServerBootstrap()
                 .group(acceptors, workers)
-                .channel(serverChannelClass())
+                .channel(channelClass)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.outboundLowWaterMark(), config.outboundHighWaterMark()))
@@ -238,30 +238,25 @@ public final class SignalingServer {
         return view;
     }
 
-    private static IoHandlerFactory ioHandlerFactory() {
-        try {
-            Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
-            if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
-                return (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler")
-                        .getMethod("newFactory").invoke(null);
-            }
-        } catch (ReflectiveOperationException | LinkageError e) {
-            log.debug("epoll transport unavailable: {}", e.toString());
-        }
-        return NioIoHandler.newFactory();
-    }
+    /** The network transport: epoll when its native library loads (Linux), NIO otherwise. */
+    private record Transport(String name, IoHandlerFactory io, Class<? extends ServerChannel> serverChannel) {
 
-    @SuppressWarnings("unchecked")
-    private static Class<? extends ServerChannel> serverChannelClass() {
-        try {
-            Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
-            if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
-                return (Class<? extends ServerChannel>) Class.forName("io.netty.channel.epoll.EpollServerSocketChannel");
+        @SuppressWarnings("unchecked")
+        static Transport best() {
+            try {
+                Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
+                if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
+                    return new Transport("epoll",
+                            (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler")
+                                    .getMethod("newFactory").invoke(null),
+                            (Class<? extends ServerChannel>) Class.forName(
+                                    "io.netty.channel.epoll.EpollServerSocketChannel"));
+                }
+            } catch (ReflectiveOperationException | LinkageError e) {
+                log.debug("epoll transport unavailable: {}", e.toString());
             }
-        } catch (ReflectiveOperationException | LinkageError e) {
-            log.debug("epoll transport unavailable: {}", e.toString());
+            return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
         }
-        return NioServerSocketChannel.class;
     }
 
     private final class View implements SignalingView {
