@@ -52,6 +52,7 @@ public final class SignalingServer {
     private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration SHUTDOWN_QUIET = Duration.ofMillis(50);
+    private static final Duration HOUSEKEEPING_STOP = Duration.ofSeconds(5);
 
     private final SignalingConfig config;
     private final UnifiedJedis redis;
@@ -178,7 +179,7 @@ public final class SignalingServer {
     /** Stops abruptly as if the process had died: nothing is cleaned up in Redis. */
     void halt() {
         connections.halt();
-        housekeeping.shutdownNow();
+        stopHousekeeping();
         bus.stop();
         serverChannel.close().syncUninterruptibly();
         connections.closeAll();
@@ -204,8 +205,23 @@ public final class SignalingServer {
         serverChannel = null;
     }
 
+    /**
+     * Lets a running sweep finish rather than interrupting it: a thread interrupted in the middle of a Redis command
+     * could hand its connection back to the pool with the reply still unread.
+     */
+    private void stopHousekeeping() {
+        housekeeping.shutdown();
+        try {
+            if (!housekeeping.awaitTermination(HOUSEKEEPING_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("signalling housekeeping did not finish within {}", HOUSEKEEPING_STOP);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void releaseResources() {
-        housekeeping.shutdownNow();
+        stopHousekeeping();
         bus.stop();
         long quiet = SHUTDOWN_QUIET.toMillis();
         // network threads and session threads hand work to each other while channels close: stop them together
