@@ -74,7 +74,12 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
             onHandshake(ctx, hc.requestUri(), hc.requestHeaders());
         } else if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.READER_IDLE) {
+            if (session == null) {
+                // no WebSocket session yet (handshake never completed, or refused): nothing to say, just close
+                if (idle.state() == IdleState.READER_IDLE) {
+                    ctx.close();
+                }
+            } else if (idle.state() == IdleState.READER_IDLE) {
                 sendError(ctx, null, ErrorCode.IDLE_TIMEOUT,
                         "nothing received for " + node.config.idleTimeout().toSeconds() + " s");
                 closeSession(ctx, CloseCode.IDLE_TIMEOUT);
