@@ -99,6 +99,46 @@ class ClusterTest {
     }
 
     @Test
+    void twoSpecialistsOnTwoNodesAcceptingTheSameCallAtOnceGetExactlyOneCall() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            try (TestClient onA = TestClient.connect(nodeA.boundPort(), fx.tokens.specialist("dr.race-a", "ent"));
+                 TestClient onB = TestClient.connect(nodeB.boundPort(), fx.tokens.specialist("dr.race-b", "ent"));
+                 TestClient nurse = nurse(nodeB, "nurse-race")) {
+                onA.await("welcome");
+                onB.await("welcome");
+                nurse.send("call.request", "specialty", "ent", "patientRef", "pat-race");
+                String callId = nurse.await("call.queued").path("callId").asText();
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                Thread a = new Thread(() -> {
+                    awaitLatch(go);
+                    onA.send("call.accept", "callId", callId);
+                });
+                a.start();
+                go.countDown();
+                onB.send("call.accept", "callId", callId);
+                a.join(TestClient.WAIT.toMillis());
+                JsonNode first = onA.await(m -> m.path("type").asText().matches("call.accepted|error"), "A's answer");
+                JsonNode second = onB.await(m -> m.path("type").asText().matches("call.accepted|error"), "B's answer");
+                assertThat(java.util.List.of(first.path("type").asText(), second.path("type").asText()))
+                        .containsExactlyInAnyOrder("call.accepted", "error");
+                JsonNode error = "error".equals(first.path("type").asText()) ? first : second;
+                assertThat(error.path("code").asText()).isEqualTo("CALL_TAKEN");
+                assertThat(nurse.await("call.accepted").path("callId").asText()).isEqualTo(callId);
+                nurse.send("call.hangup", "callId", callId);
+                nurse.await("call.ended");
+            }
+        }
+    }
+
+    private static void awaitLatch(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aNodeThatCannotBindItsPortFailsToStartWithAClearMessage() {
         int taken = nodeA.boundPort();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> fx.start(b -> clustered(b).port(taken)))
