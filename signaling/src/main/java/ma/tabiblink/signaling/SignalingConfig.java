@@ -25,6 +25,7 @@ import java.util.UUID;
  * @param outboundHighWaterMark    bytes queued for a client above which it counts as slow
  * @param slowConsumerGrace        how long a client may stay above the high water mark before it is closed
  * @param replayBufferMessages     server messages kept per session for resume
+ * @param replayBufferBytes        characters of JSON kept per session for resume (whichever bound is hit first)
  * @param heartbeatInterval        how often the server pings an otherwise quiet connection
  * @param idleTimeout              no inbound frame for this long closes the connection with 4408
  * @param resumeWindow             how long a dropped session and its calls wait for the client to come back
@@ -54,6 +55,7 @@ public record SignalingConfig(
         int outboundHighWaterMark,
         Duration slowConsumerGrace,
         int replayBufferMessages,
+        int replayBufferBytes,
         Duration heartbeatInterval,
         Duration idleTimeout,
         Duration resumeWindow,
@@ -79,6 +81,7 @@ public record SignalingConfig(
     public static final int DEFAULT_HIGH_WATER_MARK = 512 * 1024;
     public static final Duration DEFAULT_SLOW_CONSUMER_GRACE = Duration.ofSeconds(10);
     public static final int DEFAULT_REPLAY_BUFFER = 512;
+    public static final int DEFAULT_REPLAY_BUFFER_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(20);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_RESUME_WINDOW = Duration.ofSeconds(30);
@@ -118,6 +121,7 @@ public record SignalingConfig(
             throw new IllegalArgumentException("outboundHighWaterMark must exceed outboundLowWaterMark");
         }
         positive("replayBufferMessages", replayBufferMessages);
+        positive("replayBufferBytes", replayBufferBytes);
         positive("workerThreads", workerThreads);
         for (Duration d : new Duration[] {slowConsumerGrace, heartbeatInterval, idleTimeout, resumeWindow, ringTimeout,
                 tokenRefreshLead, sweepInterval, nodeTimeout, typicalCallDuration, appointmentJoinEarly,
@@ -143,7 +147,7 @@ public record SignalingConfig(
                 DEFAULT_PORT, DEFAULT_PATH, Set.of(), Optional.empty(), DEFAULT_MAX_FRAME_BYTES,
                 DEFAULT_MESSAGES_PER_SECOND, DEFAULT_MESSAGE_BURST, DEFAULT_CONNECTIONS_PER_USER,
                 DEFAULT_PENDING_CALLS_PER_NURSE, DEFAULT_LOW_WATER_MARK, DEFAULT_HIGH_WATER_MARK,
-                DEFAULT_SLOW_CONSUMER_GRACE, DEFAULT_REPLAY_BUFFER, DEFAULT_HEARTBEAT, DEFAULT_IDLE_TIMEOUT,
+                DEFAULT_SLOW_CONSUMER_GRACE, DEFAULT_REPLAY_BUFFER, DEFAULT_REPLAY_BUFFER_BYTES, DEFAULT_HEARTBEAT, DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_RESUME_WINDOW, DEFAULT_RING_TIMEOUT, DEFAULT_TOKEN_REFRESH_LEAD, DEFAULT_SWEEP_INTERVAL,
                 DEFAULT_NODE_TIMEOUT, DEFAULT_TYPICAL_CALL, DEFAULT_JOIN_EARLY, DEFAULT_MAX_CALL,
                 DEFAULT_WORKER_THREADS, DEFAULT_REDIS_PREFIX);
@@ -170,6 +174,7 @@ public record SignalingConfig(
         private int outboundHighWaterMark;
         private Duration slowConsumerGrace;
         private int replayBufferMessages;
+        private int replayBufferBytes;
         private Duration heartbeatInterval;
         private Duration idleTimeout;
         private Duration resumeWindow;
@@ -199,6 +204,7 @@ public record SignalingConfig(
             outboundHighWaterMark = c.outboundHighWaterMark;
             slowConsumerGrace = c.slowConsumerGrace;
             replayBufferMessages = c.replayBufferMessages;
+            replayBufferBytes = c.replayBufferBytes;
             heartbeatInterval = c.heartbeatInterval;
             idleTimeout = c.idleTimeout;
             resumeWindow = c.resumeWindow;
@@ -231,6 +237,7 @@ public record SignalingConfig(
         }
         public Builder slowConsumerGrace(Duration v) { slowConsumerGrace = v; return this; }
         public Builder replayBufferMessages(int v) { replayBufferMessages = v; return this; }
+        public Builder replayBufferBytes(int v) { replayBufferBytes = v; return this; }
         public Builder heartbeatInterval(Duration v) { heartbeatInterval = v; return this; }
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
         public Builder resumeWindow(Duration v) { resumeWindow = v; return this; }
@@ -248,7 +255,7 @@ public record SignalingConfig(
             return new SignalingConfig(nodeId, bindHost, port, path, allowedOrigins, tls, maxFrameBytes,
                     maxMessagesPerSecond, messageBurst, maxConnectionsPerUser, maxPendingCallsPerNurse,
                     outboundLowWaterMark, outboundHighWaterMark, slowConsumerGrace, replayBufferMessages,
-                    heartbeatInterval, idleTimeout, resumeWindow, ringTimeout, tokenRefreshLead, sweepInterval,
+                    replayBufferBytes, heartbeatInterval, idleTimeout, resumeWindow, ringTimeout, tokenRefreshLead, sweepInterval,
                     nodeTimeout, typicalCallDuration, appointmentJoinEarly, maxCallDuration, workerThreads,
                     redisPrefix);
         }

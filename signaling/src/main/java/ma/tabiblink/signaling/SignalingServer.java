@@ -52,6 +52,7 @@ public final class SignalingServer {
     private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration SHUTDOWN_QUIET = Duration.ofMillis(50);
+    private static final Duration HOUSEKEEPING_STOP = Duration.ofSeconds(5);
 
     private final SignalingConfig config;
     private final UnifiedJedis redis;
@@ -99,34 +100,55 @@ public final class SignalingServer {
         sessions.fromBus(sessionId, json);
     }
 
-    /** Binds the port, joins the cluster and starts the housekeeping; returns once connections are accepted. */
+    /**
+     * Binds the port, joins the cluster and starts the housekeeping; returns once connections are accepted.
+     *
+     * @throws IllegalStateException when the address cannot be bound (everything started is released again)
+     */
     public synchronized void start() throws InterruptedException {
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
         }
         bus.start(SUBSCRIBE_TIMEOUT);
+        calls.peersReconnecting(cluster.reapLeftovers(config.nodeId(), clock.instant().plus(config.resumeWindow()),
+                config.resumeWindow().plus(config.nodeTimeout()).toMillis()));
         cluster.heartbeat(config.nodeId(), clock.instant(), config.nodeTimeout().toMillis(), sessions.users());
-        IoHandlerFactory io = ioHandlerFactory();
-        acceptors = new MultiThreadIoEventLoopGroup(1, io);
-        workers = new MultiThreadIoEventLoopGroup(io);
+        Transport transport = Transport.best();
+        acceptors = new MultiThreadIoEventLoopGroup(1, transport.io());
+        workers = new MultiThreadIoEventLoopGroup(transport.io());
         sessionExecutors = new DefaultEventExecutorGroup(config.workerThreads());
-        serverChannel = new ServerBootstrap()
-                .group(acceptors, workers)
-                .channel(serverChannelClass())
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.outboundLowWaterMark(), config.outboundHighWaterMark()))
-                .childHandler(new SignalingChannelInitializer(config, connections, codec, sessionExecutors))
-                .bind(config.bindHost(), config.port()).sync().channel();
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "signaling-housekeeping");
             t.setDaemon(true);
             return t;
         });
+        try {
+            serverChannel = bind(transport.serverChannel());
+        } catch (Exception e) {
+            serverChannel = null;
+            releaseResources();
+            cluster.redis().zrem(cluster.keys().nodes(), config.nodeId());
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException("cannot listen on " + config.bindHost() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
         long period = config.sweepInterval().toMillis();
         housekeeping.scheduleWithFixedDelay(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
         log.info("signalling node {} listening on {}:{}{} ({})", config.nodeId(), config.bindHost(), boundPort(),
-                config.path(), io.getClass().getSimpleName().contains("Epoll") ? "epoll" : "nio");
+                config.path(), transport.name());
+    }
+
+    private Channel bind(Class<? extends ServerChannel> channelClass) throws InterruptedException {
+        return new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(channelClass)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.outboundLowWaterMark(), config.outboundHighWaterMark()))
+                .childHandler(new SignalingChannelInitializer(config, connections, codec, sessionExecutors))
+                .bind(config.bindHost(), config.port()).sync().channel();
     }
 
     /** The port actually bound (useful when the configuration asks for port 0). */
@@ -157,7 +179,7 @@ public final class SignalingServer {
     /** Stops abruptly as if the process had died: nothing is cleaned up in Redis. */
     void halt() {
         connections.halt();
-        housekeeping.shutdownNow();
+        stopHousekeeping();
         bus.stop();
         serverChannel.close().syncUninterruptibly();
         connections.closeAll();
@@ -179,14 +201,37 @@ public final class SignalingServer {
     }
 
     private void shutdown() {
-        housekeeping.shutdownNow();
+        releaseResources();
+        serverChannel = null;
+    }
+
+    /**
+     * Lets a running sweep finish rather than interrupting it: a thread interrupted in the middle of a Redis command
+     * could hand its connection back to the pool with the reply still unread.
+     */
+    private void stopHousekeeping() {
+        housekeeping.shutdown();
+        try {
+            if (!housekeeping.awaitTermination(HOUSEKEEPING_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("signalling housekeeping did not finish within {}", HOUSEKEEPING_STOP);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void releaseResources() {
+        stopHousekeeping();
         bus.stop();
         long quiet = SHUTDOWN_QUIET.toMillis();
-        acceptors.shutdownGracefully(0, quiet, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, quiet * 10, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        sessionExecutors.shutdownGracefully(0, quiet * 10, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        // network threads and session threads hand work to each other while channels close: stop them together
+        var a = acceptors.shutdownGracefully(quiet, quiet * 20, TimeUnit.MILLISECONDS);
+        var w = workers.shutdownGracefully(quiet, quiet * 20, TimeUnit.MILLISECONDS);
+        var s = sessionExecutors.shutdownGracefully(quiet, quiet * 20, TimeUnit.MILLISECONDS);
+        a.syncUninterruptibly();
+        w.syncUninterruptibly();
+        s.syncUninterruptibly();
         events.close(Duration.ofSeconds(1));
-        serverChannel = null;
     }
 
     /** Heartbeat, ring timeouts, expired resume windows and dead nodes; any node may do any of it. */
@@ -209,30 +254,25 @@ public final class SignalingServer {
         return view;
     }
 
-    private static IoHandlerFactory ioHandlerFactory() {
-        try {
-            Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
-            if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
-                return (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler")
-                        .getMethod("newFactory").invoke(null);
-            }
-        } catch (ReflectiveOperationException | LinkageError e) {
-            log.debug("epoll transport unavailable: {}", e.toString());
-        }
-        return NioIoHandler.newFactory();
-    }
+    /** The network transport: epoll when its native library loads (Linux), NIO otherwise. */
+    private record Transport(String name, IoHandlerFactory io, Class<? extends ServerChannel> serverChannel) {
 
-    @SuppressWarnings("unchecked")
-    private static Class<? extends ServerChannel> serverChannelClass() {
-        try {
-            Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
-            if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
-                return (Class<? extends ServerChannel>) Class.forName("io.netty.channel.epoll.EpollServerSocketChannel");
+        @SuppressWarnings("unchecked")
+        static Transport best() {
+            try {
+                Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
+                if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
+                    return new Transport("epoll",
+                            (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler")
+                                    .getMethod("newFactory").invoke(null),
+                            (Class<? extends ServerChannel>) Class.forName(
+                                    "io.netty.channel.epoll.EpollServerSocketChannel"));
+                }
+            } catch (ReflectiveOperationException | LinkageError e) {
+                log.debug("epoll transport unavailable: {}", e.toString());
             }
-        } catch (ReflectiveOperationException | LinkageError e) {
-            log.debug("epoll transport unavailable: {}", e.toString());
+            return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
         }
-        return NioServerSocketChannel.class;
     }
 
     private final class View implements SignalingView {

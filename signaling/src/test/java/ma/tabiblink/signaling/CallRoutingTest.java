@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import ma.tabiblink.signaling.event.SignalingEvent;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,9 +108,20 @@ class CallRoutingTest {
             assertThat(nurseEnded.path("reason").asText()).isEqualTo("completed");
             assertThat(nurseEnded.path("by").asText()).isEqualTo("dr.cardio");
             assertThat(server.view().callsInProgress()).isZero();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fx.events.stream()
+                    .anyMatch(e -> e instanceof SignalingEvent.CallEnded x && x.callId().equals(callId)));
+            assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.CallRequested r
+                    && r.callId().equals(callId) && r.specialty().equals("cardiology"));
+            assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.CallRinging r
+                    && r.callId().equals(callId) && r.specialistId().equals("dr.cardio"));
+            assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.CallAccepted a && a.callId().equals(callId));
+            assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.PresenceChanged p
+                    && p.userId().equals("dr.cardio") && p.status().equals("busy"));
+            assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.QueueChanged q
+                    && q.specialty().equals("cardiology"));
 
             nurse.send("sdp.offer", "callId", callId, "sdp", "late");
-            assertThat(nurse.await("error").path("code").asText()).isIn("NOT_IN_CALL", "CALL_NOT_ACTIVE");
+            assertThat(nurse.await("error").path("code").asText()).isEqualTo("CALL_ENDED");
         }
     }
 
@@ -176,9 +188,9 @@ class CallRoutingTest {
                 // dr.b never answers: the ring times out and, with everyone having refused, the nurse is told
                 assertThat(b.await("call.ringCancelled").path("callId").asText()).isEqualTo(callId);
                 assertThat(nurse.await("call.noSpecialist").path("callId").asText()).isEqualTo(callId);
-                assertThat(fx.events).anyMatch(e -> e instanceof ma.tabiblink.signaling.event.SignalingEvent.RingTimedOut t
-                        && t.callId().equals(callId));
-                assertThat(fx.events).anyMatch(e -> e instanceof ma.tabiblink.signaling.event.SignalingEvent.CallDeclined d
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> fx.events.stream()
+                        .anyMatch(e -> e instanceof SignalingEvent.RingTimedOut t && t.callId().equals(callId)));
+                assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.CallDeclined d
                         && d.callId().equals(callId));
             }
         }

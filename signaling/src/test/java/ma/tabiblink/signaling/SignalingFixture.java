@@ -53,10 +53,15 @@ final class SignalingFixture implements AutoCloseable {
 
     SignalingServer start(UnaryOperator<SignalingConfig.Builder> tweak, AppointmentDirectory appointments)
             throws InterruptedException {
+        return start(tweak, appointments, new VideoBroker(
+                VideoConfig.stunOnly(List.of("stun:stun.example.org:3478")), Clock.systemUTC()));
+    }
+
+    SignalingServer start(UnaryOperator<SignalingConfig.Builder> tweak, AppointmentDirectory appointments,
+                          VideoBroker video) throws InterruptedException {
         CallEventListener listener = events::add;
         SignalingServer server = new SignalingServer(tweak.apply(testConfig()).build(), tokens, tokens, appointments,
-                listener, new VideoBroker(VideoConfig.stunOnly(List.of("stun:stun.example.org:3478")),
-                Clock.systemUTC()), new JedisPooled("127.0.0.1", redisPort));
+                listener, video, new JedisPooled("127.0.0.1", redisPort));
         server.start();
         servers.add(server);
         return server;
@@ -69,11 +74,7 @@ final class SignalingFixture implements AutoCloseable {
     @Override
     public void close() throws IOException {
         for (SignalingServer s : servers) {
-            try {
-                s.stop(Duration.ofMillis(200));
-            } catch (RuntimeException ignored) {
-                // already halted
-            }
+            s.stop(Duration.ofMillis(200));
         }
         redis.close();
         redisServer.stop();

@@ -21,7 +21,6 @@ final class TestClient implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     private final List<JsonNode> pending = new ArrayList<>();
@@ -40,14 +39,20 @@ final class TestClient implements AutoCloseable {
     }
 
     static TestClient connect(URI uri, String origin) {
+        return connect(uri, origin, null);
+    }
+
+    static TestClient connect(URI uri, String origin, String bearerToken) {
         Listener listener = new Listener();
-        WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
+        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
         if (origin != null) {
             b.header("Origin", origin);
         }
-        WebSocket ws = b.buildAsync(uri, listener).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
-        TestClient c = listener.client;
-        return c;
+        if (bearerToken != null) {
+            b.header("Authorization", "Bearer " + bearerToken);
+        }
+        b.buildAsync(uri, listener).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        return listener.client;
     }
 
     private static final class Listener implements WebSocket.Listener {
@@ -96,6 +101,10 @@ final class TestClient implements AutoCloseable {
     /** Sends raw text. */
     void sendRaw(String text) {
         ws.sendText(text, true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    void sendBinary(byte[] data) {
+        ws.sendBinary(java.nio.ByteBuffer.wrap(data), true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
     /** Sends a JSON object given as alternating keys and values, with a fresh request id; returns the id. */

@@ -23,10 +23,6 @@ public record Identity(String userId, String displayName, Role role, String disp
         specialties = specialties == null ? Set.of() : Set.copyOf(specialties);
     }
 
-    public boolean mayTakeCallsFor(String specialty) {
-        return role == Role.SPECIALIST && specialties.contains(specialty);
-    }
-
     /** The same person with the expiry of a freshly issued token. */
     public Identity withExpiry(Instant newExpiry) {
         return new Identity(userId, displayName, role, dispensaryId, province, specialties, newExpiry);

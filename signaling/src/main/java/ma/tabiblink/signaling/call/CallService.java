@@ -98,7 +98,7 @@ public final class CallService {
         Identity who = s.identity();
         requireRole(who, Role.SPECIALIST, "set a presence status");
         ClusterState.PresenceChange change = cluster.setPresence(who.userId(), m.status(), now(), presenceTtlMs());
-        s.send(sessions.encode(new Message.Presence(m.id(), change.status())));
+        sessions.reply(s, new Message.Presence(m.id(), change.status()));
         if (!change.status().equals(change.before())) {
             events.emit(new SignalingEvent.PresenceChanged(now(), who.userId(), change.status()));
         }
@@ -125,7 +125,7 @@ public final class CallService {
                 config.typicalCallDuration().toMillis());
         ClusterState.Position mine = d.positions().stream().filter(p -> p.callId().equals(callId)).findFirst()
                 .orElse(new ClusterState.Position(callId, s.id(), 1, 0));
-        s.send(sessions.encode(new Message.CallQueued(m.id(), callId, mine.position(), mine.estimatedWaitSeconds())));
+        sessions.reply(s, new Message.CallQueued(m.id(), callId, mine.position(), mine.estimatedWaitSeconds()));
         apply(m.specialty(), d, callId);
     }
 
@@ -212,8 +212,8 @@ public final class CallService {
     /** Sends to a session; when it is the requester's own, the message carries the request id. */
     private void sendAs(Session requester, String sessionId, String re, Message.CallAccepted m) {
         if (requester.id().equals(sessionId)) {
-            requester.send(sessions.encode(new Message.CallAccepted(re, m.callId(), m.role(), m.peer(),
-                    m.patientRef(), m.media())));
+            sessions.reply(requester, new Message.CallAccepted(re, m.callId(), m.role(), m.peer(),
+                    m.patientRef(), m.media()));
         } else {
             sessions.send(sessionId, m);
         }
@@ -238,7 +238,7 @@ public final class CallService {
         requireRole(who, Role.SPECIALIST, "decline a call");
         String specialty = cluster.decline(m.callId(), who.userId(), now());
         events.emit(new SignalingEvent.CallDeclined(now(), m.callId(), who.userId()));
-        s.send(sessions.encode(new Message.CallRingCancelled(m.id(), m.callId())));
+        sessions.reply(s, new Message.CallRingCancelled(m.id(), m.callId()));
         for (String other : cluster.userSessions(who.userId())) {
             if (!other.equals(s.id())) {
                 sessions.send(other, new Message.CallRingCancelled(null, m.callId()));
@@ -274,7 +274,7 @@ public final class CallService {
                 continue;
             }
             if (requester != null && requester.id().equals(sid)) {
-                requester.send(sessions.encode(new Message.CallEnded(re, callId, reason, byUser)));
+                sessions.reply(requester, new Message.CallEnded(re, callId, reason, byUser));
             } else {
                 sessions.send(sid, new Message.CallEnded(null, callId, reason, byUser));
             }
@@ -320,7 +320,7 @@ public final class CallService {
         ClusterState.Joined j = cluster.join(b.appointmentId(), newId("c-"), asSpecialist, who, s.id(),
                 b.specialty(), b.patientRef() == null ? "" : b.patientRef(), now);
         if (!j.active()) {
-            s.send(sessions.encode(new Message.CallWaiting(m.id(), j.callId())));
+            sessions.reply(s, new Message.CallWaiting(m.id(), j.callId()));
             events.emit(new SignalingEvent.CallRequested(now, j.callId(), asNurse ? who.userId() : null,
                     b.specialty(), b.patientRef(), b.appointmentId()));
             return;
@@ -347,6 +347,9 @@ public final class CallService {
             Members loaded = membersOf(callId, call);
             if (loaded.peerOf(s.id()) == null) {
                 throw new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call");
+            }
+            if ("ended".equals(call.get("state"))) {
+                throw new ProtocolException(ErrorCode.CALL_ENDED, "this call has ended");
             }
             if (!"active".equals(call.get("state"))) {
                 throw new ProtocolException(ErrorCode.CALL_NOT_ACTIVE, "the call is not established");
@@ -433,7 +436,7 @@ public final class CallService {
         }
         JitsiInvitation inv = invitation(room, new JitsiParticipant(newId("guest-"), m.name(), null, false),
                 consultationEnd(call.callId()));
-        s.send(sessions.encode(new Message.CallInvitation(m.id(), call.callId(), inv.roomUrl())));
+        sessions.reply(s, new Message.CallInvitation(m.id(), call.callId(), inv.roomUrl()));
     }
 
     // ------------------------------------------------------------------ drops and resumes
@@ -488,8 +491,11 @@ public final class CallService {
         }
     }
 
-    /** Ends the calls of sessions that are gone for good (resume window over, or the client left). */
+    /** Ends the calls of a session that is gone for good (resume window over, or the client left). */
     public void endCallsOf(ClusterState.Forgotten gone, String reason) {
+        if (gone.lastSession() && !gone.userId().isEmpty()) {
+            events.emit(new SignalingEvent.PresenceChanged(now(), gone.userId(), "offline"));
+        }
         for (String callId : gone.callIds()) {
             try {
                 ClusterState.Ended e = cluster.end(callId, null, reason, now(), ENDED_CALL_KEPT.toMillis());

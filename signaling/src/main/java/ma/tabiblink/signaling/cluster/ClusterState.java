@@ -169,7 +169,13 @@ public final class ClusterState {
         return pairs(run(REAP, cutoff.toEpochMilli(), deadline.toEpochMilli(), keyTtlMs), 0);
     }
 
-    public record Forgotten(String sessionId, String userId, List<String> callIds) {
+    /** Parks the sessions a previous run of this node left behind (it restarted with the same node id). */
+    public List<CallPeer> reapLeftovers(String nodeId, Instant deadline, long keyTtlMs) {
+        return pairs(run(REAP, 0, deadline.toEpochMilli(), keyTtlMs, nodeId), 0);
+    }
+
+    /** @param lastSession it was the user's last session: they are offline now */
+    public record Forgotten(String sessionId, String userId, boolean lastSession, List<String> callIds) {
     }
 
     /** Forgets sessions whose resume window is over. */
@@ -177,12 +183,13 @@ public final class ClusterState {
         List<String> r = run(EXPIRE, now.toEpochMilli(), EXPIRE_BATCH);
         List<Forgotten> out = new ArrayList<>();
         int i = 0;
-        while (i + 2 < r.size()) {
+        while (i + 3 < r.size()) {
             String sid = r.get(i);
             String user = r.get(i + 1);
-            int n = Integer.parseInt(r.get(i + 2));
-            out.add(new Forgotten(sid, user, List.copyOf(r.subList(i + 3, i + 3 + n))));
-            i += 3 + n;
+            boolean last = "1".equals(r.get(i + 2));
+            int n = Integer.parseInt(r.get(i + 3));
+            out.add(new Forgotten(sid, user, last, List.copyOf(r.subList(i + 4, i + 4 + n))));
+            i += 4 + n;
         }
         return out;
     }
@@ -190,7 +197,7 @@ public final class ClusterState {
     /** Forgets one session at once (its client said goodbye); returns the calls it was part of. */
     public Forgotten drop(String sessionId) {
         List<String> r = run(DROP, sessionId);
-        return new Forgotten(sessionId, r.get(0), List.copyOf(r.subList(1, r.size())));
+        return new Forgotten(sessionId, r.get(0), "1".equals(r.get(1)), List.copyOf(r.subList(2, r.size())));
     }
 
     public Set<String> sessionCalls(String sessionId) {

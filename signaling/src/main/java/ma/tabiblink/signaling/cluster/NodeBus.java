@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * This node's Redis pub/sub channel: other nodes publish "sessionId json" on it for the sessions held here, and
@@ -23,7 +24,7 @@ public final class NodeBus {
     private final UnifiedJedis redis;
     private final String channel;
     private final BiConsumer<String, String> onMessage;
-    private final java.util.function.Consumer<String> onKick;
+    private final Consumer<String> onKick;
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private volatile boolean running = true;
     private final JedisPubSub subscriber = new JedisPubSub() {
@@ -51,7 +52,7 @@ public final class NodeBus {
     private final Thread thread;
 
     public NodeBus(UnifiedJedis redis, String channel, BiConsumer<String, String> onMessage,
-                   java.util.function.Consumer<String> onKick) {
+                   Consumer<String> onKick) {
         this.redis = redis;
         this.channel = channel;
         this.onMessage = onMessage;

@@ -7,7 +7,5 @@ package ma.tabiblink.signaling.event;
 @FunctionalInterface
 public interface CallEventListener {
 
-    CallEventListener NONE = event -> { };
-
     void onEvent(SignalingEvent event);
 }

@@ -6,8 +6,8 @@ public enum CloseCode {
     NORMAL(1000, "bye"),
     /** A frame larger than the configured limit. */
     MESSAGE_TOO_BIG(1009, "message too big"),
-    /** The WebSocket framing itself was broken. */
-    PROTOCOL_ERROR(1002, "protocol error"),
+    /** The server could not set the session up (shared state unreachable); try again shortly. */
+    SERVER_ERROR(1011, "server error"),
     AUTH_FAILED(4401, "authentication failed"),
     ORIGIN_FORBIDDEN(4403, "origin not allowed"),
     IDLE_TIMEOUT(4408, "idle timeout"),

@@ -21,6 +21,7 @@ public final class Session {
     private final String id;
     private final String secretHash;
     private final int replayLimit;
+    private final long replayCharLimit;
     private final long outboundHardLimit;
     private final Runnable onSlowConsumer;
     private volatile Identity identity;
@@ -29,6 +30,7 @@ public final class Session {
     private State state = State.DETACHED;
     private long seq;
     private ArrayDeque<Sent> recent;
+    private long recentChars;
 
     /** A message as sent: its sequence number and its JSON without the sequence number. */
     public record Sent(long seq, String json) {
@@ -43,15 +45,18 @@ public final class Session {
     }
 
     /**
+     * @param replayLimit       messages kept for a resume
+     * @param replayCharLimit   characters of JSON kept for a resume
      * @param outboundHardLimit bytes waiting to be written past which the client is dropped at once as too slow
      * @param onSlowConsumer    run (once) when that happens
      */
-    public Session(String id, String secretHash, Identity identity, int replayLimit, long outboundHardLimit,
-                   Runnable onSlowConsumer) {
+    public Session(String id, String secretHash, Identity identity, int replayLimit, long replayCharLimit,
+                   long outboundHardLimit, Runnable onSlowConsumer) {
         this.id = id;
         this.secretHash = secretHash;
         this.identity = identity;
         this.replayLimit = replayLimit;
+        this.replayCharLimit = replayCharLimit;
         this.outboundHardLimit = outboundHardLimit;
         this.onSlowConsumer = onSlowConsumer;
     }
@@ -103,8 +108,9 @@ public final class Session {
             recent = new ArrayDeque<>();
         }
         recent.addLast(message);
-        if (recent.size() > replayLimit) {
-            recent.removeFirst();
+        recentChars += message.json().length();
+        while (recent.size() > 1 && (recent.size() > replayLimit || recentChars > replayCharLimit)) {
+            recentChars -= recent.removeFirst().json().length();
         }
         if (state == State.ATTACHED) {
             if (!channel.isWritable() && channel.bytesBeforeWritable() > outboundHardLimit) {
@@ -142,6 +148,7 @@ public final class Session {
         state = State.DETACHED;
         channel = null;
         recent = null;
+        recentChars = 0;
         return parked;
     }
 

@@ -77,6 +77,17 @@ public final class SessionRegistry {
         return cluster.deliver(sessionId, json, maxOutbox, nodeId, callId);
     }
 
+    /**
+     * Answers a session that made a request on this node; if its connection dropped meanwhile, the answer goes where
+     * any other message would (its parked outbox, or the node it resumed on).
+     */
+    public void reply(Session session, Message.Server message) {
+        String json = codec.encode(message);
+        if (!session.send(json)) {
+            sendJson(session.id(), json, null);
+        }
+    }
+
     public void sendToUser(String userId, Message.Server message) {
         String json = codec.encode(message);
         for (String sid : cluster.userSessions(userId)) {

@@ -11,7 +11,6 @@ import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.cluster.NodeBus;
 import ma.tabiblink.signaling.event.EventDispatcher;
-import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.protocol.CloseCode;
 import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.Message;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the connection handlers of one node share: the services, the channels open on this node, and how a session
@@ -122,11 +122,11 @@ public final class Connections {
     void park(Session s) {
         Instant deadline = clock.instant().plus(config.resumeWindow());
         long keyTtl = config.resumeWindow().plus(config.nodeTimeout()).toMillis();
-        List<ClusterState.CallPeer>[] peers = new List[1];
-        s.detach(p -> peers[0] = cluster.park(s.id(), config.nodeId(), deadline, keyTtl, p.seq(), p.outbox()));
+        AtomicReference<List<ClusterState.CallPeer>> peers = new AtomicReference<>();
+        s.detach(p -> peers.set(cluster.park(s.id(), config.nodeId(), deadline, keyTtl, p.seq(), p.outbox())));
         sessions.remove(s);
-        if (peers[0] != null) {
-            calls.peersReconnecting(peers[0]);
+        if (peers.get() != null) {
+            calls.peersReconnecting(peers.get());
         }
     }
 
@@ -136,10 +136,6 @@ public final class Connections {
         sessions.remove(s);
         ClusterState.Forgotten gone = cluster.drop(s.id());
         calls.endCallsOf(gone, "left");
-        if (s.identity().role() == ma.tabiblink.signaling.auth.Role.SPECIALIST
-                && cluster.userSessions(s.identity().userId()).isEmpty()) {
-            events.emit(new SignalingEvent.PresenceChanged(clock.instant(), s.identity().userId(), "offline"));
-        }
     }
 
     /** Another node asks for a session a client is resuming there. */

@@ -20,19 +20,23 @@ import java.util.List;
 
 /**
  * Turns inbound WebSocket text frames into {@link MessageCodec.Decoded} messages, enforcing the per-connection
- * message rate. Binary frames become an error; plain HTTP requests to other paths get 404.
+ * message size and rate. Binary frames become an error; plain HTTP requests to other paths get 404.
  */
 final class ProtocolDecoder extends MessageToMessageDecoder<Object> {
 
     /** Emitted once when the connection exceeds its message rate; nothing is decoded after it. */
     static final Object RATE_LIMITED = new Object();
+    /** Emitted for a message above the size limit; the connection is then closed with 1009. */
+    static final Object TOO_LARGE = new Object();
 
     private final MessageCodec codec;
+    private final int maxBytes;
     private final RateLimiter limiter;
     private boolean limited;
 
-    ProtocolDecoder(MessageCodec codec, double perSecond, int burst) {
+    ProtocolDecoder(MessageCodec codec, int maxBytes, double perSecond, int burst) {
         this.codec = codec;
+        this.maxBytes = maxBytes;
         this.limiter = new RateLimiter(perSecond, burst, System.nanoTime());
     }
 
@@ -58,6 +62,11 @@ final class ProtocolDecoder extends MessageToMessageDecoder<Object> {
             return;
         }
         if (msg instanceof TextWebSocketFrame text) {
+            if (text.content().readableBytes() > maxBytes) {
+                limited = true;
+                out.add(TOO_LARGE);
+                return;
+            }
             out.add(codec.decode(text.text()));
         } else if (msg instanceof BinaryWebSocketFrame) {
             out.add(new MessageCodec.Decoded(null, new Message.Error(null, ErrorCode.BINARY_NOT_SUPPORTED.name(),

@@ -7,9 +7,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -75,7 +74,12 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
             onHandshake(ctx, hc.requestUri(), hc.requestHeaders());
         } else if (evt instanceof IdleStateEvent idle) {
-            if (idle.state() == IdleState.READER_IDLE) {
+            if (session == null) {
+                // no WebSocket session yet (handshake never completed, or refused): nothing to say, just close
+                if (idle.state() == IdleState.READER_IDLE) {
+                    ctx.close();
+                }
+            } else if (idle.state() == IdleState.READER_IDLE) {
                 sendError(ctx, null, ErrorCode.IDLE_TIMEOUT,
                         "nothing received for " + node.config.idleTimeout().toSeconds() + " s");
                 closeSession(ctx, CloseCode.IDLE_TIMEOUT);
@@ -134,6 +138,12 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             node.sessions.remove(fresh);
             node.refuse(ctx.channel(), e.code(), e.getMessage(), CloseCode.TOO_MANY_CONNECTIONS);
             return;
+        } catch (JedisException e) {
+            node.sessions.remove(fresh);
+            log.warn("Redis failed while registering a connection: {}", e.toString());
+            node.refuse(ctx.channel(), ErrorCode.INTERNAL_ERROR, "temporarily unable to accept connections",
+                    CloseCode.SERVER_ERROR);
+            return;
         }
         session = fresh;
         fresh.attach(ctx.channel(), 0);
@@ -151,7 +161,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     private Session newSession(ChannelHandlerContext ctx, String id, String secretHash, Identity who) {
         long hardLimit = 4L * node.config.outboundHighWaterMark();
-        return new Session(id, secretHash, who, node.config.replayBufferMessages(), hardLimit,
+        return new Session(id, secretHash, who, node.config.replayBufferMessages(),
+                node.config.replayBufferBytes(), hardLimit,
                 () -> ctx.executor().execute(() -> slowConsumer(ctx)));
     }
 
@@ -186,9 +197,15 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             closeSession(ctx, CloseCode.RATE_LIMITED);
             return;
         }
+        if (msg == ProtocolDecoder.TOO_LARGE) {
+            sendError(ctx, null, ErrorCode.FRAME_TOO_LARGE,
+                    "messages are limited to " + node.config.maxFrameBytes() + " bytes");
+            closeSession(ctx, CloseCode.MESSAGE_TOO_BIG);
+            return;
+        }
         if (msg instanceof MessageCodec.Decoded d) {
             if (d.error() != null) {
-                session.send(node.codec.encode(d.error()));
+                node.sessions.reply(session, d.error());
             } else {
                 handle(ctx, d.message());
             }
@@ -200,7 +217,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         CallService calls = node.calls;
         try {
             if (m instanceof Message.Ping p) {
-                s.send(node.codec.encode(new Message.Pong(p.id())));
+                node.sessions.reply(s, new Message.Pong(p.id()));
             } else if (m instanceof Message.SessionResume r) {
                 resume(ctx, r);
             } else if (m instanceof Message.Relayed r) {
@@ -236,12 +253,11 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void sendError(ChannelHandlerContext ctx, String re, ErrorCode code, String message) {
-        String json = node.codec.encode(new Message.Error(re, code.name(), message));
+        Message.Error error = new Message.Error(re, code.name(), message);
         if (session != null) {
-            session.send(json);
+            node.sessions.reply(session, error);
         } else {
-            ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
-                    MessageCodec.withSeq(json, 1)));
+            ctx.writeAndFlush(new TextWebSocketFrame(MessageCodec.withSeq(node.codec.encode(error), 1)));
         }
     }
 
@@ -260,7 +276,11 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             throw new ProtocolException(ErrorCode.RESUME_INVALID, "this connection already is that session");
         }
         Identity who = fresh.identity();
-        if (node.sessions.local(sid) != null) {
+        Session held = node.sessions.local(sid);
+        if (held != null) {
+            if (!held.secretHash().equals(hash) || !held.identity().userId().equals(who.userId())) {
+                throw new ProtocolException(ErrorCode.RESUME_INVALID, "this resume token is not valid for you");
+            }
             node.kick(sid);
         }
         Session target = newSession(ctx, sid, hash, who);
@@ -330,7 +350,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             if (!"LIVE".equals(claim.status())) {
                 return claim;
             }
-            if (!claim.liveNode().equals(node.config.nodeId())) {
+            if (claim.liveNode().equals(node.config.nodeId())) {
+                node.kick(sid);
+            } else {
                 node.publishKick(claim.liveNode(), sid);
             }
             try {
@@ -365,7 +387,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         try {
             RefreshedToken t = node.refresher.refresh(s.identity());
             s.identity(s.identity().withExpiry(t.expiresAt()));
-            s.send(node.codec.encode(new Message.TokenRefresh(t.accessToken(), t.expiresAt().toString())));
+            node.sessions.reply(s, new Message.TokenRefresh(t.accessToken(), t.expiresAt().toString()));
         } catch (RuntimeException e) {
             log.warn("token refresh failed for a session: {}", e.toString());
         }
@@ -409,19 +431,6 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException bad) {
-            boolean tooBig = bad.closeStatus() != null
-                    && bad.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
-            if (tooBig) {
-                sendError(ctx, null, ErrorCode.FRAME_TOO_LARGE,
-                        "messages are limited to " + node.config.maxFrameBytes() + " bytes");
-                closeSession(ctx, CloseCode.MESSAGE_TOO_BIG);
-            } else {
-                sendError(ctx, null, ErrorCode.PROTOCOL_ERROR, "invalid WebSocket framing");
-                closeSession(ctx, CloseCode.PROTOCOL_ERROR);
-            }
-            return;
-        }
         log.debug("connection error: {}", cause.toString());
         ctx.close();
     }
@@ -438,7 +447,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (s != null && s.attachedTo(ctx.channel()) && !node.halted()) {
             node.unbind(s, ctx.channel());
             try {
-                if (clientCloseCode == WebSocketCloseStatus.NORMAL_CLOSURE.code()) {
+                if (clientCloseCode == CloseCode.NORMAL.code()) {
                     node.leave(s);
                 } else {
                     node.park(s);

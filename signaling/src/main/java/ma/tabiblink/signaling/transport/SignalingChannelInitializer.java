@@ -22,6 +22,11 @@ public final class SignalingChannelInitializer extends ChannelInitializer<Socket
     /** The handshake is a GET without a body; anything bigger is not a WebSocket client. */
     private static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    /**
+     * The WebSocket layer cuts off frames at this multiple of the configured limit (close 1009 without a message);
+     * frames between the limit and the cut-off are answered with FRAME_TOO_LARGE before the close.
+     */
+    private static final int HARD_CAP_FACTOR = 2;
 
     private final SignalingConfig config;
     private final Connections connections;
@@ -41,8 +46,7 @@ public final class SignalingChannelInitializer extends ChannelInitializer<Socket
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS)
                 .handleCloseFrames(false)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(config.maxFrameBytes())
-                        .closeOnProtocolViolation(false)
+                        .maxFramePayloadLength(HARD_CAP_FACTOR * config.maxFrameBytes())
                         .build())
                 .build();
     }
@@ -56,8 +60,9 @@ public final class SignalingChannelInitializer extends ChannelInitializer<Socket
         p.addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(),
                 config.heartbeatInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
         p.addLast("websocket", new WebSocketServerProtocolHandler(webSocket));
-        p.addLast("fragments", new WebSocketFrameAggregator(config.maxFrameBytes()));
-        p.addLast("protocol", new ProtocolDecoder(codec, config.maxMessagesPerSecond(), config.messageBurst()));
+        p.addLast("fragments", new WebSocketFrameAggregator(HARD_CAP_FACTOR * config.maxFrameBytes()));
+        p.addLast("protocol", new ProtocolDecoder(codec, config.maxFrameBytes(),
+                config.maxMessagesPerSecond(), config.messageBurst()));
         p.addLast(sessionExecutors, "session", new SessionHandler(connections));
     }
 }

@@ -15,8 +15,10 @@ redis.call('ZREM', P .. 'ringing', cid)
 redis.call('SREM', P .. 'user:' .. c[4] .. ':pending', cid)
 redis.call('SADD', P .. 'calls', cid)
 redis.call('SADD', sessKey(sid) .. ':calls', cid)
-redis.call('HSET', presKey(u), 'call', cid, 'ringing', '')
-unavail(u)
+if redis.call('EXISTS', presKey(u)) == 1 then
+  redis.call('HSET', presKey(u), 'call', cid, 'ringing', '')
+  unavail(u)
+end
 local prev = c[3] or ''
 if prev ~= '' and prev ~= u then releaseRinging(cid, prev, now) end
 return {'OK', prev}

@@ -73,7 +73,8 @@ local function park(sid, deadline, ttl)
   return out
 end
 
--- Deletes a session for good; returns the ids of the calls it was part of.
+-- Deletes a session for good; returns its user, the ids of the calls it was part of, and '1' when that was the
+-- user's last session.
 local function forget(sid)
   local sk = sessKey(sid)
   local u = redis.call('HGET', sk, 'user')
@@ -82,9 +83,11 @@ local function forget(sid)
   redis.call('DEL', sk, sk .. ':outbox', sk .. ':calls')
   redis.call('ZREM', P .. 'parked', sid)
   if node then redis.call('SREM', P .. 'node:' .. node .. ':sessions', sid) end
+  local last = '0'
   if u then
     redis.call('SREM', userSessKey(u), sid)
     if redis.call('SCARD', userSessKey(u)) == 0 then
+      last = '1'
       unavail(u)
       redis.call('DEL', presKey(u))
     elseif liveSessions(u) == 0 and redis.call('EXISTS', presKey(u)) == 1 then
@@ -92,7 +95,7 @@ local function forget(sid)
       unavail(u)
     end
   end
-  return u or '', calls
+  return u or '', calls, last
 end
 
 -- Lets a specialist who was rung for a call go back to the availability sets.

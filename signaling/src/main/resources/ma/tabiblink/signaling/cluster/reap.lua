@@ -1,8 +1,10 @@
 -- Parks every session of nodes whose heartbeat is older than the cutoff.
--- ARGV: prefix, cutoff, deadline, keyTtlMs. Returns {callId, peerSid} pairs of calls whose member was parked.
+-- ARGV: prefix, cutoff, deadline, keyTtlMs[, node]: with a node id, only that node's sessions (left over from
+-- before it restarted). Returns {callId, peerSid} pairs of calls whose member was parked.
 local cutoff, deadline, ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local out = {}
-for _, node in ipairs(redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', cutoff)) do
+local dead = ARGV[5] and {ARGV[5]} or redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', cutoff)
+for _, node in ipairs(dead) do
   redis.call('ZREM', P .. 'nodes', node)
   local nk = P .. 'node:' .. node .. ':sessions'
   for _, sid in ipairs(redis.call('SMEMBERS', nk)) do
