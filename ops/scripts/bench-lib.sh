@@ -8,9 +8,9 @@ RELAY_DIR="$ROOT/ops/bench/ws-relay"
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/ops/bench/results}"
 
 # Ports of the servers under test: away from the defaults, so that a server already running on them is not measured.
-BENCH_HTTP_PORT="${BENCH_HTTP_PORT:-18080}"
-BENCH_SIGNAL_PORT="${BENCH_SIGNAL_PORT:-18081}"
-BENCH_RELAY_PORT="${BENCH_RELAY_PORT:-18091}"
+BENCH_HTTP_PORT="${BENCH_HTTP_PORT:-28080}"
+BENCH_SIGNAL_PORT="${BENCH_SIGNAL_PORT:-28081}"
+BENCH_RELAY_PORT="${BENCH_RELAY_PORT:-28091}"
 STARTUP_TIMEOUT_SECONDS="${STARTUP_TIMEOUT_SECONDS:-120}"
 # The closed loop makes each connection send far more than the production per-connection limit (50 messages/s,
 # bursts of 100), which would close it with RATE_LIMITED; the benchmark raises the limit (the Node relay has none).

@@ -51,7 +51,7 @@ if [ "$limit" != unlimited ] && [ "$idle" -gt "$((limit - 1000))" ]; then
 fi
 bench_start_tabib -XX:NativeMemoryTracking=summary
 bench_log "memory with $idle idle connections"
-bench_tabib_load --idle="$idle" --server-pid="$TABIB_PID" --hold=10 --connect-concurrency=512 --phase-timeout=300 \
+bench_tabib_load --idle="$idle" --server-pid="$TABIB_PID" --hold=10 --connect-concurrency=512 --phase-timeout=900 \
   | tee "$out/idle.txt"
 bench_stop_tabib
 
