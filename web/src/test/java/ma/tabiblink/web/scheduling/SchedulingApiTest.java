@@ -87,6 +87,9 @@ class SchedulingApiTest extends WebTestSupport {
         assertThat(as("nurse2").get("/api/v1/appointments?date=" + day + "&dispensary=disp-tinghir").code())
                 .isEqualTo("NOT_YOUR_DISPENSARY");
         assertThat(as("nurse2").get("/api/v1/appointments/" + id).code()).isEqualTo("NOT_YOUR_APPOINTMENT");
+        JsonNode board = coordinator.get("/api/v1/board").json();
+        assertThat(board.path("bookings").path("appointments").isArray()).isTrue();
+        assertThat(board.path("bookings").path("counts").isObject()).isTrue();
     }
 
     @Test
