@@ -20,6 +20,7 @@ import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.cluster.NodeBus;
 import ma.tabiblink.signaling.cluster.RedisKeys;
 import ma.tabiblink.signaling.event.CallEventListener;
+import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.event.EventDispatcher;
 import ma.tabiblink.signaling.protocol.MessageCodec;
 import ma.tabiblink.signaling.session.SessionRegistry;
@@ -248,6 +249,11 @@ public final class SignalingServer {
         } catch (RuntimeException e) {
             log.warn("signalling housekeeping failed: {}", e.toString());
         }
+    }
+
+    /** Reports relay timings, coded errors and resumes to {@code observer} (for metrics); call before or after start. */
+    public void observe(SignalingObserver observer) {
+        connections.observe(observer);
     }
 
     public SignalingView view() {

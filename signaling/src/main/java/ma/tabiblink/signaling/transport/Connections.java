@@ -11,6 +11,7 @@ import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.cluster.NodeBus;
 import ma.tabiblink.signaling.event.EventDispatcher;
+import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.protocol.CloseCode;
 import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.Message;
@@ -47,10 +48,16 @@ public final class Connections {
     final MessageCodec codec;
     final EventDispatcher events;
     final Clock clock;
+    volatile SignalingObserver observer = SignalingObserver.NONE;
     private final Map<String, Channel> channelsBySession = new ConcurrentHashMap<>();
     private final Map<Channel, Boolean> open = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private volatile boolean halted;
+
+    /** Where relay timings, coded errors and resumes are reported (monitoring). */
+    public void observe(SignalingObserver newObserver) {
+        this.observer = newObserver == null ? SignalingObserver.NONE : newObserver;
+    }
 
     public Connections(SignalingConfig config, Authenticator authenticator, TokenRefresher refresher,
                        ClusterState cluster, SessionRegistry sessions, CallService calls, MessageCodec codec,

@@ -205,6 +205,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         }
         if (msg instanceof MessageCodec.Decoded d) {
             if (d.error() != null) {
+                node.observer.errorSent(d.error().code());
                 node.sessions.reply(session, d.error());
             } else {
                 handle(ctx, d.message());
@@ -221,7 +222,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             } else if (m instanceof Message.SessionResume r) {
                 resume(ctx, r);
             } else if (m instanceof Message.Relayed r) {
+                long started = System.nanoTime();
                 calls.relay(s, r);
+                node.observer.relayed(System.nanoTime() - started);
             } else if (m instanceof Message.PresenceSet p) {
                 calls.setPresence(s, p);
             } else if (m instanceof Message.CallRequest r) {
@@ -253,6 +256,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void sendError(ChannelHandlerContext ctx, String re, ErrorCode code, String message) {
+        node.observer.errorSent(code.name());
         Message.Error error = new Message.Error(re, code.name(), message);
         if (session != null) {
             node.sessions.reply(session, error);
@@ -335,6 +339,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             }
         }
         node.calls.announceBack(target, calls);
+        node.observer.resumed();
         if (who.role() == Role.SPECIALIST) {
             node.events.emit(new SignalingEvent.PresenceChanged(node.clock.instant(), who.userId(),
                     calls.stream().anyMatch(c -> "active".equals(c.state())) ? "busy" : "back"));

@@ -20,6 +20,7 @@ import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.auth.Authenticator;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 import ma.tabiblink.signaling.event.CallEventListener;
+import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.video.VideoBroker;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -38,6 +39,7 @@ public class EmbeddedSignaling implements SmartLifecycle {
     private final TokenRefresher refresher;
     private final AppointmentDirectory appointments;
     private final Supplier<List<CallEventListener>> listenerLookup;
+    private final Supplier<SignalingObserver> observerLookup;
     private volatile List<CallEventListener> listeners = List.of();
     private final VideoBroker video;
     private final UnifiedJedis redis;
@@ -45,14 +47,15 @@ public class EmbeddedSignaling implements SmartLifecycle {
     private volatile SignalingServer server;
 
     EmbeddedSignaling(ApplicationContext context, Environment env, Authenticator authenticator, TokenRefresher refresher,
-                      AppointmentDirectory appointments, Supplier<List<CallEventListener>> listeners, VideoBroker video,
-                      UnifiedJedis redis, Duration drain) {
+                      AppointmentDirectory appointments, Supplier<List<CallEventListener>> listeners,
+                      Supplier<SignalingObserver> observer, VideoBroker video, UnifiedJedis redis, Duration drain) {
         this.context = context;
         this.env = env;
         this.authenticator = authenticator;
         this.refresher = refresher;
         this.appointments = appointments;
         this.listenerLookup = listeners;
+        this.observerLookup = observer;
         this.video = video;
         this.redis = redis;
         this.drain = drain;
@@ -63,6 +66,7 @@ public class EmbeddedSignaling implements SmartLifecycle {
         listeners = List.copyOf(listenerLookup.get());
         SignalingConfig config = SignalingSettings.from(env, webOrigins());
         SignalingServer started = new SignalingServer(config, authenticator, refresher, appointments, this::dispatch, video, redis);
+        started.observe(observerLookup.get());
         try {
             started.start();
         } catch (InterruptedException e) {

@@ -12,6 +12,7 @@ import org.springframework.core.env.Environment;
 
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.event.CallEventListener;
+import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.video.VideoBroker;
 import ma.tabiblink.signaling.video.VideoException;
 import ma.tabiblink.web.account.AccountRepository;
@@ -34,9 +35,11 @@ public class SignalingConfiguration {
     @Bean
     EmbeddedSignaling embeddedSignaling(ApplicationContext context, Environment env, AccessTokens tokens,
                                         AccountRepository accounts, ObjectProvider<AppointmentDirectory> appointments,
-                                        ObjectProvider<CallEventListener> listeners, VideoBroker video, UnifiedJedis redis,
+                                        ObjectProvider<CallEventListener> listeners,
+                                        ObjectProvider<SignalingObserver> observer, VideoBroker video, UnifiedJedis redis,
                                         @Value("${tabib.signaling.drain:10s}") Duration drain) {
         return new EmbeddedSignaling(context, env, new TokenAuthenticator(tokens), new AccountTokenRefresher(accounts, tokens),
-                appointments.getIfAvailable(() -> AppointmentDirectory.NONE), () -> listeners.orderedStream().toList(), video, redis, drain);
+                appointments.getIfAvailable(() -> AppointmentDirectory.NONE), () -> listeners.orderedStream().toList(),
+                () -> observer.getIfAvailable(() -> SignalingObserver.NONE), video, redis, drain);
     }
 }

@@ -14,29 +14,38 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import ma.tabiblink.signaling.SignalingView;
 import ma.tabiblink.signaling.event.CallEventListener;
 import ma.tabiblink.signaling.event.SignalingEvent;
+import ma.tabiblink.signaling.event.SignalingObserver;
+import ma.tabiblink.web.error.ErrorMetrics;
 
 /**
  * Calls as the operator watches them: connections, calls in progress, specialists by status, queue length and
  * longest wait per specialty (gauges read from the cluster view), and, from the call events, calls by outcome, the
- * nurse's wait in the queue and the time from ringing to answer.
+ * nurse's wait in the queue and the time from ringing to answer; from the server itself, the time to relay each
+ * SDP/ICE message, coded errors sent to clients ({@code tabib_errors_total{channel="signaling"}}) and resumes.
  */
 @Component
-class SignalingMetrics implements MeterBinder, CallEventListener {
+class SignalingMetrics implements MeterBinder, CallEventListener, SignalingObserver {
 
     private static final Duration FORGET_RINGING_AFTER = Duration.ofMinutes(10);
 
     private final EmbeddedSignaling signaling;
+    private final ErrorMetrics errors;
+    private Timer relay;
     private final Map<String, Instant> ringingSince = new ConcurrentHashMap<>();
     private final Map<String, Boolean> registeredQueues = new ConcurrentHashMap<>();
     private MeterRegistry meters;
 
-    SignalingMetrics(EmbeddedSignaling signaling) {
+    SignalingMetrics(EmbeddedSignaling signaling, ErrorMetrics errors) {
         this.signaling = signaling;
+        this.errors = errors;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
         this.meters = registry;
+        this.relay = Timer.builder("tabib.signaling.relay")
+                .description("Server time to pass a relayed SDP/ICE message on to the peer").publishPercentileHistogram()
+                .register(registry);
         Gauge.builder("tabib.signaling.connections", signaling, s -> s.view().localConnections())
                 .description("WebSocket connections open on this node").register(registry);
         Gauge.builder("tabib.calls.in.progress", signaling, s -> s.view().callsInProgress())
@@ -78,6 +87,25 @@ class SignalingMetrics implements MeterBinder, CallEventListener {
         }
         Instant cutoff = event.at().minus(FORGET_RINGING_AFTER);
         ringingSince.values().removeIf(since -> since.isBefore(cutoff));
+    }
+
+    @Override
+    public void relayed(long nanos) {
+        if (relay != null) {
+            relay.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void errorSent(String code) {
+        errors.count("signaling", code);
+    }
+
+    @Override
+    public void resumed() {
+        if (meters != null) {
+            meters.counter("tabib.signaling.resumes").increment();
+        }
     }
 
     private void registerQueue(String specialty) {

@@ -72,7 +72,8 @@ class RoutedCallThroughTheApplicationTest extends WebTestSupport {
                 .contains("tabib_calls_ring_to_answer_seconds_count")
                 .contains("tabib_calls_ended_total{application=\"tabib-link\",reason=\"completed\"}")
                 .contains("tabib_queue_length{application=\"tabib-link\",specialty=\"cardiology\"}")
-                .contains("tabib_signaling_connections");
+                .contains("tabib_signaling_connections")
+                .contains("tabib_signaling_relay_seconds_count");
     }
 
     @Test
