@@ -67,6 +67,12 @@ class RoutedCallThroughTheApplicationTest extends WebTestSupport {
             assertThat(awaitType(tablet, "call.ended").path("reason").asText()).isEqualTo("completed");
             assertThat(awaitType(doctor, "call.ended").path("by").asText()).isEqualTo("dr.cardio");
         }
+        String metrics = api().get("/actuator/prometheus").body();
+        assertThat(metrics).contains("tabib_calls_total{application=\"tabib-link\",outcome=\"accepted\"}")
+                .contains("tabib_calls_ring_to_answer_seconds_count")
+                .contains("tabib_calls_ended_total{application=\"tabib-link\",reason=\"completed\"}")
+                .contains("tabib_queue_length{application=\"tabib-link\",specialty=\"cardiology\"}")
+                .contains("tabib_signaling_connections");
     }
 
     @Test
