@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.CareTeam;
@@ -154,6 +155,12 @@ public final class Consultations {
             throw new RecordsException(RecordsError.CONSULTATION_NOT_FOUND, "Unknown consultation " + consultationId);
         }
         return fromHash(consultationId, h);
+    }
+
+    /** The consultation opened for an appointment or call, without access check or audit (system events). */
+    public Optional<Consultation> findByOrigin(ConsultationOrigin origin, String originRef) {
+        String id = redis.get(RedisKeys.consultationOrigin(origin.name(), Ids.requireExternal("originRef", originRef)));
+        return id == null ? Optional.empty() : Optional.of(find(id));
     }
 
     /** Consultations of a patient without access check or audit (FHIR export, after its own check). */

@@ -126,12 +126,6 @@ public final class SigningKeys {
         return redis.hgetAll(redisKey);
     }
 
-    /** Checks a stored private key still decrypts (operator verify). */
-    void checkStored(String userId) {
-        Map<String, String> h = redis.hgetAll(RedisKeys.signer(userId));
-        Arrays.fill(envelope.open(h.get("dk"), h.get("sk"), binding(userId), RedisKeys.signer(userId)), (byte) 0);
-    }
-
     private static String binding(String userId) {
         return "signer=" + userId + "|part=private-key";
     }

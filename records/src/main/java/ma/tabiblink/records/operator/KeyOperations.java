@@ -113,7 +113,10 @@ public final class KeyOperations {
         return new RewrapReport(current, rewrapped, retired, inUse, problems);
     }
 
-    /** Opens every data key, decrypts every note version and checks its signature, and walks the audit chain. */
+    /**
+     * Opens every data key, decrypts every note version (checking its signature) and every patient's demographics,
+     * and walks the audit chain.
+     */
     public VerifyReport verify(Actor actor) {
         requireAdmin(actor, AuditAction.KEY_VERIFY);
         List<String> problems = new ArrayList<>();
@@ -135,6 +138,8 @@ public final class KeyOperations {
                     if (problem != null) {
                         problems.add(owner + ": " + problem);
                     }
+                } else if (owner.equals(RedisKeys.patient(parts[parts.length - 1]))) {
+                    patients.details(parts[parts.length - 1]);
                 }
             } catch (RecordsException ex) {
                 problems.add(owner + ": " + ex.code() + " " + ex.getMessage());

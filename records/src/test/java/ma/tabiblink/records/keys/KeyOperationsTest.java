@@ -127,6 +127,28 @@ class KeyOperationsTest {
     }
 
     @Test
+    void verifyNamesADamagedNoteOrPatientRecordAndATamperedSignature() {
+        Patient p = t.tinghirPatient("Damaged Record", null);
+        NoteView n = signedNote(p, "call-verify-1", "verify");
+        String patientKey = RedisKeys.patient(p.id());
+        String versionKey = RedisKeys.noteVersion(n.noteId(), 1);
+        Map<String, String> patient = t.redis.hgetAll(patientKey);
+        Map<String, String> version = t.redis.hgetAll(versionKey);
+        try {
+            t.redis.hset(patientKey, "pii", patient.get("pii").substring(0, patient.get("pii").length() - 2) + "AA");
+            t.redis.hset(versionKey, "signedAt", "2026-01-01T00:00:00Z");
+            KeyOperations.VerifyReport report = t.records.keyOperations().verify(OPERATOR);
+            assertThat(report.ok()).isFalse();
+            assertThat(report.problems()).anySatisfy(pr -> assertThat(pr).startsWith(patientKey).contains("INTEGRITY_FAILURE"));
+            assertThat(report.problems()).anySatisfy(pr -> assertThat(pr).startsWith(versionKey).contains("signature"));
+        } finally {
+            t.redis.hset(patientKey, patient);
+            t.redis.hset(versionKey, version);
+        }
+        assertThat(t.records.keyOperations().verify(OPERATOR).problems()).isEmpty();
+    }
+
+    @Test
     void keyOperationsAreForAdministratorsOnly() {
         assertThatThrownBy(() -> t.records.keyOperations().rotate(CARDIO))
                 .isInstanceOfSatisfying(RecordsException.class,

@@ -9,6 +9,7 @@ import ma.tabiblink.records.Records;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.consultation.ConsultationMode;
 import ma.tabiblink.records.consultation.ConsultationOrigin;
+import ma.tabiblink.records.consultation.ConsultationStatus;
 import ma.tabiblink.records.consultation.OpenConsultation;
 import ma.tabiblink.signaling.event.CallEventListener;
 import ma.tabiblink.signaling.event.SignalingEvent;
@@ -16,7 +17,8 @@ import ma.tabiblink.signaling.event.SignalingEvent;
 /**
  * When a specialist accepts a call about a registered patient, the consultation (FHIR Encounter) is opened on the
  * server, which also records the specialist's care relationship with the patient: access to the record never depends
- * on the browser remembering to ask. Opening is idempotent per call, so the nurse's screen may open it too.
+ * on the browser remembering to ask. Opening is idempotent per call, so the nurse's screen may open it too. When an
+ * urgent call ends, its consultation is finished (status and end time of the Encounter).
  */
 @Component
 class ConsultationsFromCalls implements CallEventListener {
@@ -32,6 +34,10 @@ class ConsultationsFromCalls implements CallEventListener {
 
     @Override
     public void onEvent(SignalingEvent event) {
+        if (event instanceof SignalingEvent.CallEnded ended) {
+            finish(ended);
+            return;
+        }
         if (!(event instanceof SignalingEvent.CallAccepted accepted) || accepted.patientRef() == null
                 || accepted.patientRef().isBlank()) {
             return;
@@ -44,6 +50,17 @@ class ConsultationsFromCalls implements CallEventListener {
                     ConsultationMode.VIDEO, null));
         } catch (RecordsException e) {
             log.info("No consultation opened for call {}: {}", accepted.callId(), e.code());
+        }
+    }
+
+    /** An urgent call's consultation ends with the call (a booked one is finished from the specialist's screen). */
+    private void finish(SignalingEvent.CallEnded ended) {
+        try {
+            records.consultations().findByOrigin(ConsultationOrigin.URGENT_CALL, ended.callId())
+                    .filter(c -> c.status() == ConsultationStatus.IN_PROGRESS || c.status() == ConsultationStatus.PLANNED)
+                    .ifPresent(c -> records.consultations().update(SIGNALING, c.id(), ConsultationStatus.FINISHED, null));
+        } catch (RecordsException e) {
+            log.info("Consultation of call {} not finished: {}", ended.callId(), e.code());
         }
     }
 }
