@@ -52,22 +52,24 @@ export function mount(root, { user, signal, setCallActive }) {
   }
 
   function registerForm() {
-    const given = h('input', { name: 'givenName', required: true, autocomplete: 'off' });
-    const family = h('input', { name: 'familyName', required: true, autocomplete: 'off' });
+    const name = h('input', { name: 'fullName', required: true, autocomplete: 'off', maxlength: 120 });
     const birth = h('input', { name: 'birthDate', type: 'date', required: true });
     const sex = h('select', { name: 'sex' },
-      h('option', { value: 'female', i18n: 'sex.female' }), h('option', { value: 'male', i18n: 'sex.male' }));
-    const phone = h('input', { name: 'phone', type: 'tel', autocomplete: 'off', dir: 'ltr' });
+      h('option', { value: 'FEMALE', i18n: 'sex.FEMALE' }), h('option', { value: 'MALE', i18n: 'sex.MALE' }));
+    const nationalId = h('input', { name: 'nationalId', autocomplete: 'off', dir: 'ltr', maxlength: 20 });
+    const consent = h('input', { name: 'consent', type: 'checkbox', required: true });
     const form = h('form', { class: 'grid-form', id: 'register-patient' },
-      field('patient.givenName', given), field('patient.familyName', family), field('patient.birthDate', birth),
-      field('patient.sex', sex), field('patient.phone', phone),
+      field('patient.fullName', name), field('patient.birthDate', birth), field('patient.sex', sex),
+      field('patient.nationalId', nationalId),
+      h('label', { class: 'check-line' }, consent, ' ', h('span', { i18n: 'patient.consentAsk' })),
       h('button', { type: 'submit', class: 'primary big', i18n: 'nurse.register' }));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       try {
         const created = await api('POST', '/api/v1/patients', {
-          givenName: given.value.trim(), familyName: family.value.trim(), birthDate: birth.value, sex: sex.value,
-          phone: phone.value.trim() || null, dispensaryId: user.dispensaryId,
+          fullName: name.value.trim(), birthDate: birth.value, sex: sex.value,
+          nationalId: nationalId.value.trim() || null, dispensaryId: user.dispensaryId,
+          teleconsultationConsent: consent.checked,
         });
         choose(created);
       } catch (error) {
@@ -102,11 +104,14 @@ export function mount(root, { user, signal, setCallActive }) {
   }
 
   async function join(booking) {
-    if (booking.patientId) patient = patient?.id === booking.patientId ? patient : { id: booking.patientId, displayName: booking.patientName };
+    if (booking.patientId) patient = patient?.id === booking.patientId ? patient : { id: booking.patientId, fullName: booking.patientName };
     renderPatient();
     try {
       const stream = await openLocalMedia(preferAudioOnly);
-      waitFor(await signal.request({ type: 'call.join', appointmentId: booking.id }), stream, 'nurse.waitingSpecialist');
+      const reply = await signal.request({ type: 'call.join', appointmentId: booking.id });
+      // The second participant to join is answered with call.accepted straight away.
+      if (reply.type === 'call.accepted') enterCall(reply, stream);
+      else waitFor(reply, stream, 'nurse.waitingSpecialist');
     } catch (error) {
       announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
     }

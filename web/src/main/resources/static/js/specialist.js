@@ -9,6 +9,9 @@ import { renderPatientSummary, renderNotes } from './patient.js';
 import { unlock, startRinging, stopRinging } from './ring.js';
 import { jitsiPanel } from './jitsi.js';
 
+// NoteContent field -> section name used by the message bundles.
+const EDITOR_SECTIONS = { findings: 'FINDINGS', assessment: 'ASSESSMENT', plan: 'PLAN', prescription: 'PRESCRIPTION', followUp: 'FOLLOW_UP' };
+
 export function mount(root, { user, config, signal, setCallActive }) {
   let available = false;
   let call = null;
@@ -67,6 +70,10 @@ export function mount(root, { user, config, signal, setCallActive }) {
     try {
       const stream = await openLocalMedia();
       const reply = await signal.request({ type: 'call.join', appointmentId: booking.id });
+      if (reply.type === 'call.accepted') {
+        enterCall(reply, stream);
+        return;
+      }
       announce('specialist.waitingNurse');
       const off = signal.on('call.accepted', (msg) => {
         if (msg.callId === reply.callId) { off(); enterCall(msg, stream); }
@@ -169,9 +176,9 @@ export function mount(root, { user, config, signal, setCallActive }) {
 
   function noteEditor(consultationId, patientId) {
     const fields = {};
-    const inputs = ['findings', 'assessment', 'plan', 'prescription'].map((key) => {
+    const inputs = Object.entries(EDITOR_SECTIONS).map(([key, section]) => {
       fields[key] = h('textarea', { name: key, rows: key === 'findings' ? 4 : 3 });
-      return field(`notes.${key}`, fields[key]);
+      return field(`notes.${section}`, fields[key]);
     });
     const state = h('p', { class: 'muted', role: 'status', i18n: 'notes.notSaved' });
     const save = h('button', { type: 'submit', class: 'secondary', i18n: 'notes.save' });

@@ -1,0 +1,75 @@
+// The coordinators' live board: a plain WebSocket that receives a full snapshot on every change.
+import { h, clear, setText } from './dom.js';
+import { duration, formatInstant } from './i18n.js';
+import { accessToken } from './session.js';
+
+export function liveBoard(target) {
+  let ws = null;
+  let attempt = 0;
+  let stopped = false;
+  let timer = null;
+  const status = h('p', { class: 'muted', id: 'board-status', role: 'status', i18n: 'board.connecting' });
+  const online = h('ul', { id: 'board-online' });
+  const queues = h('tbody', { id: 'board-queues' });
+  const calls = h('tbody', { id: 'board-calls' });
+  const bookings = h('tbody', { id: 'board-bookings' });
+  clear(target,
+    status,
+    h('div', { class: 'board' },
+      h('section', { class: 'card' }, h('h3', { i18n: 'board.online' }), online),
+      h('section', { class: 'card' }, h('h3', { i18n: 'board.queues' }),
+        h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.queueLength'), th('board.longestWait'))), queues)),
+      h('section', { class: 'card' }, h('h3', { i18n: 'board.calls' }),
+        h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.from'), th('board.with'), th('board.since'))), calls))),
+    h('section', { class: 'card' }, h('h3', { i18n: 'board.bookings' }),
+      h('table', {}, h('thead', {}, h('tr', {}, th('board.time'), th('board.specialty'), th('board.specialist'), th('board.dispensary'), th('board.patient'), th('board.status'))), bookings)));
+
+  function connect() {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    ws = new WebSocket(`${scheme}://${location.host}/board?token=${encodeURIComponent(accessToken())}`);
+    ws.onopen = () => {
+      attempt = 0;
+      status.dataset.live = 'true';
+      setText(status, 'board.live');
+    };
+    ws.onmessage = (event) => {
+      const msg = JSON.parse(event.data);
+      if (msg.type === 'board.snapshot') render(msg);
+    };
+    ws.onclose = () => {
+      status.dataset.live = 'false';
+      setText(status, 'board.reconnecting');
+      if (stopped) return;
+      const delay = Math.min(10000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+      attempt += 1;
+      timer = setTimeout(connect, delay);
+    };
+  }
+
+  function render(snapshot) {
+    clear(online, (snapshot.online || []).map((u) => h('li', { 'data-user': u.id },
+      h('strong', { text: u.name || u.id }), ' · ', h('span', { i18n: `role.${u.role}` }),
+      u.status ? [' · ', h('span', { i18n: `presence.${u.status}` })] : null,
+      (u.specialties || []).map((s) => [' ', h('span', { class: 'chip', i18n: `specialty.${s}` })]))));
+    if (!snapshot.online?.length) online.append(h('li', { class: 'muted', i18n: 'board.nobody' }));
+    clear(queues, (snapshot.queues || []).map((q) => h('tr', { 'data-specialty': q.specialty },
+      h('td', { i18n: `specialty.${q.specialty}` }), h('td', { class: 'stat', text: String(q.length ?? 0) }),
+      h('td', { text: q.longestWaitSeconds ? duration(q.longestWaitSeconds) : '—' }))));
+    clear(calls, (snapshot.calls || []).map((c) => h('tr', { 'data-call-id': c.callId },
+      h('td', { i18n: `specialty.${c.specialty}` }), h('td', { text: c.nurse?.name || c.nurseId || '' }),
+      h('td', { text: c.specialist?.name || c.specialistId || '' }),
+      h('td', { 'data-datetime': c.startedAt, 'data-style': 'time', text: formatInstant(c.startedAt, 'time') }))));
+    clear(bookings, (snapshot.bookings || []).map((b) => h('tr', { 'data-appointment-id': b.id, 'data-status': b.status },
+      h('td', { 'data-datetime': b.start, 'data-style': 'time', text: formatInstant(b.start, 'time') }),
+      h('td', { i18n: `specialty.${b.specialty}` }), h('td', { text: b.specialistName || b.specialistId || '' }),
+      h('td', { text: b.dispensaryName || b.dispensaryId || '' }), h('td', { text: b.patientRef || '' }),
+      h('td', { i18n: `status.${b.status}` }))));
+  }
+
+  connect();
+  return () => { stopped = true; clearTimeout(timer); ws?.close(1000); };
+}
+
+function th(key) {
+  return h('th', { scope: 'col', i18n: key });
+}
