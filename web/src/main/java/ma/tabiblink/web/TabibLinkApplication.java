@@ -1,0 +1,38 @@
+package ma.tabiblink.web;
+
+import java.nio.file.Path;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+import ma.tabiblink.web.auth.SigningKeyFile;
+
+/**
+ * The one runnable artifact. With no arguments it serves the web application (and, by default, the signalling server).
+ * Operator commands: {@code token-key <file>} creates an access-token signing key.
+ */
+@SpringBootApplication
+public class TabibLinkApplication {
+
+    public static void main(String[] args) {
+        if (args.length > 0 && "token-key".equals(args[0])) {
+            System.exit(createTokenKey(args));
+        }
+        SpringApplication.run(TabibLinkApplication.class, args);
+    }
+
+    private static int createTokenKey(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: token-key <file>   creates an EC P-256 JWK that signs access tokens");
+            return 2;
+        }
+        Path file = Path.of(args[1]);
+        if (file.toFile().exists()) {
+            System.err.println("refusing to overwrite " + file);
+            return 1;
+        }
+        SigningKeyFile.create(file);
+        System.out.println("created " + file + " (keep it secret; give every node the same file)");
+        return 0;
+    }
+}

@@ -1,0 +1,5 @@
+package ma.tabiblink.web.account;
+
+public enum Role {
+    NURSE, SPECIALIST, COORDINATOR, ADMIN
+}

@@ -1,0 +1,57 @@
+package ma.tabiblink.web.auth;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import ma.tabiblink.web.config.TabibSettings;
+import redis.clients.jedis.UnifiedJedis;
+
+@Configuration(proxyBeanMethods = false)
+public class AuthConfiguration implements WebMvcConfigurer {
+
+    @Bean
+    AccessTokens accessTokens(TabibSettings settings, Clock clock,
+                              @Value("${tabib.auth.token-key-file:}") String keyFile,
+                              @Value("${tabib.auth.access-token-ttl:15m}") Duration ttl) {
+        Path file = keyFile.isBlank() ? settings.keysDir().resolve("access-token.jwk") : Path.of(keyFile);
+        return new AccessTokens(settings.demo() ? SigningKeyFile.loadOrCreate(file) : SigningKeyFile.load(file), clock, ttl);
+    }
+
+    @Bean
+    RefreshTokens refreshTokens(UnifiedJedis redis, Clock clock,
+                                @Value("${tabib.auth.idle-timeout:30m}") Duration idleTimeout,
+                                @Value("${tabib.auth.max-session:12h}") Duration maxSession) {
+        return new RefreshTokens(redis, clock, idleTimeout, maxSession);
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(UnifiedJedis redis,
+                                @Value("${tabib.auth.max-failures-per-user:5}") int perUser,
+                                @Value("${tabib.auth.max-failures-per-address:30}") int perAddress,
+                                @Value("${tabib.auth.lockout:15m}") Duration window) {
+        return new LoginThrottle(redis, perUser, perAddress, window);
+    }
+
+    @Bean
+    FilterRegistrationBean<BearerTokenFilter> bearerTokenFilter(AccessTokens tokens, ObjectMapper json) {
+        FilterRegistrationBean<BearerTokenFilter> registration = new FilterRegistrationBean<>(new BearerTokenFilter(tokens, json));
+        registration.addUrlPatterns("/api/*");
+        return registration;
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new CurrentUserResolver());
+    }
+}

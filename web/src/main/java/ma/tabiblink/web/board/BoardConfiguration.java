@@ -1,0 +1,37 @@
+package ma.tabiblink.web.board;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import ma.tabiblink.web.auth.AccessTokens;
+
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class BoardConfiguration implements WebSocketConfigurer {
+
+    private final LiveBoard board;
+    private final AccessTokens tokens;
+    private final ObjectMapper json;
+    private final String[] allowedOrigins;
+
+    BoardConfiguration(LiveBoard board, AccessTokens tokens, ObjectMapper json,
+                       @Value("${tabib.allowed-origins:}") String[] allowedOrigins) {
+        this.board = board;
+        this.tokens = tokens;
+        this.json = json;
+        this.allowedOrigins = allowedOrigins;
+    }
+
+    @Override
+    public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+        var registration = registry.addHandler(new BoardWebSocketHandler(board, tokens, json), "/board");
+        if (allowedOrigins.length > 0) {
+            registration.setAllowedOrigins(allowedOrigins);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package ma.tabiblink.web.error;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+import jakarta.validation.ConstraintViolationException;
+
+/**
+ * Turns every failure of a request into {@link ErrorBody}: a stable code and a message, never a stack trace.
+ * Feature packages add advices of their own for their modules' coded exceptions; this one runs last.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+public class ApiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ErrorBody> api(ApiException e) {
+        return ResponseEntity.status(e.status()).body(new ErrorBody(e.code(), e.getMessage(), e.details()));
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException e) {
+        return error(HttpStatus.BAD_REQUEST, "BAD_JSON", "The request body is missing or is not valid JSON of the expected shape.");
+    }
+
+    @ExceptionHandler(MethodArgumentNotValidException.class)
+    ResponseEntity<ErrorBody> invalid(MethodArgumentNotValidException e) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (FieldError field : e.getBindingResult().getFieldErrors()) {
+            fields.putIfAbsent(field.getField(), field.getDefaultMessage());
+        }
+        return ResponseEntity.badRequest().body(new ErrorBody("VALIDATION_FAILED",
+                "Some fields are missing or invalid.", Map.of("fields", fields)));
+    }
+
+    @ExceptionHandler({ConstraintViolationException.class, HandlerMethodValidationException.class})
+    ResponseEntity<ErrorBody> constraint(Exception e) {
+        return error(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Some parameters are missing or invalid.");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ErrorBody> typeMismatch(MethodArgumentTypeMismatchException e) {
+        return error(HttpStatus.BAD_REQUEST, "BAD_PARAMETER", "Parameter '" + e.getName() + "' has an invalid value.");
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ErrorBody> missingParameter(MissingServletRequestParameterException e) {
+        return error(HttpStatus.BAD_REQUEST, "MISSING_PARAMETER", "Parameter '" + e.getParameterName() + "' is required.");
+    }
+
+    @ExceptionHandler(MissingRequestHeaderException.class)
+    ResponseEntity<ErrorBody> missingHeader(MissingRequestHeaderException e) {
+        return error(HttpStatus.BAD_REQUEST, "MISSING_HEADER", "Header '" + e.getHeaderName() + "' is required.");
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ErrorBody> method(HttpRequestMethodNotSupportedException e) {
+        return error(HttpStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "Method " + e.getMethod() + " is not allowed here.");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ErrorBody> mediaType(HttpMediaTypeNotSupportedException e) {
+        return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "Send JSON with Content-Type: application/json.");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<ErrorBody> notAcceptable(HttpMediaTypeNotAcceptableException e) {
+        return error(HttpStatus.NOT_ACCEPTABLE, "NOT_ACCEPTABLE", "This resource cannot be sent in the requested format.");
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<ErrorBody> notFound(NoResourceFoundException e) {
+        return error(HttpStatus.NOT_FOUND, "NOT_FOUND", "Nothing here.");
+    }
+
+    @ExceptionHandler(redis.clients.jedis.exceptions.JedisConnectionException.class)
+    ResponseEntity<ErrorBody> redisDown(RuntimeException e) {
+        log.warn("Redis unavailable: {}", e.getMessage());
+        return error(HttpStatus.SERVICE_UNAVAILABLE, "TEMPORARILY_UNAVAILABLE",
+                "The service is temporarily unavailable; nothing was changed. Try again in a moment.");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ErrorBody> unexpected(Exception e) {
+        log.error("Unexpected error while serving a request", e);
+        return error(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Something went wrong on the server.");
+    }
+
+    private static ResponseEntity<ErrorBody> error(HttpStatus status, String code, String message) {
+        return ResponseEntity.status(status).body(ErrorBody.of(code, message));
+    }
+}

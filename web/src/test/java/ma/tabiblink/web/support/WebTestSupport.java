@@ -1,0 +1,50 @@
+package ma.tabiblink.web.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the tests that run the whole application: demo mode with its real embedded Redis in a temporary data
+ * folder, HTTP and signalling on free ports. Every subclass shares one running application.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
+public abstract class WebTestSupport {
+
+    protected static final Path DATA_DIR = tempDir();
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void applicationProperties(DynamicPropertyRegistry registry) {
+        registry.add("tabib.demo", () -> "true");
+        registry.add("tabib.data-dir", DATA_DIR::toString);
+        registry.add("tabib.signaling.port", () -> "0");
+    }
+
+    protected ApiClient api() {
+        return new ApiClient("http://127.0.0.1:" + port);
+    }
+
+    /** Signs in a demo account and returns a client that sends its access token. */
+    protected ApiClient as(String username) {
+        return api().login(username, "demo1234");
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("tabib-test-data");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
