@@ -2,7 +2,6 @@
 import { h, clear, field, announce } from './dom.js';
 import { formatInstant } from './i18n.js';
 import { api } from './session.js';
-import { SPECIALTIES } from './specialties.js';
 
 const ROLES = ['NURSE', 'SPECIALIST', 'COORDINATOR', 'ADMIN'];
 
@@ -38,34 +37,43 @@ async function submitting(form, send, reload) {
 }
 
 async function renderUsers(target) {
-  const list = await api('GET', '/api/v1/admin/users').catch(() => []);
+  const list = await api('GET', '/api/v1/staff').catch(() => []);
   const username = h('input', { name: 'username', required: true, autocomplete: 'off', dir: 'ltr', pattern: '[a-z0-9._-]{3,32}' });
   const displayName = h('input', { name: 'displayName', required: true, autocomplete: 'off' });
-  const password = h('input', { name: 'password', type: 'password', required: true, minlength: 8, autocomplete: 'new-password' });
+  const password = h('input', { name: 'password', type: 'password', required: true, minlength: 10, autocomplete: 'new-password' });
   const role = h('select', { name: 'role' }, ROLES.map((r) => h('option', { value: r, i18n: `role.${r}` })));
-  const dispensary = h('input', { name: 'dispensaryId', autocomplete: 'off', dir: 'ltr' });
+  const dispensaries = await api('GET', '/api/v1/dispensaries').catch(() => []);
+  const dispensary = h('select', { name: 'dispensaryId' }, h('option', { value: '', text: '—' }),
+    (dispensaries || []).map((d) => h('option', { value: d.id, text: `${d.name} (${d.province})` })));
+  const known = await api('GET', '/api/v1/specialties').catch(() => []);
   const specialties = h('select', { name: 'specialties', multiple: true, size: 4 },
-    SPECIALTIES.map((code) => h('option', { value: code, i18n: `specialty.${code}` })));
+    [...(known || [])].sort().map((code) => h('option', { value: code, i18n: `specialty.${code}` })));
   const form = h('form', { class: 'grid-form', id: 'user-form' },
     field('admin.username', username), field('admin.displayName', displayName), field('login.password', password),
     field('admin.role', role), field('admin.dispensary', dispensary), field('admin.specialties', specialties),
     h('button', { type: 'submit', class: 'primary', i18n: 'admin.addUser' }));
   submitting(form, () => api('POST', '/api/v1/admin/users', {
-    username: username.value.trim(), displayName: displayName.value.trim(), password: password.value, role: role.value,
-    dispensaryId: dispensary.value.trim() || null,
+    id: username.value.trim(), displayName: displayName.value.trim(), password: password.value, role: role.value,
+    dispensaryId: dispensary.value || null,
     specialties: [...specialties.selectedOptions].map((o) => o.value),
   }), () => renderUsers(target));
   clear(target, h('h2', { i18n: 'admin.users' }),
-    table(['admin.username', 'admin.displayName', 'admin.role', 'admin.dispensary', 'admin.specialties'],
+    table(['admin.username', 'admin.displayName', 'admin.role', 'admin.dispensary', 'admin.specialties', 'admin.enabled'],
       (list || []).map((u) => h('tr', { 'data-user': u.id },
-        h('td', { text: u.id }), h('td', { text: u.displayName }), h('td', { i18n: `role.${u.role}` }),
+        h('td', { dir: 'ltr', text: u.id }), h('td', { text: u.displayName }), h('td', { i18n: `role.${u.role}` }),
         h('td', { text: u.dispensaryId || '' }),
-        h('td', {}, (u.specialties || []).map((s) => h('span', { class: 'chip', i18n: `specialty.${s}` })))))),
+        h('td', {}, (u.specialties || []).map((s) => h('span', { class: 'chip', i18n: `specialty.${s}` }))),
+        h('td', {}, h('button', {
+          type: 'button', class: 'secondary', 'aria-pressed': String(u.enabled), i18n: u.enabled ? 'admin.disable' : 'admin.enable',
+          onclick: () => api('PUT', `/api/v1/admin/users/${encodeURIComponent(u.id)}/enabled`, { enabled: !u.enabled })
+            .then(() => renderUsers(target))
+            .catch((error) => announce(`error.${error.code}`, { message: error.message }, 'error')),
+        }))))),
     h('details', {}, h('summary', { i18n: 'admin.addUser' }), form));
 }
 
 async function renderDispensaries(target) {
-  const list = await api('GET', '/api/v1/admin/dispensaries').catch(() => []);
+  const list = await api('GET', '/api/v1/dispensaries').catch(() => []);
   const id = h('input', { name: 'id', required: true, autocomplete: 'off', dir: 'ltr', pattern: '[a-z0-9-]{3,40}' });
   const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
   const province = h('input', { name: 'province', required: true, autocomplete: 'off' });
@@ -81,9 +89,14 @@ async function renderDispensaries(target) {
 }
 
 async function renderSpecialties(target) {
-  const list = await api('GET', '/api/v1/admin/specialties').catch(() => SPECIALTIES.map((code) => ({ code })));
+  const list = await api('GET', '/api/v1/specialties').catch(() => []);
+  const code = h('input', { name: 'code', required: true, autocomplete: 'off', dir: 'ltr', pattern: '[a-z0-9._-]{2,64}' });
+  const form = h('form', { class: 'row', id: 'specialty-form' }, field('admin.code', code),
+    h('button', { type: 'submit', class: 'primary', i18n: 'admin.addSpecialty' }));
+  submitting(form, () => api('POST', '/api/v1/admin/specialties', { code: code.value.trim() }), () => renderSpecialties(target));
   clear(target, h('h2', { i18n: 'admin.specialties' }),
-    table(['admin.code', 'admin.name'], list.map((s) => h('tr', {}, h('td', { dir: 'ltr', text: s.code }), h('td', { i18n: `specialty.${s.code}` })))));
+    table(['admin.code', 'admin.name'], [...(list || [])].sort().map((c) => h('tr', {}, h('td', { dir: 'ltr', text: c }), h('td', { i18n: `specialty.${c}` })))),
+    form);
 }
 
 async function renderKeys(target) {

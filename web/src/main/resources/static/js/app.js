@@ -22,12 +22,6 @@ window.tabib = {};
 
 async function boot() {
   await setLanguage(preferredLanguage());
-  try {
-    const response = await fetch('/api/v1/config');
-    config = response.ok ? await response.json() : {};
-  } catch {
-    config = {};
-  }
   session.onLogout((reasonKey) => {
     signal?.close();
     signal = null;
@@ -96,8 +90,13 @@ async function showRole(user) {
     session.logout();
     return;
   }
+  try {
+    config = await session.api('GET', '/api/v1/config');
+  } catch {
+    config = {};
+  }
   if (user.role === 'NURSE' || user.role === 'SPECIALIST') await connectSignal();
-  session.watchInactivity(config.inactivityTimeoutSeconds || 900, () => activeCall());
+  session.watchInactivity(config.idleTimeoutSeconds || 1800, () => activeCall());
   const screen = await loader();
   clear(main);
   screen.mount(main, {

@@ -1,7 +1,7 @@
 // The coordinators' live board: a plain WebSocket that receives a full snapshot on every change.
 import { h, clear, setText } from './dom.js';
 import { duration, formatInstant } from './i18n.js';
-import { accessToken } from './session.js';
+import { accessToken, refresh } from './session.js';
 
 export function liveBoard(target) {
   let ws = null;
@@ -36,13 +36,14 @@ export function liveBoard(target) {
       const msg = JSON.parse(event.data);
       if (msg.type === 'board.snapshot') render(msg);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       status.dataset.live = 'false';
       setText(status, 'board.reconnecting');
-      if (stopped) return;
+      if (stopped || event.code === 4403) return;
       const delay = Math.min(10000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
       attempt += 1;
-      timer = setTimeout(connect, delay);
+      const expired = event.code === 4401 ? refresh().catch(() => {}) : Promise.resolve();
+      expired.then(() => { timer = setTimeout(connect, delay); });
     };
   }
 

@@ -3,7 +3,7 @@
 import { h, clear, field, announce } from './dom.js';
 import { formatInstant } from './i18n.js';
 import { api } from './session.js';
-import { SPECIALTIES } from './specialties.js';
+import { loadSpecialties } from './specialties.js';
 import { liveBoard } from './board.js';
 
 const DAY_MS = 86400000;
@@ -36,8 +36,7 @@ export function mount(root) {
   }
 
   liveBoard(panels.board);
-  const calendar = weekCalendar(panels.calendar);
-  calendar.load();
+  weekCalendar(panels.calendar);
 
   async function renderWaitlist() {
     const list = await api('GET', '/api/v1/waitlist').catch(() => []);
@@ -93,7 +92,12 @@ function waitlistForm(onDone) {
 }
 
 function specialtySelect() {
-  return h('select', { name: 'specialty' }, SPECIALTIES.map((code) => h('option', { value: code, i18n: `specialty.${code}` })));
+  const select = h('select', { name: 'specialty' });
+  loadSpecialties().then((codes) => {
+    select.append(...codes.map((code) => h('option', { value: code, i18n: `specialty.${code}` })));
+    select.dispatchEvent(new Event('change'));
+  });
+  return select;
 }
 
 /** Week view: free slots and appointments per day for a specialty; click a free slot to book it. */
@@ -114,7 +118,7 @@ function weekCalendar(target) {
         h('button', { type: 'button', i18n: 'coordinator.nextWeek', onclick: () => move(7) })),
       label),
     hint, dialog, week);
-  specialty.addEventListener('change', () => load());
+  specialty.addEventListener('change', () => { if (specialty.value) load(); });
 
   function move(days) {
     monday = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + days);
@@ -215,7 +219,5 @@ function weekCalendar(target) {
       load();
     }
   }
-
-  return { load };
 }
 

@@ -42,7 +42,8 @@ export function has(key) {
 
 export function t(key, args) {
   let text = messages[key];
-  if (text === undefined) return key;
+  // A code added after the bundles were written (e.g. a new specialty) is shown as the code itself.
+  if (text === undefined) return key.slice(key.indexOf('.') + 1);
   if (args) {
     text = text.replace(/\{(\w+)\}/g, (match, name) => (name in args ? format(args[name]) : match));
   }

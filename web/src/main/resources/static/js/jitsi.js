@@ -3,12 +3,12 @@ import { h, clear, announce } from './dom.js';
 
 let loading = null;
 
-function loadExternalApi(host) {
+function loadExternalApi(baseUrl) {
   if (window.JitsiMeetExternalAPI) return Promise.resolve();
   if (!loading) {
     loading = new Promise((resolve, reject) => {
       const script = document.createElement('script');
-      script.src = `https://${host}/external_api.js`;
+      script.src = `${baseUrl.replace(/\/$/, '')}/external_api.js`;
       script.onload = resolve;
       script.onerror = () => { loading = null; reject(new Error('jitsi')); };
       document.head.append(script);
@@ -18,7 +18,8 @@ function loadExternalApi(host) {
 }
 
 /** A panel with "open room" and "invite" for the specialist during a call. */
-export function jitsiPanel({ signal, callId, host }) {
+export function jitsiPanel({ signal, callId, baseUrl }) {
+  const host = new URL(baseUrl).host;
   const frame = h('div', { class: 'jitsi-frame' });
   const name = h('input', { id: 'invite-name', autocomplete: 'off', i18nAttr: { placeholder: 'jitsi.inviteName' } });
   const link = h('output', { class: 'invite-link', dir: 'ltr' });
@@ -26,7 +27,7 @@ export function jitsiPanel({ signal, callId, host }) {
   const off = signal.on('call.jitsiRoom', async (msg) => {
     if (msg.callId !== callId) return;
     try {
-      await loadExternalApi(host);
+      await loadExternalApi(baseUrl);
       clear(frame);
       meeting?.dispose();
       meeting = new window.JitsiMeetExternalAPI(host, { roomName: msg.roomName, jwt: msg.jwt, parentNode: frame, width: '100%', height: 360 });

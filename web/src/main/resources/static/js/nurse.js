@@ -3,7 +3,7 @@
 import { h, clear, field, setText, announce } from './dom.js';
 import { duration, formatInstant } from './i18n.js';
 import { api } from './session.js';
-import { SPECIALTIES } from './specialties.js';
+import { loadSpecialties } from './specialties.js';
 import { openLocalMedia } from './call.js';
 import { startCallView } from './callview.js';
 import { runPrecheck } from './precheck.js';
@@ -118,10 +118,11 @@ export function mount(root, { user, signal, setCallActive }) {
   }
 
   // Urgent call by specialty with live queue position.
+  let specialties = [];
   function renderCall() {
     if (queued) return;
     const reason = h('textarea', { id: 'call-reason', name: 'reason', rows: 2, maxlength: 500 });
-    const buttons = SPECIALTIES.map((code) => h('button', {
+    const buttons = specialties.map((code) => h('button', {
       type: 'button', class: 'specialty big', 'data-specialty': code, disabled: !patient, i18n: `specialty.${code}`,
       onclick: () => requestCall(code, reason.value.trim()),
     }));
@@ -238,4 +239,5 @@ export function mount(root, { user, signal, setCallActive }) {
   renderPatient();
   renderBookings();
   renderCall();
+  loadSpecialties().then((codes) => { specialties = codes; renderCall(); });
 }

@@ -28,7 +28,7 @@ async function measureLatency() {
   const samples = [];
   for (let i = 0; i < 3; i += 1) {
     const start = performance.now();
-    const response = await fetch(`/api/v1/config?probe=${Date.now()}-${i}`, { cache: 'no-store' });
+    const response = await fetch(`/actuator/health?probe=${Date.now()}-${i}`, { cache: 'no-store' });
     await response.text();
     samples.push(performance.now() - start);
   }

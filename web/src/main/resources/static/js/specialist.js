@@ -145,7 +145,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     const summary = h('div', { class: 'patient-summary' });
     const previous = h('div', { class: 'notes' });
     const editor = noteEditor(accepted.callId, patientId);
-    const jitsi = config.jitsi?.enabled ? jitsiPanel({ signal, callId: accepted.callId, host: config.jitsi.host }) : null;
+    const jitsi = config.jitsiEnabled ? jitsiPanel({ signal, callId: accepted.callId, baseUrl: config.jitsiUrl }) : null;
     const side = h('aside', { class: 'call-side' },
       h('section', {}, h('h3', { i18n: 'specialist.patientSummary' }), summary),
       editor,

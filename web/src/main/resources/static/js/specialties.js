@@ -1,2 +1,12 @@
-// The specialty codes of the 2023 mobile-unit programme; names come from the message bundles.
-export const SPECIALTIES = ['cardiology', 'paediatrics', 'dermatology', 'gynaecology-obstetrics', 'endocrinology', 'ent', 'pulmonology'];
+// Specialty codes come from the server (administrators can add some); names come from the message bundles.
+import { api } from './session.js';
+
+let cached = null;
+
+export async function loadSpecialties() {
+  if (!cached) {
+    const codes = await api('GET', '/api/v1/specialties').catch(() => []);
+    cached = [...(codes || [])].sort();
+  }
+  return cached;
+}
