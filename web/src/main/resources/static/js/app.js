@@ -1,5 +1,5 @@
 // Boot: configuration, language, session, then the screen of the signed-in user's role.
-import { h, clear, field, announce } from './dom.js';
+import { h, clear, field, announce, setText } from './dom.js';
 import { LANGUAGES, currentLanguage, preferredLanguage, setLanguage, t } from './i18n.js';
 import * as session from './session.js';
 import { SignalClient } from './signal.js';
@@ -42,8 +42,8 @@ function renderTopbar(user) {
   });
   clear(topbar,
     h('span', { class: 'brand', i18n: 'app.title' }),
-    user ? h('span', { class: 'who' }, h('span', { class: 'who-name', text: user.displayName }), ' · ',
-      h('span', { i18n: `role.${user.role}` })) : null,
+    user ? h('span', { class: 'who' }, h('span', { class: 'who-name', text: user.displayName }),
+      h('span', { class: 'who-role' }, ' · ', h('span', { i18n: `role.${user.role}` }))) : null,
     h('span', { class: 'spacer' }),
     select,
     user ? h('button', { type: 'button', class: 'link', id: 'logout', i18n: 'app.logout', onclick: () => session.logout() }) : null);
@@ -95,7 +95,7 @@ async function showRole(user) {
   } catch {
     config = {};
   }
-  if (user.role === 'NURSE' || user.role === 'SPECIALIST') await connectSignal();
+  if (user.role === 'NURSE' || user.role === 'SPECIALIST') connectSignal();
   session.watchInactivity(config.idleTimeoutSeconds || 1800, () => activeCall());
   const screen = await loader();
   clear(main);
@@ -114,7 +114,7 @@ function signalUrl() {
   return `${scheme}://${location.hostname}:8081/signal`;
 }
 
-async function connectSignal() {
+function connectSignal() {
   signal = new SignalClient({
     url: signalUrl(),
     token: session.accessToken(),
@@ -124,14 +124,17 @@ async function connectSignal() {
       return session.accessToken();
     },
   });
-  signal.on('status', (status) => { document.body.dataset.signal = status; });
+  const pill = h('span', { class: 'link-pill', id: 'link-status', role: 'status', i18n: 'link.connecting' });
+  topbar.insertBefore(pill, topbar.querySelector('.spacer'));
+  signal.on('status', (status) => {
+    document.body.dataset.signal = status;
+    pill.dataset.status = status;
+    setText(pill, `link.${status}`);
+  });
   signal.on('fatal', (err) => announce(`error.${err.code}`, null, 'error'));
   window.tabib = { signal };
-  try {
-    await signal.connect();
-  } catch {
-    announce('error.signal', null, 'error');
-  }
+  // The screen works while the link comes up; requests made meanwhile are queued by the client.
+  signal.connect().catch(() => {});
 }
 
 boot();

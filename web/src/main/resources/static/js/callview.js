@@ -13,20 +13,20 @@ export async function startCallView({ accepted, signal, localStream, side, onEnd
   const local = h('video', { class: 'local-video', autoplay: true, playsinline: true, muted: true });
   local.muted = true;
   const peerName = h('span', { class: 'peer-name', text: accepted.peer?.name || '' });
-  const peerStatus = h('div', { class: 'banner warn', hidden: true, role: 'status', i18n: 'call.peerReconnecting' });
+  const peerStatus = h('div', { class: 'banner warn', id: 'peer-reconnecting', hidden: true, role: 'status', i18n: 'call.peerReconnecting' });
   const linkStatus = h('div', { class: 'banner warn', hidden: true, role: 'status', i18n: 'call.linkReconnecting' });
   const mediaNote = h('div', { class: 'banner info', hidden: true, role: 'status' });
-  const quality = h('div', { class: 'quality', 'data-level': 'unknown', 'data-state': 'new', 'data-frames-decoded': '0', role: 'status' },
+  const quality = h('div', { class: 'quality', id: 'quality', 'data-level': 'unknown', 'data-state': 'new', 'data-frames-decoded': '0', role: 'status' },
     h('span', { class: 'bars', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
     h('span', { class: 'quality-label', i18n: 'quality.unknown' }),
     h('span', { class: 'quality-detail', dir: 'ltr' }));
 
-  const muteBtn = h('button', { type: 'button', class: 'ctl', 'aria-pressed': 'false', i18n: 'call.mute' });
-  const cameraBtn = h('button', { type: 'button', class: 'ctl', 'aria-pressed': 'false', i18n: 'call.cameraOff' });
-  const audioOnlyBtn = h('button', { type: 'button', class: 'ctl', 'aria-pressed': 'false', i18n: 'call.audioOnly' });
-  const hangupBtn = h('button', { type: 'button', class: 'ctl danger', i18n: 'call.hangup' });
+  const muteBtn = h('button', { type: 'button', id: 'mute', class: 'ctl', 'aria-pressed': 'false', i18n: 'call.mute' });
+  const cameraBtn = h('button', { type: 'button', id: 'camera', class: 'ctl', 'aria-pressed': 'false', i18n: 'call.cameraOff' });
+  const audioOnlyBtn = h('button', { type: 'button', id: 'audio-only', class: 'ctl', 'aria-pressed': 'false', i18n: 'call.audioOnly' });
+  const hangupBtn = h('button', { type: 'button', id: 'hangup', class: 'ctl danger', i18n: 'call.hangup' });
 
-  const screen = h('section', { class: `call-screen${side ? ' with-side' : ''}`, 'data-call-id': accepted.callId, 'aria-labelledby': 'call-title' },
+  const screen = h('section', { id: 'call', class: `call-screen${side ? ' with-side' : ''}`, 'data-call-id': accepted.callId, 'aria-labelledby': 'call-title' },
     h('div', { class: 'call-main' },
       h('h2', { id: 'call-title', class: 'call-title' }, h('span', { i18n: 'call.with' }), ' ', peerName),
       peerStatus, linkStatus, mediaNote,

@@ -19,6 +19,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -78,16 +79,16 @@ final class BrowserSession implements AutoCloseable {
         return driver;
     }
 
-    /** Opens the app with the given language remembered and signs in. */
+    /** Signs in with the demo password, then picks the language with the switch in the top bar. */
     void signIn(String username, String language) {
         driver.get(baseUrl + "/");
-        script("localStorage.setItem('tabib.lang', arguments[0]); sessionStorage.clear();", language);
-        driver.navigate().refresh();
         WebElement user = waitFor("#login-form input[name=username]");
         user.sendKeys(username);
         driver.findElement(By.cssSelector("#login-form input[name=password]")).sendKeys("demo1234");
         driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
         waitFor("#logout");
+        new Select(driver.findElement(By.id("lang"))).selectByValue(language);
+        waitUntil("language " + language + " applied", b -> language.equals(b.script("return document.documentElement.lang")));
     }
 
     WebElement waitFor(String css) {

@@ -1,0 +1,108 @@
+package ma.tabiblink.web.browser;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+
+import ma.tabiblink.web.support.WebTestSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A nurse (tablet-sized window) and a specialist, each in their own headless Chromium with a fake camera, call each
+ * other through the real signalling server and the real WebRTC stack of the browsers.
+ */
+class VideoCallBrowserTest extends WebTestSupport {
+
+    private static final Duration MEDIA_WAIT = Duration.ofSeconds(45);
+
+    /** Reads the active call's RTCPeerConnection state and decoded inbound video frames from getStats(). */
+    private static final String MEDIA_STATS = """
+            const done = arguments[arguments.length - 1];
+            const call = window.tabib && window.tabib.call;
+            if (!call || !call.pc) { done(null); return; }
+            call.pc.getStats().then((report) => {
+              let frames = 0;
+              report.forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded || 0; });
+              done({ state: call.pc.connectionState, frames: frames });
+            }, () => done(null));
+            """;
+
+    @BeforeAll
+    static void requireBrowser() {
+        BrowserSession.assumeBrowserInstalled();
+    }
+
+    @Test
+    void nurseAndSpecialistReachConnectedVideoThatSurvivesASignallingDropAndHangUpEndsItOnBothSides() throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        try (BrowserSession specialist = BrowserSession.open(base);
+             BrowserSession nurse = BrowserSession.openTablet(base)) {
+            specialist.signIn("dr.cardio", "fr");
+            specialist.click("#availability");
+            specialist.waitUntil("specialist available", b -> "available".equals(b.attribute("#presence", "data-status")));
+
+            nurse.signIn("nurse1", "fr");
+            registerPatient(nurse, "Aicha Ouhammou");
+            nurse.click("button.specialty[data-specialty='cardiology']");
+            nurse.waitFor("#waiting .queue-position");
+
+            specialist.waitFor("#incoming");
+            assertThat(specialist.driver().findElement(By.cssSelector("#incoming .caller")).getText()).contains("Fatima Zahra Ouali");
+            specialist.click("#accept-call");
+
+            Map<String, Object> nurseMedia = awaitFrames(nurse, 0);
+            Map<String, Object> specialistMedia = awaitFrames(specialist, 0);
+            assertThat(nurseMedia.get("state")).isEqualTo("connected");
+            assertThat(specialistMedia.get("state")).isEqualTo("connected");
+
+            // Drop the nurse's signalling link: the client reconnects and resumes, the media path is untouched.
+            specialist.script("window.__seen = []; window.tabib.signal.on('*', (m) => window.__seen.push(m.type));");
+            nurse.script("window.__oldSocket = window.tabib.signal.ws; window.tabib.signal.drop();");
+            nurse.waitUntil("signalling resumed on a new connection", b -> Boolean.TRUE.equals(b.script(
+                    "const s = window.tabib.signal; return s.ready && s.ws !== window.__oldSocket;")));
+            specialist.waitUntil("specialist told the nurse was reconnecting and is back", b -> {
+                List<?> seen = (List<?>) b.script("return window.__seen;");
+                return seen.contains("peer.reconnecting") && seen.contains("peer.back");
+            });
+            awaitFrames(nurse, ((Number) nurseMedia.get("frames")).longValue());
+            awaitFrames(specialist, ((Number) specialistMedia.get("frames")).longValue());
+            assertThat(nurse.driver().findElements(By.id("call"))).hasSize(1);
+            assertThat(specialist.driver().findElements(By.cssSelector("#call .call-main:not(.ended)"))).hasSize(1);
+
+            nurse.click("#hangup");
+            nurse.waitUntil("nurse's call screen closed", b -> b.driver().findElements(By.id("call")).isEmpty());
+            specialist.waitFor("#call .call-main.ended");
+            assertThat(specialist.script("return window.tabib.call")).isNull();
+            assertThat(nurse.driver().findElement(By.id("after-call")).isDisplayed()).isTrue();
+        }
+    }
+
+    private static void registerPatient(BrowserSession nurse, String name) {
+        nurse.click("details.register summary");
+        nurse.waitFor("#register-patient input[name=fullName]").sendKeys(name);
+        nurse.script("document.querySelector('#register-patient input[name=birthDate]').value = '1987-03-14';");
+        nurse.click("#register-patient input[name=consent]");
+        nurse.click("#register-patient button[type=submit]");
+        nurse.waitFor(".patient-chosen");
+    }
+
+    /** Waits until the connection is "connected" and more than {@code above} inbound video frames were decoded. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> awaitFrames(BrowserSession browser, long above) {
+        Object[] last = new Object[1];
+        browser.waitUntil("video frames decoded above " + above, MEDIA_WAIT, b -> {
+            Object stats = b.driver().executeAsyncScript(MEDIA_STATS);
+            last[0] = stats;
+            if (!(stats instanceof Map<?, ?> map)) {
+                return false;
+            }
+            return "connected".equals(map.get("state")) && ((Number) map.get("frames")).longValue() > above;
+        });
+        return (Map<String, Object>) last[0];
+    }
+}
