@@ -5,7 +5,6 @@ import java.util.Locale;
 import org.springframework.stereotype.Service;
 
 import ma.tabiblink.web.account.AccountRepository;
-import ma.tabiblink.web.account.Dispensary;
 import ma.tabiblink.web.account.PasswordHasher;
 import ma.tabiblink.web.account.UserAccount;
 import ma.tabiblink.web.error.ApiException;
@@ -61,15 +60,8 @@ public class AuthService {
         refreshTokens.revoke(refreshToken);
     }
 
-    /** Claims for a user as they are now (used for refreshes, including the signalling server's). */
-    public TokenClaims claimsOf(UserAccount user) {
-        Dispensary dispensary = accounts.findDispensary(user.dispensaryId()).orElse(null);
-        return new TokenClaims(user.id(), user.displayName(), user.role(), user.dispensaryId(),
-                dispensary == null ? "" : dispensary.province(), user.specialties(), user.language(), null);
-    }
-
     private Session sessionFor(UserAccount user, String refreshToken) {
-        TokenClaims claims = claimsOf(user);
+        TokenClaims claims = TokenClaims.of(user, accounts.findDispensary(user.dispensaryId()).orElse(null));
         AccessTokens.IssuedToken access = accessTokens.issue(claims);
         return new Session(access.token(), refreshToken, accessTokens.ttl().toSeconds(),
                 refreshTokens.idleTimeout().toSeconds(), claims);
