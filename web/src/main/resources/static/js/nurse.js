@@ -173,6 +173,7 @@ export function mount(root, { user, signal, setCallActive }) {
       signal.on('call.noSpecialist', (msg) => { if (msg.callId === callId) setText(status, 'nurse.noSpecialist'); }),
       signal.on('call.ended', (msg) => { if (msg.callId === callId) done(); }),
       signal.on('call.accepted', (msg) => { if (msg.callId === callId) { done(true); enterCall(msg, stream); } }),
+      signal.on('session.lost', () => { announce('nurse.queueLost', null, 'error'); done(); }),
     ];
     queued = { callId };
     const done = (keepStream) => {

@@ -89,7 +89,6 @@ export class SignalClient {
       if (msg.resumeToken) this.resumeToken = msg.resumeToken;
       this.becomeReady();
       this.emit('session.resumed', msg);
-      if (typeof msg.seq === 'number') this.lastSeq = Math.max(this.lastSeq, msg.seq);
     } else if (msg.type === 'error' && msg.re === this.resumeId) {
       // The window passed: start over as a new session; calls of the old one are gone.
       this.lastSeq = 0;

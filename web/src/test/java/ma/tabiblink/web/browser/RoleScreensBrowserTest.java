@@ -23,6 +23,13 @@ class RoleScreensBrowserTest extends WebTestSupport {
             }, () => done(['bundle not loaded']));
             """;
 
+    /** Uncompressed bytes of the page and every static file it loaded (API calls excluded). */
+    private static final String STATIC_BYTES = """
+            const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+            return entries.filter((e) => !e.name.includes('/api/') && !e.name.includes('/actuator/'))
+              .reduce((sum, e) => sum + (e.decodedBodySize || 0), 0);
+            """;
+
     @BeforeAll
     static void requireBrowser() {
         BrowserSession.assumeBrowserInstalled();
@@ -45,6 +52,17 @@ class RoleScreensBrowserTest extends WebTestSupport {
             assertThat(languageSwitch.getRect().getX()).isLessThan((int) (width / 2));
             assertThat(nurse.driver().findElement(By.id("urgent-title")).getText()).isEqualTo("اتصل بطبيب أخصائي");
             nurse.screenshot("nurse-ar");
+        }
+    }
+
+    @Test
+    void nurseScreenDownloadsLessThan150KilobytesOfStaticFiles() throws Exception {
+        try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
+            nurse.signIn("nurse1", "fr");
+            nurse.waitFor("#urgent button.specialty");
+            long bytes = ((Number) nurse.script(STATIC_BYTES)).longValue();
+            System.out.printf("Nurse screen static files: %d bytes uncompressed%n", bytes);
+            assertThat(bytes).isPositive().isLessThan(150 * 1024);
         }
     }
 
