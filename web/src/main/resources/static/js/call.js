@@ -4,9 +4,10 @@ const STATS_PERIOD_MS = 2000;
 const POOR_SAMPLES_BEFORE_AUDIO_ONLY = 3;
 const VIDEO_BITRATE = { good: 800000, fair: 300000, poor: 150000 };
 
-export function grade({ rttMs, lossPercent, inboundKbps }) {
+// Graded on round-trip time and packet loss only: a low bitrate alone may just be a muted peer or a camera turned off.
+export function grade({ rttMs, lossPercent }) {
   if (rttMs === null && lossPercent === null) return 'unknown';
-  if ((rttMs ?? 0) > 1000 || (lossPercent ?? 0) > 10 || (inboundKbps !== null && inboundKbps < 20)) return 'poor';
+  if ((rttMs ?? 0) > 1000 || (lossPercent ?? 0) > 10) return 'poor';
   if ((rttMs ?? 0) > 400 || (lossPercent ?? 0) > 3) return 'fair';
   return 'good';
 }
@@ -208,7 +209,7 @@ export class CallSession {
     const lossPercent = lostDelta + receivedDelta > 0 ? (100 * lostDelta) / (lostDelta + receivedDelta) : null;
     const inboundKbps = this.pc.connectionState === 'connected' ? ((now.bytesIn - before.bytesIn) * 8) / 1000 / seconds : null;
     const outboundKbps = ((now.bytesOut - before.bytesOut) * 8) / 1000 / seconds;
-    const level = grade({ rttMs, lossPercent, inboundKbps });
+    const level = grade({ rttMs, lossPercent });
     this.quality = { level, rttMs, lossPercent, inboundKbps, outboundKbps, framesDecoded, state: this.pc.connectionState };
     this.listener('quality', this.quality);
     this.adapt(level);

@@ -69,7 +69,7 @@ async function act(appointment, action, body) {
 function waitlistForm(onDone) {
   const specialty = specialtySelect();
   const patient = h('input', { name: 'patientRef', required: true, autocomplete: 'off', dir: 'ltr' });
-  const dispensary = h('input', { name: 'dispensaryId', required: true, autocomplete: 'off', dir: 'ltr' });
+  const dispensary = dispensarySelect();
   const from = h('input', { type: 'date', name: 'from', required: true, value: isoDate(new Date()) });
   const to = h('input', { type: 'date', name: 'to', required: true, value: isoDate(new Date(Date.now() + 14 * DAY_MS)) });
   const form = h('form', { class: 'card grid-form', id: 'waitlist-form' }, h('h3', { i18n: 'coordinator.addWaitlist' }),
@@ -80,7 +80,7 @@ function waitlistForm(onDone) {
     event.preventDefault();
     try {
       await api('POST', '/api/v1/waitlist', {
-        specialty: specialty.value, patientRef: patient.value.trim(), dispensaryId: dispensary.value.trim(),
+        specialty: specialty.value, patientRef: patient.value.trim(), dispensaryId: dispensary.value,
         from: new Date(`${from.value}T00:00`).toISOString(), to: new Date(`${to.value}T23:59`).toISOString(),
       });
       onDone();
@@ -89,6 +89,15 @@ function waitlistForm(onDone) {
     }
   });
   return form;
+}
+
+let dispensaries = null;
+
+function dispensarySelect() {
+  const select = h('select', { name: 'dispensaryId', required: true }, h('option', { value: '', text: '—' }));
+  if (!dispensaries) dispensaries = api('GET', '/api/v1/dispensaries').catch(() => []);
+  dispensaries.then((list) => select.append(...(list || []).map((d) => h('option', { value: d.id, text: `${d.name} (${d.province})` }))));
+  return select;
 }
 
 function specialtySelect() {
@@ -165,7 +174,7 @@ function weekCalendar(target) {
 
   function bookForm(slot) {
     const patient = h('input', { name: 'patientRef', required: true, autocomplete: 'off', dir: 'ltr' });
-    const dispensary = h('input', { name: 'dispensaryId', required: true, autocomplete: 'off', dir: 'ltr' });
+    const dispensary = dispensarySelect();
     const form = h('form', { class: 'card grid-form', id: 'book-form' },
       h('h3', {}, h('span', { i18n: 'coordinator.book' }), ' ', formatInstant(slot.start), ' · ', slot.specialistId),
       field('board.patient', patient), field('board.dispensary', dispensary),
@@ -176,7 +185,7 @@ function weekCalendar(target) {
       try {
         await api('POST', '/api/v1/appointments', {
           specialistId: slot.specialistId, specialty: slot.specialty, start: slot.start,
-          patientRef: patient.value.trim(), dispensaryId: dispensary.value.trim(),
+          patientRef: patient.value.trim(), dispensaryId: dispensary.value,
         });
         announce('coordinator.booked');
         clear(dialog);
