@@ -7,7 +7,7 @@ import { loadSpecialties } from './specialties.js';
 import { openLocalMedia } from './call.js';
 import { startCallView } from './callview.js';
 import { runPrecheck } from './precheck.js';
-import { patientLabel, renderNotes } from './patient.js';
+import { patientLabel, renderNotes, openConsultation } from './patient.js';
 
 export function mount(root, { user, signal, setCallActive }) {
   let patient = null;
@@ -110,8 +110,9 @@ export function mount(root, { user, signal, setCallActive }) {
       const stream = await openLocalMedia(preferAudioOnly);
       const reply = await signal.request({ type: 'call.join', appointmentId: booking.id });
       // The second participant to join is answered with call.accepted straight away.
-      if (reply.type === 'call.accepted') enterCall(reply, stream);
-      else waitFor(reply, stream, 'nurse.waitingSpecialist');
+      const origin = { origin: 'APPOINTMENT', originRef: booking.id };
+      if (reply.type === 'call.accepted') enterCall(reply, stream, origin);
+      else waitFor(reply, stream, 'nurse.waitingSpecialist', null, origin);
     } catch (error) {
       announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
     }
@@ -143,14 +144,14 @@ export function mount(root, { user, signal, setCallActive }) {
     }
     try {
       const reply = await signal.request({ type: 'call.request', specialty, patientRef: patient.id, reason });
-      waitFor(reply, stream, 'nurse.inQueue', specialty);
+      waitFor(reply, stream, 'nurse.inQueue', specialty, { origin: 'URGENT_CALL', originRef: reply.callId });
     } catch (error) {
       stream.getTracks().forEach((track) => track.stop());
       announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
     }
   }
 
-  function waitFor(reply, stream, titleKey, specialty) {
+  function waitFor(reply, stream, titleKey, specialty, origin) {
     const callId = reply.callId;
     const position = h('strong', { class: 'queue-position', 'data-position': reply.position ?? '' });
     const wait = h('strong', { class: 'queue-wait' });
@@ -172,7 +173,7 @@ export function mount(root, { user, signal, setCallActive }) {
       signal.on('call.ringing', (msg) => { if (msg.callId === callId) setText(status, 'nurse.ringing', { name: msg.specialist?.name || '' }); }),
       signal.on('call.noSpecialist', (msg) => { if (msg.callId === callId) setText(status, 'nurse.noSpecialist'); }),
       signal.on('call.ended', (msg) => { if (msg.callId === callId) done(); }),
-      signal.on('call.accepted', (msg) => { if (msg.callId === callId) { done(true); enterCall(msg, stream); } }),
+      signal.on('call.accepted', (msg) => { if (msg.callId === callId) { done(true); enterCall(msg, stream, origin); } }),
       signal.on('session.lost', () => { announce('nurse.queueLost', null, 'error'); done(); }),
     ];
     queued = { callId };
@@ -193,9 +194,13 @@ export function mount(root, { user, signal, setCallActive }) {
     cancel.focus();
   }
 
-  async function enterCall(accepted, stream) {
+  async function enterCall(accepted, stream, origin) {
     home.hidden = true;
     const patientRef = accepted.patientRef || patient?.id;
+    if (patientRef) {
+      openConsultation(patientRef, { ...origin, specialistId: accepted.peer?.id, audioOnly: !stream.getVideoTracks().length })
+        .catch(() => announce('nurse.recordNotOpened', null, 'error'));
+    }
     const view = await startCallView({
       accepted, signal, localStream: stream,
       onEnd: (detail) => {

@@ -5,7 +5,7 @@ import { formatInstant } from './i18n.js';
 import { api } from './session.js';
 import { openLocalMedia } from './call.js';
 import { startCallView } from './callview.js';
-import { renderPatientSummary, renderNotes } from './patient.js';
+import { renderPatientSummary, renderNotes, findConsultation } from './patient.js';
 import { unlock, startRinging, stopRinging } from './ring.js';
 import { jitsiPanel } from './jitsi.js';
 
@@ -71,12 +71,12 @@ export function mount(root, { user, config, signal, setCallActive }) {
       const stream = await openLocalMedia();
       const reply = await signal.request({ type: 'call.join', appointmentId: booking.id });
       if (reply.type === 'call.accepted') {
-        enterCall(reply, stream);
+        enterCall(reply, stream, booking.id);
         return;
       }
       announce('specialist.waitingNurse');
       const off = signal.on('call.accepted', (msg) => {
-        if (msg.callId === reply.callId) { off(); enterCall(msg, stream); }
+        if (msg.callId === reply.callId) { off(); enterCall(msg, stream, booking.id); }
       });
     } catch (error) {
       announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
@@ -140,11 +140,11 @@ export function mount(root, { user, config, signal, setCallActive }) {
   }
 
   // The call: videos on one side, patient summary, note editor and previous notes on the other.
-  async function enterCall(accepted, stream) {
+  async function enterCall(accepted, stream, originRef = accepted.callId) {
     const patientId = accepted.patientRef;
     const summary = h('div', { class: 'patient-summary' });
     const previous = h('div', { class: 'notes' });
-    const editor = noteEditor(accepted.callId, patientId);
+    const editor = noteEditor(patientId, originRef);
     const jitsi = config.jitsiEnabled ? jitsiPanel({ signal, callId: accepted.callId, baseUrl: config.jitsiUrl }) : null;
     const side = h('aside', { class: 'call-side' },
       h('section', {}, h('h3', { i18n: 'specialist.patientSummary' }), summary),
@@ -174,40 +174,46 @@ export function mount(root, { user, config, signal, setCallActive }) {
     }
   }
 
-  function noteEditor(consultationId, patientId) {
+  function noteEditor(patientId, originRef) {
     const fields = {};
     const inputs = Object.entries(EDITOR_SECTIONS).map(([key, section]) => {
       fields[key] = h('textarea', { name: key, rows: key === 'findings' ? 4 : 3 });
       return field(`notes.${section}`, fields[key]);
     });
-    const state = h('p', { class: 'muted', role: 'status', i18n: 'notes.notSaved' });
-    const save = h('button', { type: 'submit', class: 'secondary', i18n: 'notes.save' });
+    const state = h('p', { class: 'muted', id: 'note-state', role: 'status', i18n: 'notes.notSaved' });
+    const save = h('button', { type: 'submit', class: 'secondary', id: 'save-note', i18n: 'notes.save' });
     const sign = h('button', { type: 'button', class: 'primary', id: 'sign-note', i18n: 'notes.sign' });
     const form = h('form', { class: 'note-editor', id: 'note-editor' }, h('h3', { i18n: 'notes.editor' }), inputs, state, h('div', { class: 'row' }, save, sign));
+    let consultation = null;
     let noteId = null;
-    const content = () => Object.fromEntries(Object.entries(fields).map(([key, el]) => [key, el.value.trim()]));
+    const content = () => ({
+      ...Object.fromEntries(Object.entries(fields).map(([key, el]) => [key, el.value.trim() || null])),
+      language: document.documentElement.lang,
+    });
     const persist = async () => {
-      const body = { patientId, content: content() };
-      const path = `/api/v1/consultations/${encodeURIComponent(consultationId)}/notes`;
-      const saved = noteId ? await api('PUT', `${path}/${noteId}`, body) : await api('POST', path, body);
-      noteId = saved.id;
+      consultation = consultation || await findConsultation(patientId, originRef);
+      if (!consultation) throw Object.assign(new Error('no consultation'), { code: 'CONSULTATION_NOT_OPEN' });
+      const saved = await api('POST', `/api/v1/consultations/${encodeURIComponent(consultation.id)}/notes`, content());
+      noteId = saved.noteId;
       setText(state, 'notes.saved');
       return saved;
     };
-    form.addEventListener('submit', async (event) => {
+    const failed = (error) => announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
+    form.addEventListener('submit', (event) => {
       event.preventDefault();
-      try { await persist(); } catch (error) { announce('error.generic', { message: error.message }, 'error'); }
+      persist().catch(failed);
     });
     sign.addEventListener('click', async () => {
       try {
         await persist();
-        await api('POST', `/api/v1/consultations/${encodeURIComponent(consultationId)}/notes/${noteId}/sign`, {});
+        await api('POST', `/api/v1/notes/${encodeURIComponent(noteId)}/signature`, {});
         setText(state, 'notes.signed');
+        state.dataset.signed = 'true';
         Object.values(fields).forEach((el) => { el.readOnly = true; });
         save.disabled = true;
         sign.disabled = true;
       } catch (error) {
-        announce('error.generic', { message: error.message }, 'error');
+        failed(error);
       }
     });
     return form;
