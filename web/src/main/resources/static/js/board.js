@@ -13,6 +13,7 @@ export function liveBoard(target) {
   const queues = h('tbody', { id: 'board-queues' });
   const calls = h('tbody', { id: 'board-calls' });
   const bookings = h('tbody', { id: 'board-bookings' });
+  const counts = h('ul', { class: 'counts', id: 'board-counts' });
   clear(target,
     status,
     h('div', { class: 'board' },
@@ -21,8 +22,8 @@ export function liveBoard(target) {
         h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.queueLength'), th('board.longestWait'))), queues)),
       h('section', { class: 'card' }, h('h3', { i18n: 'board.calls' }),
         h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.from'), th('board.with'), th('board.since'))), calls))),
-    h('section', { class: 'card' }, h('h3', { i18n: 'board.bookings' }),
-      h('table', {}, h('thead', {}, h('tr', {}, th('board.time'), th('board.specialty'), th('board.specialist'), th('board.dispensary'), th('board.patient'), th('board.status'))), bookings)));
+    h('section', { class: 'card' }, h('h3', { i18n: 'board.bookings' }), counts,
+      h('table', {}, h('thead', {}, h('tr', {}, th('board.time'), th('board.specialty'), th('board.specialist'), th('board.dispensary'), th('board.status'))), bookings)));
 
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -60,11 +61,15 @@ export function liveBoard(target) {
       h('td', { i18n: `specialty.${c.specialty}` }), h('td', { text: c.nurse?.name || c.nurseId || '' }),
       h('td', { text: c.specialist?.name || c.specialistId || '' }),
       h('td', { 'data-datetime': c.startedAt, 'data-style': 'time', text: formatInstant(c.startedAt, 'time') }))));
-    clear(bookings, (snapshot.bookings || []).map((b) => h('tr', { 'data-appointment-id': b.id, 'data-status': b.status },
+    const today = snapshot.bookings?.appointments || [];
+    clear(bookings, today.map((b) => h('tr', { 'data-appointment-id': b.id, 'data-status': b.status },
       h('td', { 'data-datetime': b.start, 'data-style': 'time', text: formatInstant(b.start, 'time') }),
-      h('td', { i18n: `specialty.${b.specialty}` }), h('td', { text: b.specialistName || b.specialistId || '' }),
-      h('td', { text: b.dispensaryName || b.dispensaryId || '' }), h('td', { text: b.patientRef || '' }),
+      h('td', { i18n: `specialty.${b.specialty}` }), h('td', { text: b.specialistId || '' }),
+      h('td', { text: b.dispensaryId || '' }),
       h('td', { i18n: `status.${b.status}` }))));
+    if (!today.length) bookings.append(h('tr', {}, h('td', { colspan: 5, class: 'muted', i18n: 'board.noBookings' })));
+    clear(counts, Object.entries(snapshot.bookings?.counts || {}).map(([status, count]) =>
+      h('li', { 'data-status': status }, h('span', { class: 'stat', text: String(count) }), ' ', h('span', { i18n: `status.${status}` }))));
   }
 
   connect();

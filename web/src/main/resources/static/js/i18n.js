@@ -77,6 +77,11 @@ export function userZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'Africa/Casablanca';
 }
 
+/** YYYY-MM-DD of an instant in a zone (the server's dates are in the deployment's zone). */
+export function dateIn(zone, instant = new Date()) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone || userZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
 const STYLES = {
   datetime: { dateStyle: 'medium', timeStyle: 'short' },
   date: { weekday: 'long', day: 'numeric', month: 'long' },

@@ -1,7 +1,7 @@
 // Nurse screen (tablet first): patient, today's booked consultations, urgent call by specialty,
 // pre-call check, the call itself and, after it, the specialist's plan and prescription.
 import { h, clear, field, setText, announce } from './dom.js';
-import { duration, formatInstant } from './i18n.js';
+import { dateIn, duration, formatInstant } from './i18n.js';
 import { api } from './session.js';
 import { loadSpecialties } from './specialties.js';
 import { openLocalMedia } from './call.js';
@@ -9,7 +9,9 @@ import { startCallView } from './callview.js';
 import { runPrecheck } from './precheck.js';
 import { patientLabel, renderNotes, openConsultation } from './patient.js';
 
-export function mount(root, { user, signal, setCallActive }) {
+const JOINABLE = new Set(['booked', 'arrived']);
+
+export function mount(root, { user, config, signal, setCallActive }) {
   let patient = null;
   let queued = null;
   let call = null;
@@ -90,21 +92,24 @@ export function mount(root, { user, signal, setCallActive }) {
   async function renderBookings() {
     const list = h('ul', { class: 'pick-list', id: 'booking-list' });
     clear(bookingsBox, h('h2', { id: 'bookings-title', i18n: 'nurse.todayBookings' }), list);
-    const bookings = await api('GET', '/api/v1/appointments?scope=today').catch(() => []);
-    if (!bookings?.length) {
+    const bookings = (await api('GET', `/api/v1/appointments?date=${dateIn(config.zone)}`).catch(() => []) || [])
+      .filter((b) => JOINABLE.has(b.status));
+    if (!bookings.length) {
       list.append(h('li', { class: 'muted', i18n: 'nurse.noBookings' }));
       return;
     }
     bookings.forEach((b) => list.append(h('li', { class: 'booking', 'data-appointment-id': b.id },
       h('span', { class: 'when', 'data-datetime': b.start, 'data-style': 'time', text: formatInstant(b.start, 'time') }),
       h('span', { i18n: `specialty.${b.specialty}` }),
-      h('span', { text: b.specialistName || b.specialistId || '' }),
-      h('span', { text: b.patientName || b.patientId || '' }),
+      h('span', { text: b.specialistId || '' }),
+      h('span', { dir: 'ltr', text: b.patientRef || '' }),
       h('button', { type: 'button', class: 'primary big', i18n: 'nurse.join', onclick: () => join(b) }))));
   }
 
   async function join(booking) {
-    if (booking.patientId) patient = patient?.id === booking.patientId ? patient : { id: booking.patientId, fullName: booking.patientName };
+    if (booking.patientRef && patient?.id !== booking.patientRef) {
+      patient = await api('GET', `/api/v1/patients/${encodeURIComponent(booking.patientRef)}`).catch(() => ({ id: booking.patientRef }));
+    }
     renderPatient();
     try {
       const stream = await openLocalMedia(preferAudioOnly);

@@ -89,22 +89,28 @@ export function onLogout(fn) {
   logoutListeners.add(fn);
 }
 
+/** Unique per attempt, reused on retries of the same attempt (works outside secure contexts too). */
+export function idempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** JSON request to the REST API; refreshes the access token once on 401. */
-export async function api(method, path, body) {
+export async function api(method, path, body, headers) {
   try {
-    return await request(method, path, body, {});
+    return await request(method, path, body, { headers });
   } catch (error) {
     if (error.status === 401 && state?.refreshToken) {
       await refresh();
-      return request(method, path, body, {});
+      return request(method, path, body, { headers });
     }
     if (error.status === 401) logout('session.expired');
     throw error;
   }
 }
 
-async function request(method, path, body, { anonymous }) {
-  const headers = { Accept: 'application/json' };
+async function request(method, path, body, { anonymous, headers: extra }) {
+  const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (!anonymous && state) headers.Authorization = `Bearer ${state.accessToken}`;
   let response;
@@ -115,7 +121,9 @@ async function request(method, path, body, { anonymous }) {
   }
   const text = await response.text();
   const data = text ? safeJson(text) : null;
-  if (!response.ok) throw new ApiError(response.status, data?.code || `HTTP_${response.status}`, data?.message);
+  if (!response.ok) {
+    throw Object.assign(new ApiError(response.status, data?.code || `HTTP_${response.status}`, data?.message), { details: data?.details });
+  }
   return data;
 }
 

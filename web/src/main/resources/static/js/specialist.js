@@ -1,7 +1,7 @@
 // Specialist screen (desktop): availability, incoming calls, today's schedule, the call with
 // the patient summary and note editor side by side, signing, previous notes, Jitsi third participant.
 import { h, clear, field, setText, announce } from './dom.js';
-import { formatInstant } from './i18n.js';
+import { dateIn, formatInstant } from './i18n.js';
 import { api } from './session.js';
 import { openLocalMedia } from './call.js';
 import { startCallView } from './callview.js';
@@ -52,18 +52,20 @@ export function mount(root, { user, config, signal, setCallActive }) {
   signal.on('session.lost', () => showPresence('away'));
 
   async function loadSchedule() {
-    const bookings = await api('GET', '/api/v1/appointments?scope=today').catch(() => []);
+    const bookings = (await api('GET', `/api/v1/appointments?date=${dateIn(config.zone)}`).catch(() => []) || [])
+      .filter((b) => b.status !== 'cancelled' && b.status !== 'entered-in-error');
     clear(schedule);
-    if (!bookings?.length) {
+    if (!bookings.length) {
       schedule.append(h('li', { class: 'muted', i18n: 'specialist.noSchedule' }));
       return;
     }
     bookings.forEach((b) => schedule.append(h('li', { class: 'booking', 'data-appointment-id': b.id },
       h('span', { class: 'when', 'data-datetime': b.start, 'data-style': 'time', text: formatInstant(b.start, 'time') }),
-      h('span', { text: b.patientName || b.patientId || '' }),
-      h('span', { text: b.dispensaryName || b.dispensaryId || '' }),
+      h('span', { dir: 'ltr', text: b.patientRef || '' }),
+      h('span', { text: b.dispensaryId || '' }),
       h('span', { i18n: `status.${b.status}` }),
-      h('button', { type: 'button', class: 'primary', i18n: 'nurse.join', onclick: () => join(b) }))));
+      b.status === 'booked' || b.status === 'arrived'
+        ? h('button', { type: 'button', class: 'primary', i18n: 'nurse.join', onclick: () => join(b) }) : null)));
   }
 
   async function join(booking) {
