@@ -39,26 +39,9 @@ class VideoCallBrowserTest extends WebTestSupport {
 
     @Test
     void nurseAndSpecialistReachConnectedVideoThatSurvivesASignallingDropAndHangUpEndsItOnBothSides() throws Exception {
-        String base = "http://127.0.0.1:" + port;
-        try (BrowserSession specialist = BrowserSession.open(base);
-             BrowserSession nurse = BrowserSession.openTablet(base)) {
-            specialist.signIn("dr.cardio", "fr");
-            specialist.click("#availability");
-            specialist.waitUntil("specialist available", b -> "available".equals(b.attribute("#presence", "data-status")));
-
-            nurse.signIn("nurse1", "fr");
-            registerPatient(nurse, "Aicha Ouhammou");
-            nurse.click("button.specialty[data-specialty='cardiology']");
-            nurse.waitFor("#waiting .queue-position");
-
-            specialist.waitFor("#incoming");
-            assertThat(specialist.driver().findElement(By.cssSelector("#incoming .caller")).getText()).contains("Fatima Zahra Ouali");
-            specialist.click("#accept-call");
-
-            Map<String, Object> nurseMedia = awaitFrames(nurse, 0);
-            Map<String, Object> specialistMedia = awaitFrames(specialist, 0);
-            assertThat(nurseMedia.get("state")).isEqualTo("connected");
-            assertThat(specialistMedia.get("state")).isEqualTo("connected");
+        try (BrowserSession specialist = BrowserSession.open(base());
+             BrowserSession nurse = BrowserSession.openTablet(base())) {
+            Map<String, Object>[] media = establishCall(nurse, specialist, "Aicha Ouhammou");
 
             // Drop the nurse's signalling link: the client reconnects and resumes, the media path is untouched.
             specialist.script("window.__seen = []; window.tabib.signal.on('*', (m) => window.__seen.push(m.type));");
@@ -69,8 +52,8 @@ class VideoCallBrowserTest extends WebTestSupport {
                 List<?> seen = (List<?>) b.script("return window.__seen;");
                 return seen.contains("peer.reconnecting") && seen.contains("peer.back");
             });
-            awaitFrames(nurse, ((Number) nurseMedia.get("frames")).longValue());
-            awaitFrames(specialist, ((Number) specialistMedia.get("frames")).longValue());
+            awaitFrames(nurse, ((Number) media[0].get("frames")).longValue());
+            awaitFrames(specialist, ((Number) media[1].get("frames")).longValue());
             assertThat(nurse.driver().findElements(By.id("call"))).hasSize(1);
             assertThat(specialist.driver().findElements(By.cssSelector("#call .call-main:not(.ended)"))).hasSize(1);
 
@@ -80,6 +63,53 @@ class VideoCallBrowserTest extends WebTestSupport {
             assertThat(specialist.script("return window.tabib.call")).isNull();
             assertThat(nurse.driver().findElement(By.id("after-call")).isDisplayed()).isTrue();
         }
+    }
+
+    @Test
+    void poorNetworkMeasurementsSwitchBothSidesToAudioOnly() throws Exception {
+        try (BrowserSession specialist = BrowserSession.open(base());
+             BrowserSession nurse = BrowserSession.openTablet(base())) {
+            establishCall(nurse, specialist, "Brahim Ait Ali");
+
+            // Three consecutive poor samples (what sample() derives from getStats on a bad link) trigger the fallback.
+            nurse.script("for (let i = 0; i < 3; i += 1) window.tabib.call.adapt('poor');");
+            nurse.waitFor("#call.audio-only");
+            specialist.waitFor("#call.audio-only");
+            assertThat(specialist.script("return window.tabib.call.audioOnly")).isEqualTo(true);
+            assertThat(nurse.script("return window.tabib.call.videoSender.track")).isNull();
+            specialist.waitUntil("specialist stopped sending video",
+                    b -> b.script("return window.tabib.call.videoSender.track") == null);
+            assertThat(specialist.driver().findElement(By.cssSelector("#call .banner.info")).getText()).isNotBlank();
+            nurse.click("#hangup");
+            specialist.waitFor("#call .call-main.ended");
+        }
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Specialist available, nurse registers a patient and calls cardiology, specialist accepts; both decode video. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object>[] establishCall(BrowserSession nurse, BrowserSession specialist, String patient) {
+        specialist.signIn("dr.cardio", "fr");
+        specialist.click("#availability");
+        specialist.waitUntil("specialist available", b -> "available".equals(b.attribute("#presence", "data-status")));
+
+        nurse.signIn("nurse1", "fr");
+        registerPatient(nurse, patient);
+        nurse.click("button.specialty[data-specialty='cardiology']");
+        nurse.waitFor("#waiting .queue-position");
+
+        specialist.waitFor("#incoming");
+        assertThat(specialist.driver().findElement(By.cssSelector("#incoming .caller")).getText()).contains("Fatima Zahra Ouali");
+        specialist.click("#accept-call");
+
+        Map<String, Object> nurseMedia = awaitFrames(nurse, 0);
+        Map<String, Object> specialistMedia = awaitFrames(specialist, 0);
+        assertThat(nurseMedia.get("state")).isEqualTo("connected");
+        assertThat(specialistMedia.get("state")).isEqualTo("connected");
+        return new Map[] {nurseMedia, specialistMedia};
     }
 
     private static void registerPatient(BrowserSession nurse, String name) {
