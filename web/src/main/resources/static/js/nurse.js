@@ -103,6 +103,9 @@ export function mount(root, { user, config, signal, setCallActive }) {
       h('span', { i18n: `specialty.${b.specialty}` }),
       h('span', { text: b.specialistId || '' }),
       h('span', { dir: 'ltr', text: b.patientRef || '' }),
+      b.status === 'booked' ? h('button', { type: 'button', class: 'secondary big', 'data-action': 'check-in', i18n: 'coordinator.checkIn',
+        onclick: () => api('POST', `/api/v1/appointments/${encodeURIComponent(b.id)}/check-in`, {})
+          .then(renderBookings).catch((error) => announce(`error.${error.code}`, { message: error.message }, 'error')) }) : null,
       h('button', { type: 'button', class: 'primary big', i18n: 'nurse.join', onclick: () => join(b) }))));
   }
 
