@@ -146,7 +146,13 @@ export function mount(root, { user, config, signal, setCallActive }) {
     const patientId = accepted.patientRef;
     const summary = h('div', { class: 'patient-summary' });
     const previous = h('div', { class: 'notes' });
-    const editor = noteEditor(patientId, originRef);
+    // The nurse's side opens the consultation, which grants access to the record; wait for it before reading.
+    let found = null;
+    const consultation = async () => {
+      if (!found && patientId) found = await findConsultation(patientId, originRef);
+      return found;
+    };
+    const editor = noteEditor(consultation);
     const jitsi = config.jitsiEnabled ? jitsiPanel({ signal, callId: accepted.callId, baseUrl: config.jitsiUrl }) : null;
     const side = h('aside', { class: 'call-side' },
       h('section', {}, h('h3', { i18n: 'specialist.patientSummary' }), summary),
@@ -170,13 +176,14 @@ export function mount(root, { user, config, signal, setCallActive }) {
     call = view.session;
     window.tabib.call = call;
     root.append(view.screen);
-    if (patientId) {
+    consultation().then(() => {
+      if (!patientId) return;
       renderPatientSummary(summary, patientId);
       renderNotes(previous, patientId);
-    }
+    });
   }
 
-  function noteEditor(patientId, originRef) {
+  function noteEditor(consultationReady) {
     const fields = {};
     const inputs = Object.entries(EDITOR_SECTIONS).map(([key, section]) => {
       fields[key] = h('textarea', { name: key, rows: key === 'findings' ? 4 : 3 });
@@ -186,14 +193,13 @@ export function mount(root, { user, config, signal, setCallActive }) {
     const save = h('button', { type: 'submit', class: 'secondary', id: 'save-note', i18n: 'notes.save' });
     const sign = h('button', { type: 'button', class: 'primary', id: 'sign-note', i18n: 'notes.sign' });
     const form = h('form', { class: 'note-editor', id: 'note-editor' }, h('h3', { i18n: 'notes.editor' }), inputs, state, h('div', { class: 'row' }, save, sign));
-    let consultation = null;
     let noteId = null;
     const content = () => ({
       ...Object.fromEntries(Object.entries(fields).map(([key, el]) => [key, el.value.trim() || null])),
       language: document.documentElement.lang,
     });
     const persist = async () => {
-      consultation = consultation || await findConsultation(patientId, originRef);
+      const consultation = await consultationReady();
       if (!consultation) throw Object.assign(new Error('no consultation'), { code: 'CONSULTATION_NOT_OPEN' });
       const saved = await api('POST', `/api/v1/consultations/${encodeURIComponent(consultation.id)}/notes`, content());
       noteId = saved.noteId;
