@@ -85,6 +85,30 @@ class VideoCallBrowserTest extends WebTestSupport {
         }
     }
 
+    @Test
+    void planAndPrescriptionSignedByTheSpecialistAreShownToTheNurseAfterTheCall() throws Exception {
+        try (BrowserSession specialist = BrowserSession.open(base());
+             BrowserSession nurse = BrowserSession.openTablet(base())) {
+            establishCall(nurse, specialist, "Khadija Ouzzine");
+            nurse.click("#hangup");
+            specialist.waitFor("#call .call-main.ended");
+
+            specialist.waitFor("#note-editor textarea[name=findings]").sendKeys("Souffle systolique 2/6.");
+            specialist.driver().findElement(By.cssSelector("#note-editor textarea[name=plan]")).sendKeys("ECG au CHP dans la semaine.");
+            specialist.driver().findElement(By.cssSelector("#note-editor textarea[name=prescription]")).sendKeys("Bisoprolol 2,5 mg/j.");
+            specialist.click("#sign-note");
+            specialist.waitFor("#note-state[data-signed='true']");
+
+            nurse.waitFor("#after-call");
+            nurse.click("#after-call button.secondary");
+            nurse.waitUntil("signed note shown to the nurse", b -> !b.driver()
+                    .findElements(By.cssSelector("#after-call .note[data-status='FINAL'] [data-section='PRESCRIPTION']")).isEmpty());
+            String shown = nurse.driver().findElement(By.cssSelector("#after-call .note")).getText();
+            assertThat(shown).contains("ECG au CHP dans la semaine.").contains("Bisoprolol 2,5 mg/j.")
+                    .doesNotContain("Souffle systolique");
+        }
+    }
+
     private String base() {
         return "http://127.0.0.1:" + port;
     }
