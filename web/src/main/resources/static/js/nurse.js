@@ -10,6 +10,7 @@ import { runPrecheck } from './precheck.js';
 import { patientLabel, renderNotes, openConsultation } from './patient.js';
 
 const JOINABLE = new Set(['booked', 'arrived']);
+const NATIONAL_ID = /^[A-Za-z]{1,2}\d{4,8}$/;
 
 export function mount(root, { user, config, signal, setCallActive }) {
   let patient = null;
@@ -39,7 +40,10 @@ export function mount(root, { user, config, signal, setCallActive }) {
     const query = h('input', { type: 'search', id: 'patient-search', name: 'q', autocomplete: 'off', i18nAttr: { placeholder: 'nurse.searchHint' } });
     const results = h('ul', { class: 'pick-list', id: 'patient-results', 'aria-live': 'polite' });
     const search = async () => {
-      const list = await api('GET', `/api/v1/patients?q=${encodeURIComponent(query.value.trim())}`).catch(() => []);
+      const text = query.value.trim();
+      // A national ID card number (CNIE: one or two letters then digits) is looked up exactly; anything else by name.
+      const param = NATIONAL_ID.test(text) ? `nationalId=${encodeURIComponent(text.toUpperCase())}` : `q=${encodeURIComponent(text)}&limit=20`;
+      const list = await api('GET', `/api/v1/patients?${param}`).catch(() => []);
       clear(results, (list || []).map((p) => h('li', {},
         h('button', { type: 'button', class: 'pick big', 'data-patient-id': p.id, onclick: () => choose(p) }, patientLabel(p)))));
       if (!list?.length) results.append(h('li', { class: 'muted', i18n: 'nurse.noPatient' }));
@@ -51,6 +55,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       h('h2', { id: 'patient-title', i18n: 'nurse.patient' }),
       form, results,
       h('details', { class: 'register' }, h('summary', { i18n: 'nurse.registerPatient' }), registerForm()));
+    search();
   }
 
   function registerForm() {
