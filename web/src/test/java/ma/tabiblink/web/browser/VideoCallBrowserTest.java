@@ -42,6 +42,8 @@ class VideoCallBrowserTest extends WebTestSupport {
         try (BrowserSession specialist = BrowserSession.open(base());
              BrowserSession nurse = BrowserSession.openTablet(base())) {
             Map<String, Object>[] media = establishCall(nurse, specialist, "Aicha Ouhammou");
+            nurse.screenshot("nurse-call-fr");
+            specialist.screenshot("specialist-call-fr");
 
             // Drop the nurse's signalling link: the client reconnects and resumes, the media path is untouched.
             specialist.script("window.__seen = []; window.tabib.signal.on('*', (m) => window.__seen.push(m.type));");
