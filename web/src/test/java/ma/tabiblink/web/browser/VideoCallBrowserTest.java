@@ -42,6 +42,8 @@ class VideoCallBrowserTest extends WebTestSupport {
         try (BrowserSession specialist = BrowserSession.open(base());
              BrowserSession nurse = BrowserSession.openTablet(base())) {
             Map<String, Object>[] media = establishCall(nurse, specialist, "Aicha Ouhammou");
+            nurse.waitUntil("network quality measured", b -> !"unknown".equals(b.attribute("#quality", "data-level")));
+            specialist.waitFor(".patient-summary dl.summary");
             nurse.screenshot("nurse-call-fr");
             specialist.screenshot("specialist-call-fr");
 
