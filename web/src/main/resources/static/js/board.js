@@ -20,7 +20,7 @@ export function liveBoard(target) {
       h('section', { class: 'card' }, h('h3', { i18n: 'board.online' }), online),
       h('section', { class: 'card' }, h('h3', { i18n: 'board.queues' }),
         h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.queueLength'), th('board.longestWait'))), queues)),
-      h('section', { class: 'card' }, h('h3', { i18n: 'board.calls' }),
+      h('section', { class: 'card wide' }, h('h3', { i18n: 'board.calls' }),
         h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.from'), th('board.with'), th('board.since'))), calls))),
     h('section', { class: 'card' }, h('h3', { i18n: 'board.bookings' }), counts,
       h('table', {}, h('thead', {}, h('tr', {}, th('board.time'), th('board.specialty'), th('board.specialist'), th('board.dispensary'), th('board.status'))), bookings)));
