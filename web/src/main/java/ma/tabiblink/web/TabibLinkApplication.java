@@ -6,10 +6,12 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import ma.tabiblink.web.auth.SigningKeyFile;
+import ma.tabiblink.web.signaling.StandaloneSignalingNode;
 
 /**
- * The one runnable artifact. With no arguments it serves the web application (and, by default, the signalling server).
- * Operator commands: {@code token-key <file>} creates an access-token signing key.
+ * The one runnable artifact. It serves the web application with the signalling server inside, or with
+ * {@code TABIB_MODE=signaling} a standalone signalling node. Operator command: {@code token-key <file>} creates an
+ * access-token signing key.
  */
 @SpringBootApplication
 public class TabibLinkApplication {
@@ -17,6 +19,10 @@ public class TabibLinkApplication {
     public static void main(String[] args) {
         if (args.length > 0 && "token-key".equals(args[0])) {
             System.exit(createTokenKey(args));
+        }
+        if ("signaling".equalsIgnoreCase(System.getenv("TABIB_MODE"))) {
+            StandaloneSignalingNode.run(args);
+            return;
         }
         SpringApplication.run(TabibLinkApplication.class, args);
     }

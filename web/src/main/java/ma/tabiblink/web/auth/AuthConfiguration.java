@@ -24,6 +24,11 @@ public class AuthConfiguration implements WebMvcConfigurer {
     AccessTokens accessTokens(TabibSettings settings, Clock clock,
                               @Value("${tabib.auth.token-key-file:}") String keyFile,
                               @Value("${tabib.auth.access-token-ttl:15m}") Duration ttl) {
+        return createAccessTokens(settings, clock, keyFile, ttl);
+    }
+
+    /** The key comes from the configured file; in demo mode it is generated there on first run. */
+    public static AccessTokens createAccessTokens(TabibSettings settings, Clock clock, String keyFile, Duration ttl) {
         Path file = keyFile.isBlank() ? settings.keysDir().resolve("access-token.jwk") : Path.of(keyFile);
         return new AccessTokens(settings.demo() ? SigningKeyFile.loadOrCreate(file) : SigningKeyFile.load(file), clock, ttl);
     }

@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Languages;
 import ma.tabiblink.web.config.TabibSettings;
+import ma.tabiblink.web.signaling.EmbeddedSignaling;
 
 /** What the browser needs to know to work: where the signalling server is, whether Jitsi is on, timeouts. */
 @RestController
@@ -23,7 +24,7 @@ class ClientConfigController {
 
     private final TabibSettings settings;
     private final String publicSignalingUrl;
-    private final int signalingPort;
+    private final EmbeddedSignaling signaling;
     private final String signalingPath;
     private final boolean signalingTls;
     private final String jitsiUrl;
@@ -31,14 +32,14 @@ class ClientConfigController {
 
     ClientConfigController(TabibSettings settings,
                            @Value("${tabib.signaling.public-url:}") String publicSignalingUrl,
-                           @Value("${tabib.signaling.port:8081}") int signalingPort,
+                           EmbeddedSignaling signaling,
                            @Value("${tabib.signaling.path:/signal}") String signalingPath,
                            @Value("${tabib.tls.enabled:false}") boolean signalingTls,
                            @Value("${tabib.jitsi.url:}") String jitsiUrl,
                            @Value("${tabib.auth.idle-timeout:30m}") Duration idleTimeout) {
         this.settings = settings;
         this.publicSignalingUrl = publicSignalingUrl;
-        this.signalingPort = signalingPort;
+        this.signaling = signaling;
         this.signalingPath = signalingPath;
         this.signalingTls = signalingTls;
         this.jitsiUrl = jitsiUrl;
@@ -57,7 +58,7 @@ class ClientConfigController {
         if (!publicSignalingUrl.isBlank()) {
             return publicSignalingUrl;
         }
-        return (signalingTls ? "wss://" : "ws://") + request.getServerName() + ":" + signalingPort + signalingPath;
+        return (signalingTls ? "wss://" : "ws://") + request.getServerName() + ":" + signaling.boundPort() + signalingPath;
     }
 
     record ClientConfig(String signalingUrl, boolean jitsiEnabled, String jitsiUrl, long idleTimeoutSeconds,

@@ -25,9 +25,17 @@ public final class JsonWebSocket implements WebSocket.Listener, AutoCloseable {
     private WebSocket socket;
 
     public static JsonWebSocket connect(String url) {
+        return connect(url, null);
+    }
+
+    /** Connects sending the given Origin header, as a browser page from that origin would. */
+    public static JsonWebSocket connect(String url, String origin) {
         JsonWebSocket client = new JsonWebSocket();
-        client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        client.socket = builder
                 .buildAsync(URI.create(url), client)
                 .orTimeout(10, TimeUnit.SECONDS)
                 .join();
@@ -63,6 +71,14 @@ public final class JsonWebSocket implements WebSocket.Listener, AutoCloseable {
 
     public int closeCode(Duration timeout) {
         return closeCode.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    public void send(Object message) {
+        try {
+            send(JSON.writeValueAsString(message));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     public void send(String text) {

@@ -1,0 +1,291 @@
+package ma.tabiblink.signaling;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import ma.tabiblink.signaling.appointment.AppointmentDirectory;
+import ma.tabiblink.signaling.auth.Authenticator;
+import ma.tabiblink.signaling.auth.TokenRefresher;
+import ma.tabiblink.signaling.call.CallService;
+import ma.tabiblink.signaling.cluster.ClusterState;
+import ma.tabiblink.signaling.cluster.NodeBus;
+import ma.tabiblink.signaling.cluster.RedisKeys;
+import ma.tabiblink.signaling.event.CallEventListener;
+import ma.tabiblink.signaling.event.EventDispatcher;
+import ma.tabiblink.signaling.protocol.MessageCodec;
+import ma.tabiblink.signaling.session.SessionRegistry;
+import ma.tabiblink.signaling.transport.Connections;
+import ma.tabiblink.signaling.transport.SignalingChannelInitializer;
+import ma.tabiblink.signaling.video.VideoBroker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A signalling node: the WebSocket server of docs/protocol.md. Several nodes may share one Redis; each is a plain
+ * object with {@link #start()} and {@link #stop(Duration)}, embedded in the web application or run on its own.
+ */
+public final class SignalingServer {
+
+    private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration SHUTDOWN_QUIET = Duration.ofMillis(50);
+
+    private final SignalingConfig config;
+    private final UnifiedJedis redis;
+    private final Clock clock = Clock.systemUTC();
+    private final ClusterState cluster;
+    private final SessionRegistry sessions;
+    private final CallService calls;
+    private final Connections connections;
+    private final EventDispatcher events;
+    private final MessageCodec codec = new MessageCodec();
+    private final NodeBus bus;
+    private final View view = new View();
+
+    private EventLoopGroup acceptors;
+    private EventLoopGroup workers;
+    private EventExecutorGroup sessionExecutors;
+    private ScheduledExecutorService housekeeping;
+    private Channel serverChannel;
+
+    public SignalingServer(SignalingConfig config, Authenticator authenticator, TokenRefresher tokenRefresher,
+                           AppointmentDirectory appointments, CallEventListener listener, VideoBroker video,
+                           UnifiedJedis redis) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.cluster = new ClusterState(redis, new RedisKeys(config.redisPrefix()));
+        this.events = new EventDispatcher(Objects.requireNonNull(listener, "listener"));
+        this.sessions = new SessionRegistry(cluster, codec, config.nodeId(), config.replayBufferMessages());
+        this.calls = new CallService(config, cluster, sessions, Objects.requireNonNull(video, "video"),
+                Objects.requireNonNull(appointments, "appointments"), events, clock);
+        this.connections = new Connections(config, Objects.requireNonNull(authenticator, "authenticator"),
+                Objects.requireNonNull(tokenRefresher, "tokenRefresher"), cluster, sessions, calls, codec, events,
+                clock);
+        this.bus = new NodeBus(redis, cluster.keys().nodeChannel(config.nodeId()), this::fromOtherNode,
+                connections::kickFromOtherNode);
+    }
+
+    private void fromOtherNode(String sessionId, String json) {
+        if (json.startsWith("{\"type\":\"call.ended\"")) {
+            try {
+                calls.forget(codec.mapper().readTree(json).path("callId").asText());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                log.debug("unreadable call.ended from another node");
+            }
+        }
+        sessions.fromBus(sessionId, json);
+    }
+
+    /** Binds the port, joins the cluster and starts the housekeeping; returns once connections are accepted. */
+    public synchronized void start() throws InterruptedException {
+        if (serverChannel != null) {
+            throw new IllegalStateException("already started");
+        }
+        bus.start(SUBSCRIBE_TIMEOUT);
+        cluster.heartbeat(config.nodeId(), clock.instant(), config.nodeTimeout().toMillis(), sessions.users());
+        IoHandlerFactory io = ioHandlerFactory();
+        acceptors = new MultiThreadIoEventLoopGroup(1, io);
+        workers = new MultiThreadIoEventLoopGroup(io);
+        sessionExecutors = new DefaultEventExecutorGroup(config.workerThreads());
+        serverChannel = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(serverChannelClass())
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.outboundLowWaterMark(), config.outboundHighWaterMark()))
+                .childHandler(new SignalingChannelInitializer(config, connections, codec, sessionExecutors))
+                .bind(config.bindHost(), config.port()).sync().channel();
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "signaling-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = config.sweepInterval().toMillis();
+        housekeeping.scheduleWithFixedDelay(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
+        log.info("signalling node {} listening on {}:{}{} ({})", config.nodeId(), config.bindHost(), boundPort(),
+                config.path(), io.getClass().getSimpleName().contains("Epoll") ? "epoll" : "nio");
+    }
+
+    /** The port actually bound (useful when the configuration asks for port 0). */
+    public int boundPort() {
+        Channel ch = serverChannel;
+        if (ch == null) {
+            throw new IllegalStateException("not started");
+        }
+        return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /**
+     * Tells every client {@code server.draining}, closes their connections with 4503 (their sessions stay resumable
+     * on other nodes for the resume window) and stops, waiting at most {@code drain} for the connections to close.
+     */
+    public synchronized void stop(Duration drain) {
+        if (serverChannel == null) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        connections.drain();
+        awaitClosed(drain);
+        shutdown();
+        cluster.redis().zrem(cluster.keys().nodes(), config.nodeId());
+        log.info("signalling node {} stopped", config.nodeId());
+    }
+
+    /** Stops abruptly as if the process had died: nothing is cleaned up in Redis. */
+    void halt() {
+        connections.halt();
+        housekeeping.shutdownNow();
+        bus.stop();
+        serverChannel.close().syncUninterruptibly();
+        connections.closeAll();
+        awaitClosed(Duration.ofSeconds(2));
+        shutdown();
+    }
+
+    private void awaitClosed(Duration wait) {
+        Instant until = clock.instant().plus(wait);
+        while (connections.openConnections() > 0 && clock.instant().isBefore(until)) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        connections.closeAll();
+    }
+
+    private void shutdown() {
+        housekeeping.shutdownNow();
+        bus.stop();
+        long quiet = SHUTDOWN_QUIET.toMillis();
+        acceptors.shutdownGracefully(0, quiet, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, quiet * 10, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        sessionExecutors.shutdownGracefully(0, quiet * 10, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        events.close(Duration.ofSeconds(1));
+        serverChannel = null;
+    }
+
+    /** Heartbeat, ring timeouts, expired resume windows and dead nodes; any node may do any of it. */
+    private void housekeeping() {
+        try {
+            Instant now = clock.instant();
+            cluster.heartbeat(config.nodeId(), now, config.nodeTimeout().toMillis(), sessions.users());
+            calls.ringTimeouts();
+            for (ClusterState.Forgotten gone : cluster.expireParked(now)) {
+                calls.endCallsOf(gone, "peer-lost");
+            }
+            calls.peersReconnecting(cluster.reapDeadNodes(now.minus(config.nodeTimeout()),
+                    now.plus(config.resumeWindow()), config.resumeWindow().plus(config.nodeTimeout()).toMillis()));
+        } catch (RuntimeException e) {
+            log.warn("signalling housekeeping failed: {}", e.toString());
+        }
+    }
+
+    public SignalingView view() {
+        return view;
+    }
+
+    private static IoHandlerFactory ioHandlerFactory() {
+        try {
+            Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
+            if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
+                return (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler")
+                        .getMethod("newFactory").invoke(null);
+            }
+        } catch (ReflectiveOperationException | LinkageError e) {
+            log.debug("epoll transport unavailable: {}", e.toString());
+        }
+        return NioIoHandler.newFactory();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<? extends ServerChannel> serverChannelClass() {
+        try {
+            Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
+            if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
+                return (Class<? extends ServerChannel>) Class.forName("io.netty.channel.epoll.EpollServerSocketChannel");
+            }
+        } catch (ReflectiveOperationException | LinkageError e) {
+            log.debug("epoll transport unavailable: {}", e.toString());
+        }
+        return NioServerSocketChannel.class;
+    }
+
+    private final class View implements SignalingView {
+
+        @Override
+        public int localConnections() {
+            return connections.openConnections();
+        }
+
+        @Override
+        public List<SpecialistPresence> specialists() {
+            List<SpecialistPresence> out = new ArrayList<>();
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String specialty : redis.smembers(cluster.keys().specialties())) {
+                for (String user : redis.smembers(cluster.keys().roster(specialty))) {
+                    if (!seen.add(user)) {
+                        continue;
+                    }
+                    Map<String, String> p = redis.hgetAll(cluster.keys().presence(user));
+                    if (p.isEmpty() || !"1".equals(p.get("conn"))) {
+                        continue;
+                    }
+                    String call = p.getOrDefault("call", "");
+                    out.add(new SpecialistPresence(user, p.getOrDefault("name", user),
+                            Arrays.asList(p.getOrDefault("specialties", "").split(",")),
+                            call.isEmpty() ? p.get("status") : "busy", call.isEmpty() ? null : call));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<QueueStatus> queues() {
+            List<QueueStatus> out = new ArrayList<>();
+            Instant now = clock.instant();
+            for (String specialty : redis.smembers(cluster.keys().specialties())) {
+                List<String> waiting = redis.zrange(cluster.keys().queue(specialty), 0, -1);
+                Duration longest = Duration.ZERO;
+                for (String callId : waiting) {
+                    String at = redis.hget(cluster.keys().call(callId), "requestedAt");
+                    if (at != null) {
+                        Duration d = Duration.between(Instant.ofEpochMilli(Long.parseLong(at)), now);
+                        longest = d.compareTo(longest) > 0 ? d : longest;
+                    }
+                }
+                out.add(new QueueStatus(specialty, waiting.size(), longest));
+            }
+            return out;
+        }
+
+        @Override
+        public int callsInProgress() {
+            return (int) redis.scard(cluster.keys().activeCalls());
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package ma.tabiblink.signaling.auth;
+
+import java.util.Objects;
+
+/** Thrown by an {@link Authenticator} when a connection cannot be tied to a user. */
+public final class AuthenticationException extends Exception {
+
+    /** Why the token was refused; each reason maps to a stable error code sent to the client. */
+    public enum Reason {
+        MISSING,
+        INVALID,
+        EXPIRED
+    }
+
+    private final Reason reason;
+
+    public AuthenticationException(Reason reason, String message) {
+        super(message, null, false, false);
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

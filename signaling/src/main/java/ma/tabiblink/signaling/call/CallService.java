@@ -1,0 +1,518 @@
+package ma.tabiblink.signaling.call;
+
+import ma.tabiblink.signaling.SignalingConfig;
+import ma.tabiblink.signaling.appointment.AppointmentDirectory;
+import ma.tabiblink.signaling.appointment.BookedConsultation;
+import ma.tabiblink.signaling.auth.Identity;
+import ma.tabiblink.signaling.auth.Role;
+import ma.tabiblink.signaling.cluster.ClusterState;
+import ma.tabiblink.signaling.event.EventDispatcher;
+import ma.tabiblink.signaling.event.SignalingEvent;
+import ma.tabiblink.signaling.protocol.ErrorCode;
+import ma.tabiblink.signaling.protocol.Message;
+import ma.tabiblink.signaling.protocol.Message.Party;
+import ma.tabiblink.signaling.protocol.ProtocolException;
+import ma.tabiblink.signaling.session.Session;
+import ma.tabiblink.signaling.session.SessionRegistry;
+import ma.tabiblink.signaling.video.IceServer;
+import ma.tabiblink.signaling.video.JitsiInvitation;
+import ma.tabiblink.signaling.video.JitsiParticipant;
+import ma.tabiblink.signaling.video.PeerToPeerConfig;
+import ma.tabiblink.signaling.video.VideoBroker;
+import ma.tabiblink.signaling.video.VideoException;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Urgent call routing, booked-consultation calls, the SDP/ICE relay and hang-up: everything a session asks about a
+ * call, and what the cluster housekeeping does to calls (ring timeouts, members who never came back).
+ */
+public final class CallService {
+
+    private static final Duration ENDED_CALL_KEPT = Duration.ofMinutes(10);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SignalingConfig config;
+    private final ClusterState cluster;
+    private final SessionRegistry sessions;
+    private final VideoBroker video;
+    private final AppointmentDirectory appointments;
+    private final EventDispatcher events;
+    private final Clock clock;
+    /** Members of active calls that have a member on this node, so relaying needs no Redis round trip. */
+    private final Map<String, Members> members = new ConcurrentHashMap<>();
+
+    private record Members(String callId, String nurseId, String nurseSessionId, String specialistId,
+                           String specialistSessionId) {
+        String peerOf(String sessionId) {
+            if (sessionId.equals(nurseSessionId)) {
+                return specialistSessionId;
+            }
+            if (sessionId.equals(specialistSessionId)) {
+                return nurseSessionId;
+            }
+            return null;
+        }
+    }
+
+    public CallService(SignalingConfig config, ClusterState cluster, SessionRegistry sessions, VideoBroker video,
+                       AppointmentDirectory appointments, EventDispatcher events, Clock clock) {
+        this.config = config;
+        this.cluster = cluster;
+        this.sessions = sessions;
+        this.video = video;
+        this.appointments = appointments;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public static String newId(String prefix) {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return prefix + HexFormat.of().formatHex(b);
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private static void requireRole(Identity who, Role role, String what) {
+        if (who.role() != role) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN_ROLE, "only a " + role.name().toLowerCase() + " may " + what);
+        }
+    }
+
+    // ------------------------------------------------------------------ presence
+
+    public void setPresence(Session s, Message.PresenceSet m) {
+        Identity who = s.identity();
+        requireRole(who, Role.SPECIALIST, "set a presence status");
+        ClusterState.PresenceChange change = cluster.setPresence(who.userId(), m.status(), now(), presenceTtlMs());
+        s.send(sessions.encode(new Message.Presence(m.id(), change.status())));
+        if (!change.status().equals(change.before())) {
+            events.emit(new SignalingEvent.PresenceChanged(now(), who.userId(), change.status()));
+        }
+        if ("available".equals(change.status())) {
+            who.specialties().forEach(this::dispatch);
+        }
+    }
+
+    long presenceTtlMs() {
+        return config.nodeTimeout().toMillis();
+    }
+
+    // ------------------------------------------------------------------ urgent calls
+
+    public void request(Session s, Message.CallRequest m) {
+        Identity who = s.identity();
+        requireRole(who, Role.NURSE, "request an urgent call");
+        String callId = newId("c-");
+        cluster.request(new ClusterState.UrgentRequest(callId, who.userId(), s.id(), m.specialty(), m.patientRef(),
+                m.reason(), who.displayName(), who.dispensaryId(), who.province()), now(),
+                config.maxPendingCallsPerNurse());
+        events.emit(new SignalingEvent.CallRequested(now(), callId, who.userId(), m.specialty(), m.patientRef(), null));
+        ClusterState.Dispatch d = cluster.dispatch(m.specialty(), now(), config.ringTimeout().toMillis(),
+                config.typicalCallDuration().toMillis());
+        ClusterState.Position mine = d.positions().stream().filter(p -> p.callId().equals(callId)).findFirst()
+                .orElse(new ClusterState.Position(callId, s.id(), 1, 0));
+        s.send(sessions.encode(new Message.CallQueued(m.id(), callId, mine.position(), mine.estimatedWaitSeconds())));
+        apply(m.specialty(), d, callId);
+    }
+
+    /** Rings whoever can be rung for a specialty and tells every waiting nurse where they stand. */
+    public void dispatch(String specialty) {
+        apply(specialty, cluster.dispatch(specialty, now(), config.ringTimeout().toMillis(),
+                config.typicalCallDuration().toMillis()), null);
+    }
+
+    private void apply(String specialty, ClusterState.Dispatch d, String skipPositionOf) {
+        for (ClusterState.Ring ring : d.rings()) {
+            Map<String, String> call = cluster.call(ring.callId());
+            Map<String, String> presence = cluster.redis().hgetAll(cluster.keys().presence(ring.specialistId()));
+            Party from = new Party(call.get("nurse"), call.get("nurseName"), Role.NURSE.name(),
+                    blankToNull(call.get("nurseDisp")), blankToNull(call.get("nurseProv")));
+            sessions.sendToUser(ring.specialistId(), new Message.CallIncoming(ring.callId(), call.get("specialty"),
+                    call.get("patientRef"), blankToNull(call.get("reason")), from,
+                    config.ringTimeout().toSeconds()));
+            sessions.send(call.get("nurseSid"), new Message.CallRinging(ring.callId(),
+                    new Party(ring.specialistId(), presence.getOrDefault("name", ring.specialistId()),
+                            Role.SPECIALIST.name(), null, null)));
+            events.emit(new SignalingEvent.CallRinging(now(), ring.callId(), ring.specialistId()));
+        }
+        for (ClusterState.Position p : d.positions()) {
+            if (!p.callId().equals(skipPositionOf)) {
+                sessions.send(p.nurseSessionId(),
+                        new Message.QueueUpdate(p.callId(), p.position(), p.estimatedWaitSeconds()));
+            }
+        }
+        for (ClusterState.Unserved u : d.unserved()) {
+            sessions.send(u.nurseSessionId(), new Message.CallNoSpecialist(u.callId()));
+        }
+        if (!d.positions().isEmpty() || !d.rings().isEmpty()) {
+            long length = cluster.redis().zcard(cluster.keys().queue(specialty));
+            events.emit(new SignalingEvent.QueueChanged(now(), specialty, (int) length));
+        }
+    }
+
+    private static String blankToNull(String v) {
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    public void accept(Session s, Message.CallAccept m) {
+        Identity who = s.identity();
+        requireRole(who, Role.SPECIALIST, "accept a call");
+        String previouslyRung = cluster.accept(m.callId(), who, s.id(), now());
+        Map<String, String> call = cluster.call(m.callId());
+        Members mem = membersOf(m.callId(), call);
+        members.put(m.callId(), mem);
+        Instant requested = Instant.ofEpochMilli(Long.parseLong(call.getOrDefault("requestedAt", "0")));
+        events.emit(new SignalingEvent.CallAccepted(now(), m.callId(), mem.nurseId(), who.userId(),
+                call.get("patientRef"), null, Duration.between(requested, now())));
+        events.emit(new SignalingEvent.PresenceChanged(now(), who.userId(), "busy"));
+        announceAccepted(m.callId(), call, s, m.id());
+        Message.CallRingCancelled cancelled = new Message.CallRingCancelled(null, m.callId());
+        if (!previouslyRung.isEmpty() && !previouslyRung.equals(who.userId())) {
+            sessions.sendToUser(previouslyRung, cancelled);
+        }
+        for (String other : cluster.userSessions(who.userId())) {
+            if (!other.equals(s.id())) {
+                sessions.send(other, cancelled);
+            }
+        }
+        dispatch(call.get("specialty"));
+    }
+
+    /** Both members learn that the call is established: the nurse offers, the specialist answers. */
+    private void announceAccepted(String callId, Map<String, String> call, Session requester, String re) {
+        Party nurse = new Party(call.get("nurse"), call.get("nurseName"), Role.NURSE.name(),
+                blankToNull(call.get("nurseDisp")), blankToNull(call.get("nurseProv")));
+        String specialistId = call.get("specialist");
+        Map<String, String> presence = cluster.redis().hgetAll(cluster.keys().presence(specialistId));
+        Party specialist = new Party(specialistId, presence.getOrDefault("name", specialistId),
+                Role.SPECIALIST.name(), null, null);
+        String patientRef = call.get("patientRef");
+        String nurseSid = call.get("nurseSid");
+        String specialistSid = call.get("specialistSid");
+        sendAs(requester, nurseSid, re, new Message.CallAccepted(null, callId, "offerer", specialist, patientRef,
+                media(nurse.id())));
+        sendAs(requester, specialistSid, re, new Message.CallAccepted(null, callId, "answerer", nurse, patientRef,
+                media(specialistId)));
+    }
+
+    /** Sends to a session; when it is the requester's own, the message carries the request id. */
+    private void sendAs(Session requester, String sessionId, String re, Message.CallAccepted m) {
+        if (requester.id().equals(sessionId)) {
+            requester.send(sessions.encode(new Message.CallAccepted(re, m.callId(), m.role(), m.peer(),
+                    m.patientRef(), m.media())));
+        } else {
+            sessions.send(sessionId, m);
+        }
+    }
+
+    public Message.Media media(String userId) {
+        PeerToPeerConfig p2p = video.peerToPeer(userId);
+        List<Message.IceServerInfo> servers = new ArrayList<>();
+        for (IceServer s : p2p.iceServers()) {
+            servers.add(new Message.IceServerInfo(s.urls(), s.username(), s.credential()));
+        }
+        return new Message.Media("p2p", servers, p2p.iceTransportPolicy());
+    }
+
+    private Members membersOf(String callId, Map<String, String> call) {
+        return new Members(callId, call.get("nurse"), call.getOrDefault("nurseSid", ""),
+                call.getOrDefault("specialist", ""), call.getOrDefault("specialistSid", ""));
+    }
+
+    public void decline(Session s, Message.CallDecline m) {
+        Identity who = s.identity();
+        requireRole(who, Role.SPECIALIST, "decline a call");
+        String specialty = cluster.decline(m.callId(), who.userId(), now());
+        events.emit(new SignalingEvent.CallDeclined(now(), m.callId(), who.userId()));
+        s.send(sessions.encode(new Message.CallRingCancelled(m.id(), m.callId())));
+        for (String other : cluster.userSessions(who.userId())) {
+            if (!other.equals(s.id())) {
+                sessions.send(other, new Message.CallRingCancelled(null, m.callId()));
+            }
+        }
+        dispatch(specialty);
+    }
+
+    public void cancel(Session s, Message.CallCancel m) {
+        requireRole(s.identity(), Role.NURSE, "cancel a call request");
+        end(m.callId(), s, m.id(), "cancelled");
+    }
+
+    public void hangup(Session s, Message.CallHangup m) {
+        end(m.callId(), s, m.id(), m.reason());
+    }
+
+    private void end(String callId, Session by, String re, String reason) {
+        Map<String, String> call = cluster.call(callId);
+        String memberSid = by.id();
+        if (!call.isEmpty() && !memberSid.equals(call.get("nurseSid")) && !memberSid.equals(call.get("specialistSid"))) {
+            throw new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call");
+        }
+        ClusterState.Ended e = cluster.end(callId, by.identity().userId(), reason, now(), ENDED_CALL_KEPT.toMillis());
+        announceEnded(callId, e, by.identity().userId(), reason, by, re);
+    }
+
+    private void announceEnded(String callId, ClusterState.Ended e, String byUser, String reason, Session requester,
+                               String re) {
+        members.remove(callId);
+        for (String sid : List.of(e.nurseSessionId(), e.specialistSessionId())) {
+            if (sid.isEmpty()) {
+                continue;
+            }
+            if (requester != null && requester.id().equals(sid)) {
+                requester.send(sessions.encode(new Message.CallEnded(re, callId, reason, byUser)));
+            } else {
+                sessions.send(sid, new Message.CallEnded(null, callId, reason, byUser));
+            }
+        }
+        if (!e.ringingSpecialistId().isEmpty()) {
+            sessions.sendToUser(e.ringingSpecialistId(), new Message.CallRingCancelled(null, callId));
+        }
+        events.emit(new SignalingEvent.CallEnded(now(), callId, reason, byUser));
+        Set<String> specialties = new LinkedHashSet<>();
+        if (!e.specialty().isEmpty()) {
+            specialties.add(e.specialty());
+        }
+        if (!e.specialistId().isEmpty() && "active".equals(e.previousState())) {
+            String status = cluster.redis().hget(cluster.keys().presence(e.specialistId()), "status");
+            if (status != null) {
+                events.emit(new SignalingEvent.PresenceChanged(now(), e.specialistId(), status));
+            }
+            String specs = cluster.redis().hget(cluster.keys().presence(e.specialistId()), "specialties");
+            if (specs != null) {
+                specialties.addAll(List.of(specs.split(",")));
+            }
+        }
+        specialties.stream().filter(x -> !x.isBlank()).forEach(this::dispatch);
+    }
+
+    // ------------------------------------------------------------------ booked consultations
+
+    public void join(Session s, Message.CallJoin m) {
+        Identity who = s.identity();
+        BookedConsultation b = appointments.find(m.appointmentId()).orElseThrow(() ->
+                new ProtocolException(ErrorCode.UNKNOWN_APPOINTMENT, "no booked consultation with this id"));
+        boolean asSpecialist = who.role() == Role.SPECIALIST && who.userId().equals(b.specialistId());
+        boolean asNurse = who.role() == Role.NURSE && b.nurseDispensaryId().equals(who.dispensaryId());
+        if (!asSpecialist && !asNurse) {
+            throw new ProtocolException(ErrorCode.NOT_YOUR_APPOINTMENT, "you are not a participant of this consultation");
+        }
+        Instant now = now();
+        if (now.isBefore(b.start().minus(config.appointmentJoinEarly())) || !now.isBefore(b.end())) {
+            throw new ProtocolException(ErrorCode.APPOINTMENT_NOT_NOW,
+                    "this consultation can be joined from " + b.start().minus(config.appointmentJoinEarly())
+                            + " until " + b.end());
+        }
+        ClusterState.Joined j = cluster.join(b.appointmentId(), newId("c-"), asSpecialist, who, s.id(),
+                b.specialty(), b.patientRef() == null ? "" : b.patientRef(), now);
+        if (!j.active()) {
+            s.send(sessions.encode(new Message.CallWaiting(m.id(), j.callId())));
+            events.emit(new SignalingEvent.CallRequested(now, j.callId(), asNurse ? who.userId() : null,
+                    b.specialty(), b.patientRef(), b.appointmentId()));
+            return;
+        }
+        Map<String, String> call = cluster.call(j.callId());
+        Members mem = membersOf(j.callId(), call);
+        members.put(j.callId(), mem);
+        events.emit(new SignalingEvent.CallAccepted(now, j.callId(), mem.nurseId(), mem.specialistId(),
+                b.patientRef(), b.appointmentId(), Duration.between(
+                Instant.ofEpochMilli(Long.parseLong(call.getOrDefault("requestedAt", "0"))), now)));
+        events.emit(new SignalingEvent.PresenceChanged(now, mem.specialistId(), "busy"));
+        announceAccepted(j.callId(), call, s, m.id());
+    }
+
+    // ------------------------------------------------------------------ relay
+
+    private Members activeMembers(String callId, Session s) {
+        Members m = members.get(callId);
+        if (m == null) {
+            Map<String, String> call = cluster.call(callId);
+            if (call.isEmpty()) {
+                throw new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call");
+            }
+            Members loaded = membersOf(callId, call);
+            if (loaded.peerOf(s.id()) == null) {
+                throw new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call");
+            }
+            if (!"active".equals(call.get("state"))) {
+                throw new ProtocolException(ErrorCode.CALL_NOT_ACTIVE, "the call is not established");
+            }
+            members.put(callId, loaded);
+            m = loaded;
+        }
+        if (m.peerOf(s.id()) == null) {
+            throw new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call");
+        }
+        return m;
+    }
+
+    public void relay(Session s, Message.Relayed m) {
+        Members call = activeMembers(m.callId(), s);
+        String json = sessions.encode(m.toPeer(s.identity().userId()));
+        if (sessions.sendJson(call.peerOf(s.id()), json, m.callId()) == ClusterState.Delivery.NOT_ACTIVE) {
+            members.remove(m.callId());
+            throw new ProtocolException(ErrorCode.CALL_ENDED, "this call has ended");
+        }
+    }
+
+    // ------------------------------------------------------------------ Jitsi
+
+    public void jitsi(Session s, Message.CallJitsi m) {
+        requireRole(s.identity(), Role.SPECIALIST, "open a Jitsi room");
+        Members call = activeMembers(m.callId(), s);
+        openJitsiRoom(call);
+    }
+
+    private String openJitsiRoom(Members call) {
+        if (!video.jitsiEnabled()) {
+            throw new ProtocolException(ErrorCode.JITSI_NOT_CONFIGURED, "no Jitsi Meet server is configured");
+        }
+        String key = cluster.keys().call(call.callId());
+        cluster.redis().hsetnx(key, "jitsiRoom", video.newJitsiRoomName());
+        String room = cluster.redis().hget(key, "jitsiRoom");
+        Instant end = consultationEnd(call.callId());
+        for (boolean specialist : new boolean[] {false, true}) {
+            String userId = specialist ? call.specialistId() : call.nurseId();
+            JitsiInvitation inv = invitation(room, new JitsiParticipant(userId, displayName(userId, call),
+                    null, specialist), end);
+            sessions.send(specialist ? call.specialistSessionId() : call.nurseSessionId(),
+                    new Message.JitsiRoom(call.callId(), inv.roomName(), inv.roomUrl(), inv.jwt()));
+        }
+        return room;
+    }
+
+    private String displayName(String userId, Members call) {
+        Map<String, String> c = cluster.call(call.callId());
+        if (userId.equals(call.nurseId())) {
+            return c.getOrDefault("nurseName", userId);
+        }
+        String name = cluster.redis().hget(cluster.keys().presence(userId), "name");
+        return name == null ? userId : name;
+    }
+
+    private Instant consultationEnd(String callId) {
+        String appointmentId = cluster.redis().hget(cluster.keys().call(callId), "appointmentId");
+        if (appointmentId != null) {
+            return appointments.find(appointmentId).map(BookedConsultation::end)
+                    .orElse(now().plus(config.maxCallDuration()));
+        }
+        return now().plus(config.maxCallDuration());
+    }
+
+    private JitsiInvitation invitation(String room, JitsiParticipant who, Instant end) {
+        try {
+            return video.jitsiInvitation(room, who, end);
+        } catch (VideoException e) {
+            ErrorCode code = VideoException.CONSULTATION_OVER.equals(e.code()) ? ErrorCode.CONSULTATION_OVER
+                    : VideoException.JITSI_NOT_CONFIGURED.equals(e.code()) ? ErrorCode.JITSI_NOT_CONFIGURED
+                    : ErrorCode.INVALID_MESSAGE;
+            throw new ProtocolException(code, e.getMessage());
+        }
+    }
+
+    public void invite(Session s, Message.CallInvite m) {
+        requireRole(s.identity(), Role.SPECIALIST, "invite a guest");
+        Members call = activeMembers(m.callId(), s);
+        String room = cluster.redis().hget(cluster.keys().call(call.callId()), "jitsiRoom");
+        if (room == null) {
+            room = openJitsiRoom(call);
+        }
+        JitsiInvitation inv = invitation(room, new JitsiParticipant(newId("guest-"), m.name(), null, false),
+                consultationEnd(call.callId()));
+        s.send(sessions.encode(new Message.CallInvitation(m.id(), call.callId(), inv.roomUrl())));
+    }
+
+    // ------------------------------------------------------------------ drops and resumes
+
+    /** Tells the peers of a session that just dropped that it is reconnecting. */
+    public void peersReconnecting(List<ClusterState.CallPeer> calls) {
+        for (ClusterState.CallPeer c : calls) {
+            sessions.send(c.peerSessionId(), new Message.PeerReconnecting(c.callId()));
+        }
+    }
+
+    /** The calls of a session that just resumed; their peers hear "peer back" and the offerer restarts ICE. */
+    public List<Message.CallSummary> resumed(Session s) {
+        List<Message.CallSummary> out = new ArrayList<>();
+        for (String callId : cluster.sessionCalls(s.id())) {
+            Map<String, String> call = cluster.call(callId);
+            if (call.isEmpty()) {
+                continue;
+            }
+            boolean nurse = s.id().equals(call.get("nurseSid"));
+            String state = call.get("state");
+            Party peer = null;
+            Message.Media media = null;
+            if ("active".equals(state)) {
+                Members mem = membersOf(callId, call);
+                members.put(callId, mem);
+                String peerId = nurse ? mem.specialistId() : mem.nurseId();
+                String peerName = nurse ? displayName(peerId, mem) : call.getOrDefault("nurseName", peerId);
+                peer = new Party(peerId, peerName, nurse ? Role.SPECIALIST.name() : Role.NURSE.name(), null, null);
+                media = media(s.identity().userId());
+            }
+            out.add(new Message.CallSummary(callId, state, nurse ? "offerer" : "answerer", peer,
+                    call.get("specialty"), call.get("patientRef"), media));
+        }
+        return out;
+    }
+
+    /** Sent after {@code session.resumed} and the replayed messages. */
+    public void announceBack(Session s, List<Message.CallSummary> calls) {
+        for (Message.CallSummary c : calls) {
+            if (!"active".equals(c.state())) {
+                continue;
+            }
+            Members mem = members.get(c.callId());
+            if (mem == null) {
+                continue;
+            }
+            String peerSid = mem.peerOf(s.id());
+            sessions.send(peerSid, new Message.PeerBack(c.callId()));
+            String offerer = mem.nurseSessionId();
+            sessions.send(offerer, new Message.IceRestart(c.callId()));
+        }
+    }
+
+    /** Ends the calls of sessions that are gone for good (resume window over, or the client left). */
+    public void endCallsOf(ClusterState.Forgotten gone, String reason) {
+        for (String callId : gone.callIds()) {
+            try {
+                ClusterState.Ended e = cluster.end(callId, null, reason, now(), ENDED_CALL_KEPT.toMillis());
+                announceEnded(callId, e, gone.userId(), reason, null, null);
+            } catch (ProtocolException alreadyEnded) {
+                members.remove(callId);
+            }
+        }
+    }
+
+    /** Rings the next specialist for calls whose ring ran out. */
+    public void ringTimeouts() {
+        Set<String> specialties = new LinkedHashSet<>();
+        for (ClusterState.TimedOut t : cluster.ringTimeouts(now())) {
+            events.emit(new SignalingEvent.RingTimedOut(now(), t.callId(), t.specialistId()));
+            sessions.sendToUser(t.specialistId(), new Message.CallRingCancelled(null, t.callId()));
+            specialties.add(t.specialty());
+        }
+        specialties.forEach(this::dispatch);
+    }
+
+    /** Forgets a call this node cached once a member here hears it ended elsewhere. */
+    public void forget(String callId) {
+        members.remove(callId);
+    }
+}

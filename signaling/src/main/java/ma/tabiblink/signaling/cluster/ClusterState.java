@@ -1,0 +1,322 @@
+package ma.tabiblink.signaling.cluster;
+
+import ma.tabiblink.signaling.auth.Identity;
+import ma.tabiblink.signaling.protocol.ErrorCode;
+import ma.tabiblink.signaling.protocol.ProtocolException;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state shared by all signalling nodes, in Redis: sessions, presence, queues and calls. Every change that more
+ * than one node could race on is one Lua script, so it is atomic.
+ */
+public final class ClusterState {
+
+    private static final LuaScript REGISTER = new LuaScript("register.lua");
+    private static final LuaScript PRESENCE = new LuaScript("presence.lua");
+    private static final LuaScript HEARTBEAT = new LuaScript("heartbeat.lua");
+    private static final LuaScript PARK = new LuaScript("park.lua");
+    private static final LuaScript DELIVER = new LuaScript("deliver.lua");
+    private static final LuaScript CLAIM = new LuaScript("claim.lua");
+    private static final LuaScript REAP = new LuaScript("reap.lua");
+    private static final LuaScript EXPIRE = new LuaScript("expire.lua");
+    private static final LuaScript DROP = new LuaScript("drop.lua");
+    private static final LuaScript REQUEST = new LuaScript("request.lua");
+    private static final LuaScript DISPATCH = new LuaScript("dispatch.lua");
+    private static final LuaScript ACCEPT = new LuaScript("accept.lua");
+    private static final LuaScript DECLINE = new LuaScript("decline.lua");
+    private static final LuaScript RING_TIMEOUT = new LuaScript("ringtimeout.lua");
+    private static final LuaScript END = new LuaScript("end.lua");
+    private static final LuaScript JOIN = new LuaScript("join.lua");
+
+    private static final int EXPIRE_BATCH = 100;
+
+    private final UnifiedJedis redis;
+    private final RedisKeys keys;
+
+    public ClusterState(UnifiedJedis redis, RedisKeys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    public RedisKeys keys() {
+        return keys;
+    }
+
+    private List<String> run(LuaScript script, Object... args) {
+        List<String> argv = new ArrayList<>(args.length + 1);
+        argv.add(keys.prefix());
+        for (Object a : args) {
+            if (a instanceof List<?> list) {
+                list.forEach(x -> argv.add(String.valueOf(x)));
+            } else {
+                argv.add(a == null ? "" : String.valueOf(a));
+            }
+        }
+        Object result = script.run(redis, argv);
+        List<String> out = new ArrayList<>();
+        if (result instanceof List<?> list) {
+            list.forEach(x -> out.add(x == null ? null : String.valueOf(x)));
+        } else if (result != null) {
+            out.add(String.valueOf(result));
+        }
+        return out;
+    }
+
+    private static void failIfError(List<String> reply, String message) {
+        if (reply.isEmpty()) {
+            throw new IllegalStateException("empty reply from Redis script");
+        }
+        String status = reply.get(0);
+        if (!"OK".equals(status) && !"WAITING".equals(status) && !"ACTIVE".equals(status)) {
+            ErrorCode code = ErrorCode.valueOf(status);
+            throw new ProtocolException(code, message == null ? describe(code) : message);
+        }
+    }
+
+    private static String describe(ErrorCode code) {
+        return switch (code) {
+            case UNKNOWN_CALL -> "no such call";
+            case NOT_IN_CALL -> "you are not a member of this call";
+            case SPECIALTY_NOT_ALLOWED -> "this call is for a specialty you do not practise";
+            case CALL_TAKEN -> "this call has already been taken";
+            case CALL_ENDED -> "this call has ended";
+            case CALL_NOT_RINGING -> "this call is not ringing you";
+            case ALREADY_IN_CALL -> "you are already in a call";
+            case TOO_MANY_PENDING_CALLS -> "you already have the maximum number of calls waiting";
+            case TOO_MANY_CONNECTIONS -> "too many open connections for this user";
+            default -> code.name().toLowerCase().replace('_', ' ');
+        };
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    /** Records a new live session; returns the specialist's presence status ("" for other roles). */
+    public String register(String sessionId, Identity who, String nodeId, String secretHash, int maxConnections,
+                           long presenceTtlMs) {
+        List<String> r = run(REGISTER, sessionId, who.userId(), nodeId, secretHash, maxConnections, who.role().name(),
+                who.displayName(), String.join(",", who.specialties()), presenceTtlMs);
+        failIfError(r, null);
+        return r.get(1);
+    }
+
+    public void heartbeat(String nodeId, Instant now, long presenceTtlMs, Set<String> users) {
+        run(HEARTBEAT, nodeId, now.toEpochMilli(), presenceTtlMs, List.copyOf(users));
+    }
+
+    /** A call of a parked session and the session id of its other member. */
+    public record CallPeer(String callId, String peerSessionId) {
+    }
+
+    private static List<CallPeer> pairs(List<String> r, int from) {
+        List<CallPeer> out = new ArrayList<>();
+        for (int i = from; i + 1 < r.size(); i += 2) {
+            out.add(new CallPeer(r.get(i), r.get(i + 1)));
+        }
+        return out;
+    }
+
+    /**
+     * Parks a session owned by this node so that any node can resume it; {@code outbox} holds the messages the
+     * client may have missed ("seq json"). Returns the active calls whose peer must hear "reconnecting", or
+     * {@code null} when this node no longer owns the session.
+     */
+    public List<CallPeer> park(String sessionId, String nodeId, Instant deadline, long keyTtlMs, long seq,
+                               List<String> outbox) {
+        List<String> r = run(PARK, sessionId, nodeId, deadline.toEpochMilli(), keyTtlMs, seq, outbox);
+        return "OK".equals(r.get(0)) ? pairs(r, 1) : null;
+    }
+
+    /** What became of a message handed to Redis for a session this node does not hold. */
+    public enum Delivery { SENT, STORED, GONE, NOT_ACTIVE }
+
+    /**
+     * Delivers server-message JSON to a session on another node, or stores it while the session is parked.
+     *
+     * @param askingNode this node: a session Redis believes is here but is not is reported {@code GONE}
+     * @param callId     when not null, the message is only delivered while that call is active
+     */
+    public Delivery deliver(String sessionId, String json, int maxOutbox, String askingNode, String callId) {
+        return Delivery.valueOf(run(DELIVER, sessionId, json, maxOutbox, askingNode, callId).get(0));
+    }
+
+    /**
+     * @param liveNode the node that still holds the session open, when status is {@code LIVE}
+     * @param outbox   stored messages, "seq json"
+     * @param reaped   the session was parked because its node died, so its sequence counter was lost
+     */
+    public record Claim(String status, String liveNode, long seq, boolean reaped, List<String> outbox) {
+    }
+
+    public Claim claim(String sessionId, String secretHash, String userId, String nodeId, long presenceTtlMs,
+                       Instant now) {
+        List<String> r = run(CLAIM, sessionId, secretHash, userId, nodeId, presenceTtlMs, now.toEpochMilli());
+        return switch (r.get(0)) {
+            case "OK" -> new Claim("OK", null, Long.parseLong(r.get(1)), "1".equals(r.get(2)),
+                    List.copyOf(r.subList(3, r.size())));
+            case "LIVE" -> new Claim("LIVE", r.get(1), 0, false, List.of());
+            default -> new Claim(r.get(0), null, 0, false, List.of());
+        };
+    }
+
+    /** Parks the sessions of nodes that stopped beating; returns the calls whose peer must hear "reconnecting". */
+    public List<CallPeer> reapDeadNodes(Instant cutoff, Instant deadline, long keyTtlMs) {
+        return pairs(run(REAP, cutoff.toEpochMilli(), deadline.toEpochMilli(), keyTtlMs), 0);
+    }
+
+    public record Forgotten(String sessionId, String userId, List<String> callIds) {
+    }
+
+    /** Forgets sessions whose resume window is over. */
+    public List<Forgotten> expireParked(Instant now) {
+        List<String> r = run(EXPIRE, now.toEpochMilli(), EXPIRE_BATCH);
+        List<Forgotten> out = new ArrayList<>();
+        int i = 0;
+        while (i + 2 < r.size()) {
+            String sid = r.get(i);
+            String user = r.get(i + 1);
+            int n = Integer.parseInt(r.get(i + 2));
+            out.add(new Forgotten(sid, user, List.copyOf(r.subList(i + 3, i + 3 + n))));
+            i += 3 + n;
+        }
+        return out;
+    }
+
+    /** Forgets one session at once (its client said goodbye); returns the calls it was part of. */
+    public Forgotten drop(String sessionId) {
+        List<String> r = run(DROP, sessionId);
+        return new Forgotten(sessionId, r.get(0), List.copyOf(r.subList(1, r.size())));
+    }
+
+    public Set<String> sessionCalls(String sessionId) {
+        return redis.smembers(keys.sessionCalls(sessionId));
+    }
+
+    // ------------------------------------------------------------------ presence
+
+    public record PresenceChange(String status, String before) {
+    }
+
+    public PresenceChange setPresence(String userId, String status, Instant now, long presenceTtlMs) {
+        List<String> r = run(PRESENCE, userId, status, now.toEpochMilli(), presenceTtlMs);
+        if (!"OK".equals(r.get(0))) {
+            return new PresenceChange("offline", "offline");
+        }
+        return new PresenceChange(r.get(1), r.get(2));
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    public record UrgentRequest(String callId, String nurseId, String nurseSessionId, String specialty,
+                                String patientRef, String reason, String nurseName, String dispensaryId,
+                                String province) {
+    }
+
+    public void request(UrgentRequest q, Instant now, int maxPending) {
+        failIfError(run(REQUEST, q.callId(), q.nurseId(), q.nurseSessionId(), q.specialty(), q.patientRef(),
+                q.reason(), q.nurseName(), q.dispensaryId(), q.province(), now.toEpochMilli(), maxPending), null);
+    }
+
+    public record Ring(String callId, String specialistId) {
+    }
+
+    public record Position(String callId, String nurseSessionId, int position, long estimatedWaitSeconds) {
+    }
+
+    public record Unserved(String callId, String nurseSessionId) {
+    }
+
+    public record Dispatch(List<Ring> rings, List<Position> positions, List<Unserved> unserved) {
+    }
+
+    public Dispatch dispatch(String specialty, Instant now, long ringTimeoutMs, long typicalCallMs) {
+        List<String> r = run(DISPATCH, specialty, now.toEpochMilli(), ringTimeoutMs, typicalCallMs);
+        int i = 0;
+        int n = Integer.parseInt(r.get(i++));
+        List<Ring> rings = new ArrayList<>();
+        for (int k = 0; k < n; k++, i += 2) {
+            rings.add(new Ring(r.get(i), r.get(i + 1)));
+        }
+        int m = Integer.parseInt(r.get(i++));
+        List<Position> positions = new ArrayList<>();
+        for (int k = 0; k < m; k++, i += 4) {
+            positions.add(new Position(r.get(i), r.get(i + 1), Integer.parseInt(r.get(i + 2)),
+                    Long.parseLong(r.get(i + 3))));
+        }
+        int u = Integer.parseInt(r.get(i++));
+        List<Unserved> unserved = new ArrayList<>();
+        for (int k = 0; k < u; k++, i += 2) {
+            unserved.add(new Unserved(r.get(i), r.get(i + 1)));
+        }
+        return new Dispatch(rings, positions, unserved);
+    }
+
+    /** Makes the call active with this specialist; returns the other specialist who was being rung, or "". */
+    public String accept(String callId, Identity specialist, String sessionId, Instant now) {
+        List<String> r = run(ACCEPT, callId, specialist.userId(), sessionId, String.join(",", specialist.specialties()),
+                now.toEpochMilli());
+        failIfError(r, null);
+        return r.get(1);
+    }
+
+    /** Returns the specialty of the declined call. */
+    public String decline(String callId, String specialistId, Instant now) {
+        List<String> r = run(DECLINE, callId, specialistId, now.toEpochMilli());
+        failIfError(r, null);
+        return r.get(1);
+    }
+
+    public record TimedOut(String callId, String specialistId, String specialty) {
+    }
+
+    public List<TimedOut> ringTimeouts(Instant now) {
+        List<String> r = run(RING_TIMEOUT, now.toEpochMilli());
+        List<TimedOut> out = new ArrayList<>();
+        for (int i = 0; i + 2 < r.size(); i += 3) {
+            out.add(new TimedOut(r.get(i), r.get(i + 1), r.get(i + 2)));
+        }
+        return out;
+    }
+
+    public record Ended(String previousState, String nurseId, String nurseSessionId, String specialistId,
+                        String specialistSessionId, String ringingSpecialistId, String specialty,
+                        String appointmentId) {
+    }
+
+    /** Ends a call; {@code byUser} null means the server ended it. */
+    public Ended end(String callId, String byUser, String reason, Instant now, long keepMs) {
+        List<String> r = run(END, callId, byUser == null ? "" : byUser, reason, now.toEpochMilli(), keepMs);
+        failIfError(r, null);
+        return new Ended(r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7), r.get(8));
+    }
+
+    public record Joined(String callId, boolean active) {
+    }
+
+    public Joined join(String appointmentId, String newCallId, boolean asSpecialist, Identity who, String sessionId,
+                       String specialty, String patientRef, Instant now) {
+        List<String> r = run(JOIN, appointmentId, newCallId, asSpecialist ? "specialist" : "nurse", who.userId(),
+                sessionId, who.displayName(), who.dispensaryId(), who.province(), specialty, patientRef,
+                now.toEpochMilli());
+        failIfError(r, null);
+        return new Joined(r.get(1), "ACTIVE".equals(r.get(0)));
+    }
+
+    /** The stored fields of a call (empty when unknown). */
+    public Map<String, String> call(String callId) {
+        return redis.hgetAll(keys.call(callId));
+    }
+
+    public Set<String> userSessions(String userId) {
+        return redis.smembers(keys.userSessions(userId));
+    }
+
+    public UnifiedJedis redis() {
+        return redis;
+    }
+}

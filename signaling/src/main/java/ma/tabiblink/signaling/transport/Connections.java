@@ -1,0 +1,206 @@
+package ma.tabiblink.signaling.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import ma.tabiblink.signaling.SignalingConfig;
+import ma.tabiblink.signaling.auth.Authenticator;
+import ma.tabiblink.signaling.auth.TokenRefresher;
+import ma.tabiblink.signaling.call.CallService;
+import ma.tabiblink.signaling.cluster.ClusterState;
+import ma.tabiblink.signaling.cluster.NodeBus;
+import ma.tabiblink.signaling.event.EventDispatcher;
+import ma.tabiblink.signaling.event.SignalingEvent;
+import ma.tabiblink.signaling.protocol.CloseCode;
+import ma.tabiblink.signaling.protocol.ErrorCode;
+import ma.tabiblink.signaling.protocol.Message;
+import ma.tabiblink.signaling.protocol.MessageCodec;
+import ma.tabiblink.signaling.session.Session;
+import ma.tabiblink.signaling.session.SessionRegistry;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the connection handlers of one node share: the services, the channels open on this node, and how a session
+ * is parked when its connection goes away or handed over when it is resumed elsewhere.
+ */
+public final class Connections {
+
+    private static final long FORCE_CLOSE_MS = 3000;
+
+    final SignalingConfig config;
+    final Authenticator authenticator;
+    final TokenRefresher refresher;
+    final ClusterState cluster;
+    final SessionRegistry sessions;
+    final CallService calls;
+    final MessageCodec codec;
+    final EventDispatcher events;
+    final Clock clock;
+    private final Map<String, Channel> channelsBySession = new ConcurrentHashMap<>();
+    private final Map<Channel, Boolean> open = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+    private volatile boolean halted;
+
+    public Connections(SignalingConfig config, Authenticator authenticator, TokenRefresher refresher,
+                       ClusterState cluster, SessionRegistry sessions, CallService calls, MessageCodec codec,
+                       EventDispatcher events, Clock clock) {
+        this.config = config;
+        this.authenticator = authenticator;
+        this.refresher = refresher;
+        this.cluster = cluster;
+        this.sessions = sessions;
+        this.calls = calls;
+        this.codec = codec;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    static String sha256(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is unavailable in this JVM", e);
+        }
+    }
+
+    void opened(Channel ch) {
+        open.put(ch, Boolean.TRUE);
+    }
+
+    void closed(Channel ch) {
+        open.remove(ch);
+    }
+
+    public int openConnections() {
+        return open.size();
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    boolean halted() {
+        return halted;
+    }
+
+    /** Simulates a crash: from now on nothing is cleaned up in Redis when connections close. */
+    public void halt() {
+        halted = true;
+        draining = true;
+    }
+
+    /** Closes every connection without a close frame (after a drain, or on halt). */
+    public void closeAll() {
+        open.keySet().forEach(Channel::close);
+    }
+
+    void bind(Session s, Channel ch) {
+        channelsBySession.put(s.id(), ch);
+    }
+
+    void unbind(Session s, Channel ch) {
+        channelsBySession.remove(s.id(), ch);
+    }
+
+    long presenceTtlMs() {
+        return config.nodeTimeout().toMillis();
+    }
+
+    /** Parks a session whose connection went away; its peers hear that it is reconnecting. */
+    void park(Session s) {
+        Instant deadline = clock.instant().plus(config.resumeWindow());
+        long keyTtl = config.resumeWindow().plus(config.nodeTimeout()).toMillis();
+        List<ClusterState.CallPeer>[] peers = new List[1];
+        s.detach(p -> peers[0] = cluster.park(s.id(), config.nodeId(), deadline, keyTtl, p.seq(), p.outbox()));
+        sessions.remove(s);
+        if (peers[0] != null) {
+            calls.peersReconnecting(peers[0]);
+        }
+    }
+
+    /** The client said goodbye (close code 1000): its session and calls end now. */
+    void leave(Session s) {
+        s.detach(p -> { });
+        sessions.remove(s);
+        ClusterState.Forgotten gone = cluster.drop(s.id());
+        calls.endCallsOf(gone, "left");
+        if (s.identity().role() == ma.tabiblink.signaling.auth.Role.SPECIALIST
+                && cluster.userSessions(s.identity().userId()).isEmpty()) {
+            events.emit(new SignalingEvent.PresenceChanged(clock.instant(), s.identity().userId(), "offline"));
+        }
+    }
+
+    /** Another node asks for a session a client is resuming there. */
+    public void kickFromOtherNode(String sessionId) {
+        Session s = sessions.local(sessionId);
+        Channel ch = channelsBySession.get(sessionId);
+        if (s != null && ch != null) {
+            ch.pipeline().context("session").executor().execute(() -> kick(sessionId));
+        } else if (s != null) {
+            kick(sessionId);
+        }
+    }
+
+    /** Another connection resumes this session: park it here and close the old connection with 4409. */
+    void kick(String sessionId) {
+        Session s = sessions.local(sessionId);
+        if (s == null) {
+            return;
+        }
+        Channel ch = channelsBySession.get(sessionId);
+        park(s);
+        if (ch != null) {
+            closeWith(ch, CloseCode.SESSION_REPLACED);
+        }
+    }
+
+    void publishKick(String nodeId, String sessionId) {
+        cluster.redis().publish(cluster.keys().nodeChannel(nodeId), NodeBus.KICK + sessionId);
+    }
+
+    /** Sends one error outside of any session (seq 1) and closes with the given code. */
+    void refuse(Channel ch, ErrorCode code, String message, CloseCode close) {
+        String json = MessageCodec.withSeq(codec.encode(new Message.Error(null, code.name(), message)), 1);
+        ch.writeAndFlush(new TextWebSocketFrame(json));
+        closeWith(ch, close);
+    }
+
+    static void closeWith(Channel ch, CloseCode close) {
+        ch.writeAndFlush(new CloseWebSocketFrame(close.code(), close.reason()))
+                .addListener(ChannelFutureListener.CLOSE);
+        ch.eventLoop().schedule(() -> {
+            ch.close();
+        }, FORCE_CLOSE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts draining: every session is told, then closed with 4503 so that its client resumes elsewhere. */
+    public void drain() {
+        draining = true;
+        String json = codec.encode(new Message.ServerDraining());
+        for (Session s : sessions.all()) {
+            s.send(json);
+            Channel ch = channelsBySession.get(s.id());
+            s.suspend();
+            if (ch != null) {
+                closeWith(ch, CloseCode.SERVER_DRAINING);
+            }
+        }
+        for (Channel ch : open.keySet()) {
+            if (ch.isActive() && !channelsBySession.containsValue(ch)) {
+                closeWith(ch, CloseCode.SERVER_DRAINING);
+            }
+        }
+    }
+}

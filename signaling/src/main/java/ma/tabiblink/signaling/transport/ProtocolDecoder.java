@@ -1,0 +1,67 @@
+package ma.tabiblink.signaling.transport;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import ma.tabiblink.signaling.protocol.ErrorCode;
+import ma.tabiblink.signaling.protocol.Message;
+import ma.tabiblink.signaling.protocol.MessageCodec;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Turns inbound WebSocket text frames into {@link MessageCodec.Decoded} messages, enforcing the per-connection
+ * message rate. Binary frames become an error; plain HTTP requests to other paths get 404.
+ */
+final class ProtocolDecoder extends MessageToMessageDecoder<Object> {
+
+    /** Emitted once when the connection exceeds its message rate; nothing is decoded after it. */
+    static final Object RATE_LIMITED = new Object();
+
+    private final MessageCodec codec;
+    private final RateLimiter limiter;
+    private boolean limited;
+
+    ProtocolDecoder(MessageCodec codec, double perSecond, int burst) {
+        this.codec = codec;
+        this.limiter = new RateLimiter(perSecond, burst, System.nanoTime());
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
+        if (msg instanceof FullHttpRequest) {
+            DefaultFullHttpResponse notFound = new DefaultFullHttpResponse(((FullHttpRequest) msg).protocolVersion(),
+                    HttpResponseStatus.NOT_FOUND, Unpooled.copiedBuffer("not found\n", StandardCharsets.UTF_8));
+            notFound.headers().set(HttpHeaderNames.CONTENT_LENGTH, notFound.content().readableBytes());
+            ctx.writeAndFlush(notFound).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (msg instanceof CloseWebSocketFrame close) {
+            out.add(close.retain());
+            return;
+        }
+        if (limited) {
+            return;
+        }
+        if (!limiter.tryAcquire(System.nanoTime())) {
+            limited = true;
+            out.add(RATE_LIMITED);
+            return;
+        }
+        if (msg instanceof TextWebSocketFrame text) {
+            out.add(codec.decode(text.text()));
+        } else if (msg instanceof BinaryWebSocketFrame) {
+            out.add(new MessageCodec.Decoded(null, new Message.Error(null, ErrorCode.BINARY_NOT_SUPPORTED.name(),
+                    "only JSON text frames are understood")));
+        }
+    }
+}

@@ -1,0 +1,453 @@
+package ma.tabiblink.signaling.transport;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import ma.tabiblink.signaling.auth.AuthenticationException;
+import ma.tabiblink.signaling.auth.Identity;
+import ma.tabiblink.signaling.auth.RefreshedToken;
+import ma.tabiblink.signaling.auth.Role;
+import ma.tabiblink.signaling.call.CallService;
+import ma.tabiblink.signaling.cluster.ClusterState;
+import ma.tabiblink.signaling.event.SignalingEvent;
+import ma.tabiblink.signaling.protocol.CloseCode;
+import ma.tabiblink.signaling.protocol.ErrorCode;
+import ma.tabiblink.signaling.protocol.Message;
+import ma.tabiblink.signaling.protocol.MessageCodec;
+import ma.tabiblink.signaling.protocol.ProtocolException;
+import ma.tabiblink.signaling.session.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection's session: authenticates it when the WebSocket handshake completes, answers its messages, and parks
+ * its session when the connection goes away. Runs on a worker executor, never on a network thread, because it waits
+ * on Redis.
+ */
+final class SessionHandler extends SimpleChannelInboundHandler<Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int RESUME_ATTEMPTS = 40;
+    private static final long RESUME_RETRY_MS = 50;
+    private static final Duration MIN_REFRESH_DELAY = Duration.ofSeconds(1);
+
+    private final Connections node;
+    private Session session;
+    private int clientCloseCode = -1;
+    private ScheduledFuture<?> refreshTask;
+    private ScheduledFuture<?> slowTask;
+
+    SessionHandler(Connections node) {
+        this.node = node;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        node.opened(ctx.channel());
+        super.channelActive(ctx);
+    }
+
+    // ------------------------------------------------------------------ connect
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
+            onHandshake(ctx, hc.requestUri(), hc.requestHeaders());
+        } else if (evt instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE) {
+                sendError(ctx, null, ErrorCode.IDLE_TIMEOUT,
+                        "nothing received for " + node.config.idleTimeout().toSeconds() + " s");
+                closeSession(ctx, CloseCode.IDLE_TIMEOUT);
+            } else {
+                ctx.writeAndFlush(new PingWebSocketFrame());
+            }
+        } else {
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    private void onHandshake(ChannelHandlerContext ctx, String uri, HttpHeaders headers) {
+        String origin = headers.get(HttpHeaderNames.ORIGIN);
+        if (origin != null && !node.config.allowedOrigins().isEmpty()
+                && !node.config.allowedOrigins().contains(origin)) {
+            node.refuse(ctx.channel(), ErrorCode.ORIGIN_FORBIDDEN, "connections from this origin are not allowed",
+                    CloseCode.ORIGIN_FORBIDDEN);
+            return;
+        }
+        if (node.draining()) {
+            node.refuse(ctx.channel(), ErrorCode.SERVER_DRAINING, "this node is shutting down, use another",
+                    CloseCode.SERVER_DRAINING);
+            return;
+        }
+        Identity who;
+        try {
+            who = node.authenticator.authenticate(bearerToken(uri, headers));
+            if (!who.expiresAt().isAfter(node.clock.instant())) {
+                throw new AuthenticationException(AuthenticationException.Reason.EXPIRED, "the token has expired");
+            }
+        } catch (AuthenticationException e) {
+            ErrorCode code = switch (e.reason()) {
+                case MISSING -> ErrorCode.AUTH_MISSING;
+                case EXPIRED -> ErrorCode.AUTH_EXPIRED;
+                case INVALID -> ErrorCode.AUTH_INVALID;
+            };
+            node.refuse(ctx.channel(), code, e.getMessage() == null ? "authentication failed" : e.getMessage(),
+                    CloseCode.AUTH_FAILED);
+            return;
+        } catch (RuntimeException e) {
+            log.warn("authenticator failed: {}", e.toString());
+            node.refuse(ctx.channel(), ErrorCode.AUTH_INVALID, "the token could not be verified",
+                    CloseCode.AUTH_FAILED);
+            return;
+        }
+        byte[] secretBytes = new byte[24];
+        RANDOM.nextBytes(secretBytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        Session fresh = newSession(ctx, CallService.newId("s-"), Connections.sha256(secret), who);
+        node.sessions.add(fresh);
+        String status;
+        try {
+            status = node.cluster.register(fresh.id(), who, node.config.nodeId(), fresh.secretHash(),
+                    node.config.maxConnectionsPerUser(), node.presenceTtlMs());
+        } catch (ProtocolException e) {
+            node.sessions.remove(fresh);
+            node.refuse(ctx.channel(), e.code(), e.getMessage(), CloseCode.TOO_MANY_CONNECTIONS);
+            return;
+        }
+        session = fresh;
+        fresh.attach(ctx.channel(), 0);
+        node.bind(fresh, ctx.channel());
+        fresh.send(node.codec.encode(new Message.Welcome(fresh.id(), fresh.id() + "." + secret,
+                node.config.resumeWindow().toSeconds(), node.config.heartbeatInterval().toSeconds(),
+                new Message.UserInfo(who.userId(), who.displayName(), who.role().name(),
+                        who.role() == Role.SPECIALIST ? who.specialties() : null, who.dispensaryId(),
+                        who.province()))));
+        if (who.role() == Role.SPECIALIST && !status.isEmpty()) {
+            node.events.emit(new SignalingEvent.PresenceChanged(node.clock.instant(), who.userId(), status));
+        }
+        scheduleRefresh(ctx);
+    }
+
+    private Session newSession(ChannelHandlerContext ctx, String id, String secretHash, Identity who) {
+        long hardLimit = 4L * node.config.outboundHighWaterMark();
+        return new Session(id, secretHash, who, node.config.replayBufferMessages(), hardLimit,
+                () -> ctx.executor().execute(() -> slowConsumer(ctx)));
+    }
+
+    private static String bearerToken(String uri, HttpHeaders headers) {
+        List<String> q = new QueryStringDecoder(uri).parameters().get("token");
+        if (q != null && !q.isEmpty() && !q.get(0).isBlank()) {
+            return q.get(0);
+        }
+        String auth = headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return auth.substring(7).trim();
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof CloseWebSocketFrame close) {
+            clientCloseCode = close.statusCode();
+            ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode() < 0 ? 1000 : close.statusCode(), ""))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (session == null) {
+            return;
+        }
+        if (msg == ProtocolDecoder.RATE_LIMITED) {
+            sendError(ctx, null, ErrorCode.RATE_LIMITED, "more than " + node.config.maxMessagesPerSecond()
+                    + " messages per second");
+            closeSession(ctx, CloseCode.RATE_LIMITED);
+            return;
+        }
+        if (msg instanceof MessageCodec.Decoded d) {
+            if (d.error() != null) {
+                session.send(node.codec.encode(d.error()));
+            } else {
+                handle(ctx, d.message());
+            }
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, Message.Client m) {
+        Session s = session;
+        CallService calls = node.calls;
+        try {
+            if (m instanceof Message.Ping p) {
+                s.send(node.codec.encode(new Message.Pong(p.id())));
+            } else if (m instanceof Message.SessionResume r) {
+                resume(ctx, r);
+            } else if (m instanceof Message.Relayed r) {
+                calls.relay(s, r);
+            } else if (m instanceof Message.PresenceSet p) {
+                calls.setPresence(s, p);
+            } else if (m instanceof Message.CallRequest r) {
+                calls.request(s, r);
+            } else if (m instanceof Message.CallCancel c) {
+                calls.cancel(s, c);
+            } else if (m instanceof Message.CallAccept a) {
+                calls.accept(s, a);
+            } else if (m instanceof Message.CallDecline d) {
+                calls.decline(s, d);
+            } else if (m instanceof Message.CallJoin j) {
+                calls.join(s, j);
+            } else if (m instanceof Message.CallHangup h) {
+                calls.hangup(s, h);
+            } else if (m instanceof Message.CallJitsi j) {
+                calls.jitsi(s, j);
+            } else if (m instanceof Message.CallInvite i) {
+                calls.invite(s, i);
+            }
+        } catch (ProtocolException e) {
+            sendError(ctx, m.id(), e.code(), e.getMessage());
+        } catch (JedisException e) {
+            log.warn("Redis failed while handling {}: {}", m.getClass().getSimpleName(), e.toString());
+            sendError(ctx, m.id(), ErrorCode.INTERNAL_ERROR, "temporarily unable to handle this request");
+        } catch (RuntimeException e) {
+            log.warn("failed to handle {}", m.getClass().getSimpleName(), e);
+            sendError(ctx, m.id(), ErrorCode.INTERNAL_ERROR, "the request could not be handled");
+        }
+    }
+
+    private void sendError(ChannelHandlerContext ctx, String re, ErrorCode code, String message) {
+        String json = node.codec.encode(new Message.Error(re, code.name(), message));
+        if (session != null) {
+            session.send(json);
+        } else {
+            ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
+                    MessageCodec.withSeq(json, 1)));
+        }
+    }
+
+    // ------------------------------------------------------------------ resume
+
+    private void resume(ChannelHandlerContext ctx, Message.SessionResume r) {
+        String token = r.resumeToken();
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            throw new ProtocolException(ErrorCode.RESUME_INVALID, "malformed resume token");
+        }
+        String sid = token.substring(0, dot);
+        String hash = Connections.sha256(token.substring(dot + 1));
+        Session fresh = session;
+        if (sid.equals(fresh.id())) {
+            throw new ProtocolException(ErrorCode.RESUME_INVALID, "this connection already is that session");
+        }
+        Identity who = fresh.identity();
+        if (node.sessions.local(sid) != null) {
+            node.kick(sid);
+        }
+        Session target = newSession(ctx, sid, hash, who);
+        List<Message.CallSummary> calls;
+        synchronized (target) {
+            node.sessions.add(target);
+            ClusterState.Claim claim = claim(sid, hash, who);
+            if (!"OK".equals(claim.status())) {
+                node.sessions.remove(target);
+                if ("RESUME_INVALID".equals(claim.status()) || "LIVE".equals(claim.status())) {
+                    throw new ProtocolException(ErrorCode.RESUME_INVALID, "this resume token is not valid for you");
+                }
+                throw new ProtocolException(ErrorCode.RESUME_EXPIRED, "the session is gone; start afresh");
+            }
+            fresh.detach(p -> { });
+            node.sessions.remove(fresh);
+            node.unbind(fresh, ctx.channel());
+            node.cluster.drop(fresh.id());
+
+            List<Session.Sent> missed = new ArrayList<>();
+            long counter = claim.seq();
+            for (String stored : claim.outbox()) {
+                missed.add(Session.Sent.parse(stored));
+            }
+            if (claim.reaped()) {
+                long base = Math.max(claim.seq(), r.lastSeq());
+                List<Session.Sent> renumbered = new ArrayList<>();
+                for (Session.Sent m : missed) {
+                    renumbered.add(new Session.Sent(++base, m.json()));
+                }
+                missed = renumbered;
+                counter = base;
+            }
+            for (Session.Sent m : missed) {
+                counter = Math.max(counter, m.seq());
+            }
+            counter = Math.max(counter, r.lastSeq());
+            target.attach(ctx.channel(), counter);
+            node.bind(target, ctx.channel());
+            session = target;
+            calls = node.calls.resumed(target);
+            target.send(node.codec.encode(new Message.SessionResumed(r.id(), sid, calls)));
+            boolean gap = !claim.reaped() && !missed.isEmpty() && missed.get(0).seq() > r.lastSeq() + 1;
+            for (Session.Sent m : missed) {
+                if (claim.reaped() || m.seq() > r.lastSeq()) {
+                    target.replay(m);
+                }
+            }
+            if (gap) {
+                target.send(node.codec.encode(new Message.Error(r.id(), ErrorCode.RESUME_GAP.name(),
+                        "some messages older than the resume buffer were lost")));
+            }
+        }
+        node.calls.announceBack(target, calls);
+        if (who.role() == Role.SPECIALIST) {
+            node.events.emit(new SignalingEvent.PresenceChanged(node.clock.instant(), who.userId(),
+                    calls.stream().anyMatch(c -> "active".equals(c.state())) ? "busy" : "back"));
+        }
+        scheduleRefresh(ctx);
+    }
+
+    private ClusterState.Claim claim(String sid, String hash, Identity who) {
+        ClusterState.Claim claim = null;
+        for (int attempt = 0; attempt < RESUME_ATTEMPTS; attempt++) {
+            claim = node.cluster.claim(sid, hash, who.userId(), node.config.nodeId(), node.presenceTtlMs(),
+                    node.clock.instant());
+            if (!"LIVE".equals(claim.status())) {
+                return claim;
+            }
+            if (!claim.liveNode().equals(node.config.nodeId())) {
+                node.publishKick(claim.liveNode(), sid);
+            }
+            try {
+                Thread.sleep(RESUME_RETRY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return claim;
+    }
+
+    // ------------------------------------------------------------------ token refresh
+
+    private void scheduleRefresh(ChannelHandlerContext ctx) {
+        if (refreshTask != null) {
+            refreshTask.cancel(false);
+        }
+        Session s = session;
+        Instant at = s.identity().expiresAt().minus(node.config.tokenRefreshLead());
+        Duration delay = Duration.between(node.clock.instant(), at);
+        if (delay.compareTo(MIN_REFRESH_DELAY) < 0) {
+            delay = MIN_REFRESH_DELAY;
+        }
+        refreshTask = ctx.executor().schedule(() -> refresh(ctx, s), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void refresh(ChannelHandlerContext ctx, Session s) {
+        if (session != s || !s.attachedTo(ctx.channel())) {
+            return;
+        }
+        try {
+            RefreshedToken t = node.refresher.refresh(s.identity());
+            s.identity(s.identity().withExpiry(t.expiresAt()));
+            s.send(node.codec.encode(new Message.TokenRefresh(t.accessToken(), t.expiresAt().toString())));
+        } catch (RuntimeException e) {
+            log.warn("token refresh failed for a session: {}", e.toString());
+        }
+        scheduleRefresh(ctx);
+    }
+
+    // ------------------------------------------------------------------ backpressure, errors, close
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (!ctx.channel().isWritable()) {
+            if (slowTask == null) {
+                slowTask = ctx.executor().schedule(() -> {
+                    slowTask = null;
+                    if (!ctx.channel().isWritable()) {
+                        slowConsumer(ctx);
+                    }
+                }, node.config.slowConsumerGrace().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } else if (slowTask != null) {
+            slowTask.cancel(false);
+            slowTask = null;
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void slowConsumer(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        log.info("closing a connection that does not read its messages");
+        closeSession(ctx, CloseCode.SLOW_CONSUMER);
+    }
+
+    private void closeSession(ChannelHandlerContext ctx, CloseCode code) {
+        if (session != null) {
+            session.suspend();
+        }
+        Connections.closeWith(ctx.channel(), code);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException bad) {
+            boolean tooBig = bad.closeStatus() != null
+                    && bad.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+            if (tooBig) {
+                sendError(ctx, null, ErrorCode.FRAME_TOO_LARGE,
+                        "messages are limited to " + node.config.maxFrameBytes() + " bytes");
+                closeSession(ctx, CloseCode.MESSAGE_TOO_BIG);
+            } else {
+                sendError(ctx, null, ErrorCode.PROTOCOL_ERROR, "invalid WebSocket framing");
+                closeSession(ctx, CloseCode.PROTOCOL_ERROR);
+            }
+            return;
+        }
+        log.debug("connection error: {}", cause.toString());
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (refreshTask != null) {
+            refreshTask.cancel(false);
+        }
+        if (slowTask != null) {
+            slowTask.cancel(false);
+        }
+        Session s = session;
+        if (s != null && s.attachedTo(ctx.channel()) && !node.halted()) {
+            node.unbind(s, ctx.channel());
+            try {
+                if (clientCloseCode == WebSocketCloseStatus.NORMAL_CLOSURE.code()) {
+                    node.leave(s);
+                } else {
+                    node.park(s);
+                }
+            } catch (RuntimeException e) {
+                log.warn("could not park a closed session: {}", e.toString());
+            }
+        }
+        node.closed(ctx.channel());
+        super.channelInactive(ctx);
+    }
+}

@@ -1,0 +1,63 @@
+package ma.tabiblink.signaling.transport;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutorGroup;
+import ma.tabiblink.signaling.SignalingConfig;
+import ma.tabiblink.signaling.protocol.MessageCodec;
+
+import java.util.concurrent.TimeUnit;
+
+/** The pipeline of a signalling connection, one stage per line. */
+public final class SignalingChannelInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** The handshake is a GET without a body; anything bigger is not a WebSocket client. */
+    private static final int MAX_HANDSHAKE_BYTES = 16 * 1024;
+    private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+
+    private final SignalingConfig config;
+    private final Connections connections;
+    private final MessageCodec codec;
+    private final EventExecutorGroup sessionExecutors;
+    private final WebSocketServerProtocolConfig webSocket;
+
+    public SignalingChannelInitializer(SignalingConfig config, Connections connections, MessageCodec codec,
+                                       EventExecutorGroup sessionExecutors) {
+        this.config = config;
+        this.connections = connections;
+        this.codec = codec;
+        this.sessionExecutors = sessionExecutors;
+        this.webSocket = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(config.path())
+                .checkStartsWith(true)
+                .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS)
+                .handleCloseFrames(false)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(config.maxFrameBytes())
+                        .closeOnProtocolViolation(false)
+                        .build())
+                .build();
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        config.tls().ifPresent(tls -> p.addLast("tls", tls.newHandler(ch.alloc())));
+        p.addLast("http", new HttpServerCodec());
+        p.addLast("handshake", new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
+        p.addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(),
+                config.heartbeatInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
+        p.addLast("websocket", new WebSocketServerProtocolHandler(webSocket));
+        p.addLast("fragments", new WebSocketFrameAggregator(config.maxFrameBytes()));
+        p.addLast("protocol", new ProtocolDecoder(codec, config.maxMessagesPerSecond(), config.messageBurst()));
+        p.addLast(sessionExecutors, "session", new SessionHandler(connections));
+    }
+}

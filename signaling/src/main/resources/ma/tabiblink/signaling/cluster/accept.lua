@@ -1,0 +1,22 @@
+-- A specialist takes a queued or ringing call. ARGV: prefix, cid, user, sid, specialtiesCsv, now
+local cid, u, sid, specs, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local ck = callKey(cid)
+local c = redis.call('HMGET', ck, 'state', 'specialty', 'ringing', 'nurse', 'nurseSid', 'kind')
+if not c[1] then return {'UNKNOWN_CALL'} end
+local allowed = false
+for s in string.gmatch(specs, '[^,]+') do if s == c[2] then allowed = true end end
+if not allowed then return {'SPECIALTY_NOT_ALLOWED'} end
+if c[1] == 'active' or c[1] == 'waiting' then return {'CALL_TAKEN'} end
+if c[1] ~= 'queued' and c[1] ~= 'ringing' then return {'CALL_ENDED'} end
+if (redis.call('HGET', presKey(u), 'call') or '') ~= '' then return {'ALREADY_IN_CALL'} end
+redis.call('HSET', ck, 'state', 'active', 'specialist', u, 'specialistSid', sid, 'acceptedAt', now, 'ringing', '')
+redis.call('ZREM', P .. 'queue:' .. c[2], cid)
+redis.call('ZREM', P .. 'ringing', cid)
+redis.call('SREM', P .. 'user:' .. c[4] .. ':pending', cid)
+redis.call('SADD', P .. 'calls', cid)
+redis.call('SADD', sessKey(sid) .. ':calls', cid)
+redis.call('HSET', presKey(u), 'call', cid, 'ringing', '')
+unavail(u)
+local prev = c[3] or ''
+if prev ~= '' and prev ~= u then releaseRinging(cid, prev, now) end
+return {'OK', prev}

@@ -1,0 +1,18 @@
+-- A nurse's urgent call joins the queue of its specialty.
+-- ARGV: prefix, cid, user, sid, specialty, patientRef, reason, name, dispensary, province, now, maxPending
+local cid, u, sid, spec = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local now, maxPending = ARGV[11], tonumber(ARGV[12])
+local pk = P .. 'user:' .. u .. ':pending'
+for _, other in ipairs(redis.call('SMEMBERS', pk)) do
+  local st = redis.call('HGET', callKey(other), 'state')
+  if st ~= 'queued' and st ~= 'ringing' then redis.call('SREM', pk, other) end
+end
+if redis.call('SCARD', pk) >= maxPending then return {'TOO_MANY_PENDING_CALLS'} end
+redis.call('HSET', callKey(cid), 'state', 'queued', 'kind', 'urgent', 'specialty', spec, 'patientRef', ARGV[6],
+  'reason', ARGV[7], 'nurse', u, 'nurseSid', sid, 'nurseName', ARGV[8], 'nurseDisp', ARGV[9],
+  'nurseProv', ARGV[10], 'requestedAt', now, 'ringing', '', 'position', '0')
+redis.call('ZADD', P .. 'queue:' .. spec, redis.call('INCR', P .. 'queueseq'), cid)
+redis.call('SADD', pk, cid)
+redis.call('SADD', sessKey(sid) .. ':calls', cid)
+redis.call('SADD', P .. 'specialties', spec)
+return {'OK'}

@@ -1,0 +1,81 @@
+package ma.tabiblink.signaling;
+
+import ma.tabiblink.signaling.appointment.AppointmentDirectory;
+import ma.tabiblink.signaling.event.CallEventListener;
+import ma.tabiblink.signaling.event.SignalingEvent;
+import ma.tabiblink.signaling.video.VideoBroker;
+import ma.tabiblink.signaling.video.VideoConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.embedded.RedisServer;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+/** A real Redis on a free port and signalling nodes started on port 0 against it. */
+final class SignalingFixture implements AutoCloseable {
+
+    final RedisServer redisServer;
+    final int redisPort;
+    final JedisPooled redis;
+    final TestTokens tokens;
+    final List<SignalingEvent> events = new CopyOnWriteArrayList<>();
+    private final List<SignalingServer> servers = new ArrayList<>();
+
+    SignalingFixture() throws IOException {
+        this(new TestTokens());
+    }
+
+    SignalingFixture(TestTokens tokens) throws IOException {
+        this.tokens = tokens;
+        try (ServerSocket s = new ServerSocket(0)) {
+            redisPort = s.getLocalPort();
+        }
+        redisServer = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"")
+                .setting("appendonly no").build();
+        redisServer.start();
+        redis = new JedisPooled("127.0.0.1", redisPort);
+    }
+
+    static SignalingConfig.Builder testConfig() {
+        return SignalingConfig.defaults().toBuilder().port(0).sweepInterval(Duration.ofMillis(100))
+                .ringTimeout(Duration.ofSeconds(30));
+    }
+
+    SignalingServer start(UnaryOperator<SignalingConfig.Builder> tweak) throws InterruptedException {
+        return start(tweak, AppointmentDirectory.NONE);
+    }
+
+    SignalingServer start(UnaryOperator<SignalingConfig.Builder> tweak, AppointmentDirectory appointments)
+            throws InterruptedException {
+        CallEventListener listener = events::add;
+        SignalingServer server = new SignalingServer(tweak.apply(testConfig()).build(), tokens, tokens, appointments,
+                listener, new VideoBroker(VideoConfig.stunOnly(List.of("stun:stun.example.org:3478")),
+                Clock.systemUTC()), new JedisPooled("127.0.0.1", redisPort));
+        server.start();
+        servers.add(server);
+        return server;
+    }
+
+    void flush() {
+        redis.flushAll();
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (SignalingServer s : servers) {
+            try {
+                s.stop(Duration.ofMillis(200));
+            } catch (RuntimeException ignored) {
+                // already halted
+            }
+        }
+        redis.close();
+        redisServer.stop();
+    }
+}

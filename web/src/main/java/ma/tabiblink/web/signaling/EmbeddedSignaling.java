@@ -1,0 +1,148 @@
+package ma.tabiblink.web.signaling;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
+
+import ma.tabiblink.signaling.SignalingConfig;
+import ma.tabiblink.signaling.SignalingServer;
+import ma.tabiblink.signaling.SignalingView;
+import ma.tabiblink.signaling.appointment.AppointmentDirectory;
+import ma.tabiblink.signaling.auth.Authenticator;
+import ma.tabiblink.signaling.auth.TokenRefresher;
+import ma.tabiblink.signaling.event.CallEventListener;
+import ma.tabiblink.signaling.video.VideoBroker;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The signalling server running inside the web application. It starts once the HTTP server is up (so the role
+ * screens' origin, with its real port, can be allowed) and, on shutdown, drains before the HTTP server stops:
+ * clients are told to resume elsewhere and their calls survive within the resume window.
+ */
+public class EmbeddedSignaling implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedSignaling.class);
+
+    private final ApplicationContext context;
+    private final Environment env;
+    private final Authenticator authenticator;
+    private final TokenRefresher refresher;
+    private final AppointmentDirectory appointments;
+    private final List<CallEventListener> listeners;
+    private final VideoBroker video;
+    private final UnifiedJedis redis;
+    private final Duration drain;
+    private volatile SignalingServer server;
+
+    EmbeddedSignaling(ApplicationContext context, Environment env, Authenticator authenticator, TokenRefresher refresher,
+                      AppointmentDirectory appointments, List<CallEventListener> listeners, VideoBroker video,
+                      UnifiedJedis redis, Duration drain) {
+        this.context = context;
+        this.env = env;
+        this.authenticator = authenticator;
+        this.refresher = refresher;
+        this.appointments = appointments;
+        this.listeners = List.copyOf(listeners);
+        this.video = video;
+        this.redis = redis;
+        this.drain = drain;
+    }
+
+    @Override
+    public void start() {
+        SignalingConfig config = SignalingSettings.from(env, webOrigins());
+        SignalingServer started = new SignalingServer(config, authenticator, refresher, appointments, this::dispatch, video, redis);
+        try {
+            started.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting the signalling server", e);
+        }
+        server = started;
+        log.info("Signalling on {}://{}:{}{} (node {})", config.tls().isPresent() ? "wss" : "ws", config.bindHost(),
+                started.boundPort(), config.path(), config.nodeId());
+    }
+
+    @Override
+    public void stop() {
+        SignalingServer running = server;
+        if (running != null) {
+            running.stop(drain);
+            server = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** After the web server (which starts in phase {@code Integer.MAX_VALUE - 1}) and stopped before it. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+
+    public int boundPort() {
+        SignalingServer running = server;
+        return running == null ? -1 : running.boundPort();
+    }
+
+    /** What the cluster looks like now; empty before the server started. */
+    public SignalingView view() {
+        SignalingServer running = server;
+        return running == null ? EMPTY : running.view();
+    }
+
+    private void dispatch(ma.tabiblink.signaling.event.SignalingEvent event) {
+        for (CallEventListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                log.warn("A signalling event listener failed on {}: {}", event.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    private Set<String> webOrigins() {
+        int port = context instanceof WebServerApplicationContext web && web.getWebServer() != null
+                ? web.getWebServer().getPort() : env.getProperty("server.port", Integer.class, 8080);
+        boolean tls = env.getProperty("tabib.tls.enabled", Boolean.class, false);
+        String host = env.getProperty("server.address", "127.0.0.1");
+        Set<String> origins = new LinkedHashSet<>();
+        for (String name : List.of("127.0.0.1", "localhost", host)) {
+            origins.add((tls ? "https://" : "http://") + name + ":" + port);
+        }
+        return origins;
+    }
+
+    private static final SignalingView EMPTY = new SignalingView() {
+        @Override
+        public int localConnections() {
+            return 0;
+        }
+
+        @Override
+        public List<SpecialistPresence> specialists() {
+            return List.of();
+        }
+
+        @Override
+        public List<QueueStatus> queues() {
+            return List.of();
+        }
+
+        @Override
+        public int callsInProgress() {
+            return 0;
+        }
+    };
+}

@@ -1,0 +1,73 @@
+package ma.tabiblink.web.signaling;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import javax.net.ssl.SSLException;
+
+import org.springframework.core.env.Environment;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import ma.tabiblink.signaling.SignalingConfig;
+import ma.tabiblink.web.config.StartupException;
+
+/** Reads the signalling node's addresses, limits and timeouts from the environment into a {@link SignalingConfig}. */
+final class SignalingSettings {
+
+    private SignalingSettings() {
+    }
+
+    /**
+     * @param webOrigins the origins the role screens are served from, accepted when no origin list is configured
+     */
+    static SignalingConfig from(Environment env, Set<String> webOrigins) {
+        SignalingConfig d = SignalingConfig.defaults();
+        SignalingConfig.Builder b = d.toBuilder()
+                .bindHost(env.getProperty("tabib.signaling.host", d.bindHost()))
+                .port(env.getProperty("tabib.signaling.port", Integer.class, d.port()))
+                .path(env.getProperty("tabib.signaling.path", d.path()))
+                .allowedOrigins(origins(env.getProperty("tabib.allowed-origins", ""), webOrigins))
+                .maxFrameBytes(env.getProperty("tabib.signaling.max-frame-bytes", Integer.class, d.maxFrameBytes()))
+                .maxMessagesPerSecond(env.getProperty("tabib.signaling.max-messages-per-second", Double.class, d.maxMessagesPerSecond()))
+                .messageBurst(env.getProperty("tabib.signaling.message-burst", Integer.class, d.messageBurst()))
+                .maxConnectionsPerUser(env.getProperty("tabib.signaling.max-connections-per-user", Integer.class, d.maxConnectionsPerUser()))
+                .maxPendingCallsPerNurse(env.getProperty("tabib.signaling.max-pending-calls-per-nurse", Integer.class, d.maxPendingCallsPerNurse()))
+                .resumeWindow(env.getProperty("tabib.signaling.resume-window", Duration.class, d.resumeWindow()))
+                .ringTimeout(env.getProperty("tabib.signaling.ring-timeout", Duration.class, d.ringTimeout()))
+                .idleTimeout(env.getProperty("tabib.signaling.idle-timeout", Duration.class, d.idleTimeout()))
+                .heartbeatInterval(env.getProperty("tabib.signaling.heartbeat", Duration.class, d.heartbeatInterval()));
+        String nodeId = env.getProperty("tabib.signaling.node-id", "");
+        if (!nodeId.isBlank()) {
+            b.nodeId(nodeId);
+        }
+        if (env.getProperty("tabib.tls.enabled", Boolean.class, false)) {
+            b.tls(sslContext(env.getProperty("tabib.tls.cert-file", ""), env.getProperty("tabib.tls.key-file", "")));
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("Invalid signalling configuration: " + e.getMessage());
+        }
+    }
+
+    static SslContext sslContext(String certFile, String keyFile) {
+        try {
+            return SslContextBuilder.forServer(new File(certFile), new File(keyFile)).build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new StartupException("The signalling server cannot use the TLS certificate " + certFile + ": " + e.getMessage());
+        }
+    }
+
+    private static Set<String> origins(String configured, Set<String> webOrigins) {
+        if (configured.isBlank()) {
+            return webOrigins;
+        }
+        Set<String> origins = new LinkedHashSet<>();
+        Arrays.stream(configured.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(origins::add);
+        return origins;
+    }
+}
