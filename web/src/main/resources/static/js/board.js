@@ -12,6 +12,7 @@ export function liveBoard(target) {
   const online = h('ul', { id: 'board-online' });
   const queues = h('tbody', { id: 'board-queues' });
   const calls = h('tbody', { id: 'board-calls' });
+  const callCount = h('span', { class: 'stat', id: 'board-call-count', text: '0' });
   const bookings = h('tbody', { id: 'board-bookings' });
   const counts = h('ul', { class: 'counts', id: 'board-counts' });
   clear(target,
@@ -20,8 +21,8 @@ export function liveBoard(target) {
       h('section', { class: 'card' }, h('h3', { i18n: 'board.online' }), online),
       h('section', { class: 'card' }, h('h3', { i18n: 'board.queues' }),
         h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.queueLength'), th('board.longestWait'))), queues)),
-      h('section', { class: 'card wide' }, h('h3', { i18n: 'board.calls' }),
-        h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.from'), th('board.with'), th('board.since'))), calls))),
+      h('section', { class: 'card wide' }, h('h3', {}, h('span', { i18n: 'board.calls' }), ' ', callCount),
+        h('table', {}, h('thead', {}, h('tr', {}, th('board.specialist'), th('board.specialty'))), calls))),
     h('section', { class: 'card' }, h('h3', { i18n: 'board.bookings' }), counts,
       h('table', {}, h('thead', {}, h('tr', {}, th('board.time'), th('board.specialty'), th('board.specialist'), th('board.dispensary'), th('board.status'))), bookings)));
 
@@ -49,18 +50,19 @@ export function liveBoard(target) {
   }
 
   function render(snapshot) {
-    clear(online, (snapshot.online || []).map((u) => h('li', { 'data-user': u.id },
-      h('strong', { text: u.name || u.id }), ' · ', h('span', { i18n: `role.${u.role}` }),
-      u.status ? [' · ', h('span', { i18n: `presence.${u.status}` })] : null,
-      (u.specialties || []).map((s) => [' ', h('span', { class: 'chip', i18n: `specialty.${s}` })]))));
-    if (!snapshot.online?.length) online.append(h('li', { class: 'muted', i18n: 'board.nobody' }));
-    clear(queues, (snapshot.queues || []).map((q) => h('tr', { 'data-specialty': q.specialty },
+    const specialists = Array.isArray(snapshot.online) ? snapshot.online : [];
+    clear(online, specialists.map((u) => h('li', { 'data-user': u.userId, 'data-status': u.status },
+      h('strong', { text: u.displayName || u.userId }), ' · ', h('span', { i18n: `presence.${u.status}` }),
+      (u.specialties || []).map((code) => [' ', h('span', { class: 'chip', i18n: `specialty.${code}` })]))));
+    if (!specialists.length) online.append(h('li', { class: 'muted', i18n: 'board.nobody' }));
+    clear(queues, (Array.isArray(snapshot.queues) ? snapshot.queues : []).map((q) => h('tr', { 'data-specialty': q.specialty },
       h('td', { i18n: `specialty.${q.specialty}` }), h('td', { class: 'stat', text: String(q.length ?? 0) }),
       h('td', { text: q.longestWaitSeconds ? duration(q.longestWaitSeconds) : '—' }))));
-    clear(calls, (snapshot.calls || []).map((c) => h('tr', { 'data-call-id': c.callId },
-      h('td', { i18n: `specialty.${c.specialty}` }), h('td', { text: c.nurse?.name || c.nurseId || '' }),
-      h('td', { text: c.specialist?.name || c.specialistId || '' }),
-      h('td', { 'data-datetime': c.startedAt, 'data-style': 'time', text: formatInstant(c.startedAt, 'time') }))));
+    const inCall = snapshot.calls?.specialistsInCall || [];
+    callCount.textContent = String(snapshot.calls?.inProgress ?? 0);
+    clear(calls, inCall.map((c) => h('tr', { 'data-call-id': c.callId },
+      h('td', { text: c.displayName || c.userId }),
+      h('td', {}, (c.specialties || []).map((code) => h('span', { class: 'chip', i18n: `specialty.${code}` }))))));
     const today = snapshot.bookings?.appointments || [];
     clear(bookings, today.map((b) => h('tr', { 'data-appointment-id': b.id, 'data-status': b.status },
       h('td', { 'data-datetime': b.start, 'data-style': 'time', text: formatInstant(b.start, 'time') }),
