@@ -56,10 +56,17 @@ export async function login(username, password) {
   return body.user;
 }
 
-export async function refresh() {
-  if (!state?.refreshToken) throw new ApiError(401, 'AUTH_REQUIRED');
-  const body = await request('POST', '/api/v1/auth/refresh', { refreshToken: state.refreshToken }, { anonymous: true });
-  store(body);
+let refreshing = null;
+
+/** Exchanges the refresh token (single use) for new tokens; concurrent callers share one exchange. */
+export function refresh() {
+  if (!state?.refreshToken) return Promise.reject(new ApiError(401, 'AUTH_REQUIRED'));
+  if (!refreshing) {
+    refreshing = request('POST', '/api/v1/auth/refresh', { refreshToken: state.refreshToken }, { anonymous: true })
+      .then(store)
+      .finally(() => { refreshing = null; });
+  }
+  return refreshing;
 }
 
 function scheduleRefresh() {
