@@ -108,7 +108,12 @@ export async function api(method, path, body, headers) {
     return await request(method, path, body, { headers });
   } catch (error) {
     if (error.status === 401 && state?.refreshToken) {
-      await refresh();
+      try {
+        await refresh();
+      } catch (refreshError) {
+        logout('session.expired');
+        throw refreshError;
+      }
       return request(method, path, body, { headers });
     }
     if (error.status === 401) logout('session.expired');
