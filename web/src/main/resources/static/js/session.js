@@ -76,14 +76,18 @@ function scheduleRefresh() {
   refreshTimer = setTimeout(() => refresh().catch(() => logout('session.expired')), delay);
 }
 
+/** Revokes the session on the server (bounded wait, so a dead link cannot keep the screen open), then forgets it. */
 export async function logout(reasonKey) {
-  const token = state?.refreshToken;
   if (state) {
-    fetch('/api/v1/auth/logout', {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 3000);
+    await fetch('/api/v1/auth/logout', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${state.accessToken}` },
-      body: JSON.stringify({ refreshToken: token }),
+      body: JSON.stringify({ refreshToken: state.refreshToken }),
+      signal: abort.signal,
     }).catch(() => {});
+    clearTimeout(timer);
   }
   state = null;
   save();
