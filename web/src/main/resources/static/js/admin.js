@@ -99,13 +99,16 @@ async function renderSpecialties(target) {
     form);
 }
 
+/** Expects GET /api/v1/admin/keys → [{keyId, currentVersion, versions: [1, 2, …], rotatedAt}]. */
 async function renderKeys(target) {
   clear(target, h('h2', { i18n: 'admin.keys' }), h('p', { class: 'muted', i18n: 'app.loading' }));
   try {
     const keys = await api('GET', '/api/v1/admin/keys');
     clear(target, h('h2', { i18n: 'admin.keys' }),
-      table(['admin.keyName', 'admin.keyVersion', 'admin.lastRotation'],
-        (keys || []).map((k) => h('tr', {}, h('td', { dir: 'ltr', text: k.name || k.id }), h('td', { text: String(k.version ?? k.currentVersion ?? '') }),
+      table(['admin.keyName', 'admin.keyVersion', 'admin.keyVersions', 'admin.lastRotation'],
+        (keys || []).map((k) => h('tr', { 'data-key': k.keyId },
+          h('td', { dir: 'ltr', text: k.keyId }), h('td', { text: String(k.currentVersion) }),
+          h('td', { dir: 'ltr', text: (k.versions || []).join(', ') }),
           h('td', { 'data-datetime': k.rotatedAt, text: formatInstant(k.rotatedAt) })))));
   } catch {
     clear(target, h('h2', { i18n: 'admin.keys' }), h('p', { class: 'muted', i18n: 'admin.keysUnavailable' }));
