@@ -16,18 +16,27 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import ma.tabiblink.web.support.WebTestSupport;
+import ma.tabiblink.web.support.ApiClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A coordinator books a free slot in the week calendar and, without reloading the page, sees the booking arrive on
- * the live board pushed over its WebSocket.
+ * the live board pushed over its WebSocket. Runs its own application (own data folder) in a zone where it is morning.
  */
-class CoordinatorBoardBrowserTest extends WebTestSupport {
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class CoordinatorBoardBrowserTest {
+
+    @LocalServerPort
+    private int port;
+
 
     /**
      * The board lists today's bookings, so a free slot must remain today whatever the hour the test runs: the
@@ -38,6 +47,8 @@ class CoordinatorBoardBrowserTest extends WebTestSupport {
     @DynamicPropertySource
     static void morningZone(DynamicPropertyRegistry registry) throws IOException {
         registry.add("tabib.zone", ZONE::getId);
+        registry.add("tabib.demo", () -> "true");
+        registry.add("tabib.signaling.port", () -> "0");
         String dataDir = Files.createTempDirectory("tabib-board-test").toString();
         registry.add("tabib.data-dir", () -> dataDir);
     }
@@ -51,7 +62,7 @@ class CoordinatorBoardBrowserTest extends WebTestSupport {
     void slotBookedInTheCalendarAppearsOnTheLiveBoardWithoutReloading() throws Exception {
         List<Map<String, String>> everyDay = Arrays.stream(DayOfWeek.values())
                 .map(day -> Map.of("day", day.name(), "start", "08:00", "end", "20:00")).toList();
-        assertThat(as("coord1").put("/api/v1/specialists/dr.derm/availability",
+        assertThat(coordinatorApi().put("/api/v1/specialists/dr.derm/availability",
                 Map.of("specialties", List.of("dermatology"), "weekly", everyDay)).status()).isEqualTo(200);
         String today = LocalDate.now(ZONE).toString();
 
@@ -78,9 +89,13 @@ class CoordinatorBoardBrowserTest extends WebTestSupport {
                     .findElements(By.cssSelector("#board-bookings tr[data-status='booked']")).stream()
                     .anyMatch(row -> row.getText().contains("dr.derm") && row.getText().contains("disp-tinghir")));
             assertThat(coordinator.script("return window.__samePage === true")).isEqualTo(true);
-            assertThat(as("coord1").get("/api/v1/appointments?date=" + today).json().findValuesAsText("start"))
+            assertThat(coordinatorApi().get("/api/v1/appointments?date=" + today).json().findValuesAsText("start"))
                     .anyMatch(s -> Instant.parse(s).equals(Instant.parse(start)));
         }
+    }
+
+    private ApiClient coordinatorApi() {
+        return new ApiClient("http://127.0.0.1:" + port).login("coord1", "demo1234");
     }
 
     private static Optional<WebElement> freeSlotToday(BrowserSession browser, String today) {
