@@ -133,6 +133,8 @@ function connectSignal() {
   });
   signal.on('fatal', (err) => announce(`error.${err.code}`, null, 'error'));
   window.tabib = { signal };
+  // A reloaded or closed page cannot resume its calls (the media are gone with it): leave cleanly.
+  window.addEventListener('pagehide', () => signal?.close(), { once: true });
   // The screen works while the link comes up; requests made meanwhile are queued by the client.
   signal.connect().catch(() => {});
 }
