@@ -9,8 +9,8 @@ import { CallSession } from './call.js';
  * onEnd(reason) is called once the call is over.
  */
 export async function startCallView({ accepted, signal, localStream, side, onEnd }) {
-  const remote = h('video', { class: 'remote-video', autoplay: true, playsinline: true, 'aria-label': 'remote' });
-  const local = h('video', { class: 'local-video', autoplay: true, playsinline: true, muted: true });
+  const remote = h('video', { class: 'remote-video', autoplay: true, playsinline: true, i18nAttr: { 'aria-label': 'call.remoteVideo' } });
+  const local = h('video', { class: 'local-video', autoplay: true, playsinline: true, muted: true, i18nAttr: { 'aria-label': 'call.localVideo' } });
   local.muted = true;
   const peerName = h('span', { class: 'peer-name', text: accepted.peer?.name || '' });
   const peerStatus = h('div', { class: 'banner warn', id: 'peer-reconnecting', hidden: true, role: 'status', i18n: 'call.peerReconnecting' });
