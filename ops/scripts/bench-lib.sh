@@ -1,0 +1,198 @@
+# Shared by the signalling benchmark scripts (sourced, not run): build, start and stop the servers under test,
+# run the load generator. Everything started here is stopped by bench_cleanup, which the scripts trap on EXIT.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LOAD_JAR="$ROOT/ops/target/tabib-load.jar"
+SERVER_JAR="$ROOT/web/target/tabib-link.jar"
+RELAY_DIR="$ROOT/ops/bench/ws-relay"
+RESULTS_DIR="${RESULTS_DIR:-$ROOT/ops/bench/results}"
+
+# Ports of the servers under test: away from the defaults, so that a server already running on them is not measured.
+BENCH_HTTP_PORT="${BENCH_HTTP_PORT:-18080}"
+BENCH_SIGNAL_PORT="${BENCH_SIGNAL_PORT:-18081}"
+BENCH_RELAY_PORT="${BENCH_RELAY_PORT:-18091}"
+STARTUP_TIMEOUT_SECONDS="${STARTUP_TIMEOUT_SECONDS:-120}"
+# The closed loop makes each connection send far more than the production per-connection limit (50 messages/s,
+# bursts of 100), which would close it with RATE_LIMITED; the benchmark raises the limit (the Node relay has none).
+BENCH_MAX_MESSAGES_PER_SECOND="${BENCH_MAX_MESSAGES_PER_SECOND:-1000000}"
+
+LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--Xms512m -Xmx2g -Dio.netty.leakDetection.level=disabled}"
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
+
+BENCH_PIDS=()
+BENCH_TMP_DIRS=()
+TABIB_PID=""
+TABIB_DATA=""
+RELAY_PID=""
+
+bench_log() {
+  echo "[$(date -u +%H:%M:%S)] $*" >&2
+}
+
+bench_require() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' is required but not on the PATH" >&2; exit 2; }
+  done
+}
+
+bench_cleanup() {
+  local pid dir
+  for pid in "${BENCH_PIDS[@]}"; do
+    bench_stop_pid "$pid"
+  done
+  BENCH_PIDS=()
+  for dir in "${BENCH_TMP_DIRS[@]}"; do
+    rm -rf "$dir"
+  done
+  BENCH_TMP_DIRS=()
+}
+
+# Stops one process we started: TERM, then KILL if it is still there after 20 s.
+bench_stop_pid() {
+  local pid="$1" waited=0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 40 ]; do
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+bench_forget_pid() {
+  local pid="$1" kept=() p
+  for p in "${BENCH_PIDS[@]}"; do
+    [ "$p" = "$pid" ] || kept+=("$p")
+  done
+  BENCH_PIDS=("${kept[@]}")
+}
+
+bench_port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+bench_build() {
+  bench_log "building the server and the load generator (mvn package, tests skipped)"
+  (cd "$ROOT" && mvn -B -q -pl web,ops -am package -DskipTests)
+  [ -f "$SERVER_JAR" ] || { echo "bench: $SERVER_JAR was not built" >&2; exit 2; }
+  [ -f "$LOAD_JAR" ] || { echo "bench: $LOAD_JAR was not built" >&2; exit 2; }
+}
+
+bench_install_relay() {
+  bench_log "installing the Node ws relay's dependencies (npm ci)"
+  (cd "$RELAY_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
+# Starts our server in a fresh data folder (demo mode, embedded Redis on a free port); extra JVM options as arguments.
+bench_start_tabib() {
+  for port in "$BENCH_HTTP_PORT" "$BENCH_SIGNAL_PORT"; do
+    if bench_port_open "$port"; then
+      echo "bench: port $port is already in use; set BENCH_HTTP_PORT / BENCH_SIGNAL_PORT" >&2
+      exit 2
+    fi
+  done
+  TABIB_DATA="$(mktemp -d -t tabib-bench.XXXXXX)"
+  BENCH_TMP_DIRS+=("$TABIB_DATA")
+  bench_log "starting our server (data in $TABIB_DATA)"
+  # shellcheck disable=SC2086
+  (cd "$TABIB_DATA" && exec env \
+      SERVER_PORT="$BENCH_HTTP_PORT" \
+      TABIB_SIGNALING_PORT="$BENCH_SIGNAL_PORT" \
+      TABIB_SIGNALING_MAX_MESSAGES_PER_SECOND="$BENCH_MAX_MESSAGES_PER_SECOND" \
+      TABIB_SIGNALING_MESSAGE_BURST="$BENCH_MAX_MESSAGES_PER_SECOND" \
+      TABIB_TLS=false \
+      TABIB_DATA_DIR="$TABIB_DATA/data" \
+      java $SERVER_JAVA_OPTS "$@" -jar "$SERVER_JAR" >"$TABIB_DATA/server.log" 2>&1) &
+  TABIB_PID=$!
+  BENCH_PIDS+=("$TABIB_PID")
+  local waited=0
+  until bench_port_open "$BENCH_SIGNAL_PORT" && [ -f "$TABIB_DATA/data/keys/access-token.jwk" ]; do
+    if ! kill -0 "$TABIB_PID" 2>/dev/null; then
+      echo "bench: our server exited during start-up; its log:" >&2
+      tail -n 40 "$TABIB_DATA/server.log" >&2
+      exit 1
+    fi
+    if [ "$waited" -ge "$((STARTUP_TIMEOUT_SECONDS * 2))" ]; then
+      echo "bench: our server did not open port $BENCH_SIGNAL_PORT within $STARTUP_TIMEOUT_SECONDS s; its log:" >&2
+      tail -n 40 "$TABIB_DATA/server.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  bench_log "our server is up (pid $TABIB_PID)"
+}
+
+bench_stop_tabib() {
+  if [ -n "$TABIB_PID" ]; then
+    bench_stop_pid "$TABIB_PID"
+    bench_forget_pid "$TABIB_PID"
+    TABIB_PID=""
+  fi
+}
+
+bench_start_relay() {
+  if bench_port_open "$BENCH_RELAY_PORT"; then
+    echo "bench: port $BENCH_RELAY_PORT is already in use; set BENCH_RELAY_PORT" >&2
+    exit 2
+  fi
+  local log
+  log="$(mktemp -t ws-relay-XXXXXX)"
+  BENCH_TMP_DIRS+=("$log")
+  bench_log "starting the Node ws relay"
+  RELAY_PORT="$BENCH_RELAY_PORT" node "$RELAY_DIR/relay.js" >"$log" 2>&1 &
+  RELAY_PID=$!
+  BENCH_PIDS+=("$RELAY_PID")
+  local waited=0
+  until grep -q "listening" "$log"; do
+    if ! kill -0 "$RELAY_PID" 2>/dev/null || [ "$waited" -ge 60 ]; then
+      echo "bench: the Node relay did not start; its log:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+}
+
+bench_stop_relay() {
+  if [ -n "$RELAY_PID" ]; then
+    bench_stop_pid "$RELAY_PID"
+    bench_forget_pid "$RELAY_PID"
+    RELAY_PID=""
+  fi
+}
+
+# Runs the load generator; its report goes to stdout.
+bench_load() {
+  # shellcheck disable=SC2086
+  java $LOAD_JAVA_OPTS -jar "$LOAD_JAR" "$@"
+}
+
+bench_tabib_load() {
+  bench_load --target=tabib --url="ws://127.0.0.1:$BENCH_SIGNAL_PORT/signal" \
+    --key-file="$TABIB_DATA/data/keys/access-token.jwk" "$@"
+}
+
+bench_relay_load() {
+  bench_load --target=ws-pair --url="ws://127.0.0.1:$BENCH_RELAY_PORT/" "$@"
+}
+
+# The value of a key=value line of a report.
+bench_value() {
+  local key="$1" file="$2"
+  sed -n "s/^$key=//p" "$file" | tail -n 1
+}
+
+bench_median() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+bench_machine() {
+  echo "machine: $(nproc) cores (nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/^Mem:/ { print $2 " GB RAM" }')"
+  echo "java: $(java -version 2>&1 | head -n 1)"
+  echo "node: $(node --version 2>/dev/null || echo none), ws $(sed -n 's/.*"ws": "\(.*\)".*/\1/p' "$RELAY_DIR/package.json")"
+  echo "kernel: $(uname -sr)"
+}

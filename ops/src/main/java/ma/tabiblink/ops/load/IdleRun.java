@@ -1,0 +1,83 @@
+package ma.tabiblink.ops.load;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens N authenticated connections that stay idle (only heartbeats), holds them, and with a server pid measures
+ * the server's heap + direct memory before and after, per connection.
+ */
+final class IdleRun {
+
+    private static final int TOP_CLASSES = 15;
+
+    private final LoadOptions options;
+    private final RunStats stats = new RunStats();
+
+    IdleRun(LoadOptions options) {
+        this.options = options;
+    }
+
+    String run() {
+        Report report = new Report();
+        report.line("== tabib idle: %d authenticated connections held %d s ==", options.idle(), options.hold().toSeconds());
+        ServerMemoryProbe probe = options.serverPid() > 0 ? new ServerMemoryProbe(options.serverPid()) : null;
+        ServerMemoryProbe.Snapshot before = probe == null ? null : probe.snapshot();
+        TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC());
+        List<TabibNurse> nurses = new ArrayList<>();
+        for (int i = 0; i < options.idle(); i++) {
+            nurses.add(new TabibNurse(Identity.nurse(options.prefix() + "-idle", i), options.specialty(), stats));
+        }
+        try (WsClient client = new WsClient(options.threads())) {
+            Fleet fleet = new Fleet(client, options.connectConcurrency(), options.phaseTimeout());
+            Progress.say("opening " + nurses.size() + " idle connections");
+            Fleet.Opened<TabibNurse> opened =
+                    fleet.open(nurses, n -> options.url(), n -> minter.mint(n.who), options.tokenInHeader());
+            report.line("connections: %d/%d authenticated in %.2f s (%.0f per s)", opened.ready().size(),
+                    opened.attempted(), opened.elapsedNanos() / 1e9, opened.perSecond());
+            report.value("connect_per_second", opened.perSecond());
+            report.value("idle_connections", opened.ready().size());
+            report.events("connection failures", opened.failures().events());
+            if (probe != null && !opened.ready().isEmpty()) {
+                ServerMemoryProbe.Snapshot after = probe.snapshot();
+                perConnection(report, before, after, opened.ready().size());
+            }
+            Progress.say("holding " + opened.ready().size() + " idle connections");
+            RelayRun.sleep(options.hold().toNanos());
+            long stillOpen = opened.ready().stream().filter(n -> n.link.isOpen()).count();
+            report.line("still open after holding: %d/%d", stillOpen, opened.ready().size());
+            report.events("events", stats.events());
+            List<CompletableFuture<Void>> closed = new ArrayList<>();
+            for (TabibNurse nurse : nurses) {
+                closed.add(nurse.leave());
+            }
+            Fleet.awaitAll(closed, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        }
+        return report.toString();
+    }
+
+    private static void perConnection(Report report, ServerMemoryProbe.Snapshot before,
+            ServerMemoryProbe.Snapshot after, int connections) {
+        long heap = after.heapUsedBytes() - before.heapUsedBytes();
+        report.line("server live heap: %d KB before, %d KB after = %d bytes per connection",
+                before.heapUsedBytes() / 1024, after.heapUsedBytes() / 1024, heap / connections);
+        report.value("heap_bytes_per_connection", (double) heap / connections);
+        report.line("largest growth of the live heap, per connection:");
+        for (Map.Entry<String, Long> grown : ServerMemoryProbe.grownMost(before, after, TOP_CLASSES)) {
+            report.line("  %8.1f B  %s", (double) grown.getValue() / connections, grown.getKey());
+        }
+        if (before.directBytes() < 0 || after.directBytes() < 0) {
+            report.line("server direct memory: not measured (start the server with -XX:NativeMemoryTracking=summary)");
+            return;
+        }
+        long direct = after.directBytes() - before.directBytes();
+        report.line("server direct memory (NMT Other): %d KB before, %d KB after = %d bytes per connection",
+                before.directBytes() / 1024, after.directBytes() / 1024, direct / connections);
+        report.value("direct_bytes_per_connection", (double) direct / connections);
+        report.value("memory_bytes_per_connection", (double) (heap + direct) / connections);
+    }
+}

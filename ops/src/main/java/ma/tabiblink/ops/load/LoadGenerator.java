@@ -1,0 +1,41 @@
+package ma.tabiblink.ops.load;
+
+import java.io.PrintStream;
+
+/**
+ * Load generator for the signalling server (and for the Node.js baseline relay). Prints a report; exit status 0
+ * when the run completed, 2 on a bad command line or an unusable setup.
+ */
+public final class LoadGenerator {
+
+    private LoadGenerator() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args);
+        } catch (LoadException e) {
+            err.println("error " + e.code() + ": " + e.getMessage());
+            err.print(LoadOptions.USAGE);
+            return 2;
+        }
+        try {
+            String report = switch (options.scenario()) {
+                case RELAY -> new RelayRun(options).run();
+                case IDLE -> new IdleRun(options).run();
+                case CALLS -> new CallRateRun(options).run();
+            };
+            out.print(report);
+            out.flush();
+            return 0;
+        } catch (LoadException e) {
+            err.println("error " + e.code() + ": " + e.getMessage());
+            return 2;
+        }
+    }
+}

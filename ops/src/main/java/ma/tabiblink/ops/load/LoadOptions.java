@@ -1,0 +1,198 @@
+package ma.tabiblink.ops.load;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Command line of the load generator; {@code --name=value} or {@code --name value}. */
+record LoadOptions(
+        Target target,
+        URI url,
+        Path keyFile,
+        Scenario scenario,
+        int connections,
+        Duration warmup,
+        Duration duration,
+        double rate,
+        int slowConsumers,
+        double slowRate,
+        String slowSpecialty,
+        int idle,
+        Duration hold,
+        long serverPid,
+        double callsPerSecond,
+        int pool,
+        Duration callHold,
+        int threads,
+        int connectConcurrency,
+        boolean tokenInHeader,
+        String specialty,
+        String prefix,
+        Duration phaseTimeout) {
+
+    enum Target { TABIB, WS_PAIR }
+
+    enum Scenario { RELAY, IDLE, CALLS }
+
+    static final String USAGE = """
+            usage: java -jar tabib-load.jar [options]
+              --target=tabib|ws-pair       server under test (default tabib)
+              --url=ws://127.0.0.1:8081/signal
+              --key-file=PATH              the server's access-token.jwk (tabib only)
+            relay scenario (default):
+              --connections=1000           connections, in pairs (nurse + specialist for tabib)
+              --warmup=5 --duration=20     seconds
+              --rate=0                     relayed messages per second in total; 0 = closed loop, as fast as possible
+              --slow-consumers=0           tabib: that many more calls whose specialists stop reading while their
+                                           nurses send --slow-rate=2000 relay messages/s each (--slow-specialty=dermatology)
+            idle scenario:
+              --idle=N                     open N authenticated idle connections and hold them
+              --hold=30                    seconds to hold them
+              --server-pid=PID             server JVM to measure (heap + direct) before and after, with jcmd
+            call setup scenario:
+              --calls-per-second=100       new urgent calls per second, for --duration seconds
+              --pool=400                   nurses and as many specialists
+              --call-hold-ms=2000          how long each call lasts once set up
+            common:
+              --threads=2                  client event loop threads
+              --connect-concurrency=256    WebSocket handshakes in flight at most
+              --token-in=query|header      how the access token is passed (default query)
+              --specialty=cardiology --prefix=load --phase-timeout=60
+            """;
+
+    private static final Set<String> NAMES = Set.of("target", "url", "key-file", "connections", "warmup", "duration",
+            "rate", "slow-consumers", "slow-rate", "slow-specialty", "idle", "hold", "server-pid", "calls-per-second", "pool", "call-hold-ms", "threads",
+            "connect-concurrency", "token-in", "specialty", "prefix", "phase-timeout");
+
+    static LoadOptions parse(String... args) {
+        Map<String, String> given = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw bad("unexpected argument '" + arg + "'");
+            }
+            String name;
+            String value;
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                name = arg.substring(2, eq);
+                value = arg.substring(eq + 1);
+            } else {
+                name = arg.substring(2);
+                if (i + 1 >= args.length) {
+                    throw bad("--" + name + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (!NAMES.contains(name)) {
+                throw bad("unknown option --" + name);
+            }
+            given.put(name, value);
+        }
+        Target target = switch (given.getOrDefault("target", "tabib")) {
+            case "tabib" -> Target.TABIB;
+            case "ws-pair" -> Target.WS_PAIR;
+            default -> throw bad("--target must be tabib or ws-pair");
+        };
+        URI url = url(given.getOrDefault("url", target == Target.TABIB ? "ws://127.0.0.1:8081/signal"
+                : "ws://127.0.0.1:8091/"));
+        Path keyFile = given.containsKey("key-file") ? Path.of(given.get("key-file")) : null;
+        if (target == Target.TABIB && keyFile == null) {
+            throw bad("--key-file is required with --target=tabib (the server's <dataDir>/keys/access-token.jwk)");
+        }
+        int idle = integer(given, "idle", 0, 0, 1_000_000);
+        double callsPerSecond = decimal(given, "calls-per-second", 0, 0, 100_000);
+        if (idle > 0 && callsPerSecond > 0) {
+            throw bad("--idle and --calls-per-second are different scenarios; give one");
+        }
+        Scenario scenario = idle > 0 ? Scenario.IDLE : callsPerSecond > 0 ? Scenario.CALLS : Scenario.RELAY;
+        if (scenario != Scenario.RELAY && target != Target.TABIB) {
+            throw bad("--idle and --calls-per-second need --target=tabib");
+        }
+        int connections = integer(given, "connections", 1000, 2, 1_000_000);
+        if (connections % 2 != 0) {
+            throw bad("--connections must be even (they go in pairs)");
+        }
+        int slowConsumers = integer(given, "slow-consumers", 0, 0, 100_000);
+        String specialty = given.getOrDefault("specialty", "cardiology");
+        String slowSpecialty = given.getOrDefault("slow-specialty", "dermatology");
+        if (slowConsumers > 0 && (target != Target.TABIB || slowSpecialty.equals(specialty))) {
+            throw bad("--slow-consumers needs --target=tabib and a --slow-specialty other than --specialty");
+        }
+        String tokenIn = given.getOrDefault("token-in", "query");
+        if (!tokenIn.equals("query") && !tokenIn.equals("header")) {
+            throw bad("--token-in must be query or header");
+        }
+        return new LoadOptions(target, url, keyFile, scenario, connections,
+                Duration.ofSeconds(integer(given, "warmup", 5, 0, 3600)),
+                Duration.ofSeconds(integer(given, "duration", 20, 1, 24 * 3600)),
+                decimal(given, "rate", 0, 0, 10_000_000),
+                slowConsumers,
+                decimal(given, "slow-rate", 2000, 1, 1_000_000),
+                slowSpecialty,
+                idle,
+                Duration.ofSeconds(integer(given, "hold", 30, 0, 24 * 3600)),
+                integer(given, "server-pid", 0, 0, Integer.MAX_VALUE),
+                callsPerSecond,
+                integer(given, "pool", 400, 1, 1_000_000),
+                Duration.ofMillis(integer(given, "call-hold-ms", 2000, 0, 3_600_000)),
+                integer(given, "threads", 2, 1, 256),
+                integer(given, "connect-concurrency", 256, 1, 100_000),
+                tokenIn.equals("header"),
+                specialty,
+                given.getOrDefault("prefix", "load"),
+                Duration.ofSeconds(integer(given, "phase-timeout", 60, 1, 3600)));
+    }
+
+    private static URI url(String text) {
+        URI uri;
+        try {
+            uri = URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw bad("--url is not a URL: " + text);
+        }
+        if (!"ws".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw bad("--url must be a ws:// URL with a host, e.g. ws://127.0.0.1:8081/signal");
+        }
+        return uri;
+    }
+
+    private static int integer(Map<String, String> given, String name, int fallback, int min, int max) {
+        String text = given.get(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value < min || value > max) {
+                throw bad("--" + name + " must be between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw bad("--" + name + " must be a whole number, not '" + text + "'");
+        }
+    }
+
+    private static double decimal(Map<String, String> given, String name, double fallback, double min, double max) {
+        String text = given.get(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            double value = Double.parseDouble(text.trim());
+            if (!(value >= min && value <= max)) {
+                throw bad("--" + name + " must be between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw bad("--" + name + " must be a number, not '" + text + "'");
+        }
+    }
+
+    private static LoadException bad(String message) {
+        return new LoadException("BAD_OPTION", message);
+    }
+}

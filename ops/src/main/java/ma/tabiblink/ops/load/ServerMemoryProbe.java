@@ -1,0 +1,95 @@
+package ma.tabiblink.ops.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a server JVM's memory with {@code jcmd}: live heap after a full GC, and native memory in NMT's "Other"
+ * category, which is where direct buffers (JDK and Netty's) are allocated. Needs the server started with
+ * {@code -XX:NativeMemoryTracking=summary} for the direct part.
+ */
+final class ServerMemoryProbe {
+
+    /** Bytes; {@code directBytes} is -1 when native memory tracking is off in the server. */
+    record Snapshot(long heapUsedBytes, long directBytes, Map<String, Long> bytesByClass) {
+    }
+
+    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+    private static final Pattern NMT_OTHER = Pattern.compile("Other \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+    private static final Pattern HISTOGRAM_LINE = Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE);
+    private static final long JCMD_TIMEOUT_SECONDS = 60;
+
+    private final long pid;
+
+    ServerMemoryProbe(long pid) {
+        this.pid = pid;
+    }
+
+    Snapshot snapshot() {
+        jcmd("GC.run");
+        long heap = kilobytes(HEAP_USED, jcmd("GC.heap_info"), "GC.heap_info") * 1024;
+        String nmt = jcmd("VM.native_memory", "summary");
+        long direct = NMT_OTHER.matcher(nmt).find() ? kilobytes(NMT_OTHER, nmt, "VM.native_memory") * 1024 : -1;
+        return new Snapshot(heap, direct, histogram(jcmd("GC.class_histogram")));
+    }
+
+    /** Live bytes per class, from a class histogram (which itself runs a full GC first). */
+    static Map<String, Long> histogram(String output) {
+        Map<String, Long> bytes = new HashMap<>();
+        Matcher m = HISTOGRAM_LINE.matcher(output);
+        while (m.find()) {
+            bytes.merge(m.group(2), Long.parseLong(m.group(1)), Long::sum);
+        }
+        return bytes;
+    }
+
+    /** The classes whose live bytes grew most between two snapshots, largest first. */
+    static List<Map.Entry<String, Long>> grownMost(Snapshot before, Snapshot after, int limit) {
+        Map<String, Long> growth = new HashMap<>();
+        after.bytesByClass().forEach((type, bytes) -> growth.put(type, bytes - before.bytesByClass().getOrDefault(type, 0L)));
+        return growth.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    static long kilobytes(Pattern pattern, String output, String command) {
+        Matcher m = pattern.matcher(output);
+        if (!m.find()) {
+            throw new LoadException("MEMORY_PROBE_FAILED", "cannot read jcmd " + command + " output: " + firstLine(output));
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private String jcmd(String... command) {
+        List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
+        line.addAll(List.of(command));
+        try {
+            Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+            byte[] out = process.getInputStream().readAllBytes();
+            if (!process.waitFor(JCMD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new LoadException("MEMORY_PROBE_FAILED", "jcmd " + String.join(" ", command) + " timed out");
+            }
+            return new String(out, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LoadException("MEMORY_PROBE_FAILED", "cannot run jcmd (is a JDK on the PATH?): " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LoadException("MEMORY_PROBE_FAILED", "interrupted while running jcmd");
+        }
+    }
+
+    private static String firstLine(String text) {
+        String trimmed = text.strip();
+        int newline = trimmed.indexOf('\n');
+        return newline < 0 ? trimmed : trimmed.substring(0, newline);
+    }
+}
