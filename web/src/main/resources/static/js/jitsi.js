@@ -17,12 +17,10 @@ function loadExternalApi(baseUrl) {
   return loading;
 }
 
-/** A panel with "open room" and "invite" for the specialist during a call. */
-export function jitsiPanel({ signal, callId, baseUrl }) {
+/** The group room of a call: joins it when the server sends call.jitsiRoom to this member. */
+export function jitsiRoom({ signal, callId, baseUrl }) {
   const host = new URL(baseUrl).host;
-  const frame = h('div', { class: 'jitsi-frame' });
-  const name = h('input', { id: 'invite-name', autocomplete: 'off', i18nAttr: { placeholder: 'jitsi.inviteName' } });
-  const link = h('output', { class: 'invite-link', dir: 'ltr' });
+  const frame = h('div', { class: 'jitsi-frame', id: 'jitsi-frame' });
   let meeting = null;
   const off = signal.on('call.jitsiRoom', async (msg) => {
     if (msg.callId !== callId) return;
@@ -35,6 +33,14 @@ export function jitsiPanel({ signal, callId, baseUrl }) {
       announce('jitsi.unavailable', null, 'error');
     }
   });
+  return { frame, dispose: () => { off(); meeting?.dispose(); } };
+}
+
+/** The specialist's panel during a call: open the group room and invite a third participant (interpreter, second opinion). */
+export function jitsiPanel({ signal, callId, baseUrl }) {
+  const room = jitsiRoom({ signal, callId, baseUrl });
+  const name = h('input', { id: 'invite-name', autocomplete: 'off', i18nAttr: { placeholder: 'jitsi.inviteName' } });
+  const link = h('output', { class: 'invite-link', dir: 'ltr' });
   const open = h('button', { type: 'button', class: 'secondary', i18n: 'jitsi.open',
     onclick: () => signal.request({ type: 'call.jitsi', callId }).catch((e) => announce(`error.${e.code}`, null, 'error')) });
   const invite = h('button', { type: 'button', class: 'secondary', i18n: 'jitsi.invite',
@@ -46,6 +52,6 @@ export function jitsiPanel({ signal, callId, baseUrl }) {
         announce(`error.${e.code}`, null, 'error');
       }
     } });
-  const panel = h('section', { class: 'jitsi' }, h('h3', { i18n: 'jitsi.title' }), open, h('div', { class: 'row' }, name, invite), link, frame);
-  return { panel, dispose: () => { off(); meeting?.dispose(); } };
+  const panel = h('section', { class: 'jitsi' }, h('h3', { i18n: 'jitsi.title' }), open, h('div', { class: 'row' }, name, invite), link, room.frame);
+  return { panel, dispose: room.dispose };
 }

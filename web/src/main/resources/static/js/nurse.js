@@ -8,6 +8,7 @@ import { openLocalMedia } from './call.js';
 import { startCallView } from './callview.js';
 import { runPrecheck } from './precheck.js';
 import { patientLabel, renderNotes, openConsultation } from './patient.js';
+import { jitsiRoom } from './jitsi.js';
 
 const JOINABLE = new Set(['booked', 'arrived']);
 const NATIONAL_ID = /^[A-Za-z]{1,2}\d{4,8}$/;
@@ -214,9 +215,12 @@ export function mount(root, { user, config, signal, setCallActive }) {
       openConsultation(patientRef, { ...origin, specialistId: accepted.peer?.id, audioOnly: !stream.getVideoTracks().length })
         .catch(() => announce('nurse.recordNotOpened', null, 'error'));
     }
+    // When the specialist opens a group room (interpreter, second opinion), the nurse joins it below the call.
+    const room = config.jitsiEnabled ? jitsiRoom({ signal, callId: accepted.callId, baseUrl: config.jitsiUrl }) : null;
     const view = await startCallView({
       accepted, signal, localStream: stream,
       onEnd: (detail) => {
+        room?.dispose();
         call = null;
         window.tabib.call = null;
         view.screen.remove();
@@ -230,6 +234,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     });
     call = view.session;
     window.tabib.call = call;
+    if (room) view.screen.querySelector('.call-main').append(room.frame);
     root.append(view.screen);
   }
 
