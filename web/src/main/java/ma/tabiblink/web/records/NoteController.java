@@ -36,9 +36,11 @@ import ma.tabiblink.web.error.ApiException;
 class NoteController {
 
     private final Records records;
+    private final NoteMetrics metrics;
 
-    NoteController(Records records) {
+    NoteController(Records records, NoteMetrics metrics) {
         this.records = records;
+        this.metrics = metrics;
     }
 
     record ConsultationChange(ConsultationStatus status, ConsultationMode mode) {
@@ -72,7 +74,7 @@ class NoteController {
     NoteView writeDraft(CurrentUser user, HttpServletRequest http, @PathVariable String id,
                         @RequestBody NoteContent body) {
         user.requireRole(Role.SPECIALIST);
-        return records.notes().writeDraft(RecordsActors.of(user, http), id, body);
+        return metrics.timed("write", () -> records.notes().writeDraft(RecordsActors.of(user, http), id, body));
     }
 
     @PostMapping("/notes/{id}/amendments")
@@ -80,28 +82,29 @@ class NoteController {
     @Operation(summary = "Amend a signed note: a new version (draft until signed); older versions stay readable")
     NoteView amend(CurrentUser user, HttpServletRequest http, @PathVariable String id, @RequestBody NoteContent body) {
         user.requireRole(Role.SPECIALIST);
-        return records.notes().amend(RecordsActors.of(user, http), id, body);
+        return metrics.timed("amend", () -> records.notes().amend(RecordsActors.of(user, http), id, body));
     }
 
     @PostMapping("/notes/{id}/signature")
     @Operation(summary = "Sign the pending draft with the specialist's key (FHIR Provenance)")
     NoteView sign(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
         user.requireRole(Role.SPECIALIST);
-        return records.notes().sign(RecordsActors.of(user, http), id);
+        return metrics.timed("sign", () -> records.notes().sign(RecordsActors.of(user, http), id));
     }
 
     @GetMapping("/notes/{id}/signature")
     @Operation(summary = "Verify the signature of a version against the signer's public key")
     SignatureCheck verify(CurrentUser user, HttpServletRequest http, @PathVariable String id,
                           @RequestParam int version) {
-        return records.notes().verifySignature(RecordsActors.of(user, http), id, version);
+        return metrics.timed("verify",
+                () -> records.notes().verifySignature(RecordsActors.of(user, http), id, version));
     }
 
     @GetMapping("/notes/{id}")
     @Operation(summary = "Read a note version (latest readable when no version): sections the reader may see only")
     NoteView read(CurrentUser user, HttpServletRequest http, @PathVariable String id,
                   @RequestParam(required = false) Integer version) {
-        return records.notes().read(RecordsActors.of(user, http), id, version);
+        return metrics.timed("read", () -> records.notes().read(RecordsActors.of(user, http), id, version));
     }
 
     @PostMapping("/notes/{id}/break-glass")
@@ -109,7 +112,8 @@ class NoteController {
     NoteView breakGlass(CurrentUser user, HttpServletRequest http, @PathVariable String id,
                         @RequestBody BreakGlassRequest body) {
         user.requireRole(Role.SPECIALIST, Role.NURSE);
-        return records.notes().breakGlass(RecordsActors.of(user, http), id, body.version(), body.reason());
+        return metrics.timed("break-glass",
+                () -> records.notes().breakGlass(RecordsActors.of(user, http), id, body.version(), body.reason()));
     }
 
     @GetMapping("/specialists/{id}/signing-key")

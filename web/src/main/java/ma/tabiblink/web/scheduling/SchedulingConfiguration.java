@@ -7,6 +7,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import ma.tabiblink.scheduler.Scheduler;
 import ma.tabiblink.scheduler.SchedulerWorker;
 import ma.tabiblink.scheduler.availability.AvailabilityStore;
@@ -55,7 +57,11 @@ class SchedulingConfiguration {
     }
 
     @Bean
-    ReminderChannel reminderChannel(SchedulingProperties properties, Clock clock) {
+    ReminderChannel reminderChannel(SchedulingProperties properties, Clock clock, MeterRegistry meters) {
+        return new MeteredReminderChannel(configuredChannel(properties, clock), meters);
+    }
+
+    private static ReminderChannel configuredChannel(SchedulingProperties properties, Clock clock) {
         return switch (properties.reminderChannel()) {
             case "log" -> new LogReminderChannel();
             case "webhook" -> {
