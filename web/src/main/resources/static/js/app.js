@@ -1,0 +1,142 @@
+// Boot: configuration, language, session, then the screen of the signed-in user's role.
+import { h, clear, field, announce, setText } from './dom.js';
+import { LANGUAGES, currentLanguage, preferredLanguage, setLanguage, t } from './i18n.js';
+import * as session from './session.js';
+import { SignalClient } from './signal.js';
+
+const ROLE_SCREENS = {
+  NURSE: () => import('./nurse.js'),
+  SPECIALIST: () => import('./specialist.js'),
+  COORDINATOR: () => import('./coordinator.js'),
+  ADMIN: () => import('./admin.js'),
+};
+const LANGUAGE_NAMES = { ar: 'العربية', fr: 'Français', en: 'English' };
+
+const main = document.getElementById('main');
+const topbar = document.getElementById('topbar');
+let config = {};
+let signal = null;
+let activeCall = () => false;
+// Console diagnostics for support staff: the live signalling client and call.
+window.tabib = {};
+
+async function boot() {
+  await setLanguage(preferredLanguage());
+  session.onLogout((reasonKey) => {
+    signal?.close();
+    signal = null;
+    window.tabib = {};
+    showLogin(reasonKey);
+  });
+  const user = session.restore();
+  if (user) await showRole(user);
+  else showLogin();
+}
+
+function renderTopbar(user) {
+  const select = h('select', { id: 'lang', class: 'lang', i18nAttr: { 'aria-label': 'app.language' } },
+    LANGUAGES.map((code) => h('option', { value: code, lang: code, text: LANGUAGE_NAMES[code], selected: code === currentLanguage() })));
+  select.addEventListener('change', async () => {
+    await setLanguage(select.value);
+    if (session.user()) session.api('PUT', '/api/v1/me/language', { language: select.value }).catch(() => {});
+  });
+  clear(topbar,
+    h('span', { class: 'brand', i18n: 'app.title' }),
+    user ? h('span', { class: 'who' }, h('span', { class: 'who-name', text: user.displayName }),
+      h('span', { class: 'who-role' }, ' · ', h('span', { i18n: `role.${user.role}` }))) : null,
+    h('span', { class: 'spacer' }),
+    select,
+    user ? h('button', { type: 'button', class: 'link', id: 'logout', i18n: 'app.logout', onclick: () => session.logout() }) : null);
+}
+
+function showLogin(reasonKey) {
+  renderTopbar(null);
+  const username = h('input', { name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' });
+  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const error = h('p', { class: 'error', role: 'alert', hidden: !reasonKey, i18n: reasonKey || 'login.failed' });
+  const submit = h('button', { type: 'submit', class: 'primary big', i18n: 'login.submit' });
+  const form = h('form', { class: 'card login', id: 'login-form' },
+    h('h1', { i18n: 'login.title' }),
+    field('login.username', username),
+    field('login.password', password),
+    error,
+    submit);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    error.hidden = true;
+    try {
+      const user = await session.login(username.value.trim().toLowerCase(), password.value);
+      if (user.language && LANGUAGES.includes(user.language) && user.language !== currentLanguage()) {
+        await setLanguage(user.language);
+      }
+      await showRole(user);
+    } catch (err) {
+      error.dataset.i18n = err.status === 401 || err.status === 400 ? 'login.failed' : 'error.network';
+      error.textContent = t(error.dataset.i18n);
+      error.hidden = false;
+      submit.disabled = false;
+    }
+  });
+  clear(main, form);
+  username.focus();
+}
+
+async function showRole(user) {
+  renderTopbar(user);
+  document.body.dataset.role = user.role;
+  const loader = ROLE_SCREENS[user.role];
+  if (!loader) {
+    session.logout();
+    return;
+  }
+  try {
+    config = await session.api('GET', '/api/v1/config');
+  } catch {
+    config = {};
+  }
+  if (user.role === 'NURSE' || user.role === 'SPECIALIST') connectSignal();
+  session.watchInactivity(config.idleTimeoutSeconds || 1800, () => activeCall());
+  const screen = await loader();
+  clear(main);
+  screen.mount(main, {
+    user,
+    config,
+    signal,
+    setCallActive: (fn) => { activeCall = fn; },
+  });
+  main.focus();
+}
+
+function signalUrl() {
+  if (config.signalingUrl) return config.signalingUrl;
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.hostname}:8081/signal`;
+}
+
+function connectSignal() {
+  signal = new SignalClient({
+    url: signalUrl(),
+    token: session.accessToken(),
+    onTokenPushed: (token, expiresAt) => session.acceptPushedToken(token, expiresAt),
+    onAuthFailure: async () => {
+      await session.refresh();
+      return session.accessToken();
+    },
+  });
+  const pill = h('span', { class: 'link-pill', id: 'link-status', role: 'status', i18n: 'link.connecting' });
+  topbar.insertBefore(pill, topbar.querySelector('.spacer'));
+  signal.on('status', (status) => {
+    document.body.dataset.signal = status;
+    pill.dataset.status = status;
+    setText(pill, `link.${status}`);
+  });
+  signal.on('fatal', (err) => announce(`error.${err.code}`, null, 'error'));
+  window.tabib = { signal };
+  // A reloaded or closed page cannot resume its calls (the media are gone with it): leave cleanly.
+  window.addEventListener('pagehide', () => signal?.close(), { once: true });
+  // The screen works while the link comes up; requests made meanwhile are queued by the client.
+  signal.connect().catch(() => {});
+}
+
+boot();

@@ -1,0 +1,83 @@
+// The coordinators' live board: a plain WebSocket that receives a full snapshot on every change.
+import { h, clear, setText } from './dom.js';
+import { duration, formatInstant } from './i18n.js';
+import { accessToken, refresh } from './session.js';
+
+export function liveBoard(target) {
+  let ws = null;
+  let attempt = 0;
+  let stopped = false;
+  let timer = null;
+  const status = h('p', { class: 'muted', id: 'board-status', role: 'status', i18n: 'board.connecting' });
+  const online = h('ul', { id: 'board-online' });
+  const queues = h('tbody', { id: 'board-queues' });
+  const calls = h('tbody', { id: 'board-calls' });
+  const callCount = h('span', { class: 'stat', id: 'board-call-count', text: '0' });
+  const bookings = h('tbody', { id: 'board-bookings' });
+  const counts = h('ul', { class: 'counts', id: 'board-counts' });
+  clear(target,
+    status,
+    h('div', { class: 'board' },
+      h('section', { class: 'card' }, h('h3', { i18n: 'board.online' }), online),
+      h('section', { class: 'card' }, h('h3', { i18n: 'board.queues' }),
+        h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.queueLength'), th('board.longestWait'))), queues)),
+      h('section', { class: 'card wide' }, h('h3', {}, h('span', { i18n: 'board.calls' }), ' ', callCount),
+        h('table', {}, h('thead', {}, h('tr', {}, th('board.specialist'), th('board.specialty'))), calls))),
+    h('section', { class: 'card' }, h('h3', { i18n: 'board.bookings' }), counts,
+      h('table', {}, h('thead', {}, h('tr', {}, th('board.time'), th('board.specialty'), th('board.specialist'), th('board.dispensary'), th('board.status'))), bookings)));
+
+  function connect() {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    ws = new WebSocket(`${scheme}://${location.host}/board?token=${encodeURIComponent(accessToken())}`);
+    ws.onopen = () => {
+      attempt = 0;
+      status.dataset.live = 'true';
+      setText(status, 'board.live');
+    };
+    ws.onmessage = (event) => {
+      const msg = JSON.parse(event.data);
+      if (msg.type === 'board.snapshot') render(msg);
+    };
+    ws.onclose = (event) => {
+      status.dataset.live = 'false';
+      setText(status, 'board.reconnecting');
+      if (stopped || event.code === 4403) return;
+      const delay = Math.min(10000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+      attempt += 1;
+      const expired = event.code === 4401 ? refresh().catch(() => {}) : Promise.resolve();
+      expired.then(() => { timer = setTimeout(connect, delay); });
+    };
+  }
+
+  function render(snapshot) {
+    const specialists = Array.isArray(snapshot.online) ? snapshot.online : [];
+    clear(online, specialists.map((u) => h('li', { 'data-user': u.userId, 'data-status': u.status },
+      h('strong', { text: u.displayName || u.userId }), ' · ', h('span', { i18n: `presence.${u.status}` }),
+      (u.specialties || []).map((code) => [' ', h('span', { class: 'chip', i18n: `specialty.${code}` })]))));
+    if (!specialists.length) online.append(h('li', { class: 'muted', i18n: 'board.nobody' }));
+    clear(queues, (Array.isArray(snapshot.queues) ? snapshot.queues : []).map((q) => h('tr', { 'data-specialty': q.specialty },
+      h('td', { i18n: `specialty.${q.specialty}` }), h('td', { class: 'stat', text: String(q.length ?? 0) }),
+      h('td', { text: q.longestWaitSeconds ? duration(q.longestWaitSeconds) : '—' }))));
+    const inCall = snapshot.calls?.specialistsInCall || [];
+    callCount.textContent = String(snapshot.calls?.inProgress ?? 0);
+    clear(calls, inCall.map((c) => h('tr', { 'data-call-id': c.callId },
+      h('td', { text: c.displayName || c.userId }),
+      h('td', {}, (c.specialties || []).map((code) => h('span', { class: 'chip', i18n: `specialty.${code}` }))))));
+    const today = snapshot.bookings?.appointments || [];
+    clear(bookings, today.map((b) => h('tr', { 'data-appointment-id': b.id, 'data-status': b.status },
+      h('td', { 'data-datetime': b.start, 'data-style': 'time', text: formatInstant(b.start, 'time') }),
+      h('td', { i18n: `specialty.${b.specialty}` }), h('td', { text: b.specialistId || '' }),
+      h('td', { text: b.dispensaryId || '' }),
+      h('td', { i18n: `status.${b.status}` }))));
+    if (!today.length) bookings.append(h('tr', {}, h('td', { colspan: 5, class: 'muted', i18n: 'board.noBookings' })));
+    clear(counts, Object.entries(snapshot.bookings?.counts || {}).map(([status, count]) =>
+      h('li', { 'data-status': status }, h('span', { class: 'stat', text: String(count) }), ' ', h('span', { i18n: `status.${status}` }))));
+  }
+
+  connect();
+  return () => { stopped = true; clearTimeout(timer); ws?.close(1000); };
+}
+
+function th(key) {
+  return h('th', { scope: 'col', i18n: key });
+}

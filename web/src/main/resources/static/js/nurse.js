@@ -1,0 +1,267 @@
+// Nurse screen (tablet first): patient, today's booked consultations, urgent call by specialty,
+// pre-call check, the call itself and, after it, the specialist's plan and prescription.
+import { h, clear, field, setText, announce } from './dom.js';
+import { dateIn, duration, formatInstant } from './i18n.js';
+import { api } from './session.js';
+import { loadSpecialties } from './specialties.js';
+import { openLocalMedia } from './call.js';
+import { startCallView } from './callview.js';
+import { runPrecheck } from './precheck.js';
+import { patientLabel, renderNotes, openConsultation } from './patient.js';
+import { jitsiRoom } from './jitsi.js';
+
+const JOINABLE = new Set(['booked', 'arrived']);
+const NATIONAL_ID = /^[A-Za-z]{1,2}\d{4,8}$/;
+
+export function mount(root, { user, config, signal, setCallActive }) {
+  let patient = null;
+  let queued = null;
+  let call = null;
+  let preferAudioOnly = false;
+  setCallActive(() => Boolean(call) || Boolean(queued));
+
+  const home = h('div', { class: 'nurse-home' });
+  const patientBox = h('section', { class: 'card', id: 'patient', 'aria-labelledby': 'patient-title' });
+  const bookingsBox = h('section', { class: 'card', id: 'bookings', 'aria-labelledby': 'bookings-title' });
+  const callBox = h('section', { class: 'card', id: 'urgent', 'aria-labelledby': 'urgent-title' });
+  const checkBox = h('section', { class: 'card', id: 'precheck', 'aria-labelledby': 'precheck-title' });
+  const afterBox = h('section', { class: 'card', id: 'after-call', hidden: true, 'aria-labelledby': 'after-title' });
+  home.append(afterBox, patientBox, bookingsBox, callBox, checkBox);
+  clear(root, home);
+
+  // Patient: search, pick or register.
+  function renderPatient() {
+    if (patient) {
+      clear(patientBox,
+        h('h2', { id: 'patient-title', i18n: 'nurse.patient' }),
+        h('p', { class: 'patient-chosen', 'data-patient-id': patient.id }, h('strong', { text: patientLabel(patient) })),
+        h('button', { type: 'button', class: 'secondary', i18n: 'nurse.changePatient', onclick: () => { patient = null; renderPatient(); renderCall(); } }));
+      return;
+    }
+    const query = h('input', { type: 'search', id: 'patient-search', name: 'q', autocomplete: 'off', i18nAttr: { placeholder: 'nurse.searchHint' } });
+    const results = h('ul', { class: 'pick-list', id: 'patient-results', 'aria-live': 'polite' });
+    const search = async () => {
+      const text = query.value.trim();
+      // A national ID card number (CNIE: one or two letters then digits) is looked up exactly; anything else by name.
+      const param = NATIONAL_ID.test(text) ? `nationalId=${encodeURIComponent(text.toUpperCase())}` : `q=${encodeURIComponent(text)}&limit=20`;
+      const list = await api('GET', `/api/v1/patients?${param}`).catch(() => []);
+      clear(results, (list || []).map((p) => h('li', {},
+        h('button', { type: 'button', class: 'pick big', 'data-patient-id': p.id, onclick: () => choose(p) }, patientLabel(p)))));
+      if (!list?.length) results.append(h('li', { class: 'muted', i18n: 'nurse.noPatient' }));
+    };
+    const form = h('form', { class: 'row', role: 'search' }, field('nurse.searchPatient', query),
+      h('button', { type: 'submit', class: 'primary', i18n: 'nurse.search' }));
+    form.addEventListener('submit', (event) => { event.preventDefault(); search(); });
+    clear(patientBox,
+      h('h2', { id: 'patient-title', i18n: 'nurse.patient' }),
+      form, results,
+      h('details', { class: 'register' }, h('summary', { i18n: 'nurse.registerPatient' }), registerForm()));
+    search();
+  }
+
+  function registerForm() {
+    const name = h('input', { name: 'fullName', required: true, autocomplete: 'off', maxlength: 120 });
+    const birth = h('input', { name: 'birthDate', type: 'date', required: true });
+    const sex = h('select', { name: 'sex' },
+      h('option', { value: 'FEMALE', i18n: 'sex.FEMALE' }), h('option', { value: 'MALE', i18n: 'sex.MALE' }));
+    const nationalId = h('input', { name: 'nationalId', autocomplete: 'off', dir: 'ltr', maxlength: 20 });
+    const consent = h('input', { name: 'consent', type: 'checkbox', required: true });
+    const form = h('form', { class: 'grid-form', id: 'register-patient' },
+      field('patient.fullName', name), field('patient.birthDate', birth), field('patient.sex', sex),
+      field('patient.nationalId', nationalId),
+      h('label', { class: 'check-line' }, consent, ' ', h('span', { i18n: 'patient.consentAsk' })),
+      h('button', { type: 'submit', class: 'primary big', i18n: 'nurse.register' }));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        const created = await api('POST', '/api/v1/patients', {
+          fullName: name.value.trim(), birthDate: birth.value, sex: sex.value,
+          nationalId: nationalId.value.trim() || null, dispensaryId: user.dispensaryId,
+          teleconsultationConsent: consent.checked,
+        });
+        choose(created);
+      } catch (error) {
+        announce('error.generic', { message: error.message }, 'error');
+      }
+    });
+    return form;
+  }
+
+  function choose(p) {
+    patient = p;
+    renderPatient();
+    renderCall();
+    showAfterCall(false);
+  }
+
+  // Today's booked consultations for the dispensary.
+  async function renderBookings() {
+    const list = h('ul', { class: 'pick-list', id: 'booking-list' });
+    clear(bookingsBox, h('h2', { id: 'bookings-title', i18n: 'nurse.todayBookings' }), list);
+    const bookings = (await api('GET', `/api/v1/appointments?date=${dateIn(config.zone)}`).catch(() => []) || [])
+      .filter((b) => JOINABLE.has(b.status));
+    if (!bookings.length) {
+      list.append(h('li', { class: 'muted', i18n: 'nurse.noBookings' }));
+      return;
+    }
+    bookings.forEach((b) => list.append(h('li', { class: 'booking', 'data-appointment-id': b.id },
+      h('span', { class: 'when', 'data-datetime': b.start, 'data-style': 'time', text: formatInstant(b.start, 'time') }),
+      h('span', { i18n: `specialty.${b.specialty}` }),
+      h('span', { text: b.specialistId || '' }),
+      h('span', { dir: 'ltr', text: b.patientRef || '' }),
+      b.status === 'booked' ? h('button', { type: 'button', class: 'secondary big', 'data-action': 'check-in', i18n: 'coordinator.checkIn',
+        onclick: () => api('POST', `/api/v1/appointments/${encodeURIComponent(b.id)}/check-in`, {})
+          .then(renderBookings).catch((error) => announce(`error.${error.code}`, { message: error.message }, 'error')) }) : null,
+      h('button', { type: 'button', class: 'primary big', i18n: 'nurse.join', onclick: () => join(b) }))));
+  }
+
+  async function join(booking) {
+    if (booking.patientRef && patient?.id !== booking.patientRef) {
+      patient = await api('GET', `/api/v1/patients/${encodeURIComponent(booking.patientRef)}`).catch(() => ({ id: booking.patientRef }));
+    }
+    renderPatient();
+    try {
+      const stream = await openLocalMedia(preferAudioOnly);
+      const reply = await signal.request({ type: 'call.join', appointmentId: booking.id });
+      // The second participant to join is answered with call.accepted straight away.
+      const origin = { origin: 'APPOINTMENT', originRef: booking.id };
+      if (reply.type === 'call.accepted') enterCall(reply, stream, origin);
+      else waitFor(reply, stream, 'nurse.waitingSpecialist', null, origin);
+    } catch (error) {
+      announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
+    }
+  }
+
+  // Urgent call by specialty with live queue position.
+  let specialties = [];
+  function renderCall() {
+    if (queued) return;
+    const reason = h('textarea', { id: 'call-reason', name: 'reason', rows: 2, maxlength: 500 });
+    const buttons = specialties.map((code) => h('button', {
+      type: 'button', class: 'specialty big', 'data-specialty': code, disabled: !patient, i18n: `specialty.${code}`,
+      onclick: () => requestCall(code, reason.value.trim()),
+    }));
+    clear(callBox,
+      h('h2', { id: 'urgent-title', i18n: 'nurse.callSpecialist' }),
+      patient ? null : h('p', { class: 'muted', i18n: 'nurse.pickPatientFirst' }),
+      field('nurse.reason', reason),
+      h('div', { class: 'specialty-grid' }, buttons));
+  }
+
+  async function requestCall(specialty, reason) {
+    let stream;
+    try {
+      stream = await openLocalMedia(preferAudioOnly);
+    } catch {
+      announce('advice.permission', null, 'error');
+      return;
+    }
+    try {
+      const reply = await signal.request({ type: 'call.request', specialty, patientRef: patient.id, reason });
+      waitFor(reply, stream, 'nurse.inQueue', specialty, { origin: 'URGENT_CALL', originRef: reply.callId });
+    } catch (error) {
+      stream.getTracks().forEach((track) => track.stop());
+      announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
+    }
+  }
+
+  function waitFor(reply, stream, titleKey, specialty, origin) {
+    const callId = reply.callId;
+    const position = h('strong', { class: 'queue-position', 'data-position': reply.position ?? '' });
+    const wait = h('strong', { class: 'queue-wait' });
+    const status = h('p', { class: 'queue-status', role: 'status', i18n: 'nurse.waiting' });
+    const cancel = h('button', { type: 'button', class: 'danger big', i18n: 'nurse.cancelCall' });
+    const panel = h('section', { class: 'card waiting', id: 'waiting', 'data-call-id': callId, 'aria-live': 'polite' },
+      h('h2', { i18n: titleKey }),
+      specialty ? h('p', { i18n: `specialty.${specialty}` }) : null,
+      reply.position !== undefined ? h('p', { class: 'queue-line' }, h('span', { i18n: 'nurse.position' }), ' ', position) : null,
+      reply.estimatedWaitSeconds !== undefined ? h('p', { class: 'queue-line' }, h('span', { i18n: 'nurse.estimatedWait' }), ' ', wait) : null,
+      status, cancel);
+    const update = (msg) => {
+      if (msg.position !== undefined) { position.textContent = String(msg.position); position.dataset.position = msg.position; }
+      if (msg.estimatedWaitSeconds !== undefined) wait.textContent = duration(msg.estimatedWaitSeconds);
+    };
+    update(reply);
+    const offs = [
+      signal.on('queue.update', (msg) => { if (msg.callId === callId) update(msg); }),
+      signal.on('call.ringing', (msg) => { if (msg.callId === callId) setText(status, 'nurse.ringing', { name: msg.specialist?.name || '' }); }),
+      signal.on('call.noSpecialist', (msg) => { if (msg.callId === callId) setText(status, 'nurse.noSpecialist'); }),
+      signal.on('call.ended', (msg) => { if (msg.callId === callId) done(); }),
+      signal.on('call.accepted', (msg) => { if (msg.callId === callId) { done(true); enterCall(msg, stream, origin); } }),
+      signal.on('session.lost', () => { announce('nurse.queueLost', null, 'error'); done(); }),
+    ];
+    queued = { callId };
+    const done = (keepStream) => {
+      offs.forEach((off) => off());
+      queued = null;
+      panel.remove();
+      home.hidden = false;
+      if (!keepStream) stream.getTracks().forEach((track) => track.stop());
+      renderCall();
+    };
+    cancel.addEventListener('click', () => {
+      signal.request({ type: 'call.cancel', callId }).catch(() => {});
+      done();
+    });
+    home.hidden = true;
+    root.append(panel);
+    cancel.focus();
+  }
+
+  async function enterCall(accepted, stream, origin) {
+    home.hidden = true;
+    const patientRef = accepted.patientRef || patient?.id;
+    if (patientRef) {
+      openConsultation(patientRef, { ...origin, specialistId: accepted.peer?.id, audioOnly: !stream.getVideoTracks().length })
+        .catch(() => announce('nurse.recordNotOpened', null, 'error'));
+    }
+    // When the specialist opens a group room (interpreter, second opinion), the nurse joins it below the call.
+    const room = config.jitsiEnabled ? jitsiRoom({ signal, callId: accepted.callId, baseUrl: config.jitsiUrl }) : null;
+    const view = await startCallView({
+      accepted, signal, localStream: stream,
+      onEnd: (detail) => {
+        room?.dispose();
+        call = null;
+        window.tabib.call = null;
+        view.screen.remove();
+        home.hidden = false;
+        announce(`ended.${detail.reason}`, null, 'info');
+        if (patientRef) {
+          if (!patient || patient.id !== patientRef) patient = { id: patientRef };
+          showAfterCall(true);
+        }
+      },
+    });
+    call = view.session;
+    window.tabib.call = call;
+    if (room) view.screen.querySelector('.call-main').append(room.frame);
+    root.append(view.screen);
+  }
+
+  // After the call: the specialist's plan and prescription once the note is signed.
+  async function showAfterCall(visible) {
+    afterBox.hidden = !visible;
+    if (!visible) return;
+    const body = h('div', { class: 'notes' });
+    clear(afterBox,
+      h('h2', { id: 'after-title', i18n: 'nurse.afterCall' }),
+      body,
+      h('button', { type: 'button', class: 'secondary', i18n: 'nurse.refresh', onclick: () => showAfterCall(true) }));
+    await renderNotes(body, patient.id, { signedOnly: true });
+  }
+
+  clear(checkBox,
+    h('h2', { id: 'precheck-title', i18n: 'precheck.title' }),
+    h('p', { class: 'muted', i18n: 'precheck.intro' }),
+    h('div', { id: 'precheck-result' }),
+    h('button', { type: 'button', class: 'secondary big', id: 'run-precheck', i18n: 'precheck.run',
+      onclick: async () => {
+        const verdict = await runPrecheck(checkBox.querySelector('#precheck-result'), signal);
+        preferAudioOnly = verdict.suggestAudioOnly;
+      } }));
+
+  renderPatient();
+  renderBookings();
+  renderCall();
+  loadSpecialties().then((codes) => { specialties = codes; renderCall(); });
+}

@@ -1,0 +1,173 @@
+// Access token + refresh token, REST calls, automatic logoff after inactivity.
+const STORE = 'tabib.session';
+const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'touchstart', 'wheel'];
+
+let state = JSON.parse(sessionStorage.getItem(STORE) || 'null');
+let refreshTimer = null;
+let inactivityTimer = null;
+let lastActivity = Date.now();
+let keepAlive = () => false;
+const logoutListeners = new Set();
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function user() {
+  return state?.user || null;
+}
+
+export function accessToken() {
+  return state?.accessToken || null;
+}
+
+function save() {
+  if (state) sessionStorage.setItem(STORE, JSON.stringify(state));
+  else sessionStorage.removeItem(STORE);
+}
+
+function store(body) {
+  state = {
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken || state?.refreshToken,
+    expiresAt: Date.now() + (body.expiresIn || 900) * 1000,
+    user: body.user || state?.user,
+  };
+  save();
+  scheduleRefresh();
+}
+
+/** The signalling server pushes a fresh access token during long calls. */
+export function acceptPushedToken(accessToken, expiresAt) {
+  if (!state) return;
+  state.accessToken = accessToken;
+  state.expiresAt = expiresAt ? Date.parse(expiresAt) || Number(expiresAt) * 1000 : Date.now() + 900000;
+  save();
+  scheduleRefresh();
+}
+
+export async function login(username, password) {
+  const body = await request('POST', '/api/v1/auth/login', { username, password }, { anonymous: true });
+  store(body);
+  return body.user;
+}
+
+let refreshing = null;
+
+/** Exchanges the refresh token (single use) for new tokens; concurrent callers share one exchange. */
+export function refresh() {
+  if (!state?.refreshToken) return Promise.reject(new ApiError(401, 'AUTH_REQUIRED'));
+  if (!refreshing) {
+    refreshing = request('POST', '/api/v1/auth/refresh', { refreshToken: state.refreshToken }, { anonymous: true })
+      .then(store)
+      .finally(() => { refreshing = null; });
+  }
+  return refreshing;
+}
+
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  if (!state) return;
+  const delay = Math.max(5000, state.expiresAt - Date.now() - 60000);
+  refreshTimer = setTimeout(() => refresh().catch(() => logout('session.expired')), delay);
+}
+
+/** Revokes the session on the server (bounded wait, so a dead link cannot keep the screen open), then forgets it. */
+export async function logout(reasonKey) {
+  if (state) {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), 3000);
+    await fetch('/api/v1/auth/logout', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${state.accessToken}` },
+      body: JSON.stringify({ refreshToken: state.refreshToken }),
+      signal: abort.signal,
+    }).catch(() => {});
+    clearTimeout(timer);
+  }
+  state = null;
+  save();
+  clearTimeout(refreshTimer);
+  clearInterval(inactivityTimer);
+  logoutListeners.forEach((fn) => fn(reasonKey));
+}
+
+export function onLogout(fn) {
+  logoutListeners.add(fn);
+}
+
+/** Unique per attempt, reused on retries of the same attempt (works outside secure contexts too). */
+export function idempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** JSON request to the REST API; refreshes the access token once on 401. */
+export async function api(method, path, body, headers) {
+  try {
+    return await request(method, path, body, { headers });
+  } catch (error) {
+    if (error.status === 401 && state?.refreshToken) {
+      try {
+        await refresh();
+      } catch (refreshError) {
+        logout('session.expired');
+        throw refreshError;
+      }
+      return request(method, path, body, { headers });
+    }
+    if (error.status === 401) logout('session.expired');
+    throw error;
+  }
+}
+
+async function request(method, path, body, { anonymous, headers: extra }) {
+  const headers = { Accept: 'application/json', ...extra };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (!anonymous && state) headers.Authorization = `Bearer ${state.accessToken}`;
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (networkError) {
+    throw new ApiError(0, 'NETWORK', networkError.message);
+  }
+  const text = await response.text();
+  const data = text ? safeJson(text) : null;
+  if (!response.ok) {
+    throw Object.assign(new ApiError(response.status, data?.code || `HTTP_${response.status}`, data?.message), { details: data?.details });
+  }
+  return data;
+}
+
+function safeJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text };
+  }
+}
+
+/** Logs off after `seconds` without user input; `busy()` returning true (a call in progress) counts as activity. */
+export function watchInactivity(seconds, busy) {
+  keepAlive = busy;
+  lastActivity = Date.now();
+  ACTIVITY_EVENTS.forEach((name) => window.addEventListener(name, markActive, { passive: true }));
+  clearInterval(inactivityTimer);
+  inactivityTimer = setInterval(() => {
+    if (keepAlive()) markActive();
+    else if (Date.now() - lastActivity > seconds * 1000) logout('session.inactive');
+  }, 5000);
+}
+
+function markActive() {
+  lastActivity = Date.now();
+}
+
+export function restore() {
+  if (state) scheduleRefresh();
+  return user();
+}

@@ -1,0 +1,229 @@
+// Signalling WebSocket client: request/reply by id, seq tracking, heartbeat,
+// reconnect with backoff and session.resume so a call survives a dropped link.
+const MAX_BACKOFF_MS = 10000;
+const REQUEST_TIMEOUT_MS = 15000;
+
+export class SignalClient {
+  constructor({ url, token, onTokenPushed, onAuthFailure }) {
+    this.url = url;
+    this.token = token;
+    this.onTokenPushed = onTokenPushed;
+    this.onAuthFailure = onAuthFailure;
+    this.handlers = new Map();
+    this.pending = new Map();
+    this.outbox = [];
+    this.nextId = 1;
+    this.lastSeq = 0;
+    this.resumeToken = null;
+    this.attempt = 0;
+    this.ready = false;
+    this.stopped = false;
+    this.status = 'connecting';
+  }
+
+  /** Subscribes to a message type ('*' for all, 'status' for connection status). */
+  on(type, fn) {
+    if (!this.handlers.has(type)) this.handlers.set(type, new Set());
+    this.handlers.get(type).add(fn);
+    return () => this.handlers.get(type).delete(fn);
+  }
+
+  emit(type, payload) {
+    this.handlers.get(type)?.forEach((fn) => fn(payload));
+    if (type !== 'status') this.handlers.get('*')?.forEach((fn) => fn(payload));
+  }
+
+  setStatus(status) {
+    this.status = status;
+    this.emit('status', status);
+  }
+
+  connect() {
+    this.stopped = false;
+    this.open();
+    return new Promise((resolve, reject) => {
+      const offWelcome = this.on('welcome', (msg) => { offWelcome(); offClosed(); resolve(msg); });
+      const offClosed = this.on('fatal', (err) => { offWelcome(); offClosed(); reject(err); });
+    });
+  }
+
+  open() {
+    const resuming = Boolean(this.resumeToken);
+    const separator = this.url.includes('?') ? '&' : '?';
+    const ws = new WebSocket(`${this.url}${separator}token=${encodeURIComponent(this.token)}`);
+    this.ws = ws;
+    this.ready = false;
+    this.resuming = resuming;
+    this.pendingWelcome = null;
+    ws.onopen = () => {
+      this.lastInbound = Date.now();
+      if (resuming) {
+        this.resumeId = this.newId();
+        ws.send(JSON.stringify({ type: 'session.resume', id: this.resumeId, resumeToken: this.resumeToken, lastSeq: this.lastSeq }));
+      }
+    };
+    ws.onmessage = (event) => this.receive(ws, event.data);
+    ws.onclose = (event) => this.closed(ws, event);
+  }
+
+  receive(ws, data) {
+    if (ws !== this.ws) return;
+    this.lastInbound = Date.now();
+    let msg;
+    try {
+      msg = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (this.resuming && !this.ready) {
+      this.receiveWhileResuming(msg);
+      return;
+    }
+    this.dispatch(msg);
+  }
+
+  receiveWhileResuming(msg) {
+    if (msg.type === 'welcome') {
+      this.pendingWelcome = msg;
+    } else if (msg.type === 'session.resumed' && msg.re === this.resumeId) {
+      if (msg.resumeToken) this.resumeToken = msg.resumeToken;
+      this.becomeReady();
+      this.emit('session.resumed', msg);
+    } else if (msg.type === 'error' && msg.re === this.resumeId) {
+      // The window passed: start over as a new session; calls of the old one are gone.
+      this.lastSeq = 0;
+      this.resumeToken = null;
+      this.emit('session.lost', msg);
+      if (this.pendingWelcome) this.dispatch(this.pendingWelcome);
+    }
+  }
+
+  dispatch(msg) {
+    if (typeof msg.seq === 'number') {
+      if (msg.seq <= this.lastSeq && msg.type !== 'welcome') return;
+      this.lastSeq = msg.seq;
+    }
+    if (msg.type === 'welcome') {
+      this.lastSeq = msg.seq || 0;
+      this.resumeToken = msg.resumeToken;
+      this.heartbeatSeconds = msg.heartbeatSeconds || 20;
+      this.session = msg;
+      this.becomeReady();
+    } else if (msg.type === 'token.refresh') {
+      this.token = msg.accessToken;
+      this.onTokenPushed?.(msg.accessToken, msg.expiresAt);
+    } else if (msg.type === 'server.draining') {
+      this.draining = true;
+    }
+    if (msg.re && this.pending.has(msg.re)) {
+      const { resolve, reject, timer } = this.pending.get(msg.re);
+      this.pending.delete(msg.re);
+      clearTimeout(timer);
+      if (msg.type === 'error') reject(Object.assign(new Error(msg.message || msg.code), { code: msg.code }));
+      else resolve(msg);
+    }
+    this.emit(msg.type, msg);
+  }
+
+  becomeReady() {
+    this.ready = true;
+    this.attempt = 0;
+    this.setStatus('open');
+    this.startHeartbeat();
+    const queued = this.outbox.splice(0);
+    queued.forEach((msg) => this.ws.send(JSON.stringify(msg)));
+  }
+
+  closed(ws, event) {
+    if (ws !== this.ws) return;
+    this.ready = false;
+    clearInterval(this.heartbeat);
+    if (this.stopped) {
+      this.setStatus('closed');
+      return;
+    }
+    if (event.code === 4403) {
+      this.stopped = true;
+      this.setStatus('closed');
+      this.emit('fatal', { code: 'ORIGIN_FORBIDDEN' });
+      return;
+    }
+    if (event.code === 4401) {
+      this.setStatus('reconnecting');
+      Promise.resolve(this.onAuthFailure?.())
+        .then((token) => {
+          if (!token) throw new Error('no token');
+          this.token = token;
+          this.scheduleReconnect();
+        })
+        .catch(() => {
+          this.stopped = true;
+          this.setStatus('closed');
+          this.emit('fatal', { code: 'AUTH_INVALID' });
+        });
+      return;
+    }
+    this.setStatus('reconnecting');
+    this.scheduleReconnect();
+  }
+
+  scheduleReconnect() {
+    const immediate = this.draining;
+    this.draining = false;
+    const base = immediate ? 100 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
+    this.attempt += 1;
+    const delay = base / 2 + Math.random() * (base / 2);
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => { if (!this.stopped) this.open(); }, delay);
+  }
+
+  startHeartbeat() {
+    clearInterval(this.heartbeat);
+    const periodMs = this.heartbeatSeconds * 1000;
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - this.lastInbound > periodMs * 2 + 5000) {
+        // Silent link (typical of mobile networks): drop it and resume on a fresh one.
+        this.ws.close(4000, 'heartbeat lost');
+        this.closed(this.ws, { code: 4000 });
+        this.ws = null;
+        return;
+      }
+      this.send({ type: 'ping' });
+    }, periodMs);
+  }
+
+  newId() {
+    return String(this.nextId++);
+  }
+
+  /** Sends a message; queued while the link is down and flushed after resume. */
+  send(msg) {
+    if (this.ready && this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+    else this.outbox.push(msg);
+  }
+
+  /** Sends a request and resolves with the reply carrying re == id (rejects on an error reply). */
+  request(msg) {
+    const id = this.newId();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, { resolve, reject, timer });
+      this.send({ ...msg, id });
+    });
+  }
+
+  /** Simulates a lost link: closes the socket without stopping, so the client reconnects and resumes. */
+  drop() {
+    this.ws?.close(4000, 'dropped');
+  }
+
+  close() {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeat);
+    this.ws?.close(1000, 'logout');
+  }
+}

@@ -1,0 +1,148 @@
+package ma.tabiblink.web.browser;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * One headless Debian Chromium driven by Debian's chromedriver, with a fresh profile and a fake camera and
+ * microphone. Never downloads a driver: without /usr/bin/chromium and /usr/bin/chromedriver the test is skipped.
+ */
+final class BrowserSession implements AutoCloseable {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final ChromeDriverService service;
+    private final ChromeDriver driver;
+    private final Path profile;
+    private final String baseUrl;
+
+    private BrowserSession(String baseUrl, int width, int height) throws IOException {
+        this.baseUrl = baseUrl;
+        this.profile = Files.createTempDirectory("tabib-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                "--disable-features=WebRtcHideLocalIpsWithMdns",
+                "--autoplay-policy=no-user-gesture-required",
+                "--window-size=" + width + "," + height);
+        this.service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        this.driver = new ChromeDriver(service, options);
+    }
+
+    /** Skips the calling test, with the reason, when Debian's Chromium or chromedriver is not installed. */
+    static void assumeBrowserInstalled() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Browser tests need Debian's Chromium and chromedriver at " + CHROMIUM + " and " + CHROMEDRIVER
+                        + " (apt-get install chromium chromium-driver, or ops/scripts/install-test-deps.sh); skipped");
+    }
+
+    static BrowserSession open(String baseUrl) throws IOException {
+        return new BrowserSession(baseUrl, 1280, 900);
+    }
+
+    /** A tablet-sized window in portrait orientation. */
+    static BrowserSession openTablet(String baseUrl) throws IOException {
+        return new BrowserSession(baseUrl, 800, 1280);
+    }
+
+    ChromeDriver driver() {
+        return driver;
+    }
+
+    /** Signs in with the demo password, then picks the language with the switch in the top bar. */
+    void signIn(String username, String language) {
+        driver.get(baseUrl + "/");
+        WebElement user = waitFor("#login-form input[name=username]");
+        user.sendKeys(username);
+        driver.findElement(By.cssSelector("#login-form input[name=password]")).sendKeys("demo1234");
+        driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        waitFor("#logout");
+        new Select(driver.findElement(By.id("lang"))).selectByValue(language);
+        waitUntil("language " + language + " applied", b -> language.equals(b.script("return document.documentElement.lang")));
+    }
+
+    WebElement waitFor(String css) {
+        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    void click(String css) {
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+    }
+
+    void waitUntil(String description, java.util.function.Predicate<BrowserSession> condition) {
+        new WebDriverWait(driver, WAIT).withMessage(description).until(d -> condition.test(this));
+    }
+
+    void waitUntil(String description, Duration timeout, java.util.function.Predicate<BrowserSession> condition) {
+        new WebDriverWait(driver, timeout).withMessage(description).until(d -> condition.test(this));
+    }
+
+    Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    String attribute(String css, String name) {
+        List<WebElement> found = driver.findElements(By.cssSelector(css));
+        return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
+    }
+
+    /** Saves a PNG under target/screenshots and copies it to docs/screenshots for the README. */
+    void screenshot(String name) {
+        try {
+            byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+            Path artifacts = Path.of("target", "screenshots");
+            Files.createDirectories(artifacts);
+            Path file = artifacts.resolve(name + ".png");
+            Files.write(file, png);
+            Path docs = Path.of("..", "docs", "screenshots");
+            if (Files.isDirectory(docs.getParent())) {
+                Files.createDirectories(docs);
+                Files.copy(file, docs.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            driver.quit();
+        } finally {
+            service.stop();
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package ma.tabiblink.web.browser;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import ma.tabiblink.web.support.WebTestSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each role's main screen in Arabic (right-to-left, mirrored) and French, saved as screenshots for the README. */
+class RoleScreensBrowserTest extends WebTestSupport {
+
+    /** The data-i18n keys on the page that the current language's bundle lacks. */
+    private static final String MISSING_KEYS = """
+            const done = arguments[arguments.length - 1];
+            fetch('/i18n/' + document.documentElement.lang + '.json').then((r) => r.json()).then((bundle) => {
+              const keys = [...document.querySelectorAll('[data-i18n]')].map((el) => el.dataset.i18n);
+              done([...new Set(keys.filter((key) => !(key in bundle)))]);
+            }, () => done(['bundle not loaded']));
+            """;
+
+    /** Uncompressed bytes of the page and every static file it loaded (API calls excluded). */
+    private static final String STATIC_BYTES = """
+            const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+            return entries.filter((e) => !e.name.includes('/api/') && !e.name.includes('/actuator/'))
+              .reduce((sum, e) => sum + (e.decodedBodySize || 0), 0);
+            """;
+
+    @BeforeAll
+    static void requireBrowser() {
+        BrowserSession.assumeBrowserInstalled();
+    }
+
+    @Test
+    void arabicNurseScreenRendersRightToLeftWithTheLayoutMirrored() throws Exception {
+        try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
+            nurse.signIn("nurse1", "ar");
+            nurse.waitFor("#urgent button.specialty");
+
+            assertThat(nurse.script("return document.documentElement.dir")).isEqualTo("rtl");
+            assertThat(nurse.script("return document.documentElement.lang")).isEqualTo("ar");
+            assertThat(nurse.script("return getComputedStyle(document.getElementById('main')).direction")).isEqualTo("rtl");
+            // Mirrored: the brand sits at the right edge and the language switch at the left edge of the top bar.
+            long width = ((Number) nurse.script("return document.documentElement.clientWidth")).longValue();
+            WebElement brand = nurse.driver().findElement(By.cssSelector("#topbar .brand"));
+            WebElement languageSwitch = nurse.driver().findElement(By.id("lang"));
+            assertThat(brand.getRect().getX()).isGreaterThan((int) (width / 2));
+            assertThat(languageSwitch.getRect().getX()).isLessThan((int) (width / 2));
+            assertThat(nurse.driver().findElement(By.id("urgent-title")).getText()).isEqualTo("اتصل بطبيب أخصائي");
+            nurse.screenshot("nurse-ar");
+        }
+    }
+
+    @Test
+    void nurseScreenDownloadsLessThan150KilobytesOfStaticFiles() throws Exception {
+        try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
+            nurse.signIn("nurse1", "fr");
+            nurse.waitFor("#urgent button.specialty");
+            long bytes = ((Number) nurse.script(STATIC_BYTES)).longValue();
+            System.out.printf("Nurse screen static files: %d bytes uncompressed%n", bytes);
+            assertThat(bytes).isPositive().isLessThan(150 * 1024);
+        }
+    }
+
+    @Test
+    void everyRoleMainScreenIsCapturedInArabicAndFrench() throws Exception {
+        List<String[]> screens = List.of(
+                new String[] {"nurse1", "#urgent button.specialty", "nurse"},
+                new String[] {"dr.cardio", "#availability", "specialist"},
+                new String[] {"coord1", "#board-status[data-live='true']", "coordinator"},
+                new String[] {"admin", "#admin-users table", "admin"});
+        for (String[] screen : screens) {
+            for (String language : List.of("ar", "fr")) {
+                String base = "http://127.0.0.1:" + port;
+                try (BrowserSession browser = screen[2].equals("nurse") ? BrowserSession.openTablet(base) : BrowserSession.open(base)) {
+                    browser.signIn(screen[0], language);
+                    browser.waitFor(screen[1]);
+                    assertThat(browser.script("return document.documentElement.dir")).isEqualTo(language.equals("ar") ? "rtl" : "ltr");
+                    assertThat(browser.driver().executeAsyncScript(MISSING_KEYS)).asList().isEmpty();
+                    browser.screenshot(screen[2] + "-" + language);
+                }
+            }
+        }
+    }
+}
