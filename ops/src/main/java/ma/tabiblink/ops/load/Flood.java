@@ -17,7 +17,7 @@ final class Flood {
     private final int perTick;
     private final LongAdder sent;
     private final LongAdder heldBack;
-    private ScheduledFuture<?> ticking;
+    private volatile ScheduledFuture<?> ticking;
 
     Flood(Link link, byte[] frame, double messagesPerSecond, LongAdder sent, LongAdder heldBack) {
         this.link = link;
@@ -27,6 +27,7 @@ final class Flood {
         this.heldBack = heldBack;
     }
 
+    /** On the link's event loop. */
     void start() {
         ticking = link.eventLoop().scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
         link.closed().thenRun(this::stop);

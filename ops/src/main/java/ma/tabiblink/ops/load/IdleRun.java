@@ -63,7 +63,7 @@ final class IdleRun {
     private static void perConnection(Report report, ServerMemoryProbe.Snapshot before,
             ServerMemoryProbe.Snapshot after, int connections) {
         long heap = after.heapUsedBytes() - before.heapUsedBytes();
-        report.line("server live heap: %d KB before, %d KB after = %d bytes per connection",
+        report.line("server live heap (class histogram): %d KB before, %d KB after = %d bytes per connection",
                 before.heapUsedBytes() / 1024, after.heapUsedBytes() / 1024, heap / connections);
         report.value("heap_bytes_per_connection", (double) heap / connections);
         report.line("largest growth of the live heap, per connection:");

@@ -25,6 +25,7 @@ abstract class Peer implements FrameSink {
     private boolean relayReady;
     private byte[] relayFrame;
     private RelayPacer pacer;
+    private Flood flood;
 
     Peer(RunStats stats) {
         this.stats = stats;
@@ -79,14 +80,26 @@ abstract class Peer implements FrameSink {
         relayReady = true;
     }
 
+    /** The call is over: no more relay messages, in either direction. On the event loop. */
     final void relayDone() {
         relayReady = false;
         pacer = null;
+        if (flood != null) {
+            flood.stop();
+            flood = null;
+        }
     }
 
-    /** Floods this side's relay message towards a peer that stopped reading. */
+    /** Floods this side's relay message towards a peer that stopped reading, until the call ends. */
     final Flood flood(double messagesPerSecond, LongAdder sent, LongAdder heldBack) {
-        return new Flood(link, relayFrame, messagesPerSecond, sent, heldBack);
+        Flood started = new Flood(link, relayFrame, messagesPerSecond, sent, heldBack);
+        link.eventLoop().execute(() -> {
+            if (relayReady) {
+                flood = started;
+                started.start();
+            }
+        });
+        return started;
     }
 
     /** Stops reading (and answering relay messages): the server's writes to this connection pile up. */

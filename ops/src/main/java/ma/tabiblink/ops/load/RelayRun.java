@@ -178,9 +178,7 @@ final class RelayRun {
         List<Flood> floods = new ArrayList<>();
         slow.consumers().forEach(Peer::becomeSlowConsumer);
         for (TabibNurse flooder : slow.flooders()) {
-            Flood flood = flooder.flood(options.slowRate(), flooded, heldBack);
-            floods.add(flood);
-            flood.start();
+            floods.add(flooder.flood(options.slowRate(), flooded, heldBack));
         }
         long intervalNanos = options.rate() > 0 ? (long) (2e9 * initiators.size() / options.rate()) : 0;
         List<RelayPacer> pacers = new ArrayList<>();

@@ -11,9 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a server JVM's memory with {@code jcmd}: live heap after a full GC, and native memory in NMT's "Other"
- * category, which is where direct buffers (JDK and Netty's) are allocated. Needs the server started with
- * {@code -XX:NativeMemoryTracking=summary} for the direct part.
+ * Reads a server JVM's memory with {@code jcmd}: the live heap as the total of a class histogram (which counts only
+ * reachable objects, after a full GC), and native memory in NMT's "Other" category, which is where direct buffers
+ * (JDK and Netty's) are allocated. Needs the server started with {@code -XX:NativeMemoryTracking=summary} for the
+ * direct part.
  */
 final class ServerMemoryProbe {
 
@@ -21,7 +22,6 @@ final class ServerMemoryProbe {
     record Snapshot(long heapUsedBytes, long directBytes, Map<String, Long> bytesByClass) {
     }
 
-    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
     private static final Pattern NMT_OTHER = Pattern.compile("Other \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
     private static final Pattern HISTOGRAM_LINE = Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE);
     private static final long JCMD_TIMEOUT_SECONDS = 60;
@@ -33,11 +33,14 @@ final class ServerMemoryProbe {
     }
 
     Snapshot snapshot() {
-        jcmd("GC.run");
-        long heap = kilobytes(HEAP_USED, jcmd("GC.heap_info"), "GC.heap_info") * 1024;
+        Map<String, Long> live = histogram(jcmd("GC.class_histogram"));
+        if (live.isEmpty()) {
+            throw new LoadException("MEMORY_PROBE_FAILED", "jcmd GC.class_histogram gave no classes for pid " + pid);
+        }
+        long heap = live.values().stream().mapToLong(Long::longValue).sum();
         String nmt = jcmd("VM.native_memory", "summary");
         long direct = NMT_OTHER.matcher(nmt).find() ? kilobytes(NMT_OTHER, nmt, "VM.native_memory") * 1024 : -1;
-        return new Snapshot(heap, direct, histogram(jcmd("GC.class_histogram")));
+        return new Snapshot(heap, direct, live);
     }
 
     /** Live bytes per class, from a class histogram (which itself runs a full GC first). */
