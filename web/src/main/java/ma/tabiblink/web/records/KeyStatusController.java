@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import ma.tabiblink.records.Records;
 import ma.tabiblink.records.keys.KeyRing;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
@@ -24,8 +25,8 @@ class KeyStatusController {
     private final KeyRing keyRing;
     private final Path keystoreFile;
 
-    KeyStatusController(KeyRing recordsKeyRing, TabibSettings settings, RecordsConfiguration.RecordsProperties properties) {
-        this.keyRing = recordsKeyRing;
+    KeyStatusController(Records records, TabibSettings settings, RecordsConfiguration.RecordsProperties properties) {
+        this.keyRing = records.keyRing();
         this.keystoreFile = properties.keystore(settings).keystoreFile();
     }
 
