@@ -116,7 +116,10 @@ final class BrowserSession implements AutoCloseable {
         return found.isEmpty() ? null : found.get(0).getDomAttribute(name);
     }
 
-    /** Saves a PNG under target/screenshots and copies it to docs/screenshots for the README. */
+    /**
+     * Saves a PNG under target/screenshots; with {@code -Dtabib.screenshots.update-docs=true} also copies it to
+     * docs/screenshots, the README's pictures (a plain test run leaves the sources alone).
+     */
     void screenshot(String name) {
         try {
             byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
@@ -125,7 +128,7 @@ final class BrowserSession implements AutoCloseable {
             Path file = artifacts.resolve(name + ".png");
             Files.write(file, png);
             Path docs = Path.of("..", "docs", "screenshots");
-            if (Files.isDirectory(docs.getParent())) {
+            if (Boolean.getBoolean("tabib.screenshots.update-docs") && Files.isDirectory(docs.getParent())) {
                 Files.createDirectories(docs);
                 Files.copy(file, docs.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
             }
