@@ -6,12 +6,13 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import ma.tabiblink.web.auth.SigningKeyFile;
+import ma.tabiblink.web.records.KeysCommand;
 import ma.tabiblink.web.signaling.StandaloneSignalingNode;
 
 /**
  * The one runnable artifact. It serves the web application with the signalling server inside, or with
- * {@code TABIB_MODE=signaling} a standalone signalling node. Operator command: {@code token-key <file>} creates an
- * access-token signing key.
+ * {@code TABIB_MODE=signaling} a standalone signalling node. Operator commands: {@code token-key <file>} creates an
+ * access-token signing key; {@code keys ...} manages the records' encryption keys (see {@code KeysCommand}).
  */
 @SpringBootApplication
 public class TabibLinkApplication {
@@ -19,6 +20,9 @@ public class TabibLinkApplication {
     public static void main(String[] args) {
         if (args.length > 0 && "token-key".equals(args[0])) {
             System.exit(createTokenKey(args));
+        }
+        if (args.length > 0 && "keys".equals(args[0])) {
+            System.exit(KeysCommand.run(args));
         }
         if ("signaling".equalsIgnoreCase(System.getenv("TABIB_MODE"))) {
             StandaloneSignalingNode.run(args);

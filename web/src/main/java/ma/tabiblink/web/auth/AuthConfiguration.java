@@ -15,6 +15,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ma.tabiblink.web.config.TabibSettings;
+import ma.tabiblink.web.error.ErrorMetrics;
 import redis.clients.jedis.UnifiedJedis;
 
 @Configuration(proxyBeanMethods = false)
@@ -49,8 +50,8 @@ public class AuthConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    FilterRegistrationBean<BearerTokenFilter> bearerTokenFilter(AccessTokens tokens, ObjectMapper json) {
-        FilterRegistrationBean<BearerTokenFilter> registration = new FilterRegistrationBean<>(new BearerTokenFilter(tokens, json));
+    FilterRegistrationBean<BearerTokenFilter> bearerTokenFilter(AccessTokens tokens, ObjectMapper json, ErrorMetrics errors) {
+        FilterRegistrationBean<BearerTokenFilter> registration = new FilterRegistrationBean<>(new BearerTokenFilter(tokens, json, errors));
         registration.addUrlPatterns("/api/*");
         return registration;
     }

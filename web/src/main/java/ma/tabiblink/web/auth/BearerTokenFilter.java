@@ -13,6 +13,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import ma.tabiblink.web.error.ErrorBody;
+import ma.tabiblink.web.error.ErrorMetrics;
 
 /** Every {@code /api/v1} call but sign-in and refresh needs a valid Bearer access token. */
 public class BearerTokenFilter extends OncePerRequestFilter {
@@ -22,10 +23,12 @@ public class BearerTokenFilter extends OncePerRequestFilter {
 
     private final AccessTokens tokens;
     private final ObjectMapper json;
+    private final ErrorMetrics errors;
 
-    public BearerTokenFilter(AccessTokens tokens, ObjectMapper json) {
+    public BearerTokenFilter(AccessTokens tokens, ObjectMapper json, ErrorMetrics errors) {
         this.tokens = tokens;
         this.json = json;
+        this.errors = errors;
     }
 
     @Override
@@ -47,6 +50,7 @@ public class BearerTokenFilter extends OncePerRequestFilter {
                 case EXPIRED -> "AUTH_EXPIRED";
                 case INVALID -> "AUTH_INVALID";
             };
+            errors.count("rest", code);
             response.setStatus(401);
             response.setHeader("WWW-Authenticate", "Bearer");
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,16 +24,37 @@ public final class EmbeddedRedis implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
     private static final Duration STALE_SERVER_STOP_WAIT = Duration.ofSeconds(5);
 
+    /** Servers this process started, by data folder: one folder is never served by two Redis processes. */
+    private static final Map<Path, EmbeddedRedis> RUNNING = new ConcurrentHashMap<>();
+
     private final RedisServer server;
     private final int port;
+    private final Path dir;
+    private final boolean owner;
 
-    private EmbeddedRedis(RedisServer server, int port) {
+    private EmbeddedRedis(RedisServer server, int port, Path dir, boolean owner) {
         this.server = server;
         this.port = port;
+        this.dir = dir;
+        this.owner = owner;
     }
 
-    /** Starts Redis on 127.0.0.1, on {@code port} or a free one when it is 0, keeping its files in {@code dir}. */
-    public static EmbeddedRedis start(Path dir, int port) {
+    /**
+     * Starts Redis on 127.0.0.1, on {@code port} or a free one when it is 0, keeping its files in {@code dir}. When
+     * this process already runs one on that folder (several application contexts in one JVM), that one is shared.
+     */
+    public static synchronized EmbeddedRedis start(Path dir, int port) {
+        Path key = dir.toAbsolutePath().normalize();
+        EmbeddedRedis running = RUNNING.get(key);
+        if (running != null) {
+            return new EmbeddedRedis(running.server, running.port, key, false);
+        }
+        EmbeddedRedis started = launch(key, port);
+        RUNNING.put(key, started);
+        return started;
+    }
+
+    private static EmbeddedRedis launch(Path dir, int port) {
         try {
             Files.createDirectories(dir);
             Path pidFile = dir.resolve("redis.pid");
@@ -50,7 +73,7 @@ public final class EmbeddedRedis implements AutoCloseable {
                     .build();
             server.start();
             log.info("Embedded Redis started on 127.0.0.1:{} with AOF in {}", chosenPort, dir.toAbsolutePath());
-            return new EmbeddedRedis(server, chosenPort);
+            return new EmbeddedRedis(server, chosenPort, dir, true);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded Redis in " + dir, e);
         }
@@ -62,6 +85,10 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!owner) {
+            return;
+        }
+        RUNNING.remove(dir, this);
         try {
             server.stop();
         } catch (IOException e) {

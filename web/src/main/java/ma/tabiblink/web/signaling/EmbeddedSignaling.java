@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,21 +37,22 @@ public class EmbeddedSignaling implements SmartLifecycle {
     private final Authenticator authenticator;
     private final TokenRefresher refresher;
     private final AppointmentDirectory appointments;
-    private final List<CallEventListener> listeners;
+    private final Supplier<List<CallEventListener>> listenerLookup;
+    private volatile List<CallEventListener> listeners = List.of();
     private final VideoBroker video;
     private final UnifiedJedis redis;
     private final Duration drain;
     private volatile SignalingServer server;
 
     EmbeddedSignaling(ApplicationContext context, Environment env, Authenticator authenticator, TokenRefresher refresher,
-                      AppointmentDirectory appointments, List<CallEventListener> listeners, VideoBroker video,
+                      AppointmentDirectory appointments, Supplier<List<CallEventListener>> listeners, VideoBroker video,
                       UnifiedJedis redis, Duration drain) {
         this.context = context;
         this.env = env;
         this.authenticator = authenticator;
         this.refresher = refresher;
         this.appointments = appointments;
-        this.listeners = List.copyOf(listeners);
+        this.listenerLookup = listeners;
         this.video = video;
         this.redis = redis;
         this.drain = drain;
@@ -58,6 +60,7 @@ public class EmbeddedSignaling implements SmartLifecycle {
 
     @Override
     public void start() {
+        listeners = List.copyOf(listenerLookup.get());
         SignalingConfig config = SignalingSettings.from(env, webOrigins());
         SignalingServer started = new SignalingServer(config, authenticator, refresher, appointments, this::dispatch, video, redis);
         try {

@@ -37,6 +37,6 @@ public class SignalingConfiguration {
                                         ObjectProvider<CallEventListener> listeners, VideoBroker video, UnifiedJedis redis,
                                         @Value("${tabib.signaling.drain:10s}") Duration drain) {
         return new EmbeddedSignaling(context, env, new TokenAuthenticator(tokens), new AccountTokenRefresher(accounts, tokens),
-                appointments.getIfAvailable(() -> AppointmentDirectory.NONE), listeners.orderedStream().toList(), video, redis, drain);
+                appointments.getIfAvailable(() -> AppointmentDirectory.NONE), () -> listeners.orderedStream().toList(), video, redis, drain);
     }
 }

@@ -47,6 +47,24 @@ class AdministrationApiTest extends WebTestSupport {
     }
 
     @Test
+    void administratorsSeeTheRecordsKeyVersionsAndNobodyElseDoes() {
+        var keys = as("admin").get("/api/v1/admin/keys").json();
+        assertThat(keys.get(0).path("currentVersion").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(keys.get(0).path("versions").size()).isGreaterThanOrEqualTo(1);
+        assertThat(keys.get(0).path("rotatedAt").asText()).isNotEmpty();
+        assertThat(as("coord1").get("/api/v1/admin/keys").code()).isEqualTo("FORBIDDEN_ROLE");
+    }
+
+    @Test
+    void staticScreensAreSentCompressed() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/js/signal.js")).header("Accept-Encoding", "gzip").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Encoding")).contains("gzip");
+    }
+
+    @Test
     void onlyAdministratorsChangeAccountsButEveryoneReadsTheDirectories() {
         ApiClient nurse = as("nurse1");
         assertThat(nurse.post("/api/v1/admin/specialties", Map.of("code", "neurology")).code()).isEqualTo("FORBIDDEN_ROLE");

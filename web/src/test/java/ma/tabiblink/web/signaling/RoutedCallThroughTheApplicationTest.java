@@ -67,6 +67,39 @@ class RoutedCallThroughTheApplicationTest extends WebTestSupport {
             assertThat(awaitType(tablet, "call.ended").path("reason").asText()).isEqualTo("completed");
             assertThat(awaitType(doctor, "call.ended").path("by").asText()).isEqualTo("dr.cardio");
         }
+        String metrics = api().get("/actuator/prometheus").body();
+        assertThat(metrics).contains("tabib_calls_total{application=\"tabib-link\",outcome=\"accepted\"}")
+                .contains("tabib_calls_ring_to_answer_seconds_count")
+                .contains("tabib_calls_ended_total{application=\"tabib-link\",reason=\"completed\"}")
+                .contains("tabib_queue_length{application=\"tabib-link\",specialty=\"cardiology\"}")
+                .contains("tabib_signaling_connections");
+    }
+
+    @Test
+    void acceptingACallAboutARegisteredPatientOpensTheConsultationSoTheSpecialistMayReadTheRecord() {
+        ApiClient nurse = as("nurse2");
+        ApiClient dermatologist = as("dr.derm");
+        ApiClient.Response registered = nurse.post("/api/v1/patients", Map.of("fullName", "Itto Ait Ali",
+                "birthYear", 1982, "sex", "FEMALE", "preferredLanguage", "ar", "teleconsultationConsent", true));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        String patientId = registered.json().path("id").asText();
+        assertThat(dermatologist.get("/api/v1/patients/" + patientId).status()).isEqualTo(403);
+
+        try (JsonWebSocket doctor = connect(dermatologist); JsonWebSocket tablet = connect(nurse)) {
+            doctor.send(Map.of("type", "presence.set", "id", "p1", "status", "available"));
+            awaitType(doctor, "presence");
+            tablet.send(Map.of("type", "call.request", "id", "r1", "specialty", "dermatology", "patientRef", patientId));
+            String callId = awaitType(doctor, "call.incoming").path("callId").asText();
+            doctor.send(Map.of("type", "call.accept", "id", "a1", "callId", callId));
+            awaitType(tablet, "call.accepted");
+            awaitType(doctor, "call.accepted");
+
+            org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() ->
+                    assertThat(dermatologist.get("/api/v1/patients/" + patientId).status()).isEqualTo(200));
+            assertThat(dermatologist.get("/api/v1/patients/" + patientId + "/consultations").body()).contains(callId);
+            doctor.send(Map.of("type", "call.hangup", "id", "h1", "callId", callId, "reason", "completed"));
+            awaitType(tablet, "call.ended");
+        }
     }
 
     @Test

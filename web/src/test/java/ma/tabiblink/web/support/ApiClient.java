@@ -77,7 +77,7 @@ public final class ApiClient {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .header("Accept", "application/json");
+                .header("Accept", path.startsWith("/actuator/prometheus") ? "text/plain" : "application/json");
         if (accessToken != null) {
             builder.header("Authorization", "Bearer " + accessToken);
         }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Archives the keys of a Tabib Link data directory (keys/: the access-token signing key and the records
+# keystore) into a private tar.gz with a SHA-256 checksum. Copy the archive to offline storage kept apart from
+# the Redis backups; keep the keystore passphrase separately again (sealed, in another place): without the
+# keystore AND its passphrase no note can ever be decrypted. The passphrase file is never put in the archive.
+#
+# usage: backup-keys.sh [--data-dir DIR] [--out DIR]
+#   --data-dir  default: $TABIB_DATA_DIR, else /var/lib/tabib-link
+#   --out       default: /var/backups/tabib-link/keys
+# Prints the path of the archive. Exit status: 0 done, 2 bad usage, 4 nothing to back up.
+set -euo pipefail
+data="${TABIB_DATA_DIR:-/var/lib/tabib-link}"
+out=/var/backups/tabib-link/keys
+while (($#)); do
+  case "$1" in
+    --data-dir) data="${2:?--data-dir needs a value}"; shift 2 ;;
+    --out) out="${2:?--out needs a value}"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "error: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+keys="$data/keys"
+if [[ ! -d "$keys" ]] || [[ -z "$(ls -A "$keys")" ]]; then
+  echo "error: no keys in $keys (is --data-dir right?)" >&2
+  exit 4
+fi
+
+real_keys="$(realpath "$keys")"
+excludes=()
+# The passphrase never travels with the keystore: the configured passphrase file, and the one demo mode
+# generates beside the keystore, stay out of the archive.
+for passphrase in "${TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE:-}" "$keys/records-keystore.pass"; do
+  if [[ -n "$passphrase" && -e "$passphrase" ]]; then
+    real_pass="$(realpath "$passphrase")"
+    if [[ "$real_pass" == "$real_keys"/* ]]; then
+      excludes+=(--exclude "./${real_pass#"$real_keys"/}")
+      echo "note: $passphrase (the keystore passphrase) is left out of the archive; keep it separately" >&2
+    fi
+  fi
+done
+# Key files moved out of keys/ by TABIB_RECORDS_KEYSTORE_FILE or TABIB_TOKEN_KEY_FILE are archived too, by name.
+extras=()
+for file in "${TABIB_RECORDS_KEYSTORE_FILE:-}" "${TABIB_TOKEN_KEY_FILE:-}"; do
+  if [[ -n "$file" && -f "$file" && "$(realpath "$file")" != "$real_keys"/* ]]; then
+    extras+=(-C "$(dirname "$(realpath "$file")")" "./$(basename "$file")")
+    echo "note: $file lies outside keys/; it is archived as $(basename "$file") and restored into keys/" >&2
+  fi
+done
+
+umask 077
+mkdir -p "$out"
+name="tabib-keys-$(date -u +%Y%m%dT%H%M%SZ).tar.gz"
+tar "${excludes[@]}" -czf "$out/$name" -C "$keys" . "${extras[@]}"
+(cd "$out" && sha256sum "$name" >"$name.sha256")
+echo "$out/$name"

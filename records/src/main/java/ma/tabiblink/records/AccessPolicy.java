@@ -1,0 +1,93 @@
+package ma.tabiblink.records;
+
+/**
+ * The access matrix, enforced by every service of the module before anything is read or written
+ * (the table is in records/README.md). Decisions only; callers audit and throw.
+ *
+ * <ul>
+ *   <li>NURSE: registers and reads the patients of their own dispensary, opens consultations for them, reads the
+ *       care-plan sections (plan, prescription, follow-up) of signed notes of those patients.</li>
+ *   <li>SPECIALIST: reads the patients they have a consultation with (the care team), writes the note of their own
+ *       consultation, reads every signed note of their patients and their own drafts, signs and amends their notes,
+ *       exports the FHIR record of their patients.</li>
+ *   <li>COORDINATOR: reads demographics to book consultations and opens them; never clinical content.</li>
+ *   <li>ADMIN: audit and key operations; no patient data and never clinical content.</li>
+ *   <li>SYSTEM: the application (call routing, booking, seeding): registers patients and opens consultations.</li>
+ *   <li>Break-glass: a nurse or specialist may read a whole note they could not otherwise read, giving a reason;
+ *       it is audited as BREAK_GLASS_READ.</li>
+ * </ul>
+ */
+public final class AccessPolicy {
+
+    /** How much of a note an actor may read. */
+    public enum NoteAccess { FULL, CARE_PLAN, NONE }
+
+    public static final int MIN_BREAK_GLASS_REASON = 10;
+
+    public boolean mayRegisterPatient(Actor a, String dispensaryId) {
+        return switch (a.role()) {
+            case NURSE -> dispensaryId.equals(a.dispensaryId());
+            case SYSTEM -> true;
+            default -> false;
+        };
+    }
+
+    public boolean mayReadPatient(Actor a, String patientDispensary, boolean inCareTeam) {
+        return switch (a.role()) {
+            case NURSE -> patientDispensary.equals(a.dispensaryId());
+            case SPECIALIST -> inCareTeam;
+            case COORDINATOR, SYSTEM -> true;
+            case ADMIN -> false;
+        };
+    }
+
+    public boolean mayListDispensary(Actor a, String dispensaryId) {
+        return switch (a.role()) {
+            case NURSE -> dispensaryId.equals(a.dispensaryId());
+            case COORDINATOR, SYSTEM -> true;
+            case SPECIALIST, ADMIN -> false;
+        };
+    }
+
+    public boolean mayOpenConsultation(Actor a, String patientDispensary) {
+        return switch (a.role()) {
+            case NURSE -> patientDispensary.equals(a.dispensaryId());
+            case COORDINATOR, SYSTEM -> true;
+            case SPECIALIST, ADMIN -> false;
+        };
+    }
+
+    public boolean mayUpdateConsultation(Actor a, String patientDispensary, String specialistId) {
+        return switch (a.role()) {
+            case NURSE -> patientDispensary.equals(a.dispensaryId());
+            case SPECIALIST -> a.userId().equals(specialistId);
+            case COORDINATOR, SYSTEM -> true;
+            case ADMIN -> false;
+        };
+    }
+
+    public boolean mayWriteNote(Actor a, String consultationSpecialistId) {
+        return a.is(Role.SPECIALIST) && a.userId().equals(consultationSpecialistId);
+    }
+
+    public NoteAccess noteAccess(Actor a, String patientDispensary, boolean inCareTeam, String authorId,
+                                 boolean draft) {
+        return switch (a.role()) {
+            case SPECIALIST -> a.userId().equals(authorId) || (inCareTeam && !draft) ? NoteAccess.FULL : NoteAccess.NONE;
+            case NURSE -> patientDispensary.equals(a.dispensaryId()) && !draft ? NoteAccess.CARE_PLAN : NoteAccess.NONE;
+            case COORDINATOR, ADMIN, SYSTEM -> NoteAccess.NONE;
+        };
+    }
+
+    public boolean mayBreakGlass(Actor a) {
+        return a.is(Role.SPECIALIST) || a.is(Role.NURSE);
+    }
+
+    public boolean mayExport(Actor a, boolean inCareTeam) {
+        return a.is(Role.SPECIALIST) && inCareTeam;
+    }
+
+    public boolean mayAdminister(Actor a) {
+        return a.is(Role.ADMIN);
+    }
+}

@@ -1,0 +1,92 @@
+package ma.tabiblink.records;
+
+import java.time.Clock;
+import ma.tabiblink.records.audit.AuditLog;
+import ma.tabiblink.records.consultation.Consultation;
+import ma.tabiblink.records.consultation.Consultations;
+import ma.tabiblink.records.consultation.OpenConsultation;
+import ma.tabiblink.records.fhir.FhirExport;
+import ma.tabiblink.records.keys.Envelope;
+import ma.tabiblink.records.keys.KeyRing;
+import ma.tabiblink.records.note.Notes;
+import ma.tabiblink.records.note.SigningKeys;
+import ma.tabiblink.records.operator.KeyOperations;
+import ma.tabiblink.records.patient.PatientRegistry;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The records module assembled: patients, consultations, encrypted and signed notes, the audit log, FHIR export and
+ * the operator's key operations, all over one Redis connection, one clock and one key ring.
+ */
+public final class Records {
+
+    private final KeyRing keyRing;
+    private final AuditLog audit;
+    private final PatientRegistry patients;
+    private final Consultations consultations;
+    private final SigningKeys signingKeys;
+    private final Notes notes;
+    private final FhirExport fhir;
+    private final KeyOperations keyOperations;
+
+    private Records(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl) {
+        this.keyRing = keyRing;
+        AccessPolicy policy = new AccessPolicy();
+        CareTeam careTeam = new CareTeam(redis);
+        Envelope envelope = new Envelope(keyRing);
+        this.audit = new AuditLog(redis, clock, keyRing::auditKey);
+        this.patients = new PatientRegistry(redis, clock, envelope, keyRing, audit, policy, careTeam);
+        this.consultations = new Consultations(redis, clock, audit, policy, careTeam, patients);
+        this.signingKeys = new SigningKeys(redis, clock, envelope);
+        this.notes = new Notes(redis, clock, envelope, audit, policy, consultations, signingKeys);
+        this.fhir = new FhirExport(clock, fhirBaseUrl, audit, policy, careTeam, patients, consultations, notes);
+        this.keyOperations = new KeyOperations(redis, keyRing, envelope, audit, policy, notes, patients);
+    }
+
+    /**
+     * @param fhirBaseUrl absolute base URL for the fullUrl of exported FHIR resources
+     */
+    public static Records create(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl) {
+        return new Records(redis, clock, keyRing, fhirBaseUrl);
+    }
+
+    /**
+     * Records the care relationship the web app learns about: call it when an urgent call is accepted or an
+     * appointment is booked. Idempotent per (origin, originRef).
+     */
+    public Consultation openConsultation(Actor actor, OpenConsultation request) {
+        return consultations.open(actor, request);
+    }
+
+    public PatientRegistry patients() {
+        return patients;
+    }
+
+    public Consultations consultations() {
+        return consultations;
+    }
+
+    public Notes notes() {
+        return notes;
+    }
+
+    public SigningKeys signingKeys() {
+        return signingKeys;
+    }
+
+    public FhirExport fhir() {
+        return fhir;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public KeyOperations keyOperations() {
+        return keyOperations;
+    }
+
+    public KeyRing keyRing() {
+        return keyRing;
+    }
+}

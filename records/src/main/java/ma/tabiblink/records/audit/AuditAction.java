@@ -1,0 +1,36 @@
+package ma.tabiblink.records.audit;
+
+/** What was done. {@link #fhirAction()} is the FHIR AuditEvent.action code (C, R, U, D, E). */
+public enum AuditAction {
+    PATIENT_CREATE("C"),
+    PATIENT_READ("R"),
+    PATIENT_SEARCH("E"),
+    PATIENT_UPDATE("U"),
+    CONSULTATION_OPEN("C"),
+    CONSULTATION_READ("R"),
+    CONSULTATION_UPDATE("U"),
+    NOTE_CREATE("C"),
+    NOTE_READ("R"),
+    NOTE_AMEND("U"),
+    NOTE_SIGN("U"),
+    NOTE_VERIFY("R"),
+    BREAK_GLASS_READ("R"),
+    EXPORT("R"),
+    KEY_ROTATE("E"),
+    KEY_REWRAP("E"),
+    KEY_RETIRE("D"),
+    KEY_VERIFY("E"),
+    KEY_SHRED("D"),
+    AUDIT_VERIFY("E"),
+    AUDIT_EXPORT("R");
+
+    private final String fhirAction;
+
+    AuditAction(String fhirAction) {
+        this.fhirAction = fhirAction;
+    }
+
+    public String fhirAction() {
+        return fhirAction;
+    }
+}

@@ -1,0 +1,6 @@
+package ma.tabiblink.records.consultation;
+
+/** How the consultation is held. */
+public enum ConsultationMode {
+    VIDEO, AUDIO, ASYNCHRONOUS
+}

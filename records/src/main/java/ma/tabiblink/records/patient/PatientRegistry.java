@@ -1,0 +1,329 @@
+package ma.tabiblink.records.patient;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.text.Normalizer;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import ma.tabiblink.records.AccessPolicy;
+import ma.tabiblink.records.Actor;
+import ma.tabiblink.records.CareTeam;
+import ma.tabiblink.records.Ids;
+import ma.tabiblink.records.LuaScript;
+import ma.tabiblink.records.RecordsError;
+import ma.tabiblink.records.RecordsException;
+import ma.tabiblink.records.RedisKeys;
+import ma.tabiblink.records.audit.AuditAction;
+import ma.tabiblink.records.audit.AuditLog;
+import ma.tabiblink.records.keys.Envelope;
+import ma.tabiblink.records.keys.KeyRing;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Patients: minimal demographics encrypted under a per-patient data key (envelope encryption), plain routing fields
+ * (dispensary, preferred language, consent), national ID and insurance number findable through a keyed hash
+ * (HMAC-SHA256 with the keystore's lookup key) but only ever shown masked.
+ */
+public final class PatientRegistry {
+
+    public static final int MAX_DISPENSARY_LISTING = 5000;
+    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
+    private static final Pattern NATIONAL_ID = Pattern.compile("[A-Z]{1,2}[0-9]{1,8}");
+    private static final Pattern INSURANCE = Pattern.compile("[A-Z0-9-]{3,32}");
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final UnifiedJedis redis;
+    private final Clock clock;
+    private final Envelope envelope;
+    private final KeyRing keys;
+    private final AuditLog audit;
+    private final AccessPolicy policy;
+    private final CareTeam careTeam;
+    private final LuaScript register = LuaScript.load(PatientRegistry.class, "register.lua");
+
+    public PatientRegistry(UnifiedJedis redis, Clock clock, Envelope envelope, KeyRing keys, AuditLog audit,
+                           AccessPolicy policy, CareTeam careTeam) {
+        this.redis = redis;
+        this.clock = clock;
+        this.envelope = envelope;
+        this.keys = keys;
+        this.audit = audit;
+        this.policy = policy;
+        this.careTeam = careTeam;
+    }
+
+    /** The encrypted part of a patient record. */
+    record Demographics(String fullName, LocalDate birthDate, Integer birthYear, Sex sex, String nationalId,
+                        String insuranceNumber) {
+    }
+
+    /** Plain facts other services need for access decisions, read without decrypting anything. */
+    public record PatientFacts(String id, String dispensaryId, boolean consent) {
+    }
+
+    /** A patient with unmasked identifiers, for the FHIR export after its own access check. */
+    public record PatientDetails(Patient patient, String nationalId, String insuranceNumber) {
+    }
+
+    public Patient register(Actor actor, NewPatient in) {
+        String dispensary = Ids.requireExternal("dispensaryId", in.dispensaryId());
+        AuditLog.Event event = AuditLog.Event.success(AuditAction.PATIENT_CREATE, "Patient", "new", null);
+        if (!policy.mayRegisterPatient(actor, dispensary)) {
+            throw audit.denied(actor, event.withDetail("dispensary " + dispensary),
+                    "Only nurses of dispensary " + dispensary + " may register its patients");
+        }
+        Demographics d = validate(in);
+        String language = in.preferredLanguage() == null || in.preferredLanguage().isBlank()
+                ? "ar" : in.preferredLanguage().strip();
+        if (!LANGUAGE.matcher(language).matches()) {
+            throw RecordsException.invalid("preferredLanguage must be a language tag such as ar, fr, zgh or en");
+        }
+        String id = Ids.newId("pat");
+        String key = RedisKeys.patient(id);
+        Instant now = clock.instant();
+        Envelope.Sealed sealed = envelope.seal(toJson(d), binding(id), key);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("dk", sealed.wrappedKey());
+        fields.put("kv", Integer.toString(sealed.kekVersion()));
+        fields.put("pii", sealed.ciphertext());
+        fields.put("disp", dispensary);
+        fields.put("lang", language);
+        fields.put("consent", Boolean.toString(in.teleconsultationConsent()));
+        fields.put("consentAt", now.toString());
+        fields.put("consentBy", actor.userId());
+        fields.put("createdAt", now.toString());
+        fields.put("createdBy", actor.userId());
+        List<String> args = new ArrayList<>(List.of(id, Long.toString(now.toEpochMilli())));
+        fields.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        String nidKey = d.nationalId() == null ? "" : RedisKeys.nationalIdIndex(keyedHash("cnie", d.nationalId()));
+        String insKey = d.insuranceNumber() == null ? ""
+                : RedisKeys.insuranceIndex(keyedHash("ins", d.insuranceNumber()));
+        Object result = register.run(redis, List.of(key, RedisKeys.dispensaryPatients(dispensary),
+                RedisKeys.kekUsers(sealed.kekVersion()), nidKey, insKey), args);
+        if (!"OK".equals(result)) {
+            String which = result.toString().equals("DUP:NATIONAL_ID") ? "national ID" : "insurance number";
+            throw new RecordsException(RecordsError.PATIENT_DUPLICATE,
+                    "A patient with this " + which + " is already registered; look them up instead");
+        }
+        audit.record(actor, AuditLog.Event.success(AuditAction.PATIENT_CREATE, "Patient", id, id));
+        return view(id, fields, d);
+    }
+
+    public Patient get(Actor actor, String patientId) {
+        Map<String, String> h = load(patientId);
+        checkRead(actor, patientId, h, AuditAction.PATIENT_READ);
+        Patient p = view(patientId, h, decrypt(patientId, h));
+        audit.record(actor, AuditLog.Event.success(AuditAction.PATIENT_READ, "Patient", patientId, patientId));
+        return p;
+    }
+
+    /** Patients of a dispensary whose name contains {@code nameQuery} (accents and case ignored), sorted by name. */
+    public List<Patient> ofDispensary(Actor actor, String dispensaryId, String nameQuery, int limit) {
+        String dispensary = Ids.requireExternal("dispensaryId", dispensaryId);
+        AuditLog.Event event = AuditLog.Event.success(AuditAction.PATIENT_SEARCH, "Dispensary", dispensary, null);
+        if (!policy.mayListDispensary(actor, dispensary)) {
+            throw audit.denied(actor, event, "You may not list the patients of dispensary " + dispensary);
+        }
+        int max = Math.max(1, Math.min(limit, 500));
+        List<String> ids = redis.zrange(RedisKeys.dispensaryPatients(dispensary), 0, MAX_DISPENSARY_LISTING - 1);
+        List<Response<Map<String, String>>> rows = new ArrayList<>();
+        try (AbstractPipeline p = redis.pipelined()) {
+            for (String id : ids) {
+                rows.add(p.hgetAll(RedisKeys.patient(id)));
+            }
+            p.sync();
+        }
+        String needle = fold(nameQuery == null ? "" : nameQuery);
+        List<Patient> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> h = rows.get(i).get();
+            if (h.isEmpty()) {
+                continue;
+            }
+            Demographics d = decrypt(ids.get(i), h);
+            if (needle.isEmpty() || fold(d.fullName()).contains(needle)) {
+                out.add(view(ids.get(i), h, d));
+            }
+        }
+        out.sort(Comparator.comparing((Patient p) -> fold(p.fullName())).thenComparing(Patient::id));
+        List<Patient> page = out.size() > max ? List.copyOf(out.subList(0, max)) : List.copyOf(out);
+        audit.record(actor, event.withDetail(page.size() + " patients listed"));
+        return page;
+    }
+
+    /** Finds a patient by national ID or insurance number (through the keyed-hash index). */
+    public Patient findByIdentifier(Actor actor, IdentifierType type, String value) {
+        String normalised = normaliseIdentifier(type, value);
+        String index = type == IdentifierType.NATIONAL_ID
+                ? RedisKeys.nationalIdIndex(keyedHash("cnie", normalised))
+                : RedisKeys.insuranceIndex(keyedHash("ins", normalised));
+        String id = redis.get(index);
+        if (id == null) {
+            throw new RecordsException(RecordsError.PATIENT_NOT_FOUND, "No patient is registered with this "
+                    + (type == IdentifierType.NATIONAL_ID ? "national ID" : "insurance number"));
+        }
+        Map<String, String> h = load(id);
+        checkRead(actor, id, h, AuditAction.PATIENT_READ);
+        Patient p = view(id, h, decrypt(id, h));
+        audit.record(actor, AuditLog.Event.success(AuditAction.PATIENT_READ, "Patient", id, id)
+                .withDetail("lookup by " + type.name().toLowerCase(Locale.ROOT)));
+        return p;
+    }
+
+    public Patient recordConsent(Actor actor, String patientId, boolean teleconsultation) {
+        Map<String, String> h = load(patientId);
+        AuditLog.Event event = AuditLog.Event.success(AuditAction.PATIENT_UPDATE, "Patient", patientId, patientId)
+                .withDetail("consent " + teleconsultation);
+        if (!policy.mayOpenConsultation(actor, h.get("disp"))) {
+            throw audit.denied(actor, event, "You may not record consent for this patient");
+        }
+        Instant now = clock.instant();
+        redis.hset(RedisKeys.patient(patientId), Map.of("consent", Boolean.toString(teleconsultation),
+                "consentAt", now.toString(), "consentBy", actor.userId()));
+        audit.record(actor, event);
+        return view(patientId, load(patientId), decrypt(patientId, h));
+    }
+
+    /** Plain facts for access decisions, without audit (callers audit their own operation). */
+    public PatientFacts facts(String patientId) {
+        Map<String, String> h = load(patientId);
+        return new PatientFacts(patientId, h.get("disp"), Boolean.parseBoolean(h.get("consent")));
+    }
+
+    /** Full demographics for the FHIR export; the caller has checked {@link AccessPolicy#mayExport}. */
+    public PatientDetails details(String patientId) {
+        Map<String, String> h = load(patientId);
+        Demographics d = decrypt(patientId, h);
+        return new PatientDetails(view(patientId, h, d), d.nationalId(), d.insuranceNumber());
+    }
+
+    private void checkRead(Actor actor, String patientId, Map<String, String> h, AuditAction action) {
+        String disp = h.get("disp");
+        boolean care = careTeam.includes(patientId, actor.userId());
+        if (!policy.mayReadPatient(actor, disp, care)) {
+            throw audit.denied(actor, AuditLog.Event.success(action, "Patient", patientId, patientId),
+                    "You are not caring for this patient");
+        }
+    }
+
+    private Map<String, String> load(String patientId) {
+        if (!Ids.looksLike("pat", patientId)) {
+            throw new RecordsException(RecordsError.PATIENT_NOT_FOUND, "Unknown patient " + patientId);
+        }
+        Map<String, String> h = redis.hgetAll(RedisKeys.patient(patientId));
+        if (h.isEmpty()) {
+            throw new RecordsException(RecordsError.PATIENT_NOT_FOUND, "Unknown patient " + patientId);
+        }
+        return h;
+    }
+
+    private Demographics decrypt(String id, Map<String, String> h) {
+        byte[] plain = envelope.open(h.get("dk"), h.get("pii"), binding(id), RedisKeys.patient(id));
+        try {
+            return JSON.readValue(plain, Demographics.class);
+        } catch (java.io.IOException e) {
+            throw RecordsException.integrity("The patient record " + id + " does not decode");
+        }
+    }
+
+    private static String binding(String patientId) {
+        return "patient=" + patientId + "|part=demographics";
+    }
+
+    private static byte[] toJson(Object o) {
+        try {
+            return JSON.writeValueAsBytes(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise " + o.getClass().getSimpleName(), e);
+        }
+    }
+
+    private Demographics validate(NewPatient in) {
+        String name = in.fullName() == null ? "" : in.fullName().strip().replaceAll("\\s+", " ");
+        if (name.isEmpty() || name.length() > 200) {
+            throw RecordsException.invalid("fullName is required (at most 200 characters)");
+        }
+        if (in.birthDate() == null && in.birthYear() == null) {
+            throw RecordsException.invalid("Either birthDate or birthYear is required");
+        }
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        if (in.birthDate() != null && (in.birthDate().isAfter(today) || in.birthDate().getYear() < 1890)) {
+            throw RecordsException.invalid("birthDate must be a past date after 1890");
+        }
+        Integer year = in.birthDate() != null ? Integer.valueOf(in.birthDate().getYear()) : in.birthYear();
+        if (year < 1890 || year > today.getYear()) {
+            throw RecordsException.invalid("birthYear must be between 1890 and " + today.getYear());
+        }
+        if (in.birthDate() != null && in.birthYear() != null && in.birthYear() != in.birthDate().getYear()) {
+            throw RecordsException.invalid("birthYear does not match birthDate");
+        }
+        Sex sex = in.sex() == null ? Sex.UNKNOWN : in.sex();
+        String nid = in.nationalId() == null || in.nationalId().isBlank() ? null
+                : normaliseIdentifier(IdentifierType.NATIONAL_ID, in.nationalId());
+        String ins = in.insuranceNumber() == null || in.insuranceNumber().isBlank() ? null
+                : normaliseIdentifier(IdentifierType.INSURANCE_NUMBER, in.insuranceNumber());
+        return new Demographics(name, in.birthDate(), year, sex, nid, ins);
+    }
+
+    private static String normaliseIdentifier(IdentifierType type, String value) {
+        String v = value == null ? "" : value.replaceAll("[\\s.]", "").toUpperCase(Locale.ROOT);
+        if (type == IdentifierType.NATIONAL_ID && !NATIONAL_ID.matcher(v).matches()) {
+            throw RecordsException.invalid("A national ID (CNIE) is one or two letters followed by up to 8 digits");
+        }
+        if (type == IdentifierType.INSURANCE_NUMBER && !INSURANCE.matcher(v).matches()) {
+            throw RecordsException.invalid("An insurance number is 3-32 letters, digits or dashes");
+        }
+        return v;
+    }
+
+    private String keyedHash(String domain, String normalised) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(keys.lookupKey().getEncoded(), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal((domain + "|" + normalised).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
+        }
+    }
+
+    private static String fold(String s) {
+        return Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT).strip();
+    }
+
+    private static String mask(String v) {
+        if (v == null) {
+            return null;
+        }
+        int shown = Math.min(3, v.length() / 2);
+        return "*".repeat(v.length() - shown) + v.substring(v.length() - shown);
+    }
+
+    private static Patient view(String id, Map<String, String> h, Demographics d) {
+        return new Patient(id, d.fullName(), d.birthDate(), d.birthYear(), d.sex(), h.get("disp"), h.get("lang"),
+                mask(d.nationalId()), mask(d.insuranceNumber()),
+                new Consent(Boolean.parseBoolean(h.get("consent")), Instant.parse(h.get("consentAt")), h.get("consentBy")),
+                Instant.parse(h.get("createdAt")), h.get("createdBy"));
+    }
+}

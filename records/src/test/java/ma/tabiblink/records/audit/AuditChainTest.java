@@ -1,0 +1,156 @@
+package ma.tabiblink.records.audit;
+
+import static ma.tabiblink.records.TestRecords.CARDIO;
+import static ma.tabiblink.records.TestRecords.NURSE1;
+import static ma.tabiblink.records.TestRecords.note;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import ma.tabiblink.records.RedisKeys;
+import ma.tabiblink.records.TestRecords;
+import ma.tabiblink.records.consultation.Consultation;
+import ma.tabiblink.records.keys.KeyRing;
+import ma.tabiblink.records.note.NoteView;
+import ma.tabiblink.records.patient.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+@Timeout(60)
+class AuditChainTest {
+
+    static TestRecords t;
+    NoteView note;
+    Patient patient;
+
+    @BeforeAll
+    static void startRedis() {
+        t = new TestRecords();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        t.close();
+    }
+
+    @BeforeEach
+    void start() {
+        t.reset();
+        patient = t.tinghirPatient("Samira Audit", null);
+        Consultation c = t.urgentCall(patient, CARDIO, "call-audit-1");
+        note = t.records.notes().writeDraft(CARDIO, c.id(), note("audit"));
+        t.records.notes().sign(CARDIO, note.noteId());
+        t.records.notes().read(NURSE1, note.noteId(), null);
+        t.records.notes().amend(CARDIO, note.noteId(), note("audit-2"));
+        t.records.patients().get(NURSE1, patient.id());
+    }
+
+    @Test
+    void everyCreateReadAmendSignAndPatientAccessIsLoggedWithWhoRoleWhenWhatAndWhere() {
+        List<AuditEntry> entries = t.records.audit().entries(null, 1000);
+        assertThat(entries).extracting(AuditEntry::action).containsSubsequence(AuditAction.PATIENT_CREATE,
+                AuditAction.CONSULTATION_OPEN, AuditAction.NOTE_CREATE, AuditAction.NOTE_SIGN, AuditAction.NOTE_READ,
+                AuditAction.NOTE_AMEND, AuditAction.PATIENT_READ);
+        AuditEntry read = entries.stream().filter(e -> e.action() == AuditAction.NOTE_READ).findFirst().orElseThrow();
+        assertThat(read.actorId()).isEqualTo("nurse1");
+        assertThat(read.role()).isEqualTo("NURSE");
+        assertThat(read.from()).isEqualTo("10.0.0.11");
+        assertThat(read.at()).isEqualTo(t.clock.instant());
+        assertThat(read.entityId()).isEqualTo(note.noteId() + "/1");
+        assertThat(read.patientId()).isEqualTo(patient.id());
+        assertThat(entries).extracting(AuditEntry::seq).containsExactly(
+                java.util.stream.LongStream.rangeClosed(1, entries.size()).boxed().toArray(Long[]::new));
+        assertThat(t.records.audit().verify().intact()).isTrue();
+    }
+
+    @Test
+    void verificationDetectsAnEditedEntry() {
+        List<StreamEntry> raw = t.redis.xrange(RedisKeys.auditStream(), "-", "+");
+        StreamEntry victim = raw.get(3);
+        // Streams are append-only; an attacker edits by deleting and re-adding with the same id.
+        Map<String, String> fields = new java.util.LinkedHashMap<>(victim.getFields());
+        fields.put("actor", "someone-else");
+        rewrite(raw, victim.getID(), fields);
+
+        ChainVerification v = t.records.audit().verify();
+        assertThat(v.intact()).isFalse();
+        assertThat(v.firstBrokenSeq()).isEqualTo(4);
+        assertThat(v.problem()).contains("altered");
+    }
+
+    @Test
+    void verificationDetectsADeletedEntry() {
+        List<StreamEntry> raw = t.redis.xrange(RedisKeys.auditStream(), "-", "+");
+        t.redis.xdel(RedisKeys.auditStream(), raw.get(2).getID());
+        ChainVerification v = t.records.audit().verify();
+        assertThat(v.intact()).isFalse();
+        assertThat(v.firstBrokenSeq()).isEqualTo(3);
+        assertThat(v.problem()).contains("missing");
+    }
+
+    @Test
+    void verificationDetectsTheNewestEntriesBeingDropped() {
+        List<StreamEntry> raw = t.redis.xrange(RedisKeys.auditStream(), "-", "+");
+        t.redis.xdel(RedisKeys.auditStream(), raw.get(raw.size() - 1).getID());
+        ChainVerification v = t.records.audit().verify();
+        assertThat(v.intact()).isFalse();
+        assertThat(v.problem()).contains("newest");
+    }
+
+    @Test
+    void anEntryRecomputedWithoutTheAuditKeyIsStillDetected() throws Exception {
+        List<StreamEntry> raw = t.redis.xrange(RedisKeys.auditStream(), "-", "+");
+        StreamEntry victim = raw.get(1);
+        Map<String, String> fields = new java.util.LinkedHashMap<>(victim.getFields());
+        fields.put("outcome", "DENIED");
+        // A SHA-256 over the fields, as one would forge an unkeyed chain.
+        fields.put("hash", java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(fields.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        rewrite(raw, victim.getID(), fields);
+        assertThat(t.records.audit().verify().intact()).isFalse();
+    }
+
+    @Test
+    void concurrentWritersFromSeveralNodesFormOneUnbrokenChain() throws Exception {
+        // A second module instance over the same Redis and keystore stands in for another node.
+        AuditLog other = new AuditLog(t.redis, t.clock, KeyRing.open(t.keystoreSettings())::auditKey);
+        AuditLog mine = t.records.audit();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            AuditLog log = i % 2 == 0 ? mine : other;
+            futures.add(pool.submit(() -> {
+                for (int n = 0; n < 50; n++) {
+                    log.record(NURSE1, AuditLog.Event.success(AuditAction.PATIENT_READ, "Patient", patient.id(),
+                            patient.id()));
+                }
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        ChainVerification v = mine.verify();
+        assertThat(v.intact()).as(v.problem()).isTrue();
+        assertThat(v.entriesChecked()).isEqualTo(t.redis.xlen(RedisKeys.auditStream()));
+    }
+
+    private void rewrite(List<StreamEntry> raw, StreamEntryID id, Map<String, String> replacement) {
+        // Rebuild the stream with one entry replaced, keeping every id.
+        t.redis.del(RedisKeys.auditStream());
+        for (StreamEntry e : raw) {
+            Map<String, String> f = e.getID().equals(id) ? replacement : e.getFields();
+            t.redis.xadd(RedisKeys.auditStream(), e.getID(), f);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package ma.tabiblink.records.keys;
+
+import static ma.tabiblink.records.TestRecords.CARDIO;
+import static ma.tabiblink.records.TestRecords.NURSE1;
+import static ma.tabiblink.records.TestRecords.OPERATOR;
+import static ma.tabiblink.records.TestRecords.note;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import ma.tabiblink.records.RecordsError;
+import ma.tabiblink.records.RecordsException;
+import ma.tabiblink.records.RedisKeys;
+import ma.tabiblink.records.TestRecords;
+import ma.tabiblink.records.consultation.Consultation;
+import ma.tabiblink.records.note.NoteSection;
+import ma.tabiblink.records.note.NoteView;
+import ma.tabiblink.records.operator.KeyOperations;
+import ma.tabiblink.records.patient.Patient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class KeyOperationsTest {
+
+    static TestRecords t;
+
+    @BeforeAll
+    static void start() {
+        t = new TestRecords();
+    }
+
+    @AfterAll
+    static void stop() {
+        t.close();
+    }
+
+    private NoteView signedNote(Patient p, String callId, String marker) {
+        Consultation c = t.urgentCall(p, CARDIO, callId);
+        NoteView v = t.records.notes().writeDraft(CARDIO, c.id(), note(marker));
+        return t.records.notes().sign(CARDIO, v.noteId());
+    }
+
+    @Test
+    void rotationThenRewrapKeepsEveryNoteReadableLeavesCiphertextsAloneAndRetiresTheOldVersion() {
+        Patient p = t.tinghirPatient("Mina Rotation", "RT1234");
+        NoteView a = signedNote(p, "call-rot-1", "rot-a");
+        NoteView b = signedNote(p, "call-rot-2", "rot-b");
+        t.records.notes().amend(CARDIO, b.noteId(), note("rot-b2"));
+        int before = t.records.keyRing().currentVersion();
+        Map<String, String> ciphertexts = new HashMap<>();
+        for (String k : List.of(RedisKeys.noteVersion(a.noteId(), 1), RedisKeys.noteVersion(b.noteId(), 1),
+                RedisKeys.noteVersion(b.noteId(), 2), RedisKeys.patient(p.id()))) {
+            ciphertexts.put(k, t.redis.hget(k, k.contains(":pat:") ? "pii" : "ct"));
+        }
+
+        KeyOperations ops = t.records.keyOperations();
+        int rotated = ops.rotate(OPERATOR);
+        assertThat(rotated).isEqualTo(before + 1);
+        NoteView c = signedNote(p, "call-rot-3", "rot-c");
+        assertThat(t.redis.hget(RedisKeys.noteVersion(c.noteId(), 1), "dk")).startsWith("tl-records-kek." + rotated + ".");
+
+        KeyOperations.RewrapReport report = ops.rewrap(OPERATOR);
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.rewrapped()).isGreaterThanOrEqualTo(4);
+        assertThat(report.retired()).contains(before);
+        assertThat(t.records.keyRing().versions()).doesNotContain(before).contains(rotated);
+        assertThat(t.redis.scard(RedisKeys.kekUsers(before))).isZero();
+
+        ciphertexts.forEach((k, ct) -> assertThat(t.redis.hget(k, k.contains(":pat:") ? "pii" : "ct")).isEqualTo(ct));
+        assertThat(t.records.notes().read(CARDIO, a.noteId(), 1).sections().get(NoteSection.REASON)).contains("rot-a");
+        assertThat(t.records.notes().read(CARDIO, b.noteId(), 2).sections().get(NoteSection.REASON)).contains("rot-b2");
+        assertThat(t.records.notes().read(CARDIO, c.noteId(), 1).sections().get(NoteSection.REASON)).contains("rot-c");
+        assertThat(t.records.patients().get(NURSE1, p.id()).fullName()).isEqualTo("Mina Rotation");
+        assertThat(t.records.notes().verifySignature(CARDIO, a.noteId(), 1).valid()).isTrue();
+
+        KeyOperations.VerifyReport verify = ops.verify(OPERATOR);
+        assertThat(verify.problems()).isEmpty();
+        assertThat(verify.ok()).isTrue();
+        assertThat(verify.dataKeysByVersion()).containsOnlyKeys(rotated);
+    }
+
+    @Test
+    void aVersionStillUsedIsNotRetired() {
+        Patient p = t.tinghirPatient("Said Stillused", null);
+        NoteView a = signedNote(p, "call-keep-1", "keep");
+        int old = t.records.keyRing().currentVersion();
+        t.records.keyOperations().rotate(OPERATOR);
+        // A wrapped key that is not tracked in the users set is found by the full scan, so the version stays.
+        String k = RedisKeys.noteVersion(a.noteId(), 1);
+        t.redis.srem(RedisKeys.kekUsers(old), k);
+        KeyOperations.RewrapReport report = t.records.keyOperations().rewrap(OPERATOR);
+        assertThat(report.retired()).doesNotContain(old);
+        assertThat(t.records.keyRing().versions()).contains(old);
+        assertThat(t.records.notes().read(CARDIO, a.noteId(), 1).sections()).containsKey(NoteSection.PLAN);
+        t.redis.sadd(RedisKeys.kekUsers(old), k);
+        assertThat(t.records.keyOperations().rewrap(OPERATOR).retired()).contains(old);
+    }
+
+    @Test
+    void shreddingAPatientMakesTheirNotesUnreadableAndLeavesOthersIntact() {
+        Patient erased = t.tinghirPatient("Rachid Erased", null);
+        Patient kept = t.tinghirPatient("Naima Kept", null);
+        NoteView gone = signedNote(erased, "call-shred-1", "shred-gone");
+        t.records.notes().amend(CARDIO, gone.noteId(), note("shred-gone-2"));
+        NoteView stays = signedNote(kept, "call-shred-2", "shred-stays");
+
+        KeyOperations.ShredReport report = t.records.keyOperations().shred(OPERATOR, erased.id());
+        assertThat(report.dataKeysDestroyed()).isEqualTo(2);
+
+        for (int version : new int[] {1, 2}) {
+            assertThatThrownBy(() -> t.records.notes().read(CARDIO, gone.noteId(), version))
+                    .isInstanceOfSatisfying(RecordsException.class,
+                            e -> assertThat(e.code()).isEqualTo(RecordsError.NOTE_SHREDDED));
+            assertThat(t.redis.hget(RedisKeys.noteVersion(gone.noteId(), version), "dk")).isNull();
+        }
+        assertThat(t.records.notes().read(CARDIO, stays.noteId(), 1).sections().get(NoteSection.REASON))
+                .contains("shred-stays");
+        assertThat(t.records.keyOperations().verify(OPERATOR).problems()).isEmpty();
+    }
+
+    @Test
+    void keyOperationsAreForAdministratorsOnly() {
+        assertThatThrownBy(() -> t.records.keyOperations().rotate(CARDIO))
+                .isInstanceOfSatisfying(RecordsException.class,
+                        e -> assertThat(e.code()).isEqualTo(RecordsError.ACCESS_DENIED));
+    }
+
+    @Test
+    void demoModeGeneratesKeystoreAndAPrivatePassphraseFile() throws Exception {
+        var dir = Files.createTempDirectory("tabib-keys");
+        KeyRing ring = KeyRing.open(KeystoreSettings.inDataDir(dir, null, null, true));
+        assertThat(ring.currentVersion()).isEqualTo(1);
+        var pass = dir.resolve("keys").resolve(KeystoreSettings.DEMO_PASSPHRASE_FILE_NAME);
+        assertThat(Files.getPosixFilePermissions(pass))
+                .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("keys").resolve(KeystoreSettings.KEYSTORE_FILE_NAME)))
+                .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+        // Opening again reads the same keys.
+        KeyRing again = KeyRing.open(KeystoreSettings.inDataDir(dir, null, null, true));
+        assertThat(again.lookupKey().getEncoded()).isEqualTo(ring.lookupKey().getEncoded());
+    }
+
+    @Test
+    void outsideDemoModeAMissingKeystoreOrPassphraseIsAClearStartupError() throws Exception {
+        var dir = Files.createTempDirectory("tabib-keys");
+        assertThatThrownBy(() -> KeyRing.open(KeystoreSettings.inDataDir(dir, null, null, false)))
+                .isInstanceOfSatisfying(RecordsException.class, e -> {
+                    assertThat(e.code()).isEqualTo(RecordsError.KEYSTORE_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("TABIB_RECORDS_KEYSTORE_PASSPHRASE");
+                });
+        assertThatThrownBy(() -> KeyRing.open(KeystoreSettings.inDataDir(dir, "a-long-passphrase", null, false)))
+                .isInstanceOfSatisfying(RecordsException.class, e -> {
+                    assertThat(e.code()).isEqualTo(RecordsError.KEYSTORE_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("keys init");
+                });
+        KeyRing.initialise(KeystoreSettings.inDataDir(dir, "a-long-passphrase", null, false));
+        assertThat(KeyRing.open(KeystoreSettings.inDataDir(dir, "a-long-passphrase", null, false)).currentVersion())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> KeyRing.open(KeystoreSettings.inDataDir(dir, "the-wrong-passphrase", null, false)))
+                .isInstanceOfSatisfying(RecordsException.class,
+                        e -> assertThat(e.code()).isEqualTo(RecordsError.KEYSTORE_UNAVAILABLE));
+    }
+}

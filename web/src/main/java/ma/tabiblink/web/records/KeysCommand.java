@@ -1,0 +1,157 @@
+package ma.tabiblink.web.records;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Function;
+
+import ma.tabiblink.records.Actor;
+import ma.tabiblink.records.RecordsException;
+import ma.tabiblink.records.Records;
+import ma.tabiblink.records.audit.ChainVerification;
+import ma.tabiblink.records.keys.KeyRing;
+import ma.tabiblink.records.keys.KeystoreSettings;
+import ma.tabiblink.records.operator.KeyOperations;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Operator commands for the records keys, run without starting the web application:
+ * <pre>
+ *   java -jar tabib-link.jar keys init|rotate|rewrap|verify|shred &lt;patientId&gt;|audit-verify
+ * </pre>
+ * Configuration from the environment, as for the server: {@code TABIB_DATA_DIR}, {@code TABIB_DEMO},
+ * {@code TABIB_RECORDS_KEYSTORE_PASSPHRASE} or {@code TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE},
+ * {@code TABIB_RECORDS_KEYSTORE_FILE}, and {@code REDIS_URL} (every command but {@code init} needs Redis; in demo mode
+ * use the embedded Redis address the server prints at start). Exit codes: 0 done, 1 failed or problems found,
+ * 2 usage.
+ */
+public final class KeysCommand {
+
+    private static final String USAGE = """
+            usage: keys <command>
+              init                create the records keystore (outside demo mode; never overwrites)
+              rotate              add a new key-encryption-key version; new data keys use it
+              rewrap              re-wrap every data key to the newest version, retire unused versions
+              verify              open every data key, decrypt every note, check signatures and the audit chain
+              shred <patientId>   destroy the data keys of a patient's notes (legal erasure; irreversible)
+              audit-verify        walk the hash-chained audit log
+            environment: TABIB_DATA_DIR, TABIB_DEMO, REDIS_URL, TABIB_RECORDS_KEYSTORE_PASSPHRASE or
+                         TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE, TABIB_RECORDS_KEYSTORE_FILE""";
+
+    private KeysCommand() {
+    }
+
+    /** Entry point from the application's main method when the first argument is {@code keys}. */
+    public static int run(String[] args) {
+        return run(args, System.getenv()::get, System.out, System.err);
+    }
+
+    static int run(String[] args, Function<String, String> env, PrintStream out, PrintStream err) {
+        int first = args.length > 0 && "keys".equals(args[0]) ? 1 : 0;
+        if (args.length <= first) {
+            err.println(USAGE);
+            return 2;
+        }
+        String command = args[first];
+        boolean demo = Boolean.parseBoolean(envOr(env, "TABIB_DEMO", "true"));
+        Path dataDir = Path.of(envOr(env, "TABIB_DATA_DIR", "./data")).toAbsolutePath().normalize();
+        String passphraseFile = envOr(env, "TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE", "");
+        String keystoreFile = envOr(env, "TABIB_RECORDS_KEYSTORE_FILE", "");
+        KeystoreSettings defaults = KeystoreSettings.inDataDir(dataDir,
+                emptyToNull(envOr(env, "TABIB_RECORDS_KEYSTORE_PASSPHRASE", "")),
+                passphraseFile.isBlank() ? null : Path.of(passphraseFile), demo);
+        KeystoreSettings keystore = keystoreFile.isBlank() ? defaults
+                : new KeystoreSettings(Path.of(keystoreFile), defaults.passphrase(), defaults.passphraseFile(), demo);
+        try {
+            if (command.equals("init")) {
+                if (args.length != first + 1) {
+                    err.println(USAGE);
+                    return 2;
+                }
+                KeyRing ring = KeyRing.initialise(keystore);
+                out.println("created " + keystore.keystoreFile() + " with key version " + ring.currentVersion());
+                return 0;
+            }
+            String redisUrl = envOr(env, "REDIS_URL", "");
+            if (redisUrl.isBlank()) {
+                err.println("REDIS_URL is not set. Key commands record what they do in the audit log in Redis;"
+                        + " point REDIS_URL at the server's Redis (in demo mode: the embedded Redis address printed"
+                        + " at start, e.g. redis://127.0.0.1:6390).");
+                return 1;
+            }
+            try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
+                Records records = Records.create(redis, Clock.systemUTC(), KeyRing.open(keystore),
+                        envOr(env, "TABIB_RECORDS_FHIR_BASE_URL", "http://localhost:8080/fhir"));
+                Actor operator = Actor.operator(envOr(env, "USER", "unknown"));
+                return execute(records.keyOperations(), operator, command, args, first, out, err);
+            }
+        } catch (RecordsException e) {
+            err.println(e.code() + ": " + e.getMessage());
+            return 1;
+        } catch (JedisException e) {
+            err.println("REDIS_UNAVAILABLE: cannot reach Redis at the configured REDIS_URL (" + e.getMessage() + ")");
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("INVALID_CONFIGURATION: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int execute(KeyOperations ops, Actor operator, String command, String[] args, int first,
+                               PrintStream out, PrintStream err) {
+        int argc = args.length - first;
+        switch (command) {
+            case "rotate" -> {
+                out.println("key version " + ops.rotate(operator) + " is now current; run `keys rewrap` next");
+                return 0;
+            }
+            case "rewrap" -> {
+                KeyOperations.RewrapReport r = ops.rewrap(operator);
+                out.println("current version " + r.currentVersion() + ", re-wrapped " + r.rewrapped()
+                        + " data keys, retired versions " + r.retired() + ", data keys per version " + r.remaining());
+                r.problems().forEach(p -> err.println("problem: " + p));
+                return r.problems().isEmpty() ? 0 : 1;
+            }
+            case "verify" -> {
+                KeyOperations.VerifyReport r = ops.verify(operator);
+                out.println("keystore versions " + r.keystoreVersions() + ", data keys per version "
+                        + r.dataKeysByVersion() + ", records checked " + r.recordsChecked() + ", audit chain "
+                        + (r.audit().intact() ? "intact (" + r.audit().entriesChecked() + " entries)" : "BROKEN"));
+                r.problems().forEach(p -> err.println("problem: " + p));
+                out.println(r.ok() ? "OK" : "PROBLEMS FOUND: " + r.problems().size());
+                return r.ok() ? 0 : 1;
+            }
+            case "shred" -> {
+                if (argc != 2) {
+                    err.println(USAGE);
+                    return 2;
+                }
+                KeyOperations.ShredReport r = ops.shred(operator, args[first + 1]);
+                out.println("destroyed " + r.dataKeysDestroyed() + " data keys of patient " + r.patientId()
+                        + "; their notes can no longer be decrypted");
+                return 0;
+            }
+            case "audit-verify" -> {
+                ChainVerification v = ops.verifyAudit(operator);
+                out.println(v.intact() ? "audit chain intact: " + v.entriesChecked() + " entries"
+                        : "audit chain BROKEN at entry " + v.firstBrokenSeq() + ": " + v.problem());
+                return v.intact() ? 0 : 1;
+            }
+            default -> {
+                err.println("unknown command '" + command + "'\n" + USAGE);
+                return 2;
+            }
+        }
+    }
+
+    private static String envOr(Function<String, String> env, String name, String fallback) {
+        String v = env.apply(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,142 @@
+package ma.tabiblink.web.records;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import ma.tabiblink.records.Records;
+import ma.tabiblink.records.consultation.Consultation;
+import ma.tabiblink.records.consultation.ConsultationMode;
+import ma.tabiblink.records.consultation.ConsultationOrigin;
+import ma.tabiblink.records.consultation.OpenConsultation;
+import ma.tabiblink.records.note.NoteSummary;
+import ma.tabiblink.records.patient.IdentifierType;
+import ma.tabiblink.records.patient.NewPatient;
+import ma.tabiblink.records.patient.Patient;
+import ma.tabiblink.records.patient.Sex;
+import ma.tabiblink.web.account.CurrentUser;
+import ma.tabiblink.web.account.Role;
+import ma.tabiblink.web.error.ApiException;
+
+/** Patients: registration by the dispensary's nurse, search, consultations, notes list and FHIR export. */
+@RestController
+@RequestMapping("/api/v1/patients")
+@Tag(name = "Patients", description = "Patient records: demographics encrypted at rest, consultations, FHIR export")
+class PatientController {
+
+    private final Records records;
+
+    PatientController(Records records) {
+        this.records = records;
+    }
+
+    record RegisterPatient(String fullName, LocalDate birthDate, Integer birthYear, Sex sex, String dispensaryId,
+                           String preferredLanguage, String nationalId, String insuranceNumber,
+                           boolean teleconsultationConsent) {
+    }
+
+    record ConsentChange(Boolean teleconsultation) {
+    }
+
+    record OpenConsultationRequest(ConsultationOrigin origin, String originRef, String specialistId, String nurseId,
+                                   ConsultationMode mode, Instant plannedStart) {
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Register a patient of the nurse's dispensary (consent to teleconsultation recorded)")
+    Patient register(CurrentUser user, HttpServletRequest http, @RequestBody RegisterPatient body) {
+        user.requireRole(Role.NURSE);
+        String dispensary = body.dispensaryId() == null ? user.dispensaryId() : body.dispensaryId();
+        return records.patients().register(RecordsActors.of(user, http), new NewPatient(body.fullName(),
+                body.birthDate(), body.birthYear(), body.sex(), dispensary, body.preferredLanguage(),
+                body.nationalId(), body.insuranceNumber(), body.teleconsultationConsent()));
+    }
+
+    @GetMapping
+    @Operation(summary = "Search patients: of a dispensary by name (nurses default to their own), or by national ID"
+            + " or insurance number")
+    List<Patient> search(CurrentUser user, HttpServletRequest http,
+                         @RequestParam(required = false) String dispensaryId,
+                         @RequestParam(required = false) String q,
+                         @RequestParam(required = false) String nationalId,
+                         @RequestParam(required = false) String insuranceNumber,
+                         @RequestParam(defaultValue = "50") int limit) {
+        user.requireRole(Role.NURSE, Role.SPECIALIST, Role.COORDINATOR);
+        var actor = RecordsActors.of(user, http);
+        if (nationalId != null && !nationalId.isBlank()) {
+            return List.of(records.patients().findByIdentifier(actor, IdentifierType.NATIONAL_ID, nationalId));
+        }
+        if (insuranceNumber != null && !insuranceNumber.isBlank()) {
+            return List.of(records.patients().findByIdentifier(actor, IdentifierType.INSURANCE_NUMBER, insuranceNumber));
+        }
+        String dispensary = dispensaryId != null ? dispensaryId : user.dispensaryId();
+        if (dispensary == null) {
+            throw new ApiException(400, "MISSING_PARAMETER", "Give dispensaryId, nationalId or insuranceNumber.");
+        }
+        return records.patients().ofDispensary(actor, dispensary, q, limit);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "A patient's demographics (audited)")
+    Patient get(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
+        return records.patients().get(RecordsActors.of(user, http), id);
+    }
+
+    @PutMapping("/{id}/consent")
+    @Operation(summary = "Record the patient's consent to teleconsultation (or its withdrawal)")
+    Patient consent(CurrentUser user, HttpServletRequest http, @PathVariable String id, @RequestBody ConsentChange body) {
+        user.requireRole(Role.NURSE, Role.COORDINATOR);
+        if (body.teleconsultation() == null) {
+            throw new ApiException(400, "VALIDATION_FAILED", "teleconsultation (true or false) is required.");
+        }
+        return records.patients().recordConsent(RecordsActors.of(user, http), id, body.teleconsultation());
+    }
+
+    @GetMapping("/{id}/consultations")
+    @Operation(summary = "The patient's consultations (FHIR Encounters), oldest first")
+    List<Consultation> consultations(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
+        return records.consultations().ofPatient(RecordsActors.of(user, http), id);
+    }
+
+    @PostMapping("/{id}/consultations")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Open a consultation for an appointment or an urgent call (gives the specialist access;"
+            + " idempotent per appointment or call)")
+    Consultation open(CurrentUser user, HttpServletRequest http, @PathVariable String id,
+                      @RequestBody OpenConsultationRequest body) {
+        user.requireRole(Role.NURSE, Role.COORDINATOR);
+        String nurse = body.nurseId() == null && user.is(Role.NURSE) ? user.id() : body.nurseId();
+        return records.openConsultation(RecordsActors.of(user, http), new OpenConsultation(id, body.origin(),
+                body.originRef(), body.specialistId(), nurse, body.mode(), body.plannedStart()));
+    }
+
+    @GetMapping("/{id}/notes")
+    @Operation(summary = "The patient's notes, metadata only")
+    List<NoteSummary> notes(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
+        return records.notes().ofPatient(RecordsActors.of(user, http), id);
+    }
+
+    @GetMapping(value = "/{id}/fhir", produces = {"application/fhir+json", "application/json"})
+    @Operation(summary = "The patient's record as a FHIR R4 Bundle: Patient, Encounter, DocumentReference, Provenance")
+    ResponseEntity<String> fhir(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
+        user.requireRole(Role.SPECIALIST);
+        String json = records.fhir().patientBundleJson(RecordsActors.of(user, http), id);
+        return ResponseEntity.ok().header("Content-Type", "application/fhir+json").body(json);
+    }
+}

@@ -1,0 +1,78 @@
+package ma.tabiblink.web.records;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import ma.tabiblink.records.RecordsException;
+import ma.tabiblink.records.Records;
+import ma.tabiblink.records.keys.KeyRing;
+import ma.tabiblink.records.keys.KeystoreSettings;
+import ma.tabiblink.web.config.StartupException;
+import ma.tabiblink.web.config.TabibSettings;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Builds the records module from properties:
+ * <ul>
+ *   <li>{@code tabib.records.keystore-passphrase} (env {@code TABIB_RECORDS_KEYSTORE_PASSPHRASE})</li>
+ *   <li>{@code tabib.records.keystore-passphrase-file} (env {@code TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE})</li>
+ *   <li>{@code tabib.records.keystore-file} (env {@code TABIB_RECORDS_KEYSTORE_FILE}), default
+ *       {@code <dataDir>/keys/records-keystore.bcfks}</li>
+ *   <li>{@code tabib.records.fhir-base-url} (env {@code TABIB_RECORDS_FHIR_BASE_URL}), the fullUrl base of exports</li>
+ * </ul>
+ * In demo mode a missing keystore and passphrase file are generated; otherwise they are a startup error.
+ */
+@Configuration(proxyBeanMethods = false)
+public class RecordsConfiguration {
+
+    /** Settings of the records module, resolved from properties and the environment. */
+    public record RecordsProperties(String passphrase, String passphraseFile, String keystoreFile, String fhirBaseUrl) {
+
+        KeystoreSettings keystore(TabibSettings settings) {
+            KeystoreSettings defaults = KeystoreSettings.inDataDir(settings.dataDir(), blankToNull(passphrase),
+                    passphraseFile.isBlank() ? null : Path.of(passphraseFile.strip()), settings.demo());
+            if (keystoreFile.isBlank()) {
+                return defaults;
+            }
+            return new KeystoreSettings(Path.of(keystoreFile.strip()), defaults.passphrase(), defaults.passphraseFile(),
+                    settings.demo());
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s;
+        }
+
+        @Override
+        public String toString() {
+            return "RecordsProperties[passphrase=" + (passphrase.isEmpty() ? "" : "(set)") + ", passphraseFile="
+                    + passphraseFile + ", keystoreFile=" + keystoreFile + ", fhirBaseUrl=" + fhirBaseUrl + "]";
+        }
+    }
+
+    @Bean
+    RecordsProperties recordsProperties(
+            @Value("${tabib.records.keystore-passphrase:${TABIB_RECORDS_KEYSTORE_PASSPHRASE:}}") String passphrase,
+            @Value("${tabib.records.keystore-passphrase-file:${TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE:}}") String passphraseFile,
+            @Value("${tabib.records.keystore-file:${TABIB_RECORDS_KEYSTORE_FILE:}}") String keystoreFile,
+            @Value("${tabib.records.fhir-base-url:${TABIB_RECORDS_FHIR_BASE_URL:http://localhost:8080/fhir}}") String fhirBaseUrl) {
+        return new RecordsProperties(passphrase, passphraseFile, keystoreFile, fhirBaseUrl);
+    }
+
+    @Bean
+    KeyRing recordsKeyRing(TabibSettings settings, RecordsProperties properties) {
+        try {
+            return KeyRing.open(properties.keystore(settings));
+        } catch (RecordsException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    @Bean
+    Records records(UnifiedJedis redis, Clock clock, KeyRing recordsKeyRing, RecordsProperties properties) {
+        return Records.create(redis, clock, recordsKeyRing, properties.fhirBaseUrl());
+    }
+}

@@ -1,0 +1,58 @@
+package ma.tabiblink.web.scheduling;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import ma.tabiblink.scheduler.SchedulingException;
+import ma.tabiblink.scheduler.availability.Slot;
+import ma.tabiblink.web.error.ErrorBody;
+import ma.tabiblink.web.scheduling.Views.SlotView;
+
+/**
+ * Maps the scheduler's coded refusals to HTTP: invalid input 400, not found 404, conflict 409 (a taken slot carries
+ * the next free slots in {@code details.nextFreeSlots}), wrong role or owner 403.
+ */
+@RestControllerAdvice(basePackageClasses = SchedulingExceptionHandler.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class SchedulingExceptionHandler {
+
+    @ExceptionHandler(SchedulingException.class)
+    ResponseEntity<ErrorBody> scheduling(SchedulingException e) {
+        int status = switch (e.code().kind()) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case FORBIDDEN -> 403;
+        };
+        Map<String, Object> details = new LinkedHashMap<>();
+        e.details().forEach((key, value) -> details.put(key, slotsAsViews(value)));
+        return ResponseEntity.status(status).body(new ErrorBody(e.code().name(), e.getMessage(), details));
+    }
+
+    /** A value the scheduler refused while the JSON body was being read (e.g. a slot policy out of range). */
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SchedulingException scheduling) {
+                return scheduling(scheduling);
+            }
+        }
+        return ResponseEntity.badRequest().body(ErrorBody.of("BAD_JSON",
+                "The request body is missing or is not valid JSON of the expected shape."));
+    }
+
+    private static Object slotsAsViews(Object value) {
+        if (value instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Slot) {
+            return list.stream().map(s -> SlotView.of((Slot) s)).toList();
+        }
+        return value;
+    }
+}

@@ -1,0 +1,213 @@
+package ma.tabiblink.web.scheduling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import ma.tabiblink.web.support.ApiClient;
+import ma.tabiblink.web.support.WebTestSupport;
+
+@Timeout(120)
+class SchedulingApiTest extends WebTestSupport {
+
+    private static final ZoneId CASABLANCA = ZoneId.of("Africa/Casablanca");
+
+    /** A Monday at least a week ahead, so its slots are in the future whenever the test runs. */
+    private static LocalDate monday(int weeksAhead) {
+        return LocalDate.now(CASABLANCA).with(TemporalAdjusters.next(DayOfWeek.MONDAY)).plusWeeks(weeksAhead);
+    }
+
+    private static Map<String, String> idempotent() {
+        return Map.of("Idempotency-Key", UUID.randomUUID().toString());
+    }
+
+    private static Map<String, Object> booking(JsonNode slot, String patientRef) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("specialistId", slot.get("specialistId").asText());
+        body.put("specialty", slot.get("specialty").asText());
+        body.put("start", slot.get("start").asText());
+        body.put("patientRef", patientRef);
+        body.put("dispensaryId", "disp-tinghir");
+        return body;
+    }
+
+    private static JsonNode slots(ApiClient client, String query) {
+        ApiClient.Response r = client.get("/api/v1/slots?" + query);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    @Test
+    void aCoordinatorBooksAFreeSlotARetryReturnsTheSameAppointmentAndARivalGetsTheNextFreeSlots() {
+        ApiClient coordinator = as("coord1");
+        LocalDate day = monday(1);
+        JsonNode free = slots(coordinator, "specialty=cardiology&from=" + day + "&to=" + day);
+        assertThat(free).hasSize(8);
+        JsonNode slot = free.get(0);
+        assertThat(slot.get("localStart").asText()).startsWith(day + "T09:00");
+
+        assertThat(coordinator.post("/api/v1/appointments", booking(slot, "pat-api-1")).code())
+                .isEqualTo("IDEMPOTENCY_KEY_REQUIRED");
+        Map<String, String> key = idempotent();
+        ApiClient.Response booked = coordinator.post("/api/v1/appointments", booking(slot, "pat-api-1"), key);
+        ApiClient.Response retried = coordinator.post("/api/v1/appointments", booking(slot, "pat-api-1"), key);
+        ApiClient.Response rival = coordinator.post("/api/v1/appointments", booking(slot, "pat-api-2"), idempotent());
+
+        assertThat(booked.status()).as(booked.body()).isEqualTo(201);
+        assertThat(booked.json().get("status").asText()).isEqualTo("booked");
+        assertThat(retried.json().get("id").asText()).isEqualTo(booked.json().get("id").asText());
+        assertThat(rival.status()).isEqualTo(409);
+        assertThat(rival.code()).isEqualTo("SLOT_TAKEN");
+        assertThat(rival.json().at("/details/nextFreeSlots")).isNotEmpty();
+        assertThat(rival.json().at("/details/nextFreeSlots/0/start").asText()).isNotEqualTo(slot.get("start").asText());
+        assertThat(slots(coordinator, "specialist=dr.cardio&from=" + day + "&to=" + day)).hasSize(7);
+
+        String id = booked.json().get("id").asText();
+        JsonNode detail = coordinator.get("/api/v1/appointments/" + id).json();
+        assertThat(detail.at("/history/0/action").asText()).isEqualTo("book");
+        assertThat(detail.at("/history/0/actorId").asText()).isEqualTo("coord1");
+        assertThat(coordinator.get("/api/v1/appointments?date=" + day + "&dispensary=disp-tinghir").json().toString())
+                .contains(id);
+        assertThat(as("nurse1").get("/api/v1/appointments?date=" + day).json().toString()).contains(id);
+        assertThat(as("nurse2").get("/api/v1/appointments?date=" + day + "&dispensary=disp-tinghir").code())
+                .isEqualTo("NOT_YOUR_DISPENSARY");
+        assertThat(as("nurse2").get("/api/v1/appointments/" + id).code()).isEqualTo("NOT_YOUR_APPOINTMENT");
+    }
+
+    @Test
+    void aNurseIsRefusedOnCoordinatorEndpointsButChecksInHerDispensarysPatient() {
+        ApiClient coordinator = as("coord1");
+        ApiClient nurse = as("nurse1");
+        LocalDate day = monday(2);
+        JsonNode slot = slots(coordinator, "specialty=paediatrics&from=" + day + "&to=" + day).get(0);
+
+        ApiClient.Response refused = nurse.post("/api/v1/appointments", booking(slot, "pat-api-3"), idempotent());
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.code()).isEqualTo("FORBIDDEN_ROLE");
+        assertThat(nurse.put("/api/v1/specialists/dr.pedia/availability", Map.of("specialties", List.of("paediatrics")))
+                .code()).isEqualTo("FORBIDDEN_ROLE");
+        assertThat(nurse.get("/api/v1/waitlist?specialty=paediatrics").code()).isEqualTo("FORBIDDEN_ROLE");
+
+        String id = coordinator.post("/api/v1/appointments", booking(slot, "pat-api-3"), idempotent()).json().get("id").asText();
+        assertThat(nurse.post("/api/v1/appointments/" + id + "/cancel", null).code()).isEqualTo("FORBIDDEN_ROLE");
+        assertThat(as("nurse2").post("/api/v1/appointments/" + id + "/check-in", null).code()).isEqualTo("NOT_YOUR_APPOINTMENT");
+        ApiClient.Response arrived = nurse.post("/api/v1/appointments/" + id + "/check-in", null);
+        assertThat(arrived.status()).as(arrived.body()).isEqualTo(200);
+        assertThat(arrived.json().get("status").asText()).isEqualTo("arrived");
+        assertThat(as("dr.cardio").post("/api/v1/appointments/" + id + "/fulfil", null).code()).isEqualTo("NOT_YOUR_APPOINTMENT");
+        assertThat(as("dr.pedia").post("/api/v1/appointments/" + id + "/fulfil", null).json().get("status").asText())
+                .isEqualTo("fulfilled");
+        assertThat(coordinator.post("/api/v1/appointments/" + id + "/cancel", null).code()).isEqualTo("INVALID_TRANSITION");
+    }
+
+    @Test
+    void holdConfirmRescheduleCancelAndWaitlistPromotionWorkThroughTheApi() {
+        ApiClient coordinator = as("coord1");
+        LocalDate day = monday(3);
+        JsonNode free = slots(coordinator, "specialist=dr.cardio&from=" + day + "&to=" + day);
+
+        ApiClient.Response held = coordinator.post("/api/v1/holds", booking(free.get(0), "pat-api-4"), idempotent());
+        assertThat(held.status()).as(held.body()).isEqualTo(201);
+        assertThat(held.json().get("status").asText()).isEqualTo("pending");
+        assertThat(held.json().get("holdExpiresAt").asText()).isNotEmpty();
+        String id = held.json().get("id").asText();
+        assertThat(coordinator.post("/api/v1/holds/" + id + "/confirm", null).json().get("status").asText()).isEqualTo("booked");
+
+        ApiClient.Response moved = coordinator.post("/api/v1/appointments/" + id + "/reschedule",
+                Map.of("start", free.get(2).get("start").asText()));
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(moved.json().get("start").asText()).isEqualTo(free.get(2).get("start").asText());
+
+        ApiClient.Response waiting = coordinator.post("/api/v1/waitlist", Map.of("specialty", "cardiology",
+                "from", day.toString(), "to", day.toString(), "patientRef", "pat-api-5", "dispensaryId", "disp-azilal",
+                "preferredSpecialistId", "dr.cardio"), idempotent());
+        assertThat(waiting.status()).as(waiting.body()).isEqualTo(201);
+        assertThat(waiting.json().get("status").asText()).isEqualTo("waitlist");
+        String waitlisted = waiting.json().get("id").asText();
+        assertThat(coordinator.get("/api/v1/waitlist?specialty=cardiology").json().toString()).contains(waitlisted);
+
+        assertThat(coordinator.post("/api/v1/appointments/" + id + "/cancel", Map.of("reason", "patient recovered"))
+                .json().get("status").asText()).isEqualTo("cancelled");
+
+        JsonNode promoted = coordinator.get("/api/v1/appointments/" + waitlisted).json();
+        assertThat(promoted.get("status").asText()).isEqualTo("booked");
+        assertThat(promoted.get("start").asText()).isEqualTo(free.get(2).get("start").asText());
+        assertThat(coordinator.post("/api/v1/appointments/" + waitlisted + "/no-show", null).code()).isEqualTo("TOO_EARLY");
+    }
+
+    @Test
+    void availabilityIsManagedByCoordinatorsAndBadInputGetsCodedErrors() {
+        ApiClient coordinator = as("coord1");
+        LocalDate day = monday(4);
+        ApiClient.Response saved = coordinator.put("/api/v1/specialists/dr.endo/availability", Map.of(
+                "specialties", List.of("endocrinology"),
+                "zone", "Africa/Casablanca",
+                "weekly", List.of(Map.of("day", "MONDAY", "start", "10:00", "end", "12:00")),
+                "exceptions", List.of(Map.of("date", day.plusDays(7).toString(), "hours", List.of(), "reason", "congé"))));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+        assertThat(coordinator.put("/api/v1/specialties/endocrinology/slot-policy",
+                Map.of("slotMinutes", 45, "bufferMinutes", 15, "capacity", 1)).status()).isEqualTo(200);
+        assertThat(slots(coordinator, "specialty=endocrinology&from=" + day + "&to=" + day.plusDays(7)))
+                .extracting(s -> s.get("localStart").asText().substring(11, 16))
+                .containsExactly("10:00", "11:00");
+        ApiClient.Response extra = coordinator.post("/api/v1/specialists/dr.endo/availability/exceptions", Map.of(
+                "date", day.plusDays(5).toString(), "hours", List.of(Map.of("start", "09:00", "end", "11:00")),
+                "reason", "extra clinic"));
+        assertThat(extra.status()).as(extra.body()).isEqualTo(200);
+        assertThat(slots(coordinator, "specialist=dr.endo&from=" + day.plusDays(5) + "&to=" + day.plusDays(5))).hasSize(2);
+
+        assertThat(coordinator.put("/api/v1/specialties/endocrinology/slot-policy",
+                Map.of("slotMinutes", 0, "bufferMinutes", 15, "capacity", 1)).code()).isEqualTo("INVALID_SCHEDULE");
+        assertThat(coordinator.put("/api/v1/specialists/dr.endo/availability", Map.of("specialties", List.of("endocrinology"),
+                "zone", "Mars/Olympus")).code()).isEqualTo("INVALID_SCHEDULE");
+        assertThat(coordinator.put("/api/v1/specialists/dr.endo/availability", Map.of("specialties", List.of("endocrinology"),
+                "weekly", List.of(Map.of("day", "MONDAY", "start", "12:00", "end", "10:00")))).code()).isEqualTo("INVALID_SCHEDULE");
+        assertThat(coordinator.get("/api/v1/slots?specialty=cardiology&from=2026-13-01&to=2026-13-02").code())
+                .isEqualTo("INVALID_DATE");
+        assertThat(coordinator.get("/api/v1/slots?specialty=cardiology&from=" + day + "&to=" + day.minusDays(3)).code())
+                .isEqualTo("INVALID_RANGE");
+        assertThat(coordinator.get("/api/v1/appointments/apt_aaaaaaaaaaaaaaaaaaaa").status()).isEqualTo(404);
+        assertThat(coordinator.get("/api/v1/specialists/dr.nobody/availability").code()).isEqualTo("UNKNOWN_SPECIALIST");
+
+        Map<String, Object> offGrid = new HashMap<>(Map.of("specialistId", "dr.endo", "specialty", "endocrinology",
+                "start", day + "T10:10:00+01:00", "patientRef", "pat-api-6", "dispensaryId", "disp-tinghir"));
+        assertThat(coordinator.post("/api/v1/appointments", offGrid, idempotent()).code()).isEqualTo("UNKNOWN_SLOT");
+        offGrid.put("start", "next monday at ten");
+        assertThat(coordinator.post("/api/v1/appointments", offGrid, idempotent()).code()).isEqualTo("INVALID_DATE");
+        offGrid.put("start", "2020-01-06T10:00:00+01:00");
+        assertThat(coordinator.post("/api/v1/appointments", offGrid, idempotent()).code()).isEqualTo("SLOT_IN_PAST");
+        assertThat(coordinator.postRaw("/api/v1/appointments", "{not json").code()).isEqualTo("BAD_JSON");
+    }
+
+    @Test
+    void theSpecialistGetsAnIcalendarFeedAndTheEndpointsAreInTheOpenApiDocument() {
+        ApiClient coordinator = as("coord1");
+        LocalDate day = monday(5);
+        JsonNode slot = slots(coordinator, "specialist=dr.derm&from=" + day + "&to=" + day).get(0);
+        coordinator.post("/api/v1/appointments", booking(slot, "pat-api-7"), idempotent());
+
+        ApiClient.Response ics = as("dr.derm").get("/api/v1/specialists/dr.derm/calendar.ics");
+        assertThat(ics.status()).isEqualTo(200);
+        assertThat(ics.contentType()).startsWith("text/calendar");
+        assertThat(ics.body()).contains("BEGIN:VTIMEZONE", "TZID:Africa/Casablanca",
+                "DTSTART;TZID=Africa/Casablanca:" + day.toString().replace("-", "") + "T090000");
+        assertThat(as("dr.cardio").get("/api/v1/specialists/dr.derm/calendar.ics").code()).isEqualTo("FORBIDDEN_ROLE");
+        assertThat(as("nurse1").get("/api/v1/specialists/dr.derm/calendar.ics").code()).isEqualTo("FORBIDDEN_ROLE");
+
+        String openApi = api().get("/v3/api-docs").body();
+        assertThat(openApi).contains("/api/v1/slots", "/api/v1/holds", "/api/v1/appointments/{id}/reschedule",
+                "/api/v1/waitlist", "/api/v1/specialists/{id}/availability", "/api/v1/specialists/{id}/calendar.ics");
+    }
+}
