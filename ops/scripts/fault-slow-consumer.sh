@@ -13,8 +13,8 @@ trap 'exit 130' INT TERM
 CONNECTIONS="${CONNECTIONS:-1000}"
 RATE="${RATE:-20000}"
 SLOW="${SLOW:-10}"
-SLOW_RATE="${SLOW_RATE:-5000}"
-DURATION="${DURATION:-30}"
+SLOW_RATE="${SLOW_RATE:-500}"
+DURATION="${DURATION:-60}"
 
 bench_require java mvn
 if [ "${SKIP_BUILD:-0}" != 1 ]; then

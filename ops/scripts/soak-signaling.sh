@@ -57,7 +57,9 @@ while kill -0 "$load_pid" 2>/dev/null; do
 done
 wait "$load_pid" || true
 bench_forget_pid "$load_pid"
-sample "$(( $(date +%s) - start ))"
+# Once every call has ended: what the load left behind (not part of the trend).
+after="$(sample "$(( $(date +%s) - start ))" | tail -n 1)"
+sed -i '$d' "$out/memory.csv"
 bench_stop_tabib
 cat "$out/load.txt"
 
@@ -74,5 +76,6 @@ cat "$out/load.txt"
         printf "trend %s: %+.1f KB/min over %d samples (mean %.0f KB)\n", name[i - 1], slope * 60, n, y[i] / n
       }
     }' "$out/memory.csv"
+  echo "after the load, every call ended (seconds,heap_kb,direct_kb,rss_kb): $after"
   echo "reports: $out"
 } | tee "$out/summary.txt"

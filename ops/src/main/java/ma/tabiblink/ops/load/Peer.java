@@ -84,6 +84,11 @@ abstract class Peer implements FrameSink {
     final void relayDone() {
         relayReady = false;
         pacer = null;
+        stopFlood();
+    }
+
+    /** The peer is away (or the call no longer takes relay messages): a client stops trickling. On the event loop. */
+    final void stopFlood() {
         if (flood != null) {
             flood.stop();
             flood = null;

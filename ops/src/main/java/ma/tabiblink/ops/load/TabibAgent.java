@@ -31,7 +31,7 @@ abstract class TabibAgent extends Peer {
                 startHeartbeat(message.path("heartbeatSeconds").asInt(DEFAULT_HEARTBEAT_SECONDS));
                 onWelcome();
             }
-            case "pong", "token.refresh", "queue.update", "call.ringCancelled", "peer.reconnecting", "peer.back" -> {
+            case "pong", "token.refresh", "queue.update", "call.ringCancelled", "peer.back" -> {
             }
             case "error" -> {
                 String code = message.path("code").asText("UNKNOWN");

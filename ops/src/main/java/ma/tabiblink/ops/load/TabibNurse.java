@@ -106,7 +106,12 @@ final class TabibNurse extends TabibAgent {
                 ended.complete(null);
             }
             case "call.noSpecialist" -> stats.count("call.noSpecialist");
+            case "peer.reconnecting" -> stopFlood();
             case "error" -> {
+                String code = message.path("code").asText();
+                if ("CALL_NOT_ACTIVE".equals(code) || "CALL_ENDED".equals(code)) {
+                    stopFlood();
+                }
                 if (requestId != null && requestId.equals(message.path("re").asText())) {
                     established.completeExceptionally(new LoadException(message.path("code").asText(),
                             message.path("message").asText()));

@@ -48,7 +48,7 @@ final class TabibSpecialist extends TabibAgent {
                 relayDone();
                 callId = null;
             }
-            case "error" -> {
+            case "error", "peer.reconnecting" -> {
             }
             default -> stats.unexpected("specialist got " + type);
         }
