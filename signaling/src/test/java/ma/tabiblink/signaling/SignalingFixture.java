@@ -32,12 +32,21 @@ final class SignalingFixture implements AutoCloseable {
     }
 
     SignalingFixture(TestTokens tokens) throws IOException {
+        this(tokens, null);
+    }
+
+    /** With {@code aofDir}, Redis keeps an append-only file there, so a restarted Redis comes back with its data. */
+    SignalingFixture(TestTokens tokens, java.nio.file.Path aofDir) throws IOException {
         this.tokens = tokens;
         try (ServerSocket s = new ServerSocket(0)) {
             redisPort = s.getLocalPort();
         }
         redisServer = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1").setting("save \"\"")
-                .setting("appendonly no").build();
+                .settingIf(aofDir == null, "appendonly no")
+                .settingIf(aofDir != null, "appendonly yes")
+                .settingIf(aofDir != null, "appendfsync always")
+                .settingIf(aofDir != null, "dir " + aofDir)
+                .build();
         redisServer.start();
         redis = new JedisPooled("127.0.0.1", redisPort);
     }

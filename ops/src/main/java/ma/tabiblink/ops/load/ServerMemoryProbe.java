@@ -2,6 +2,8 @@ package ma.tabiblink.ops.load;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,22 +74,37 @@ final class ServerMemoryProbe {
     }
 
     private String jcmd(String... command) {
-        List<String> line = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
+        List<String> line = new ArrayList<>(List.of(jcmdFor(pid), Long.toString(pid)));
         line.addAll(List.of(command));
+        Path output = null;
         try {
-            Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-            byte[] out = process.getInputStream().readAllBytes();
+            output = Files.createTempFile("jcmd", ".out");
+            // Output goes to a file so that a jcmd which never answers cannot block the wait below.
+            Process process = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             if (!process.waitFor(JCMD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new LoadException("MEMORY_PROBE_FAILED", "jcmd " + String.join(" ", command) + " timed out");
             }
-            return new String(out, StandardCharsets.UTF_8);
+            return Files.readString(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new LoadException("MEMORY_PROBE_FAILED", "cannot run jcmd (is a JDK on the PATH?): " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LoadException("MEMORY_PROBE_FAILED", "interrupted while running jcmd");
+        } finally {
+            if (output != null) {
+                output.toFile().delete();
+            }
         }
+    }
+
+    /** The jcmd of the JDK the server runs on: a jcmd of another version may fail to attach, or hang. */
+    private static String jcmdFor(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().command())
+                .map(java -> Path.of(java).resolveSibling("jcmd"))
+                .filter(Files::isExecutable)
+                .map(Path::toString)
+                .orElse("jcmd");
     }
 
     private static String firstLine(String text) {

@@ -248,7 +248,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             sendError(ctx, m.id(), e.code(), e.getMessage());
         } catch (JedisException e) {
             log.warn("Redis failed while handling {}: {}", m.getClass().getSimpleName(), e.toString());
-            sendError(ctx, m.id(), ErrorCode.INTERNAL_ERROR, "temporarily unable to handle this request");
+            sendError(ctx, m.id(), ErrorCode.TEMPORARILY_UNAVAILABLE,
+                    "temporarily unable to handle this request; nothing was changed, try again shortly");
         } catch (RuntimeException e) {
             log.warn("failed to handle {}", m.getClass().getSimpleName(), e);
             sendError(ctx, m.id(), ErrorCode.INTERNAL_ERROR, "the request could not be handled");

@@ -39,7 +39,9 @@ final class SignalingSettings {
                 .resumeWindow(env.getProperty("tabib.signaling.resume-window", Duration.class, d.resumeWindow()))
                 .ringTimeout(env.getProperty("tabib.signaling.ring-timeout", Duration.class, d.ringTimeout()))
                 .idleTimeout(env.getProperty("tabib.signaling.idle-timeout", Duration.class, d.idleTimeout()))
-                .heartbeatInterval(env.getProperty("tabib.signaling.heartbeat", Duration.class, d.heartbeatInterval()));
+                .heartbeatInterval(env.getProperty("tabib.signaling.heartbeat", Duration.class, d.heartbeatInterval()))
+                .nodeTimeout(env.getProperty("tabib.signaling.node-timeout", Duration.class, d.nodeTimeout()))
+                .tokenRefreshLead(env.getProperty("tabib.signaling.token-refresh-lead", Duration.class, d.tokenRefreshLead()));
         String nodeId = env.getProperty("tabib.signaling.node-id", "");
         if (!nodeId.isBlank()) {
             b.nodeId(nodeId);
