@@ -94,6 +94,13 @@ final class TestClient implements AutoCloseable {
         }
     }
 
+    /** Whether a message of this type has arrived (without waiting or taking it). */
+    boolean hasReceived(String type) {
+        synchronized (everything) {
+            return everything.stream().anyMatch(m -> type.equals(m.path("type").asText()));
+        }
+    }
+
     String nextId() {
         return "r" + nextId++;
     }
