@@ -20,37 +20,26 @@ class ConsultationsFromCallsTest extends WebTestSupport {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private JsonWebSocket connect(ApiClient user) {
-        String url = user.get("/api/v1/config").json().path("signalingUrl").asText();
-        JsonWebSocket socket = JsonWebSocket.connect(url + "?token=" + user.accessToken(), "http://127.0.0.1:" + port);
-        assertThat(socket.next(WAIT).path("type").asText()).isEqualTo("welcome");
-        return socket;
-    }
-
-    private static JsonNode awaitType(JsonWebSocket socket, String type) {
-        return socket.await(m -> type.equals(m.path("type").asText()), WAIT);
-    }
-
     @Test
     void anUrgentCallOpensTheConsultationInProgressAndHangingUpFinishesIt() {
         ApiClient nurse = as("nurse1");
         ApiClient pediatrician = as("dr.pedia");
         String patientId = nurse.post("/api/v1/patients", Map.of("fullName", "Ayoub Ait Said", "birthYear", 2021,
                 "sex", "MALE", "teleconsultationConsent", true)).json().path("id").asText();
-        try (JsonWebSocket doctor = connect(pediatrician); JsonWebSocket tablet = connect(nurse)) {
+        try (JsonWebSocket doctor = signaling(pediatrician); JsonWebSocket tablet = signaling(nurse)) {
             doctor.send(Map.of("type", "presence.set", "id", "p1", "status", "available"));
-            awaitType(doctor, "presence");
+            doctor.awaitType("presence", WAIT);
             tablet.send(Map.of("type", "call.request", "id", "r1", "specialty", "paediatrics", "patientRef", patientId));
-            String callId = awaitType(doctor, "call.incoming").path("callId").asText();
+            String callId = doctor.awaitType("call.incoming", WAIT).path("callId").asText();
             doctor.send(Map.of("type", "call.accept", "id", "a1", "callId", callId));
-            awaitType(tablet, "call.accepted");
+            tablet.awaitType("call.accepted", WAIT);
 
             Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(
                     pediatrician.get("/api/v1/patients/" + patientId + "/consultations").json().path(0)
                             .path("status").asText()).isEqualTo("IN_PROGRESS"));
 
             doctor.send(Map.of("type", "call.hangup", "id", "h1", "callId", callId, "reason", "completed"));
-            awaitType(tablet, "call.ended");
+            tablet.awaitType("call.ended", WAIT);
             Awaitility.await().atMost(WAIT).untilAsserted(() -> {
                 JsonNode consultation = pediatrician.get("/api/v1/patients/" + patientId + "/consultations").json()
                         .path(0);

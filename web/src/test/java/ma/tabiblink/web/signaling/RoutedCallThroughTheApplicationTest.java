@@ -18,54 +18,43 @@ class RoutedCallThroughTheApplicationTest extends WebTestSupport {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private JsonWebSocket connect(ApiClient user) {
-        String url = user.get("/api/v1/config").json().path("signalingUrl").asText();
-        JsonWebSocket socket = JsonWebSocket.connect(url + "?token=" + user.accessToken(), "http://127.0.0.1:" + port);
-        assertThat(socket.next(WAIT).path("type").asText()).isEqualTo("welcome");
-        return socket;
-    }
-
-    private static JsonNode awaitType(JsonWebSocket socket, String type) {
-        return socket.await(m -> type.equals(m.path("type").asText()), WAIT);
-    }
-
     @Test
     void aNurseCallsACardiologistWhoAcceptsAndTheyExchangeSdpAndIceThenHangUp() {
         ApiClient nurse = as("nurse1");
         ApiClient cardiologist = as("dr.cardio");
-        try (JsonWebSocket doctor = connect(cardiologist); JsonWebSocket tablet = connect(nurse)) {
+        try (JsonWebSocket doctor = signaling(cardiologist); JsonWebSocket tablet = signaling(nurse)) {
             doctor.send(Map.of("type", "presence.set", "id", "p1", "status", "available"));
-            assertThat(awaitType(doctor, "presence").path("status").asText()).isEqualTo("available");
+            assertThat(doctor.awaitType("presence", WAIT).path("status").asText()).isEqualTo("available");
 
             tablet.send(Map.of("type", "call.request", "id", "r1", "specialty", "cardiology", "patientRef", "pat-001",
                     "reason", "chest pain"));
-            JsonNode queued = awaitType(tablet, "call.queued");
+            JsonNode queued = tablet.awaitType("call.queued", WAIT);
             String callId = queued.path("callId").asText();
 
-            JsonNode incoming = awaitType(doctor, "call.incoming");
+            JsonNode incoming = doctor.awaitType("call.incoming", WAIT);
             assertThat(incoming.path("callId").asText()).isEqualTo(callId);
             assertThat(incoming.path("from").path("province").asText()).isEqualTo("Tinghir");
 
             doctor.send(Map.of("type", "call.accept", "id", "a1", "callId", callId));
-            JsonNode nurseSide = awaitType(tablet, "call.accepted");
-            JsonNode doctorSide = awaitType(doctor, "call.accepted");
+            JsonNode nurseSide = tablet.awaitType("call.accepted", WAIT);
+            JsonNode doctorSide = doctor.awaitType("call.accepted", WAIT);
             assertThat(nurseSide.path("role").asText()).isEqualTo("offerer");
             assertThat(doctorSide.path("role").asText()).isEqualTo("answerer");
             assertThat(nurseSide.path("media").path("mode").asText()).isEqualTo("p2p");
 
             tablet.send(Map.of("type", "sdp.offer", "callId", callId, "sdp", "v=0 offer"));
-            assertThat(awaitType(doctor, "sdp.offer").path("sdp").asText()).isEqualTo("v=0 offer");
+            assertThat(doctor.awaitType("sdp.offer", WAIT).path("sdp").asText()).isEqualTo("v=0 offer");
             doctor.send(Map.of("type", "sdp.answer", "callId", callId, "sdp", "v=0 answer"));
-            assertThat(awaitType(tablet, "sdp.answer").path("from").asText()).isEqualTo("dr.cardio");
+            assertThat(tablet.awaitType("sdp.answer", WAIT).path("from").asText()).isEqualTo("dr.cardio");
             tablet.send(Map.of("type", "ice.candidate", "callId", callId, "candidate",
                     Map.of("candidate", "candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host", "sdpMid", "0", "sdpMLineIndex", 0)));
-            assertThat(awaitType(doctor, "ice.candidate").path("candidate").path("sdpMid").asText()).isEqualTo("0");
+            assertThat(doctor.awaitType("ice.candidate", WAIT).path("candidate").path("sdpMid").asText()).isEqualTo("0");
 
             assertThat(as("coord1").get("/api/v1/board").json().path("calls").path("inProgress").asInt()).isEqualTo(1);
 
             doctor.send(Map.of("type", "call.hangup", "id", "h1", "callId", callId, "reason", "completed"));
-            assertThat(awaitType(tablet, "call.ended").path("reason").asText()).isEqualTo("completed");
-            assertThat(awaitType(doctor, "call.ended").path("by").asText()).isEqualTo("dr.cardio");
+            assertThat(tablet.awaitType("call.ended", WAIT).path("reason").asText()).isEqualTo("completed");
+            assertThat(doctor.awaitType("call.ended", WAIT).path("by").asText()).isEqualTo("dr.cardio");
         }
         String metrics = api().get("/actuator/prometheus").body();
         assertThat(metrics).contains("tabib_calls_total{application=\"tabib-link\",outcome=\"accepted\"}")
@@ -86,20 +75,20 @@ class RoutedCallThroughTheApplicationTest extends WebTestSupport {
         String patientId = registered.json().path("id").asText();
         assertThat(dermatologist.get("/api/v1/patients/" + patientId).status()).isEqualTo(403);
 
-        try (JsonWebSocket doctor = connect(dermatologist); JsonWebSocket tablet = connect(nurse)) {
+        try (JsonWebSocket doctor = signaling(dermatologist); JsonWebSocket tablet = signaling(nurse)) {
             doctor.send(Map.of("type", "presence.set", "id", "p1", "status", "available"));
-            awaitType(doctor, "presence");
+            doctor.awaitType("presence", WAIT);
             tablet.send(Map.of("type", "call.request", "id", "r1", "specialty", "dermatology", "patientRef", patientId));
-            String callId = awaitType(doctor, "call.incoming").path("callId").asText();
+            String callId = doctor.awaitType("call.incoming", WAIT).path("callId").asText();
             doctor.send(Map.of("type", "call.accept", "id", "a1", "callId", callId));
-            awaitType(tablet, "call.accepted");
-            awaitType(doctor, "call.accepted");
+            tablet.awaitType("call.accepted", WAIT);
+            doctor.awaitType("call.accepted", WAIT);
 
             org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() ->
                     assertThat(dermatologist.get("/api/v1/patients/" + patientId).status()).isEqualTo(200));
             assertThat(dermatologist.get("/api/v1/patients/" + patientId + "/consultations").body()).contains(callId);
             doctor.send(Map.of("type", "call.hangup", "id", "h1", "callId", callId, "reason", "completed"));
-            awaitType(tablet, "call.ended");
+            tablet.awaitType("call.ended", WAIT);
         }
     }
 

@@ -69,6 +69,11 @@ public final class JsonWebSocket implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** The next message of this type, skipping others. */
+    public JsonNode awaitType(String type, Duration timeout) {
+        return await(m -> type.equals(m.path("type").asText()), timeout);
+    }
+
     public int closeCode(Duration timeout) {
         return closeCode.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
     }

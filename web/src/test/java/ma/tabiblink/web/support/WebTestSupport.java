@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -38,6 +41,21 @@ public abstract class WebTestSupport {
     /** Signs in a demo account and returns a client that sends its access token. */
     protected ApiClient as(String username) {
         return api().login(username, "demo1234");
+    }
+
+    /**
+     * Opens the signalling socket as the user's browser page would (URL from {@code /api/v1/config}, the page's
+     * Origin, the access token) and waits for the welcome.
+     */
+    protected JsonWebSocket signaling(ApiClient user) {
+        String url = user.get("/api/v1/config").json().path("signalingUrl").asText();
+        JsonWebSocket socket = JsonWebSocket.connect(url + "?token=" + user.accessToken(), "http://127.0.0.1:" + port);
+        JsonNode welcome = socket.next(Duration.ofSeconds(10));
+        if (!"welcome".equals(welcome.path("type").asText())) {
+            socket.close();
+            throw new AssertionError("expected a welcome, got " + welcome);
+        }
+        return socket;
     }
 
     private static Path tempDir() {
