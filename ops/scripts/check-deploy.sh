@@ -52,21 +52,8 @@ check() { # check "description" command...
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local low p
-  # Below the kernel's ephemeral range: ports there may be taken by any outgoing connection at any moment.
-  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-  for _ in $(seq 1 200); do
-    p=$((15000 + RANDOM % (low - 15000)))
-    if command -v ss >/dev/null 2>&1; then
-      ss -Htaun "( sport = :$p )" 2>/dev/null | grep -q . && continue
-    elif (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      continue
-    fi
-    echo "$p"; return 0
-  done
-  echo "no free loopback port found" >&2; return 1
-}
+# shellcheck source=backup-redis-connection.sh
+. "$ROOT/ops/scripts/backup-redis-connection.sh"   # free_loopback_port
 wait_tcp() { # wait_tcp port seconds
   local deadline=$((SECONDS + $2))
   while ((SECONDS < deadline)); do
@@ -179,7 +166,7 @@ NGX
 check_nginx() {
   section "nginx ($(nginx -v 2>&1 | sed 's/.*: //'))"
   local https http web sig
-  https=$(free_port); http=$(free_port); web=$(free_port); sig=$(free_port)
+  https=$(free_loopback_port); http=$(free_loopback_port); web=$(free_loopback_port); sig=$(free_loopback_port)
   render_nginx "$WORK/nginx" "$web" "$sig" "$https" "$http"
   check "nginx -t accepts tabib-link.conf" timeout 20 nginx -t -q -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
   if ! command -v python3 >/dev/null 2>&1; then
@@ -284,7 +271,7 @@ PY
 check_coturn() {
   section "coturn ($(turnserver --version 2>/dev/null | tail -n 1))"
   local port tls peer minp secret
-  port=$(free_port); tls=$(free_port); peer=$(free_port)
+  port=$(free_loopback_port); tls=$(free_loopback_port); peer=$(free_loopback_port)
   minp=$((15000 + RANDOM % 15000)) # relay ports, below the ephemeral range like every port here
   secret=$(openssl rand -hex 32)
   # Our file, moved to loopback test ports and the throwaway certificate. Loopback peers are denied in
@@ -346,7 +333,7 @@ check_coturn() {
 check_redis() {
   section "Redis ($(redis-server --version | awk '{print $3}'))"
   local port pw dir
-  port=$(free_port); pw=$(openssl rand -hex 16); dir="$WORK/redis"
+  port=$(free_loopback_port); pw=$(openssl rand -hex 16); dir="$WORK/redis"
   mkdir -p "$dir"
   printf 'requirepass %s\n' "$pw" >"$WORK/redis-auth.conf"
   chmod 600 "$WORK/redis-auth.conf"
@@ -422,7 +409,7 @@ assert doc["services"]["signaling"]["environment"]["TABIB_MODE"] == "signaling"
 assert doc["services"]["web"]["stop_grace_period"] == "60s"
 PY
     local rport
-    rport=$(free_port)
+    rport=$(free_loopback_port)
     check "the Redis start commands of compose.yaml and redis.yaml start a password-protected Redis with our config" \
       timeout 60 python3 - "$DEPLOY" "$WORK" "$rport" <<'PY'
 import os, subprocess, sys, time, yaml
@@ -526,7 +513,7 @@ check_app() {
     return 0
   fi
   local web sig sig2 web2 https http app_pid node_pid client_pid out token redis_port
-  web=$(free_port); sig=$(free_port); sig2=$(free_port); web2=$(free_port); https=$(free_port); http=$(free_port)
+  web=$(free_loopback_port); sig=$(free_loopback_port); sig2=$(free_loopback_port); web2=$(free_loopback_port); https=$(free_loopback_port); http=$(free_loopback_port)
   mkdir -p "$WORK/app" "$WORK/node2"
   (cd "$WORK/app" && exec env TABIB_DEMO=true TABIB_DATA_DIR="$WORK/app/data" TABIB_TLS=false \
       TABIB_HTTP_HOST=127.0.0.1 SERVER_PORT="$web" TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig" \
