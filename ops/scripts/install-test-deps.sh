@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond a JDK and Maven: Debian's Chromium and ChromeDriver for the
-# browser tests. Idempotent; without root or apt the browser tests skip themselves with a clear message.
+# Installs what the test suite needs beyond a JDK and Maven: Debian's Chromium and ChromeDriver for the browser tests,
+# and coturn for the test that a real TURN server accepts our credentials. Idempotent; without root or apt those tests
+# skip themselves with a clear message.
 set -uo pipefail
 
-if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+[ -x /usr/bin/turnserver ] || missing+=(coturn)
+if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-test-deps: chromium/chromedriver missing and cannot apt-get here; browser tests will be skipped"
+  echo "install-test-deps: ${missing[*]} missing and cannot apt-get here; the tests needing them will be skipped"
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq || true
-apt-get install -y -qq chromium chromium-driver >/dev/null \
-  || echo "install-test-deps: could not install chromium; browser tests will be skipped"
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+  || echo "install-test-deps: could not install ${missing[*]}; the tests needing them will be skipped"
+# the coturn package starts a system TURN server; the tests run their own on a free port
+if command -v systemctl >/dev/null 2>&1; then
+  systemctl disable --now coturn >/dev/null 2>&1 || true
+fi
 exit 0

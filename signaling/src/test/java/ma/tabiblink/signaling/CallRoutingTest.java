@@ -126,6 +126,41 @@ class CallRoutingTest {
     }
 
     @Test
+    void messagesSentWithoutWaitingAreHandledAndDeliveredInTheOrderSent() {
+        int candidates = 45; // two messages each per candidate stay within the default burst of 100
+        try (TestClient doctor = specialistAvailable("dr.cardio", "cardiology");
+             TestClient nurse = nurse("nurse1")) {
+            nurse.send("call.request", "specialty", "cardiology", "patientRef", "pat-123");
+            String callId = doctor.await("call.incoming").path("callId").asText();
+
+            // the candidates follow the accept at once: each must wait for the accept, none may overtake another,
+            // and each side's own replies (pongs) interleave with what its peer relays without breaking its sequence
+            doctor.send("call.accept", "callId", callId);
+            for (int i = 0; i < candidates; i++) {
+                doctor.send("ice.candidate", "callId", callId, "candidate", Map.of("candidate", "d" + i));
+                nurse.send("ping");
+                nurse.send("ice.candidate", "callId", callId, "candidate", Map.of("candidate", "n" + i));
+                doctor.send("ping");
+            }
+            for (int i = 0; i < candidates; i++) {
+                assertThat(nurse.await("ice.candidate").path("candidate").path("candidate").asText()).isEqualTo("d" + i);
+                assertThat(doctor.await("ice.candidate").path("candidate").path("candidate").asText())
+                        .isEqualTo("n" + i);
+            }
+            for (TestClient c : new TestClient[] {doctor, nurse}) {
+                long expected = 1;
+                int pongs = 0;
+                for (JsonNode m : c.all()) {
+                    assertThat(m.path("seq").asLong()).as("sequence of %s", m).isEqualTo(expected++);
+                    assertThat(m.path("type").asText()).isNotEqualTo("error");
+                    pongs += "pong".equals(m.path("type").asText()) ? 1 : 0;
+                }
+                assertThat(pongs).isLessThanOrEqualTo(candidates);
+            }
+        }
+    }
+
+    @Test
     void queuePositionsMoveAsCallsAreTakenAndNurseMayCancel() {
         try (TestClient n1 = nurse("nurse1"); TestClient n2 = nurse("nurse2"); TestClient n3 = nurse("nurse3")) {
             n1.send("call.request", "specialty", "paediatrics", "patientRef", "p1");

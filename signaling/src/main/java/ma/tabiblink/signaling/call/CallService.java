@@ -363,6 +363,20 @@ public final class CallService {
         return m;
     }
 
+    /**
+     * Relays without touching Redis when the call is known here and the peer is connected to this node; returns false,
+     * having done nothing, otherwise ({@link #relay} then does it, or explains why not).
+     */
+    public boolean relayHere(Session s, Message.Relayed m) {
+        Members call = members.get(m.callId());
+        String peer = call == null ? null : call.peerOf(s.id());
+        if (peer == null) {
+            return false;
+        }
+        Session here = sessions.local(peer);
+        return here != null && here.send(sessions.encode(m.toPeer(s.identity().userId())));
+    }
+
     public void relay(Session s, Message.Relayed m) {
         Members call = activeMembers(m.callId(), s);
         String json = sessions.encode(m.toPeer(s.identity().userId()));

@@ -21,7 +21,7 @@ public sealed interface Message {
     int MAX_TEXT = 512;
     int MAX_NAME = 128;
     Pattern CODE = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-    Pattern REF = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    int MAX_REF = 128;
 
     // ---------------------------------------------------------------- client -> server
 
@@ -350,10 +350,17 @@ public sealed interface Message {
         }
     }
 
+    /** Checked on every relayed message, so by hand rather than with a regular expression. */
     private static void ref(String field, String value) {
         required(field, value);
-        if (!REF.matcher(value).matches()) {
-            throw new IllegalArgumentException(field + " must be 1-128 letters, digits or . _ : -");
+        boolean valid = value.length() <= MAX_REF;
+        for (int i = 0; valid && i < value.length(); i++) {
+            char c = value.charAt(i);
+            valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+        }
+        if (!valid) {
+            throw new IllegalArgumentException(field + " must be 1-" + MAX_REF + " letters, digits or . _ : -");
         }
     }
 

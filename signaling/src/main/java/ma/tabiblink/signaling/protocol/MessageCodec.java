@@ -5,10 +5,15 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /** Reads client messages from JSON text and writes server messages as JSON text; thread-safe. */
@@ -27,6 +32,11 @@ public final class MessageCodec {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
+        // a number or boolean where text is expected is an error, not text: "id": 7 is refused, not read as "7"
+        for (CoercionInputShape shape : new CoercionInputShape[] {
+                CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
+            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+        }
     }
 
     /** The result of reading one frame: a message, or the error to answer with ({@code re} when it could be read). */
@@ -34,10 +44,35 @@ public final class MessageCodec {
     }
 
     public Decoded decode(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return decode(utf8, 0, utf8.length);
+    }
+
+    /**
+     * Reads one frame of UTF-8 JSON. Well-formed messages are read in one pass; anything the one-pass read refuses is
+     * read again as a tree, which finds the precise error and the {@code id} to answer it with.
+     */
+    public Decoded decode(byte[] utf8, int offset, int length) {
+        try {
+            Message.Client message = mapper.readValue(utf8, offset, length, Message.Client.class);
+            if (message != null && validId(message.id())) {
+                return new Decoded(message, null);
+            }
+        } catch (IOException | RuntimeException e) {
+            // explained below, by the careful reading
+        }
+        return decodeCarefully(utf8, offset, length);
+    }
+
+    private static boolean validId(String id) {
+        return id == null || (!id.isEmpty() && id.length() <= Message.MAX_ID);
+    }
+
+    private Decoded decodeCarefully(byte[] utf8, int offset, int length) {
         JsonNode tree;
         try {
-            tree = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
+            tree = mapper.readTree(utf8, offset, length);
+        } catch (IOException e) {
             return failure(null, ErrorCode.MALFORMED_JSON, "the frame is not valid JSON");
         }
         if (tree == null || !tree.isObject()) {
@@ -46,7 +81,7 @@ public final class MessageCodec {
         JsonNode idNode = tree.get("id");
         String id = null;
         if (idNode != null && !idNode.isNull()) {
-            if (!idNode.isTextual() || idNode.asText().isEmpty() || idNode.asText().length() > Message.MAX_ID) {
+            if (!idNode.isTextual() || !validId(idNode.asText())) {
                 return failure(null, ErrorCode.INVALID_MESSAGE, "id must be a string of 1-" + Message.MAX_ID + " characters");
             }
             id = idNode.asText();

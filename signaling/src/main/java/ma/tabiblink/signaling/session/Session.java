@@ -1,10 +1,11 @@
 package ma.tabiblink.signaling.session;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import ma.tabiblink.signaling.auth.Identity;
-import ma.tabiblink.signaling.protocol.MessageCodec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,9 @@ public final class Session {
     private long seq;
     private ArrayDeque<Sent> recent;
     private long recentChars;
+    /** Messages sent from other threads, waiting for the connection's network thread to write them, in order. */
+    private ArrayDeque<Sent> unwritten;
+    private boolean writeScheduled;
 
     /** A message as sent: its sequence number and its JSON without the sequence number. */
     public record Sent(long seq, String json) {
@@ -82,6 +86,7 @@ public final class Session {
         channel = ch;
         seq = lastSeq;
         state = State.ATTACHED;
+        dropUnwritten();
     }
 
     /**
@@ -112,18 +117,69 @@ public final class Session {
         while (recent.size() > 1 && (recent.size() > replayLimit || recentChars > replayCharLimit)) {
             recentChars -= recent.removeFirst().json().length();
         }
-        if (state == State.ATTACHED) {
-            if (!channel.isWritable() && channel.bytesBeforeWritable() > outboundHardLimit) {
-                state = State.SUSPENDED;
-                onSlowConsumer.run();
-                return;
-            }
-            channel.writeAndFlush(new TextWebSocketFrame(MessageCodec.withSeq(message.json(), message.seq())),
-                    channel.voidPromise());
+        if (state != State.ATTACHED) {
+            return;
+        }
+        if (!channel.isWritable() && channel.bytesBeforeWritable() > outboundHardLimit) {
+            state = State.SUSPENDED;
+            dropUnwritten();
+            onSlowConsumer.run();
+            return;
+        }
+        if (channel.eventLoop().inEventLoop()) {
+            writeUnwritten();
+            write(message);
+            channel.flush();
+            return;
+        }
+        // Netty would queue a write from this thread anyway; queueing it here keeps it behind, never ahead of,
+        // a message queued earlier, whichever thread sends next
+        if (unwritten == null) {
+            unwritten = new ArrayDeque<>();
+        }
+        unwritten.addLast(message);
+        if (!writeScheduled) {
+            writeScheduled = true;
+            Channel target = channel;
+            target.eventLoop().execute(() -> writeScheduled(target));
         }
     }
 
-    /** Stops writing to the connection (it is being closed) but keeps recording what would have been sent. */
+    private synchronized void writeScheduled(Channel target) {
+        if (state != State.DETACHED && channel == target) {
+            writeScheduled = false;
+            writeUnwritten();
+            channel.flush();
+        }
+    }
+
+    private void writeUnwritten() {
+        if (unwritten != null) {
+            for (Sent m; (m = unwritten.pollFirst()) != null; ) {
+                write(m);
+            }
+        }
+    }
+
+    /** Writes the JSON with {@code seq} added as its last field (the JSON always ends with its closing brace). */
+    private void write(Sent message) {
+        byte[] json = message.json().getBytes(StandardCharsets.UTF_8);
+        String seqField = ",\"seq\":" + message.seq() + "}";
+        ByteBuf frame = channel.alloc().buffer(json.length - 1 + seqField.length());
+        frame.writeBytes(json, 0, json.length - 1).writeCharSequence(seqField, StandardCharsets.US_ASCII);
+        channel.write(new TextWebSocketFrame(frame), channel.voidPromise());
+    }
+
+    /** What was waiting to be written is in {@code recent} too, so a resume still delivers it. */
+    private void dropUnwritten() {
+        unwritten = null;
+        writeScheduled = false;
+    }
+
+    /**
+     * Stops writing to the connection (it is being closed, after what was already sent) but keeps recording what would
+     * have been sent.
+     */
     public synchronized void suspend() {
         if (state == State.ATTACHED) {
             state = State.SUSPENDED;
@@ -147,6 +203,7 @@ public final class Session {
         action.park(parked);
         state = State.DETACHED;
         channel = null;
+        dropUnwritten();
         recent = null;
         recentChars = 0;
         return parked;

@@ -1,5 +1,7 @@
 package ma.tabiblink.signaling.transport;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -67,7 +69,13 @@ final class ProtocolDecoder extends MessageToMessageDecoder<Object> {
                 out.add(TOO_LARGE);
                 return;
             }
-            out.add(codec.decode(text.text()));
+            ByteBuf utf8 = text.content();
+            if (utf8.hasArray()) {
+                out.add(codec.decode(utf8.array(), utf8.arrayOffset() + utf8.readerIndex(), utf8.readableBytes()));
+            } else {
+                byte[] copy = ByteBufUtil.getBytes(utf8);
+                out.add(codec.decode(copy, 0, copy.length));
+            }
         } else if (msg instanceof BinaryWebSocketFrame) {
             out.add(new MessageCodec.Decoded(null, new Message.Error(null, ErrorCode.BINARY_NOT_SUPPORTED.name(),
                     "only JSON text frames are understood")));

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One connection's session: authenticates it when the WebSocket handshake completes, answers its messages, and parks
  * its session when the connection goes away. Runs on a worker executor, never on a network thread, because it waits
- * on Redis.
+ * on Redis; the relay messages that need no Redis are handled before, by {@link InlineRelay}.
  */
 final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
@@ -52,13 +52,15 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private static final Duration MIN_REFRESH_DELAY = Duration.ofSeconds(1);
 
     private final Connections node;
+    private final InlineRelay inlineRelay;
     private Session session;
     private int clientCloseCode = -1;
     private ScheduledFuture<?> refreshTask;
     private ScheduledFuture<?> slowTask;
 
-    SessionHandler(Connections node) {
+    SessionHandler(Connections node, InlineRelay inlineRelay) {
         this.node = node;
+        this.inlineRelay = inlineRelay;
     }
 
     @Override
@@ -146,6 +148,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             return;
         }
         session = fresh;
+        inlineRelay.session(fresh);
         fresh.attach(ctx.channel(), 0);
         node.bind(fresh, ctx.channel());
         fresh.send(node.codec.encode(new Message.Welcome(fresh.id(), fresh.id() + "." + secret,
@@ -182,6 +185,14 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        try {
+            read(ctx, msg);
+        } finally {
+            inlineRelay.handled();
+        }
+    }
+
+    private void read(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof CloseWebSocketFrame close) {
             clientCloseCode = close.statusCode();
             ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode() < 0 ? 1000 : close.statusCode(), ""))
@@ -326,6 +337,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             target.attach(ctx.channel(), counter);
             node.bind(target, ctx.channel());
             session = target;
+            inlineRelay.session(target);
             calls = node.calls.resumed(target);
             target.send(node.codec.encode(new Message.SessionResumed(r.id(), sid, calls)));
             boolean gap = !claim.reaped() && !missed.isEmpty() && missed.get(0).seq() > r.lastSeq() + 1;

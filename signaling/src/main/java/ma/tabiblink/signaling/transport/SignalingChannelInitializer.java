@@ -63,6 +63,8 @@ public final class SignalingChannelInitializer extends ChannelInitializer<Socket
         p.addLast("fragments", new WebSocketFrameAggregator(HARD_CAP_FACTOR * config.maxFrameBytes()));
         p.addLast("protocol", new ProtocolDecoder(codec, config.maxFrameBytes(),
                 config.maxMessagesPerSecond(), config.messageBurst()));
-        p.addLast(sessionExecutors, "session", new SessionHandler(connections));
+        InlineRelay inlineRelay = new InlineRelay(connections);
+        p.addLast("relay", inlineRelay);
+        p.addLast(sessionExecutors, "session", new SessionHandler(connections, inlineRelay));
     }
 }
