@@ -48,4 +48,12 @@ final class InlineRelay extends ChannelInboundHandlerAdapter {
         withWorker.incrementAndGet();
         ctx.fireChannelRead(msg);
     }
+
+    /**
+     * Not passed on: the session handler has no use for it, and handing it to the worker after every read would wake
+     * a worker thread for each relayed message.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+    }
 }
