@@ -4,7 +4,7 @@ import java.io.PrintStream;
 
 /**
  * Load generator for the signalling server (and for the Node.js baseline relay). Prints a report; exit status 0
- * when the run completed, 2 on a bad command line or an unusable setup.
+ * when the run completed, 1 when a fault scenario's checks failed, 2 on a bad command line or an unusable setup.
  */
 public final class LoadGenerator {
 
@@ -25,10 +25,17 @@ public final class LoadGenerator {
             return 2;
         }
         try {
+            if (options.scenario() == LoadOptions.Scenario.NODE_KILL) {
+                NodeKillRun.Result result = new NodeKillRun(options).run();
+                out.print(result.report());
+                out.flush();
+                return result.passed() ? 0 : 1;
+            }
             String report = switch (options.scenario()) {
                 case RELAY -> new RelayRun(options).run();
                 case IDLE -> new IdleRun(options).run();
                 case CALLS -> new CallRateRun(options).run();
+                case NODE_KILL -> throw new IllegalStateException("handled above");
             };
             out.print(report);
             out.flush();

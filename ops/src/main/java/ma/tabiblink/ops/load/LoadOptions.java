@@ -31,11 +31,15 @@ record LoadOptions(
         boolean tokenInHeader,
         String specialty,
         String prefix,
-        Duration phaseTimeout) {
+        Duration phaseTimeout,
+        URI failoverUrl,
+        double memberRate,
+        Path readyFile,
+        Duration inFlight) {
 
     enum Target { TABIB, WS_PAIR }
 
-    enum Scenario { RELAY, IDLE, CALLS }
+    enum Scenario { RELAY, IDLE, CALLS, NODE_KILL }
 
     static final String USAGE = """
             usage: java -jar tabib-load.jar [options]
@@ -56,6 +60,16 @@ record LoadOptions(
               --calls-per-second=100       new urgent calls per second, for --duration seconds
               --pool=400                   nurses and as many specialists
               --call-hold-ms=2000          how long each call lasts once set up
+            node-kill scenario (--scenario=node-kill, with ops/scripts/fault-node-kill.sh):
+              --url=ws://A/signal          node A, the one to be killed
+              --failover-url=ws://B/signal node B; members on A reconnect here and resume
+              --connections=100            members, in nurse/specialist pairs spread over A and B
+              --member-rate=10             numbered relay messages per second from each member
+              --warmup=3                   seconds of relay before --ready-file is written (kill A then)
+              --duration=5                 seconds of relay after every member resumed
+              --ready-file=PATH            created once relaying, when node A may be killed
+              --in-flight-ms=500           a message lost that was sent this close to the crash counts as in
+                                           flight inside the killed node, not as lost
             common:
               --threads=2                  client event loop threads
               --connect-concurrency=256    WebSocket handshakes in flight at most
@@ -65,7 +79,8 @@ record LoadOptions(
 
     private static final Set<String> NAMES = Set.of("target", "url", "key-file", "connections", "warmup", "duration",
             "rate", "slow-consumers", "slow-rate", "slow-specialty", "idle", "hold", "server-pid", "calls-per-second", "pool", "call-hold-ms", "threads",
-            "connect-concurrency", "token-in", "specialty", "prefix", "phase-timeout");
+            "connect-concurrency", "token-in", "specialty", "prefix", "phase-timeout", "scenario", "failover-url",
+            "member-rate", "ready-file", "in-flight-ms");
 
     static LoadOptions parse(String... args) {
         Map<String, String> given = new HashMap<>();
@@ -109,10 +124,24 @@ record LoadOptions(
             throw bad("--idle and --calls-per-second are different scenarios; give one");
         }
         Scenario scenario = idle > 0 ? Scenario.IDLE : callsPerSecond > 0 ? Scenario.CALLS : Scenario.RELAY;
-        if (scenario != Scenario.RELAY && target != Target.TABIB) {
-            throw bad("--idle and --calls-per-second need --target=tabib");
+        if (given.containsKey("scenario")) {
+            if (!"node-kill".equals(given.get("scenario"))) {
+                throw bad("--scenario must be node-kill (the others follow from --idle and --calls-per-second)");
+            }
+            if (scenario != Scenario.RELAY) {
+                throw bad("--scenario=node-kill is a scenario of its own; leave out --idle and --calls-per-second");
+            }
+            scenario = Scenario.NODE_KILL;
         }
-        int connections = integer(given, "connections", 1000, 2, 1_000_000);
+        if (scenario != Scenario.RELAY && target != Target.TABIB) {
+            throw bad("--idle, --calls-per-second and --scenario=node-kill need --target=tabib");
+        }
+        URI failoverUrl = given.containsKey("failover-url") ? url(given.get("failover-url")) : null;
+        if (scenario == Scenario.NODE_KILL && failoverUrl == null) {
+            throw bad("--scenario=node-kill needs --failover-url (node B, where clients of node A resume)");
+        }
+        boolean nodeKill = scenario == Scenario.NODE_KILL;
+        int connections = integer(given, "connections", nodeKill ? 100 : 1000, 2, 1_000_000);
         if (connections % 2 != 0) {
             throw bad("--connections must be even (they go in pairs)");
         }
@@ -127,8 +156,8 @@ record LoadOptions(
             throw bad("--token-in must be query or header");
         }
         return new LoadOptions(target, url, keyFile, scenario, connections,
-                Duration.ofSeconds(integer(given, "warmup", 5, 0, 3600)),
-                Duration.ofSeconds(integer(given, "duration", 20, 1, 24 * 3600)),
+                Duration.ofSeconds(integer(given, "warmup", nodeKill ? 3 : 5, 0, 3600)),
+                Duration.ofSeconds(integer(given, "duration", nodeKill ? 5 : 20, 1, 24 * 3600)),
                 decimal(given, "rate", 0, 0, 10_000_000),
                 slowConsumers,
                 decimal(given, "slow-rate", 2000, 1, 1_000_000),
@@ -144,7 +173,11 @@ record LoadOptions(
                 tokenIn.equals("header"),
                 specialty,
                 given.getOrDefault("prefix", "load"),
-                Duration.ofSeconds(integer(given, "phase-timeout", 60, 1, 3600)));
+                Duration.ofSeconds(integer(given, "phase-timeout", 60, 1, 3600)),
+                failoverUrl,
+                decimal(given, "member-rate", 10, 0.1, 1000),
+                given.containsKey("ready-file") ? Path.of(given.get("ready-file")) : null,
+                Duration.ofMillis(integer(given, "in-flight-ms", 500, 0, 60_000)));
     }
 
     private static URI url(String text) {

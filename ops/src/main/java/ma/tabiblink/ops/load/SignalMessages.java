@@ -63,6 +63,9 @@ final class SignalMessages {
             + " ufrag tbL1 network-id 1",
     };
 
+    private static final String NUMBERED_CANDIDATE_TAIL = " 1 udp 2122260223 192.168.1.196 56143 typ host generation 0"
+            + " ufrag tbL1 network-id 1 network-cost 10";
+
     private SignalMessages() {
     }
 
@@ -93,6 +96,31 @@ final class SignalMessages {
 
     static String sdp(String type, String callId) {
         return write(object(type).put("callId", callId).put("sdp", SDP));
+    }
+
+    static String sessionResume(String id, String resumeToken, long lastSeq) {
+        return write(object("session.resume").put("id", id).put("resumeToken", resumeToken).put("lastSeq", lastSeq));
+    }
+
+    /** An ICE-candidate-sized relay message whose candidate foundation is its number in its direction of the call. */
+    static String numberedCandidate(String callId, int number) {
+        ObjectNode message = object("ice.candidate").put("callId", callId);
+        message.putObject("candidate").put("candidate", "candidate:" + number + NUMBERED_CANDIDATE_TAIL)
+                .put("sdpMid", "0").put("sdpMLineIndex", 0);
+        return write(message);
+    }
+
+    /** The number of a {@link #numberedCandidate}, or -1 when the candidate is not one. */
+    static int candidateNumber(String candidate) {
+        if (!candidate.startsWith("candidate:") || !candidate.endsWith(NUMBERED_CANDIDATE_TAIL)) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(candidate.substring("candidate:".length(),
+                    candidate.length() - NUMBERED_CANDIDATE_TAIL.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The trickled candidates of one side, ending with the end-of-candidates message. */

@@ -75,7 +75,7 @@ class SignalingServerLoadTest {
     }
 
     /** Verifies access tokens as the web application does: ES256 signature, issuer, expiry, claims. */
-    private static Authenticator verifierOf(ECKey key) throws JOSEException {
+    static Authenticator verifierOf(ECKey key) throws JOSEException {
         ECDSAVerifier verifier = new ECDSAVerifier(key.toECPublicKey());
         return token -> {
             if (token == null) {

@@ -6,14 +6,15 @@ local sk = sessKey(sid)
 local h = redis.call('HMGET', sk, 'state', 'node')
 if h[1] == 'live' then
   if h[2] == asking then return 'GONE' end
-  redis.call('PUBLISH', P .. 'node:' .. h[2], sid .. ' ' .. json)
-  return 'SENT'
-elseif h[1] == 'parked' then
-  local seq = redis.call('HINCRBY', sk, 'seq', 1)
-  redis.call('RPUSH', sk .. ':outbox', seq .. ' ' .. json)
-  if redis.call('LLEN', sk .. ':outbox') > maxOutbox then
-    redis.call('LPOP', sk .. ':outbox')
-  end
-  return 'STORED'
+  if redis.call('PUBLISH', P .. 'node:' .. h[2], sid .. ' ' .. json) > 0 then return 'SENT' end
+  -- Nobody listens there: the node died and is not yet declared dead. The message is kept as for a parked
+  -- session, and replayed when the client resumes elsewhere.
+elseif h[1] ~= 'parked' then
+  return 'GONE'
 end
-return 'GONE'
+local seq = redis.call('HINCRBY', sk, 'seq', 1)
+redis.call('RPUSH', sk .. ':outbox', seq .. ' ' .. json)
+if redis.call('LLEN', sk .. ':outbox') > maxOutbox then
+  redis.call('LPOP', sk .. ':outbox')
+end
+return 'STORED'
