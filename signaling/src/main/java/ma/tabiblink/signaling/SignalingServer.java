@@ -14,15 +14,19 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.auth.Authenticator;
+import ma.tabiblink.signaling.auth.Identity;
+import ma.tabiblink.signaling.auth.Role;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.cluster.NodeBus;
 import ma.tabiblink.signaling.cluster.RedisKeys;
 import ma.tabiblink.signaling.event.CallEventListener;
+import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.event.EventDispatcher;
 import ma.tabiblink.signaling.protocol.MessageCodec;
+import ma.tabiblink.signaling.session.Session;
 import ma.tabiblink.signaling.session.SessionRegistry;
 import ma.tabiblink.signaling.transport.Connections;
 import ma.tabiblink.signaling.transport.SignalingChannelInitializer;
@@ -71,6 +75,8 @@ public final class SignalingServer {
     private EventLoopGroup workers;
     private EventExecutorGroup sessionExecutors;
     private ScheduledExecutorService housekeeping;
+    /** Since when the heartbeat has reached Redis without a break; {@code null} while it fails. */
+    private volatile Instant beatingSince;
     private Channel serverChannel;
 
     public SignalingServer(SignalingConfig config, Authenticator authenticator, TokenRefresher tokenRefresher,
@@ -113,7 +119,8 @@ public final class SignalingServer {
         bus.start(SUBSCRIBE_TIMEOUT);
         calls.peersReconnecting(cluster.reapLeftovers(config.nodeId(), clock.instant().plus(config.resumeWindow()),
                 config.resumeWindow().plus(config.nodeTimeout()).toMillis()));
-        cluster.heartbeat(config.nodeId(), clock.instant(), config.nodeTimeout().toMillis(), sessions.users());
+        heartbeat(clock.instant());
+        beatingSince = clock.instant().minus(config.nodeTimeout());
         Transport transport = Transport.best();
         acceptors = new MultiThreadIoEventLoopGroup(1, transport.io());
         workers = new MultiThreadIoEventLoopGroup(transport.io());
@@ -237,18 +244,50 @@ public final class SignalingServer {
 
     /** Heartbeat, ring timeouts, expired resume windows and dead nodes; any node may do any of it. */
     private void housekeeping() {
+        Instant now = clock.instant();
+        List<ClusterState.Reasserted> putBack;
         try {
-            Instant now = clock.instant();
-            cluster.heartbeat(config.nodeId(), now, config.nodeTimeout().toMillis(), sessions.users());
+            putBack = heartbeat(now);
+        } catch (RuntimeException e) {
+            if (beatingSince != null) {
+                log.warn("signalling node {} cannot reach Redis: {}", config.nodeId(), e.toString());
+            }
+            beatingSince = null;
+            return;
+        }
+        if (beatingSince == null) {
+            beatingSince = now;
+            log.info("signalling node {} reaches Redis again", config.nodeId());
+        }
+        try {
+            for (ClusterState.Reasserted back : putBack) {
+                log.info("presence of {} put back as {}", back.specialist().userId(), back.status());
+                events.emit(new SignalingEvent.PresenceChanged(now, back.specialist().userId(), back.status()));
+                if ("available".equals(back.status())) {
+                    back.specialist().specialties().forEach(calls::dispatch);
+                }
+            }
             calls.ringTimeouts();
             for (ClusterState.Forgotten gone : cluster.expireParked(now)) {
                 calls.endCallsOf(gone, "peer-lost");
             }
-            calls.peersReconnecting(cluster.reapDeadNodes(now.minus(config.nodeTimeout()),
-                    now.plus(config.resumeWindow()), config.resumeWindow().plus(config.nodeTimeout()).toMillis()));
+            // after an outage every node's heartbeat is old: give the others a node timeout to beat again before
+            // declaring any of them dead
+            if (!beatingSince.isAfter(now.minus(config.nodeTimeout()))) {
+                calls.peersReconnecting(cluster.reapDeadNodes(now.minus(config.nodeTimeout()),
+                        now.plus(config.resumeWindow()), config.resumeWindow().plus(config.nodeTimeout()).toMillis()));
+            }
         } catch (RuntimeException e) {
             log.warn("signalling housekeeping failed: {}", e.toString());
         }
+    }
+
+    /** Renews this node's heartbeat and its specialists' presence; returns the presences Redis had lost. */
+    private List<ClusterState.Reasserted> heartbeat(Instant now) {
+        List<Identity> specialists = sessions.all().stream().map(Session::identity)
+                .filter(who -> who.role() == Role.SPECIALIST).toList();
+        return cluster.heartbeat(config.nodeId(), now, config.nodeTimeout().toMillis(), specialists,
+                config.resumeWindow().plus(config.nodeTimeout()));
     }
 
     /** Reports relay timings, coded errors and resumes to {@code observer} (for metrics); call before or after start. */

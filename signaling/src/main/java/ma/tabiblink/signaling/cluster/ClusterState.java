@@ -5,11 +5,15 @@ import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.ProtocolException;
 import redis.clients.jedis.UnifiedJedis;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The state shared by all signalling nodes, in Redis: sessions, presence, queues and calls. Every change that more
@@ -20,6 +24,7 @@ public final class ClusterState {
     private static final LuaScript REGISTER = new LuaScript("register.lua");
     private static final LuaScript PRESENCE = new LuaScript("presence.lua");
     private static final LuaScript HEARTBEAT = new LuaScript("heartbeat.lua");
+    private static final LuaScript REASSERT = new LuaScript("reassert.lua");
     private static final LuaScript PARK = new LuaScript("park.lua");
     private static final LuaScript DELIVER = new LuaScript("deliver.lua");
     private static final LuaScript CLAIM = new LuaScript("claim.lua");
@@ -38,6 +43,15 @@ public final class ClusterState {
 
     private final UnifiedJedis redis;
     private final RedisKeys keys;
+    /**
+     * The last status each specialist set through this node: all this node needs to put their presence back when
+     * Redis lost it. The heartbeat forgets users who have had no session here for a while.
+     */
+    private final Map<String, StatusSet> statusSetHere = new ConcurrentHashMap<>();
+
+    /** @param seen the last heartbeat that found the user connected here (or when they set it) */
+    private record StatusSet(String status, Instant seen) {
+    }
 
     public ClusterState(UnifiedJedis redis, RedisKeys keys) {
         this.redis = redis;
@@ -105,8 +119,40 @@ public final class ClusterState {
         return r.get(1);
     }
 
-    public void heartbeat(String nodeId, Instant now, long presenceTtlMs, Set<String> users) {
-        run(HEARTBEAT, nodeId, now.toEpochMilli(), presenceTtlMs, List.copyOf(users));
+    /** A specialist whose presence the heartbeat put back, with the status they now have. */
+    public record Reasserted(Identity specialist, String status) {
+    }
+
+    /**
+     * Renews this node's heartbeat and the presence of the specialists connected here; a presence Redis lost (an
+     * outage longer than its lifetime, lost writes) is put back with the status last set through this node, busy
+     * when the specialist is in a call. Returns the presences put back.
+     *
+     * @param specialistsHere identities of the specialists' sessions open on this node, listed after {@code now}
+     * @param rememberAbsent  how long to keep the status of a specialist gone from this node (they may resume here)
+     */
+    public List<Reasserted> heartbeat(String nodeId, Instant now, long presenceTtlMs,
+                                      Collection<Identity> specialistsHere, Duration rememberAbsent) {
+        Map<String, Identity> byUser = new HashMap<>();
+        specialistsHere.forEach(who -> byUser.put(who.userId(), who));
+        statusSetHere.replaceAll((user, known) -> byUser.containsKey(user) && known.seen().isBefore(now)
+                ? new StatusSet(known.status(), now) : known);
+        statusSetHere.values().removeIf(known -> known.seen().isBefore(now.minus(rememberAbsent)));
+        List<String> flagged = run(HEARTBEAT, nodeId, now.toEpochMilli(), presenceTtlMs, List.copyOf(byUser.keySet()));
+        List<Reasserted> out = new ArrayList<>();
+        for (int i = 0; i + 1 < flagged.size(); i += 2) {
+            Identity who = byUser.get(flagged.get(i));
+            StatusSet known = statusSetHere.get(flagged.get(i));
+            if (who == null || ("guessed".equals(flagged.get(i + 1)) && known == null)) {
+                continue;
+            }
+            List<String> r = run(REASSERT, nodeId, who.userId(), who.displayName(), String.join(",", who.specialties()),
+                    known == null ? "" : known.status(), now.toEpochMilli(), presenceTtlMs);
+            if ("OK".equals(r.get(0))) {
+                out.add(new Reasserted(who, r.get(1)));
+            }
+        }
+        return out;
     }
 
     /** A call of a parked session and the session id of its other member. */
@@ -214,6 +260,7 @@ public final class ClusterState {
         if (!"OK".equals(r.get(0))) {
             return new PresenceChange("offline", "offline");
         }
+        statusSetHere.put(userId, new StatusSet(status, now));
         return new PresenceChange(r.get(1), r.get(2));
     }
 

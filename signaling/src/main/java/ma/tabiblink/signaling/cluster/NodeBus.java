@@ -27,9 +27,15 @@ public final class NodeBus {
     private final Consumer<String> onKick;
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** The subscription broke and has not come back yet (said once, not at every retry). */
+    private volatile boolean lost;
     private final JedisPubSub subscriber = new JedisPubSub() {
         @Override
         public void onSubscribe(String ch, int count) {
+            if (lost) {
+                lost = false;
+                log.info("Redis subscription to {} restored", ch);
+            }
             subscribed.countDown();
         }
 
@@ -76,7 +82,10 @@ public final class NodeBus {
                 if (!running) {
                     return;
                 }
-                log.warn("Redis subscription lost ({}), retrying", e.toString());
+                if (!lost) {
+                    lost = true;
+                    log.warn("Redis subscription lost ({}), retrying every {} ms", e.toString(), RETRY.toMillis());
+                }
                 try {
                     Thread.sleep(RETRY.toMillis());
                 } catch (InterruptedException ie) {

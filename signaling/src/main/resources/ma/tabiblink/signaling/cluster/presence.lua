@@ -4,6 +4,7 @@ local pk = presKey(u)
 if redis.call('EXISTS', pk) == 0 then return {'OFFLINE'} end
 local before = effectiveStatus(u)
 redis.call('HSET', pk, 'status', status)
+redis.call('HDEL', pk, 'guessed')
 redis.call('PEXPIRE', pk, ttl)
 reavail(u, now)
 return {'OK', effectiveStatus(u), before}

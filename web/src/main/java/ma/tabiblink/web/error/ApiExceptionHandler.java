@@ -24,6 +24,9 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import jakarta.validation.ConstraintViolationException;
+import redis.clients.jedis.exceptions.JedisBusyException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Turns every failure of a request into {@link ErrorBody}: a stable code and a message, never a stack trace.
@@ -95,11 +98,24 @@ public class ApiExceptionHandler {
         return error(HttpStatus.NOT_FOUND, "NOT_FOUND", "Nothing here.");
     }
 
-    @ExceptionHandler(redis.clients.jedis.exceptions.JedisConnectionException.class)
-    ResponseEntity<ErrorBody> redisDown(RuntimeException e) {
+    /**
+     * Redis unreachable, its connections all taken, or still loading its data after a restart: a passing state, not
+     * a bug. Any other Redis error (a script or data error) is one, and falls through to 500.
+     */
+    @ExceptionHandler(JedisException.class)
+    ResponseEntity<ErrorBody> redis(JedisException e) {
+        if (e instanceof JedisDataException && !isTransient((JedisDataException) e)) {
+            return unexpected(e);
+        }
         log.warn("Redis unavailable: {}", e.getMessage());
         return error(HttpStatus.SERVICE_UNAVAILABLE, "TEMPORARILY_UNAVAILABLE",
-                "The service is temporarily unavailable; nothing was changed. Try again in a moment.");
+                "The service is temporarily unavailable. Try again in a moment.");
+    }
+
+    private static boolean isTransient(JedisDataException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return e instanceof JedisBusyException || message.startsWith("LOADING") || message.startsWith("TRYAGAIN")
+                || message.startsWith("MASTERDOWN");
     }
 
     @ExceptionHandler(Exception.class)
