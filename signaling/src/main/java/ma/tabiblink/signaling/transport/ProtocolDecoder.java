@@ -55,7 +55,7 @@ final class ProtocolDecoder extends MessageToMessageDecoder<Object> {
             out.add(close.retain());
             return;
         }
-        if (limited) {
+        if (limited || Connections.closing(ctx.channel())) {
             return;
         }
         if (!limiter.tryAcquire(System.nanoTime())) {

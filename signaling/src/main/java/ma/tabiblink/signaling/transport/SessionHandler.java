@@ -194,6 +194,10 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     private void read(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof CloseWebSocketFrame close) {
+            if (Connections.closing(ctx.channel())) {
+                ctx.close();
+                return;
+            }
             clientCloseCode = close.statusCode();
             ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode() < 0 ? 1000 : close.statusCode(), ""))
                     .addListener(ChannelFutureListener.CLOSE);
