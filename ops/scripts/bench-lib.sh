@@ -75,6 +75,8 @@ bench_port_open() {
 
 bench_build() {
   bench_log "building the server and the load generator (mvn package, tests skipped)"
+  # an already repackaged jar would be kept with its old nested module jars when only those modules changed
+  rm -f "$SERVER_JAR"
   (cd "$ROOT" && mvn -B -q -pl web,ops -am package -DskipTests)
   [ -f "$SERVER_JAR" ] || { echo "bench: $SERVER_JAR was not built" >&2; exit 2; }
   [ -f "$LOAD_JAR" ] || { echo "bench: $LOAD_JAR was not built" >&2; exit 2; }

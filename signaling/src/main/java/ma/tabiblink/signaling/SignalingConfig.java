@@ -25,7 +25,7 @@ import java.util.UUID;
  * @param outboundHighWaterMark    bytes queued for a client above which it counts as slow
  * @param slowConsumerGrace        how long a client may stay above the high water mark before it is closed
  * @param replayBufferMessages     server messages kept per session for resume
- * @param replayBufferBytes        characters of JSON kept per session for resume (whichever bound is hit first)
+ * @param replayBufferBytes        bytes of JSON (plus 12 per message) kept per session for resume, whichever bound is hit first
  * @param heartbeatInterval        how often the server pings an otherwise quiet connection
  * @param idleTimeout              no inbound frame for this long closes the connection with 4408
  * @param resumeWindow             how long a dropped session and its calls wait for the client to come back

@@ -22,7 +22,7 @@ public final class Session {
     private final String id;
     private final String secretHash;
     private final int replayLimit;
-    private final long replayCharLimit;
+    private final int replayByteLimit;
     private final long outboundHardLimit;
     private final Runnable onSlowConsumer;
     private volatile Identity identity;
@@ -30,10 +30,9 @@ public final class Session {
     private Channel channel;
     private State state = State.DETACHED;
     private long seq;
-    private ArrayDeque<Sent> recent;
-    private long recentChars;
+    private ReplayBuffer recent;
     /** Messages sent from other threads, waiting for the connection's network thread to write them, in order. */
-    private ArrayDeque<Sent> unwritten;
+    private ArrayDeque<Outgoing> unwritten;
     private boolean writeScheduled;
 
     /** A message as sent: its sequence number and its JSON without the sequence number. */
@@ -48,19 +47,23 @@ public final class Session {
         }
     }
 
+    /** A message on its way to the connection: its sequence number and its UTF-8 JSON without it. */
+    private record Outgoing(long seq, byte[] json) {
+    }
+
     /**
      * @param replayLimit       messages kept for a resume
-     * @param replayCharLimit   characters of JSON kept for a resume
+     * @param replayByteLimit   bytes of JSON kept for a resume (plus 12 per message)
      * @param outboundHardLimit bytes waiting to be written past which the client is dropped at once as too slow
      * @param onSlowConsumer    run (once) when that happens
      */
-    public Session(String id, String secretHash, Identity identity, int replayLimit, long replayCharLimit,
+    public Session(String id, String secretHash, Identity identity, int replayLimit, int replayByteLimit,
                    long outboundHardLimit, Runnable onSlowConsumer) {
         this.id = id;
         this.secretHash = secretHash;
         this.identity = identity;
         this.replayLimit = replayLimit;
-        this.replayCharLimit = replayCharLimit;
+        this.replayByteLimit = replayByteLimit;
         this.outboundHardLimit = outboundHardLimit;
         this.onSlowConsumer = onSlowConsumer;
     }
@@ -97,26 +100,23 @@ public final class Session {
         if (state == State.DETACHED) {
             return false;
         }
-        push(new Sent(++seq, json));
+        push(++seq, json);
         return true;
     }
 
     /** Sends a message that keeps the sequence number it had before a resume. */
     public synchronized void replay(Sent message) {
         if (state != State.DETACHED) {
-            push(message);
+            push(message.seq(), message.json());
         }
     }
 
-    private void push(Sent message) {
+    private void push(long seq, String json) {
+        byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
         if (recent == null) {
-            recent = new ArrayDeque<>();
+            recent = new ReplayBuffer(replayLimit, replayByteLimit);
         }
-        recent.addLast(message);
-        recentChars += message.json().length();
-        while (recent.size() > 1 && (recent.size() > replayLimit || recentChars > replayCharLimit)) {
-            recentChars -= recent.removeFirst().json().length();
-        }
+        recent.add(seq, utf8);
         if (state != State.ATTACHED) {
             return;
         }
@@ -126,6 +126,7 @@ public final class Session {
             onSlowConsumer.run();
             return;
         }
+        Outgoing message = new Outgoing(seq, utf8);
         if (channel.eventLoop().inEventLoop()) {
             writeUnwritten();
             write(message);
@@ -155,15 +156,15 @@ public final class Session {
 
     private void writeUnwritten() {
         if (unwritten != null) {
-            for (Sent m; (m = unwritten.pollFirst()) != null; ) {
+            for (Outgoing m; (m = unwritten.pollFirst()) != null; ) {
                 write(m);
             }
         }
     }
 
     /** Writes the JSON with {@code seq} added as its last field (the JSON always ends with its closing brace). */
-    private void write(Sent message) {
-        byte[] json = message.json().getBytes(StandardCharsets.UTF_8);
+    private void write(Outgoing message) {
+        byte[] json = message.json();
         String seqField = ",\"seq\":" + message.seq() + "}";
         ByteBuf frame = channel.alloc().buffer(json.length - 1 + seqField.length());
         frame.writeBytes(json, 0, json.length - 1).writeCharSequence(seqField, StandardCharsets.US_ASCII);
@@ -197,7 +198,7 @@ public final class Session {
         }
         List<String> outbox = new ArrayList<>();
         if (recent != null) {
-            recent.forEach(m -> outbox.add(m.stored()));
+            recent.messages().forEach(m -> outbox.add(m.stored()));
         }
         Parked parked = new Parked(seq, outbox);
         action.park(parked);
@@ -205,7 +206,6 @@ public final class Session {
         channel = null;
         dropUnwritten();
         recent = null;
-        recentChars = 0;
         return parked;
     }
 
