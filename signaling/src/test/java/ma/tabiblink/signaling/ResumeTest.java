@@ -105,6 +105,33 @@ class ResumeTest {
     }
 
     @Test
+    void aResumeWhileTheOldConnectionIsStillOpenTakesItOverAndHandlesWhatFollowsInOrder() {
+        Object[] call = callOn(longWindow, "nurse-r4", "dr.r4");
+        TestClient nurse = (TestClient) call[0];
+        TestClient doctor = (TestClient) call[1];
+        String callId = (String) call[2];
+        try (nurse; doctor;
+             TestClient back = TestClient.connect(longWindow, fx.tokens.specialist("dr.r4", "pulmonology"))) {
+            String resumeToken = doctor.all().get(0).path("resumeToken").asText();
+            back.await("welcome");
+            // sent at once, without waiting for session.resumed: they must follow the resume, not overtake it
+            back.send("session.resume", "resumeToken", resumeToken, "lastSeq", lastSeq(doctor));
+            back.send("sdp.answer", "callId", callId, "sdp", "answer-after-resume");
+            for (int i = 1; i <= 3; i++) {
+                back.send("ice.candidate", "callId", callId, "candidate", Map.of("candidate", "after:" + i));
+            }
+            assertThat(doctor.awaitClose()).isEqualTo(4409);
+            assertThat(back.await("session.resumed").path("calls").get(0).path("callId").asText()).isEqualTo(callId);
+            assertThat(nurse.await("sdp.answer").path("sdp").asText()).isEqualTo("answer-after-resume");
+            for (int i = 1; i <= 3; i++) {
+                assertThat(nurse.await("ice.candidate").path("candidate").path("candidate").asText())
+                        .isEqualTo("after:" + i);
+            }
+            assertThat(back.all()).noneMatch(m -> "error".equals(m.path("type").asText()));
+        }
+    }
+
+    @Test
     void afterTheResumeWindowTheCallEndsForThePeerAndResumeIsRefused() {
         Object[] call = callOn(shortWindow, "nurse-r2", "dr.r2");
         TestClient nurse = (TestClient) call[0];

@@ -14,7 +14,7 @@ import java.util.List;
 final class ReplayBuffer {
 
     private static final int HEADER = Long.BYTES + Integer.BYTES;
-    private static final int INITIAL_CAPACITY = 4096;
+    private static final int INITIAL_CAPACITY = 256;
 
     private final int maxMessages;
     private final int maxBytes;

@@ -33,6 +33,7 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -57,6 +58,11 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private int clientCloseCode = -1;
     private ScheduledFuture<?> refreshTask;
     private ScheduledFuture<?> slowTask;
+    /**
+     * Non-null while a resume waits for the session's previous connection to let go: the connection's later messages
+     * wait here, so that they are handled after the resume, in order.
+     */
+    private ArrayDeque<Object> heldBack;
 
     SessionHandler(Connections node, InlineRelay inlineRelay) {
         this.node = node;
@@ -185,10 +191,28 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (heldBack != null && !(msg instanceof CloseWebSocketFrame)) {
+            heldBack.addLast(msg);
+            return;
+        }
         try {
             read(ctx, msg);
         } finally {
             inlineRelay.handled();
+        }
+    }
+
+    /** Handles, in order, what arrived while a resume was waiting, until all is done or another resume waits. */
+    private void readHeldBack(ChannelHandlerContext ctx, ArrayDeque<Object> held) {
+        for (Object msg; heldBack == null && (msg = held.pollFirst()) != null; ) {
+            try {
+                read(ctx, msg);
+            } finally {
+                inlineRelay.handled();
+            }
+        }
+        if (heldBack != null) {
+            heldBack.addAll(held);
         }
     }
 
@@ -229,36 +253,45 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void handle(ChannelHandlerContext ctx, Message.Client m) {
+        answeringErrors(ctx, m, () -> dispatch(ctx, m));
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, Message.Client m) {
         Session s = session;
         CallService calls = node.calls;
+        if (m instanceof Message.Ping p) {
+            node.sessions.reply(s, new Message.Pong(p.id()));
+        } else if (m instanceof Message.SessionResume r) {
+            resume(ctx, r);
+        } else if (m instanceof Message.Relayed r) {
+            long started = System.nanoTime();
+            calls.relay(s, r);
+            node.observer.relayed(System.nanoTime() - started);
+        } else if (m instanceof Message.PresenceSet p) {
+            calls.setPresence(s, p);
+        } else if (m instanceof Message.CallRequest r) {
+            calls.request(s, r);
+        } else if (m instanceof Message.CallCancel c) {
+            calls.cancel(s, c);
+        } else if (m instanceof Message.CallAccept a) {
+            calls.accept(s, a);
+        } else if (m instanceof Message.CallDecline d) {
+            calls.decline(s, d);
+        } else if (m instanceof Message.CallJoin j) {
+            calls.join(s, j);
+        } else if (m instanceof Message.CallHangup h) {
+            calls.hangup(s, h);
+        } else if (m instanceof Message.CallJitsi j) {
+            calls.jitsi(s, j);
+        } else if (m instanceof Message.CallInvite i) {
+            calls.invite(s, i);
+        }
+    }
+
+    /** Runs what a message asks, answering it with a coded error if that fails. */
+    private void answeringErrors(ChannelHandlerContext ctx, Message.Client m, Runnable work) {
         try {
-            if (m instanceof Message.Ping p) {
-                node.sessions.reply(s, new Message.Pong(p.id()));
-            } else if (m instanceof Message.SessionResume r) {
-                resume(ctx, r);
-            } else if (m instanceof Message.Relayed r) {
-                long started = System.nanoTime();
-                calls.relay(s, r);
-                node.observer.relayed(System.nanoTime() - started);
-            } else if (m instanceof Message.PresenceSet p) {
-                calls.setPresence(s, p);
-            } else if (m instanceof Message.CallRequest r) {
-                calls.request(s, r);
-            } else if (m instanceof Message.CallCancel c) {
-                calls.cancel(s, c);
-            } else if (m instanceof Message.CallAccept a) {
-                calls.accept(s, a);
-            } else if (m instanceof Message.CallDecline d) {
-                calls.decline(s, d);
-            } else if (m instanceof Message.CallJoin j) {
-                calls.join(s, j);
-            } else if (m instanceof Message.CallHangup h) {
-                calls.hangup(s, h);
-            } else if (m instanceof Message.CallJitsi j) {
-                calls.jitsi(s, j);
-            } else if (m instanceof Message.CallInvite i) {
-                calls.invite(s, i);
-            }
+            work.run();
         } catch (ProtocolException e) {
             sendError(ctx, m.id(), e.code(), e.getMessage());
         } catch (JedisException e) {
@@ -303,11 +336,34 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             }
             node.kick(sid);
         }
+        attemptResume(ctx, r, sid, hash, 1);
+    }
+
+    /**
+     * Claims the session in Redis and moves it onto this connection. While the session is still live on another
+     * connection (being kicked, or on a node that has just died), the claim is tried again a little later on a timer,
+     * not by sleeping: this worker thread also serves other connections.
+     */
+    private void attemptResume(ChannelHandlerContext ctx, Message.SessionResume r, String sid, String hash,
+                               int attempt) {
+        Session fresh = session;
+        Identity who = fresh.identity();
         Session target = newSession(ctx, sid, hash, who);
         List<Message.CallSummary> calls;
         synchronized (target) {
             node.sessions.add(target);
-            ClusterState.Claim claim = claim(sid, hash, who);
+            ClusterState.Claim claim = node.cluster.claim(sid, hash, who.userId(), node.config.nodeId(),
+                    node.presenceTtlMs(), node.clock.instant());
+            if ("LIVE".equals(claim.status()) && attempt < RESUME_ATTEMPTS) {
+                node.sessions.remove(target);
+                if (claim.liveNode().equals(node.config.nodeId())) {
+                    node.kick(sid);
+                } else {
+                    node.publishKick(claim.liveNode(), sid);
+                }
+                retryResume(ctx, r, sid, hash, attempt + 1);
+                return;
+            }
             if (!"OK".equals(claim.status())) {
                 node.sessions.remove(target);
                 if ("RESUME_INVALID".equals(claim.status()) || "LIVE".equals(claim.status())) {
@@ -364,27 +420,20 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         scheduleRefresh(ctx);
     }
 
-    private ClusterState.Claim claim(String sid, String hash, Identity who) {
-        ClusterState.Claim claim = null;
-        for (int attempt = 0; attempt < RESUME_ATTEMPTS; attempt++) {
-            claim = node.cluster.claim(sid, hash, who.userId(), node.config.nodeId(), node.presenceTtlMs(),
-                    node.clock.instant());
-            if (!"LIVE".equals(claim.status())) {
-                return claim;
-            }
-            if (claim.liveNode().equals(node.config.nodeId())) {
-                node.kick(sid);
-            } else {
-                node.publishKick(claim.liveNode(), sid);
-            }
-            try {
-                Thread.sleep(RESUME_RETRY_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+    private void retryResume(ChannelHandlerContext ctx, Message.SessionResume r, String sid, String hash,
+                             int attempt) {
+        if (heldBack == null) {
+            heldBack = new ArrayDeque<>();
         }
-        return claim;
+        ctx.executor().schedule(() -> {
+            ArrayDeque<Object> held = heldBack;
+            heldBack = null;
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            answeringErrors(ctx, r, () -> attemptResume(ctx, r, sid, hash, attempt));
+            readHeldBack(ctx, held);
+        }, RESUME_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
     // ------------------------------------------------------------------ token refresh
