@@ -100,23 +100,35 @@ public final class Session {
         if (state == State.DETACHED) {
             return false;
         }
-        push(++seq, json);
+        push(++seq, json, true);
         return true;
+    }
+
+    /**
+     * Sends the first message of a connection, numbered like any other but not kept for a resume: whoever resumes
+     * this session already had it, since it carries the resume token. Idle connections keep nothing.
+     */
+    public synchronized void sendFirst(String json) {
+        if (state != State.DETACHED) {
+            push(++seq, json, false);
+        }
     }
 
     /** Sends a message that keeps the sequence number it had before a resume. */
     public synchronized void replay(Sent message) {
         if (state != State.DETACHED) {
-            push(message.seq(), message.json());
+            push(message.seq(), message.json(), true);
         }
     }
 
-    private void push(long seq, String json) {
+    private void push(long seq, String json, boolean keep) {
         byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
-        if (recent == null) {
-            recent = new ReplayBuffer(replayLimit, replayByteLimit);
+        if (keep) {
+            if (recent == null) {
+                recent = new ReplayBuffer(replayLimit, replayByteLimit);
+            }
+            recent.add(seq, utf8);
         }
-        recent.add(seq, utf8);
         if (state != State.ATTACHED) {
             return;
         }
@@ -159,6 +171,7 @@ public final class Session {
             for (Outgoing m; (m = unwritten.pollFirst()) != null; ) {
                 write(m);
             }
+            unwritten = null;
         }
     }
 
@@ -171,7 +184,7 @@ public final class Session {
         channel.write(new TextWebSocketFrame(frame), channel.voidPromise());
     }
 
-    /** What was waiting to be written is in {@code recent} too, so a resume still delivers it. */
+    /** What was waiting to be written is in {@code recent} too (but for a welcome), so a resume still delivers it. */
     private void dropUnwritten() {
         unwritten = null;
         writeScheduled = false;

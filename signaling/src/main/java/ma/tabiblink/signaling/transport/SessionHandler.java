@@ -157,7 +157,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         inlineRelay.session(fresh);
         fresh.attach(ctx.channel(), 0);
         node.bind(fresh, ctx.channel());
-        fresh.send(node.codec.encode(new Message.Welcome(fresh.id(), fresh.id() + "." + secret,
+        fresh.sendFirst(node.codec.encode(new Message.Welcome(fresh.id(), fresh.id() + "." + secret,
                 node.config.resumeWindow().toSeconds(), node.config.heartbeatInterval().toSeconds(),
                 new Message.UserInfo(who.userId(), who.displayName(), who.role().name(),
                         who.role() == Role.SPECIALIST ? who.specialties() : null, who.dispensaryId(),
