@@ -109,22 +109,58 @@ bench_start_tabib() {
       java $SERVER_JAVA_OPTS "$@" -jar "$SERVER_JAR" >"$TABIB_DATA/server.log" 2>&1) &
   TABIB_PID=$!
   BENCH_PIDS+=("$TABIB_PID")
-  local waited=0
-  until bench_port_open "$BENCH_SIGNAL_PORT" && [ -f "$TABIB_DATA/data/keys/access-token.jwk" ]; do
-    if ! kill -0 "$TABIB_PID" 2>/dev/null; then
-      echo "bench: our server exited during start-up; its log:" >&2
-      tail -n 40 "$TABIB_DATA/server.log" >&2
+  bench_await_start "$TABIB_PID" "$TABIB_DATA/server.log" "our server (port $BENCH_SIGNAL_PORT)" bench_tabib_ready
+  bench_log "our server is up (pid $TABIB_PID)"
+}
+
+bench_tabib_ready() {
+  bench_port_open "$BENCH_SIGNAL_PORT" && [ -f "$TABIB_DATA/data/keys/access-token.jwk" ]
+}
+
+# The path of a redis-server: the machine's, or else the one the server jar carries (embedded-redis ships Redis 6.2
+# binaries), copied out into DIR. Prints the path; fails when neither exists for this system.
+bench_redis_server() {
+  local dir="$1" arch lib binary
+  if command -v redis-server >/dev/null 2>&1; then
+    command -v redis-server
+    return 0
+  fi
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) arch=linux-amd64 ;;
+    Linux-aarch64) arch=linux-arm64 ;;
+    Darwin-x86_64) arch=darwin-amd64 ;;
+    Darwin-arm64) arch=darwin-arm64 ;;
+    *) echo "bench: no redis-server here and none bundled for $(uname -sm); install Redis" >&2; return 1 ;;
+  esac
+  lib="$(cd "$dir" && jar tf "$SERVER_JAR" | grep '^BOOT-INF/lib/embedded-redis-.*\.jar$' | head -n 1)"
+  [ -n "$lib" ] || { echo "bench: $SERVER_JAR carries no embedded Redis; install Redis" >&2; return 1; }
+  (cd "$dir" && jar xf "$SERVER_JAR" "$lib")
+  binary="$(cd "$dir" && jar tf "$lib" | grep "^redis-server-.*-$arch\$" | head -n 1)"
+  [ -n "$binary" ] || { echo "bench: no bundled redis-server for $arch; install Redis" >&2; return 1; }
+  (cd "$dir" && jar xf "$lib" "$binary")
+  chmod +x "$dir/$binary"
+  echo "$dir/$binary"
+}
+
+# Waits until a command succeeds (e.g. bench_port_open 8081) while the process PID starting up stays alive;
+# exits with the end of its log when it dies or STARTUP_TIMEOUT_SECONDS pass.
+bench_await_start() {
+  local pid="$1" log="$2" what="$3" waited=0
+  shift 3
+  until "$@"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "bench: $what exited during start-up; its log:" >&2
+      tail -n 40 "$log" >&2
       exit 1
     fi
-    if [ "$waited" -ge "$((STARTUP_TIMEOUT_SECONDS * 2))" ]; then
-      echo "bench: our server did not open port $BENCH_SIGNAL_PORT within $STARTUP_TIMEOUT_SECONDS s; its log:" >&2
-      tail -n 40 "$TABIB_DATA/server.log" >&2
+    if [ "$waited" -ge "$((STARTUP_TIMEOUT_SECONDS * 5))" ]; then
+      echo "bench: $what was not ready within $STARTUP_TIMEOUT_SECONDS s; its log:" >&2
+      tail -n 40 "$log" >&2
       exit 1
     fi
-    sleep 0.5
+    sleep 0.2
     waited=$((waited + 1))
   done
-  bench_log "our server is up (pid $TABIB_PID)"
 }
 
 bench_stop_tabib() {
@@ -147,16 +183,7 @@ bench_start_relay() {
   RELAY_PORT="$BENCH_RELAY_PORT" node "$RELAY_DIR/relay.js" >"$log" 2>&1 &
   RELAY_PID=$!
   BENCH_PIDS+=("$RELAY_PID")
-  local waited=0
-  until grep -q "listening" "$log"; do
-    if ! kill -0 "$RELAY_PID" 2>/dev/null || [ "$waited" -ge 60 ]; then
-      echo "bench: the Node relay did not start; its log:" >&2
-      cat "$log" >&2
-      exit 1
-    fi
-    sleep 0.5
-    waited=$((waited + 1))
-  done
+  bench_await_start "$RELAY_PID" "$log" "the Node relay" grep -q "listening" "$log"
 }
 
 bench_stop_relay() {

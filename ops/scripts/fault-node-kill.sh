@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fault: one of two signalling nodes killed mid-call. Starts a Redis (the machine's redis-server, on a free loopback
-# port, in a temporary folder), two standalone signalling nodes A and B sharing it and one token key, and the load
+# Fault: one of two signalling nodes killed mid-call. Starts a Redis (the machine's redis-server, or else the one the
+# server jar carries, on a free loopback port, in a temporary folder), two standalone signalling nodes A and B sharing it and one token key, and the load
 # generator's node-kill scenario: PAIRS calls whose members are spread over A and B (nurse on A and specialist on B,
 # the other way round, both on A, both on B), each member relaying MEMBER_RATE numbered ICE candidates per second.
 # Once they relay, node A gets SIGKILL. Its clients reconnect to B and resume; the run checks that every call
@@ -27,7 +27,7 @@ WARMUP="${WARMUP:-3}"
 AFTER_RESUME="${AFTER_RESUME:-5}"
 TIME_LIMIT="${TIME_LIMIT:-300}"
 
-bench_require java redis-server
+bench_require java jar
 [ "${SKIP_BUILD:-0}" = 1 ] || { bench_require mvn; bench_build; }
 [ -f "$SERVER_JAR" ] && [ -f "$LOAD_JAR" ] || { echo "fault-node-kill: build first (unset SKIP_BUILD)" >&2; exit 2; }
 
@@ -43,31 +43,14 @@ mkdir -p "$RESULTS_DIR"
 out="$RESULTS_DIR/fault-node-kill-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 
-wait_port() {
-  local port="$1" pid="$2" log="$3" waited=0
-  until bench_port_open "$port"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "fault-node-kill: the process behind port $port exited during start-up; its log:" >&2
-      tail -n 40 "$log" >&2
-      exit 1
-    fi
-    if [ "$waited" -ge "$((STARTUP_TIMEOUT_SECONDS * 5))" ]; then
-      echo "fault-node-kill: nothing listens on port $port after $STARTUP_TIMEOUT_SECONDS s; log:" >&2
-      tail -n 40 "$log" >&2
-      exit 1
-    fi
-    sleep 0.2
-    waited=$((waited + 1))
-  done
-}
-
+REDIS_SERVER="$(bench_redis_server "$WORK")"
 REDIS_PORT="$(free_loopback_port)"
-bench_log "starting redis-server on 127.0.0.1:$REDIS_PORT (no persistence, in $WORK)"
-(cd "$WORK" && exec redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+bench_log "starting $REDIS_SERVER on 127.0.0.1:$REDIS_PORT (no persistence, in $WORK)"
+(cd "$WORK" && exec "$REDIS_SERVER" --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
     --dir "$WORK" >"$WORK/redis.log" 2>&1) &
 REDIS_PID=$!
 BENCH_PIDS+=("$REDIS_PID")
-wait_port "$REDIS_PORT" "$REDIS_PID" "$WORK/redis.log"
+bench_await_start "$REDIS_PID" "$WORK/redis.log" "redis-server (port $REDIS_PORT)" bench_port_open "$REDIS_PORT"
 
 KEY="$WORK/access-token.jwk"
 java -jar "$SERVER_JAR" token-key "$KEY" >/dev/null
@@ -91,8 +74,8 @@ PORT_B="$(free_loopback_port)"
 bench_log "starting signalling nodes A (port $PORT_A) and B (port $PORT_B)"
 start_node a "$PORT_A"; PID_A=$NODE_PID
 start_node b "$PORT_B"; PID_B=$NODE_PID
-wait_port "$PORT_A" "$PID_A" "$WORK/node-a/node.log"
-wait_port "$PORT_B" "$PID_B" "$WORK/node-b/node.log"
+bench_await_start "$PID_A" "$WORK/node-a/node.log" "node A (port $PORT_A)" bench_port_open "$PORT_A"
+bench_await_start "$PID_B" "$WORK/node-b/node.log" "node B (port $PORT_B)" bench_port_open "$PORT_B"
 bench_log "nodes up: A pid $PID_A, B pid $PID_B"
 
 READY="$WORK/relaying"
@@ -125,7 +108,7 @@ kill -0 "$PID_B" 2>/dev/null || { echo "fault-node-kill: node B died during the 
   echo "== a signalling node killed mid-call: $PAIRS calls, $MEMBER_RATE relay messages/s per member," \
        "node timeout $NODE_TIMEOUT, resume window $RESUME_WINDOW =="
   bench_machine | grep -v '^node:'
-  echo "redis: $(redis-server --version | sed 's/ sha=.*//')"
+  echo "redis: $("$REDIS_SERVER" --version | sed 's/ sha=.*//')"
   echo "reports and node logs: $out"
 } | tee "$out/summary.txt"
 cp "$WORK/node-a/node.log" "$out/node-a.log" 2>/dev/null || true

@@ -134,4 +134,21 @@ class BookedConsultationTest {
             assertThat(silent.closeCode()).isEqualTo(4408);
         }
     }
+
+    @Test
+    void aQuietClientThatAnswersPingsStaysConnectedAndOneThatDoesNotIsClosed() throws Exception {
+        SignalingServer pinging = fx.start(b -> b.nodeId("pinging").idleTimeout(Duration.ofSeconds(1))
+                .heartbeatInterval(Duration.ofMillis(200)), DIRECTORY,
+                new VideoBroker(VideoConfig.stunOnly(List.of()), Clock.systemUTC()));
+        try (TestClient answersPings = TestClient.connect(pinging.boundPort(), fx.tokens.nurse("nurse-quiet", "d"));
+             RawWebSocket deaf = new RawWebSocket(pinging.boundPort(), fx.tokens.nurse("nurse-deaf", "d"))) {
+            answersPings.await("welcome");
+            // the raw client never answers the server's pings, the JDK client does so by itself
+            assertThat(deaf.readAllUntilClosed()).contains("IDLE_TIMEOUT");
+            assertThat(deaf.closeCode()).isEqualTo(4408);
+            Thread.sleep(1_500);
+            String ping = answersPings.send("ping");
+            assertThat(answersPings.await("pong").path("re").asText()).isEqualTo(ping);
+        }
+    }
 }

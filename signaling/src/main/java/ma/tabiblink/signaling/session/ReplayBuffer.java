@@ -72,15 +72,16 @@ final class ReplayBuffer {
         return position >= data.length ? position - data.length : position;
     }
 
-    /** Doubles the array as needed, up to the byte limit (or the one message above it), keeping entries in order. */
+    /**
+     * Grows the array to a quarter more than needed, up to the byte limit (or the one message above it), keeping
+     * entries in order. Not doubling: most sessions stop growing at their message count, and a doubled array would
+     * leave up to half of it unused for as long as the session lives.
+     */
     private void ensureCapacity(int needed) {
         if (needed <= data.length) {
             return;
         }
-        int capacity = Math.max(INITIAL_CAPACITY, data.length);
-        while (capacity < needed) {
-            capacity *= 2;
-        }
+        int capacity = Math.max(INITIAL_CAPACITY, needed + needed / 4);
         capacity = Math.min(capacity, Math.max(maxBytes, needed));
         byte[] grown = new byte[capacity];
         byte[] live = new byte[used];

@@ -75,6 +75,14 @@ public final class Connections {
         this.clock = clock;
     }
 
+    /**
+     * How often a connection that has sent nothing is checked: it is pinged, and closed once quiet for the idle
+     * timeout. Only reads are watched, because watching writes would cost a promise and a listener per message sent.
+     */
+    long quietCheckMillis() {
+        return Math.min(config.heartbeatInterval().toMillis(), config.idleTimeout().toMillis());
+    }
+
     static String sha256(String secret) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

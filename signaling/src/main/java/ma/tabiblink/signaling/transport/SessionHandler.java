@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import ma.tabiblink.signaling.auth.AuthenticationException;
@@ -58,6 +57,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private int clientCloseCode = -1;
     private ScheduledFuture<?> refreshTask;
     private ScheduledFuture<?> slowTask;
+    /** How long nothing has arrived on the connection, counted in quiet checks. */
+    private long quietMillis;
     /**
      * Non-null while a resume waits for the session's previous connection to let go: the connection's later messages
      * wait here, so that they are handled after the resume, in order.
@@ -82,17 +83,18 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
             onHandshake(ctx, hc.requestUri(), hc.requestHeaders());
         } else if (evt instanceof IdleStateEvent idle) {
-            if (session == null) {
-                // no WebSocket session yet (handshake never completed, or refused): nothing to say, just close
-                if (idle.state() == IdleState.READER_IDLE) {
-                    ctx.close();
+            quietMillis = idle.isFirst() ? node.quietCheckMillis() : quietMillis + node.quietCheckMillis();
+            if (quietMillis < node.config.idleTimeout().toMillis()) {
+                if (session != null) {
+                    ctx.writeAndFlush(new PingWebSocketFrame());
                 }
-            } else if (idle.state() == IdleState.READER_IDLE) {
+            } else if (session == null) {
+                // no WebSocket session yet (handshake never completed, or refused): nothing to say, just close
+                ctx.close();
+            } else {
                 sendError(ctx, null, ErrorCode.IDLE_TIMEOUT,
                         "nothing received for " + node.config.idleTimeout().toSeconds() + " s");
                 closeSession(ctx, CloseCode.IDLE_TIMEOUT);
-            } else {
-                ctx.writeAndFlush(new PingWebSocketFrame());
             }
         } else {
             super.userEventTriggered(ctx, evt);

@@ -57,8 +57,7 @@ public final class SignalingChannelInitializer extends ChannelInitializer<Socket
         config.tls().ifPresent(tls -> p.addLast("tls", tls.newHandler(ch.alloc())));
         p.addLast("http", new HttpServerCodec());
         p.addLast("handshake", new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
-        p.addLast("idle", new IdleStateHandler(config.idleTimeout().toMillis(),
-                config.heartbeatInterval().toMillis(), 0, TimeUnit.MILLISECONDS));
+        p.addLast("idle", new IdleStateHandler(connections.quietCheckMillis(), 0, 0, TimeUnit.MILLISECONDS));
         p.addLast("websocket", new WebSocketServerProtocolHandler(webSocket));
         p.addLast("fragments", new WebSocketFrameAggregator(HARD_CAP_FACTOR * config.maxFrameBytes()));
         p.addLast("protocol", new ProtocolDecoder(codec, config.maxFrameBytes(),
