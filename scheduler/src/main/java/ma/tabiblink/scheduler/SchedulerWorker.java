@@ -8,6 +8,7 @@ import ma.tabiblink.scheduler.booking.BookingService;
 import ma.tabiblink.scheduler.reminder.ReminderDispatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The scheduler's background work on one node: expiring lapsed holds and dispatching due reminders. Several nodes
@@ -21,6 +22,7 @@ public final class SchedulerWorker implements AutoCloseable {
     private final ReminderDispatcher reminders;
     private final Duration interval;
     private ScheduledExecutorService executor;
+    private volatile boolean redisLost;
 
     public SchedulerWorker(BookingService bookings, ReminderDispatcher reminders, Duration interval) {
         this.bookings = bookings;
@@ -42,18 +44,36 @@ public final class SchedulerWorker implements AutoCloseable {
 
     /** One round of background work; also callable directly. */
     public void tick() {
+        boolean reachedRedis = true;
         try {
             bookings.expireHolds();
         } catch (RuntimeException e) {
-            LOG.warn("Hold expiry round failed", e);
+            reachedRedis = failed("Hold expiry", e);
         }
         try {
             while (reminders.pollOnce().handled() > 0 && !Thread.currentThread().isInterrupted()) {
                 // keep draining while there is a backlog
             }
         } catch (RuntimeException e) {
-            LOG.warn("Reminder round failed", e);
+            reachedRedis &= failed("Reminder", e);
         }
+        if (reachedRedis && redisLost) {
+            redisLost = false;
+            LOG.info("scheduler reaches Redis again; lapsed holds and due reminders are caught up");
+        }
+    }
+
+    /** Logs a failed round; an unreachable Redis once, not every round. Returns whether Redis was reached. */
+    private boolean failed(String round, RuntimeException e) {
+        if (!(e instanceof JedisConnectionException)) {
+            LOG.warn("{} round failed", round, e);
+            return true;
+        }
+        if (!redisLost) {
+            redisLost = true;
+            LOG.warn("scheduler cannot reach Redis ({}); retrying every {} ms", e.getMessage(), interval.toMillis());
+        }
+        return false;
     }
 
     /** Stops polling; a delivery in progress is given a few seconds to finish. */
