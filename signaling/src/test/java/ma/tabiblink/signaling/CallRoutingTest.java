@@ -126,6 +126,35 @@ class CallRoutingTest {
     }
 
     @Test
+    void anIceCandidateReachesThePeerAsTheFourBrowserFieldsAndNothingElse() {
+        try (TestClient doctor = specialistAvailable("dr.cardio", "cardiology");
+             TestClient nurse = nurse("nurse1")) {
+            nurse.send("call.request", "specialty", "cardiology", "patientRef", "pat-9");
+            String callId = doctor.await("call.incoming").path("callId").asText();
+            doctor.send("call.accept", "callId", callId);
+            nurse.await("call.accepted");
+
+            nurse.sendRaw("{\"type\":\"ice.candidate\",\"callId\":\"" + callId + "\",\"candidate\":{\"candidate\":"
+                    + "\"candidate:1 1 udp 2122260223 10.0.0.5 51234 typ host\",\"sdpMid\":\"0\",\"sdpMLineIndex\":0,"
+                    + "\"usernameFragment\":\"u1\",\"script\":{\"nested\":[1,2,3]}}}");
+            JsonNode relayed = doctor.await("ice.candidate").path("candidate");
+            assertThat(relayed.path("candidate").asText()).startsWith("candidate:1 1 udp");
+            assertThat(relayed.path("sdpMid").asText()).isEqualTo("0");
+            assertThat(relayed.path("sdpMLineIndex").asInt()).isZero();
+            assertThat(relayed.path("usernameFragment").asText()).isEqualTo("u1");
+            assertThat(relayed.has("script")).isFalse();
+
+            for (String bad : new String[] {"", ",\"candidate\":\"candidate:1\"", ",\"candidate\":{\"sdpMid\":\"0\"}"}) {
+                nurse.sendRaw("{\"type\":\"ice.candidate\",\"id\":\"bad\",\"callId\":\"" + callId + "\"" + bad + "}");
+                JsonNode error = nurse.await("error");
+                assertThat(error.path("code").asText()).as(bad).isEqualTo("INVALID_MESSAGE");
+                assertThat(error.path("re").asText()).isEqualTo("bad");
+            }
+            assertThat(doctor.receives("ice.candidate", Duration.ofMillis(200))).isFalse();
+        }
+    }
+
+    @Test
     void messagesSentWithoutWaitingAreHandledAndDeliveredInTheOrderSent() {
         int candidates = 30; // the doctor's 1 + 30 + 3 x 30 messages stay within the default burst of 100
         try (TestClient doctor = specialistAvailable("dr.cardio", "cardiology");

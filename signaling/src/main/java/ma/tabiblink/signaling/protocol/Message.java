@@ -1,10 +1,10 @@
 package ma.tabiblink.signaling.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
 import java.util.Set;
@@ -124,15 +124,11 @@ public sealed interface Message {
     }
 
     /** {@code candidate} is the RTCIceCandidateInit object, or JSON {@code null} for end-of-candidates. */
-    record IceCandidate(String id, String callId, JsonNode candidate) implements Relayed {
+    /** {@code candidate} must be present; {@code null} means end of candidates. */
+    record IceCandidate(String id, String callId,
+                        @JsonProperty(required = true) IceCandidateInit candidate) implements Relayed {
         public IceCandidate {
             ref("callId", callId);
-            if (candidate == null) {
-                throw new IllegalArgumentException("candidate is required (null means end of candidates)");
-            }
-            if (!candidate.isNull() && !candidate.isObject()) {
-                throw new IllegalArgumentException("candidate must be an object or null");
-            }
         }
 
         @Override
@@ -201,6 +197,19 @@ public sealed interface Message {
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     sealed interface Server extends Message {
+    }
+
+    /**
+     * An ICE candidate as a browser gives it ({@code RTCIceCandidate.toJSON()}); other fields are dropped, so nothing
+     * but these four travels to the peer. An empty {@code candidate} is the end of one media section's candidates.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record IceCandidateInit(String candidate, String sdpMid, Integer sdpMLineIndex, String usernameFragment) {
+        public IceCandidateInit {
+            if (candidate == null) {
+                throw new IllegalArgumentException("candidate.candidate is required");
+            }
+        }
     }
 
     /** Public facts about a user, as shown to the other side of a call. */
@@ -292,7 +301,8 @@ public sealed interface Message {
 
     @JsonTypeName("ice.candidate")
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record IceCandidateRelay(String callId, JsonNode candidate, String from) implements Server {
+    record IceCandidateRelay(String callId, @JsonInclude(JsonInclude.Include.ALWAYS) IceCandidateInit candidate,
+                             String from) implements Server {
     }
 
     @JsonTypeName("call.media")

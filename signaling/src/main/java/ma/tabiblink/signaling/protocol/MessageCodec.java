@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
@@ -25,6 +26,7 @@ public final class MessageCodec {
     private static final int MAX_NESTING = 16;
 
     private final ObjectMapper mapper;
+    private final ObjectReader clientMessages;
 
     public MessageCodec() {
         mapper = JsonMapper.builder()
@@ -37,6 +39,7 @@ public final class MessageCodec {
                 CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
+        clientMessages = mapper.readerFor(Message.Client.class);
     }
 
     /** The result of reading one frame: a message, or the error to answer with ({@code re} when it could be read). */
@@ -54,7 +57,7 @@ public final class MessageCodec {
      */
     public Decoded decode(byte[] utf8, int offset, int length) {
         try {
-            Message.Client message = mapper.readValue(utf8, offset, length, Message.Client.class);
+            Message.Client message = clientMessages.readValue(utf8, offset, length);
             if (message != null && validId(message.id())) {
                 return new Decoded(message, null);
             }

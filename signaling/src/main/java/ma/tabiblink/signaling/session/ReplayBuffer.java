@@ -84,9 +84,9 @@ final class ReplayBuffer {
         int capacity = Math.max(INITIAL_CAPACITY, needed + needed / 4);
         capacity = Math.min(capacity, Math.max(maxBytes, needed));
         byte[] grown = new byte[capacity];
-        byte[] live = new byte[used];
-        get(head, live);
-        System.arraycopy(live, 0, grown, 0, used);
+        int first = Math.min(used, data.length - head);
+        System.arraycopy(data, head, grown, 0, first);
+        System.arraycopy(data, 0, grown, first, used - first);
         data = grown;
         head = 0;
     }
