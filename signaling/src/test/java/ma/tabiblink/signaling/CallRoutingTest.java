@@ -149,6 +149,7 @@ class CallRoutingTest {
                 JsonNode error = nurse.await("error");
                 assertThat(error.path("code").asText()).as(bad).isEqualTo("INVALID_MESSAGE");
                 assertThat(error.path("re").asText()).isEqualTo("bad");
+                assertThat(error.path("message").asText()).as(bad).contains("candidate");
             }
             assertThat(doctor.receives("ice.candidate", Duration.ofMillis(200))).isFalse();
         }

@@ -123,8 +123,7 @@ public sealed interface Message {
         }
     }
 
-    /** {@code candidate} is the RTCIceCandidateInit object, or JSON {@code null} for end-of-candidates. */
-    /** {@code candidate} must be present; {@code null} means end of candidates. */
+    /** {@code candidate} must be present: the browser's candidate, or JSON {@code null} for end-of-candidates. */
     record IceCandidate(String id, String callId,
                         @JsonProperty(required = true) IceCandidateInit candidate) implements Relayed {
         public IceCandidate {
@@ -301,8 +300,7 @@ public sealed interface Message {
 
     @JsonTypeName("ice.candidate")
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record IceCandidateRelay(String callId, @JsonInclude(JsonInclude.Include.ALWAYS) IceCandidateInit candidate,
-                             String from) implements Server {
+    record IceCandidateRelay(String callId, IceCandidateInit candidate, String from) implements Server {
     }
 
     @JsonTypeName("call.media")

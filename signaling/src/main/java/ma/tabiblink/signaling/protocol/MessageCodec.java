@@ -3,6 +3,7 @@ package ma.tabiblink.signaling.protocol;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -15,7 +16,9 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Reads client messages from JSON text and writes server messages as JSON text; thread-safe. */
 public final class MessageCodec {
@@ -104,6 +107,11 @@ public final class MessageCodec {
             return failure(id, ErrorCode.INVALID_MESSAGE, why);
         } catch (InvalidTypeIdException e) {
             return failure(id, ErrorCode.UNKNOWN_TYPE, "unknown message type");
+        } catch (JsonMappingException e) {
+            String field = e.getPath().stream().map(JsonMappingException.Reference::getFieldName)
+                    .filter(Objects::nonNull).collect(Collectors.joining("."));
+            return failure(id, ErrorCode.INVALID_MESSAGE, field.isEmpty() ? "a field has the wrong type"
+                    : field + " is missing or has the wrong type");
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return failure(id, ErrorCode.INVALID_MESSAGE, "a field has the wrong type");
         }

@@ -39,11 +39,9 @@ final class ReplayBuffer {
         }
         ensureCapacity(used + size);
         int tail = wrap(head + used);
-        byte[] header = new byte[HEADER];
-        putInt(header, 0, (int) (seq >>> 32));
-        putInt(header, Integer.BYTES, (int) seq);
-        putInt(header, Long.BYTES, json.length);
-        put(tail, header);
+        writeInt(tail, (int) (seq >>> 32));
+        writeInt(wrap(tail + Integer.BYTES), (int) seq);
+        writeInt(wrap(tail + Long.BYTES), json.length);
         put(wrap(tail + HEADER), json);
         used += size;
         count++;
@@ -111,10 +109,9 @@ final class ReplayBuffer {
         return v;
     }
 
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
+    private void writeInt(int at, int v) {
+        for (int i = 0; i < Integer.BYTES; i++) {
+            data[wrap(at + i)] = (byte) (v >>> (8 * (Integer.BYTES - 1 - i)));
+        }
     }
 }

@@ -1,10 +1,9 @@
 package ma.tabiblink.signaling.transport;
 
 import io.netty.channel.Channel;
-import io.netty.util.AttributeKey;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.AttributeKey;
 import ma.tabiblink.signaling.SignalingConfig;
 import ma.tabiblink.signaling.auth.Authenticator;
 import ma.tabiblink.signaling.auth.TokenRefresher;
@@ -198,9 +197,7 @@ public final class Connections {
     static void closeWith(Channel ch, CloseCode close) {
         ch.attr(CLOSING).set(Boolean.TRUE);
         ch.writeAndFlush(new CloseWebSocketFrame(close.code(), close.reason()));
-        ch.eventLoop().schedule(() -> {
-            ch.close();
-        }, FORCE_CLOSE_MS, TimeUnit.MILLISECONDS);
+        ch.eventLoop().schedule(() -> ch.close(), FORCE_CLOSE_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Whether this node has sent its close frame on the connection. */
