@@ -25,21 +25,15 @@ public final class LoadGenerator {
             return 2;
         }
         try {
-            if (options.scenario() == LoadOptions.Scenario.NODE_KILL) {
-                NodeKillRun.Result result = new NodeKillRun(options).run();
-                out.print(result.report());
-                out.flush();
-                return result.passed() ? 0 : 1;
-            }
-            String report = switch (options.scenario()) {
-                case RELAY -> new RelayRun(options).run();
-                case IDLE -> new IdleRun(options).run();
-                case CALLS -> new CallRateRun(options).run();
-                case NODE_KILL -> throw new IllegalStateException("handled above");
+            RunOutcome outcome = switch (options.scenario()) {
+                case RELAY -> RunOutcome.measured(new RelayRun(options).run());
+                case IDLE -> RunOutcome.measured(new IdleRun(options).run());
+                case CALLS -> RunOutcome.measured(new CallRateRun(options).run());
+                case NODE_KILL -> new NodeKillRun(options).run();
             };
-            out.print(report);
+            out.print(outcome.report());
             out.flush();
-            return 0;
+            return outcome.passed() ? 0 : 1;
         } catch (LoadException e) {
             err.println("error " + e.code() + ": " + e.getMessage());
             return 2;

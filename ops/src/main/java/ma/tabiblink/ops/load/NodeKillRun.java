@@ -38,9 +38,6 @@ final class NodeKillRun {
             new Layout("both on B", false, false, "ent"));
 
     /** What the run found; {@code passed} is false when any check failed. */
-    record Result(String report, boolean passed) {
-    }
-
     private record Pair(Layout layout, ResumingMember nurse, ResumingMember specialist, RelayLedger toSpecialist,
             RelayLedger toNurse) {
 
@@ -57,7 +54,7 @@ final class NodeKillRun {
         this.options = options;
     }
 
-    Result run() {
+    RunOutcome run() {
         Report report = new Report();
         int pairs = options.connections() / 2;
         URI nodeA = options.url();
@@ -111,7 +108,7 @@ final class NodeKillRun {
             report.line("result: FAIL (%s)", String.join("; ", failedChecks));
         }
         report.value("checks_failed", failedChecks.size());
-        return new Result(report.toString(), failedChecks.isEmpty());
+        return new RunOutcome(report.toString(), failedChecks.isEmpty());
     }
 
     private List<Pair> setUpCalls(Fleet fleet, TokenMinter minter, List<ResumingMember> specialists,

@@ -72,12 +72,12 @@ class NodeKillRunTest {
                     "--failover-url=ws://127.0.0.1:" + nodeB.boundPort() + "/signal", "--key-file=" + keyFile,
                     "--connections=16", "--member-rate=5", "--warmup=1", "--duration=1", "--ready-file=" + ready,
                     "--phase-timeout=30");
-            CompletableFuture<NodeKillRun.Result> run = CompletableFuture.supplyAsync(() -> new NodeKillRun(options).run());
+            CompletableFuture<RunOutcome> run = CompletableFuture.supplyAsync(() -> new NodeKillRun(options).run());
 
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(ready) || run.isDone());
             nodeA.destroyForcibly();
             assertThat(nodeA.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            NodeKillRun.Result result = run.get(120, TimeUnit.SECONDS);
+            RunOutcome result = run.get(120, TimeUnit.SECONDS);
 
             assertThat(result.passed()).as(result.report()).isTrue();
             assertThat(result.report())

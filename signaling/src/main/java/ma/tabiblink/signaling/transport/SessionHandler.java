@@ -299,7 +299,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         } catch (JedisException e) {
             log.warn("Redis failed while handling {}: {}", m.getClass().getSimpleName(), e.toString());
             sendError(ctx, m.id(), ErrorCode.TEMPORARILY_UNAVAILABLE,
-                    "temporarily unable to handle this request; nothing was changed, try again shortly");
+                    "temporarily unable to handle this request; try again shortly");
         } catch (RuntimeException e) {
             log.warn("failed to handle {}", m.getClass().getSimpleName(), e);
             sendError(ctx, m.id(), ErrorCode.INTERNAL_ERROR, "the request could not be handled");
