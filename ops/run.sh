@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 jar=web/target/tabib-link.jar
 if [ ! -f "$jar" ] || [ -n "$(find signaling scheduler records web -path '*/src/main/*' -newer "$jar" -print -quit)" ] || [ pom.xml -nt "$jar" ]; then
   echo "Building Tabib Link (tests skipped; run 'mvn verify' for them)..."
+  # repackaging an existing jar would keep its old copies of the modules that changed
+  rm -f "$jar"
   mvn -B -q -pl web -am package -DskipTests
 fi
 exec java ${JAVA_OPTS:-} -jar "$jar" "$@"
