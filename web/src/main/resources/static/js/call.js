@@ -1,16 +1,18 @@
-// One peer-to-peer WebRTC call over the signalling relay: media, trickle ICE, ICE restart,
-// network quality from getStats and automatic fallback to audio only.
-const STATS_PERIOD_MS = 2000;
-const POOR_SAMPLES_BEFORE_AUDIO_ONLY = 3;
-const VIDEO_BITRATE = { good: 800000, fair: 300000, poor: 150000 };
+// One peer-to-peer WebRTC call over the signalling relay: media, trickle ICE, ICE restart, network quality from
+// getStats, and adaptation to the link: Opus with FEC and DTX, video scaled to the bandwidth, audio only when video
+// does not fit (the video stream really stops) and video back once the link has been good for a while.
+import { QualityMeter, MediaPolicy, readReport, SAMPLE_PERIOD_MS, VIDEO_TIERS } from './quality.js';
 
-// Graded on round-trip time and packet loss only: a low bitrate alone may just be a muted peer or a camera turned off.
-export function grade({ rttMs, lossPercent }) {
-  if (rttMs === null && lossPercent === null) return 'unknown';
-  if ((rttMs ?? 0) > 1000 || (lossPercent ?? 0) > 10) return 'poor';
-  if ((rttMs ?? 0) > 400 || (lossPercent ?? 0) > 3) return 'fair';
-  return 'good';
-}
+/** ICE that has not connected by then will not: try the TURN relay, or tell the users. */
+export const CONNECT_TIMEOUT_MS = 10000;
+/** Interrupted this long: check that the signalling link is still alive rather than wait for its heartbeat. */
+const PROBE_SIGNAL_AFTER_MS = 3000;
+const SIGNAL_PROBE_TIMEOUT_MS = 4000;
+/**
+ * Opus on a poor link: still clear wideband speech, and with the packets' own headers (about 25 kbit/s at 50
+ * packets a second) it stays under 40 kbit/s, which EDGE carries with room to spare.
+ */
+const POOR_LINK_AUDIO_BITRATE = 12000;
 
 /** Opens camera and microphone; falls back to microphone only when no camera is usable. */
 export async function openLocalMedia(audioOnly = false) {
@@ -28,10 +30,25 @@ export async function openLocalMedia(audioOnly = false) {
   return navigator.mediaDevices.getUserMedia({ audio, video: false });
 }
 
+/**
+ * Asks the peer to send us Opus with in-band forward error correction (a lost packet is rebuilt from the next) and
+ * discontinuous transmission (silence costs almost nothing): our description's Opus format line says how we receive.
+ */
+export function withResilientOpus(sdp) {
+  const rtpmap = /^a=rtpmap:(\d+) opus\/48000\/2\r?$/m.exec(sdp);
+  if (!rtpmap) return sdp;
+  const fmtp = new RegExp(`^(a=fmtp:${rtpmap[1]} )(.*?)(\\r?)$`, 'm');
+  if (!fmtp.test(sdp)) return sdp;
+  return sdp.replace(fmtp, (line, head, params, cr) => {
+    const list = params.split(';').filter((p) => p && !/^(useinbandfec|usedtx)=/.test(p));
+    return `${head}${[...list, 'useinbandfec=1', 'usedtx=1'].join(';')}${cr}`;
+  });
+}
+
 export class CallSession {
   /**
    * accepted: the call.accepted message; signal: SignalClient; view: {local, remote} video elements;
-   * listener(event, detail) gets 'state', 'quality', 'peer', 'media', 'ended'.
+   * listener(event, detail) gets 'state', 'quality', 'peer', 'media', 'path', 'blocked', 'ended'.
    */
   constructor({ accepted, signal, view, listener }) {
     this.callId = accepted.callId;
@@ -44,12 +61,21 @@ export class CallSession {
     this.listener = listener;
     this.pendingCandidates = [];
     this.audioOnly = false;
-    this.peerAudioOnly = false;
+    /** Why we are audio only: 'user' (our user), 'peer-user' (theirs), 'poor-network' (either side's measurement). */
+    this.audioOnlyReason = null;
     this.muted = false;
     this.cameraOff = false;
-    this.poorSamples = 0;
-    this.previous = null;
-    this.quality = { level: 'unknown', rttMs: null, lossPercent: null, inboundKbps: null, outboundKbps: null, framesDecoded: 0 };
+    this.meter = new QualityMeter();
+    this.policy = new MediaPolicy();
+    this.tier = 'high';
+    this.quality = { level: 'connecting', inbound: {}, outbound: {}, rttMs: null };
+    this.relayTried = false;
+    this.blocked = false;
+    this.interruptedSince = null;
+    this.probed = false;
+    this.parameterChain = Promise.resolve();
+    /** Wall-clock times (ms) of what happened to the call, for the record and for tests. */
+    this.timeline = { startedAt: Date.now(), connectedAt: null, audioOnlyAt: null, videoBackAt: null, interruptedAt: null, restoredAt: null };
     this.ended = false;
     this.unsubscribe = [];
   }
@@ -64,28 +90,32 @@ export class CallSession {
     this.remoteStream = new MediaStream();
     this.view.remote.srcObject = this.remoteStream;
     localStream.getTracks().forEach((track) => this.pc.addTrack(track, localStream));
+    this.audioSender = this.pc.getSenders().find((s) => s.track?.kind === 'audio') || null;
     this.videoSender = this.pc.getSenders().find((s) => s.track?.kind === 'video') || null;
     if (!this.videoSender) this.pc.addTransceiver('video', { direction: 'recvonly' });
+    this.videoTransceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === 'video');
     this.pc.ontrack = (event) => {
       if (!this.remoteStream.getTracks().includes(event.track)) this.remoteStream.addTrack(event.track);
     };
     this.pc.onicecandidate = (event) => {
       this.relay('ice.candidate', { candidate: event.candidate ? event.candidate.toJSON() : null });
     };
-    this.pc.onconnectionstatechange = () => {
-      this.listener('state', this.pc.connectionState);
-      if (this.pc.connectionState === 'failed' && this.offerer) this.restartIce();
-    };
+    this.pc.onconnectionstatechange = () => this.onConnectionState(this.pc.connectionState);
     this.on('sdp.offer', (msg) => this.onOffer(msg));
     this.on('sdp.answer', (msg) => this.onAnswer(msg));
     this.on('ice.candidate', (msg) => this.onCandidate(msg));
-    this.on('ice.restart', () => { if (this.offerer) this.restartIce(); });
+    this.on('ice.restart', () => this.restartIce());
     this.on('call.media', (msg) => this.onPeerMedia(msg));
     this.on('peer.reconnecting', () => this.listener('peer', 'reconnecting'));
     this.on('peer.back', () => this.listener('peer', 'back'));
     this.on('call.ended', (msg) => this.finish(msg.reason, msg.by));
     this.unsubscribe.push(this.signal.on('session.lost', () => this.finish('peer-lost')));
-    this.statsTimer = setInterval(() => this.sample(), STATS_PERIOD_MS);
+    this.unsubscribe.push(this.signal.on('session.resumed', () => {
+      if (this.pc.connectionState !== 'connected') this.restartIce();
+    }));
+    this.statsTimer = setInterval(() => this.sample().catch(() => {}), SAMPLE_PERIOD_MS);
+    this.signal.setInCall?.(true);
+    this.armConnectTimer();
     if (this.offerer) await this.makeOffer(false);
   }
 
@@ -97,29 +127,82 @@ export class CallSession {
     if (!this.ended) this.signal.send({ type, callId: this.callId, ...body });
   }
 
+  onConnectionState(state) {
+    this.listener('state', state);
+    if (state === 'connected') {
+      clearTimeout(this.connectTimer);
+      if (this.timeline.connectedAt === null) {
+        this.timeline.connectedAt = Date.now();
+        this.applyVideoSending();
+        this.applyAudioBitrate();
+      }
+      if (this.blocked) {
+        this.blocked = false;
+        this.listener('blocked', null);
+      }
+    } else if (state === 'failed') {
+      this.restartIce();
+    }
+  }
+
   async makeOffer(iceRestart) {
+    // An offer still waiting for its answer may have been lost with a dead connection: start over.
+    if (this.pc.signalingState === 'have-local-offer') await this.pc.setLocalDescription({ type: 'rollback' });
+    this.videoTransceiver.direction = this.wantedVideoDirection();
     const offer = await this.pc.createOffer({ iceRestart });
-    await this.pc.setLocalDescription(offer);
+    await this.pc.setLocalDescription({ type: 'offer', sdp: withResilientOpus(offer.sdp) });
     this.relay('sdp.offer', { sdp: this.pc.localDescription.sdp });
   }
 
+  /** Only the offerer (the nurse) negotiates, so that both sides never offer at once. */
   restartIce() {
-    if (this.ended || this.pc.signalingState !== 'stable') return;
+    if (this.ended || !this.offerer || !this.pc) return;
+    const state = this.pc.signalingState;
+    if (state !== 'stable' && state !== 'have-local-offer') return;
     this.makeOffer(true).catch(() => {});
+  }
+
+  /**
+   * Audio only takes the video streams off the connection (direction inactive, renegotiated): merely pausing them
+   * leaves each sender answering the other side's retransmission requests for half a minute, which on EDGE is more
+   * than the audio can bear.
+   */
+  wantedVideoDirection() {
+    if (this.audioOnly) return 'inactive';
+    return this.videoSender ? 'sendrecv' : 'recvonly';
+  }
+
+  /** The offerer renegotiates when the video direction must change; the answerer follows in its answer. */
+  syncVideoDirection() {
+    if (!this.offerer || this.ended || !this.pc || this.videoTransceiver.direction === this.wantedVideoDirection()) return;
+    if (this.pc.signalingState !== 'stable') {
+      this.negotiateAfterAnswer = true;
+      return;
+    }
+    this.makeOffer(false).catch(() => {});
   }
 
   async onOffer(msg) {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
     await this.flushCandidates();
+    this.videoTransceiver.direction = this.wantedVideoDirection();
     const answer = await this.pc.createAnswer();
-    await this.pc.setLocalDescription(answer);
+    await this.pc.setLocalDescription({ type: 'answer', sdp: withResilientOpus(answer.sdp) });
     this.relay('sdp.answer', { sdp: this.pc.localDescription.sdp });
+    this.applyVideoSending();
+    this.applyAudioBitrate();
   }
 
   async onAnswer(msg) {
     if (this.pc.signalingState !== 'have-local-offer') return;
     await this.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
     await this.flushCandidates();
+    this.applyVideoSending();
+    this.applyAudioBitrate();
+    if (this.negotiateAfterAnswer) {
+      this.negotiateAfterAnswer = false;
+      this.syncVideoDirection();
+    }
   }
 
   async onCandidate(msg) {
@@ -143,6 +226,40 @@ export class CallSession {
     }
   }
 
+  hasTurn() {
+    return (this.media.iceServers || []).some((s) => [].concat(s.urls).some((u) => /^turns?:/.test(u)));
+  }
+
+  armConnectTimer() {
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => this.onConnectTimeout(), CONNECT_TIMEOUT_MS);
+  }
+
+  /** ICE did not connect in time: through the TURN relay if there is one (a firewall blocking UDP), else say so. */
+  onConnectTimeout() {
+    if (this.ended || this.pc.connectionState === 'connected') return;
+    const policy = this.pc.getConfiguration().iceTransportPolicy;
+    if (this.hasTurn() && policy !== 'relay' && !this.relayTried) {
+      this.relayTried = true;
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceTransportPolicy: 'relay' });
+      this.listener('path', 'relay');
+      this.restartIce();
+      this.armConnectTimer();
+      return;
+    }
+    this.blocked = true;
+    this.listener('blocked', { turn: this.hasTurn() });
+  }
+
+  /** The users' way out of a blocked call: audio only, over a fresh ICE negotiation. */
+  retryAudioOnly() {
+    this.blocked = false;
+    this.listener('blocked', null);
+    this.setAudioOnly(true, 'user', { negotiate: false });
+    this.restartIce();
+    this.armConnectTimer();
+  }
+
   setMuted(muted) {
     this.muted = muted;
     this.localStream.getAudioTracks().forEach((track) => { track.enabled = !muted; });
@@ -153,83 +270,159 @@ export class CallSession {
     this.applyVideoSending();
   }
 
-  /** Audio only for both directions: stops our video and asks the peer to stop theirs. */
-  setAudioOnly(audioOnly, reason = 'user') {
-    if (this.audioOnly === audioOnly) return;
+  /** Audio only for both directions: stops our video stream and asks the peer to stop theirs. */
+  setAudioOnly(audioOnly, reason = 'user', { negotiate = true } = {}) {
+    if (this.audioOnly === audioOnly) {
+      // Pressing "audio only" during an automatic fallback makes it the user's choice: it then stays.
+      if (audioOnly && reason === 'user' && this.audioOnlyReason !== 'user') {
+        this.audioOnlyReason = 'user';
+        this.relay('call.media', { audioOnly, reason });
+        this.listener('media', { audioOnly, reason, fromPeer: false });
+      }
+      return;
+    }
     this.audioOnly = audioOnly;
+    this.audioOnlyReason = audioOnly ? reason : null;
+    if (audioOnly) this.timeline.audioOnlyAt = Date.now();
+    else this.timeline.videoBackAt = Date.now();
     this.applyVideoSending();
+    this.applyAudioBitrate();
+    if (negotiate) this.syncVideoDirection();
     this.relay('call.media', { audioOnly, reason });
     this.listener('media', { audioOnly, reason, fromPeer: false });
   }
 
   onPeerMedia(msg) {
-    this.peerAudioOnly = Boolean(msg.audioOnly);
-    if (this.audioOnly !== this.peerAudioOnly) {
-      this.audioOnly = this.peerAudioOnly;
-      this.applyVideoSending();
+    const reason = msg.reason || 'user';
+    if (msg.audioOnly) {
+      const pinned = reason === 'user' ? 'peer-user' : 'poor-network';
+      if (!this.audioOnly) {
+        this.audioOnly = true;
+        this.audioOnlyReason = pinned;
+        this.timeline.audioOnlyAt = Date.now();
+      } else if (this.audioOnlyReason === 'poor-network') {
+        this.audioOnlyReason = pinned;
+      }
+    } else {
+      if (this.audioOnly && this.audioOnlyReason === 'user' && reason !== 'user') {
+        // Our user chose audio only: the peer's link getting better does not overrule that.
+        this.relay('call.media', { audioOnly: true, reason: 'user' });
+        return;
+      }
+      if (this.audioOnly) {
+        this.audioOnly = false;
+        this.audioOnlyReason = null;
+        this.timeline.videoBackAt = Date.now();
+        this.tier = 'low';
+        this.policy.videoRestored();
+      }
     }
-    this.listener('media', { audioOnly: this.audioOnly, reason: msg.reason, fromPeer: true });
+    this.applyVideoSending();
+    this.applyAudioBitrate();
+    // A peer still trying to get through (audio-only retry of a blocked call) is answered with a new negotiation.
+    if (this.timeline.connectedAt === null) {
+      this.restartIce();
+      this.armConnectTimer();
+    } else {
+      this.syncVideoDirection();
+    }
+    this.listener('media', { audioOnly: this.audioOnly, reason, fromPeer: true });
+  }
+
+  /** Whether our video stream is on the wire. */
+  videoSent() {
+    return Boolean(this.videoSender?.track) && !this.audioOnly && !this.cameraOff;
   }
 
   applyVideoSending() {
-    const videoTrack = this.localStream.getVideoTracks()[0];
-    if (!videoTrack || !this.videoSender) return;
-    const send = !this.audioOnly && !this.cameraOff;
-    videoTrack.enabled = send;
-    // replaceTrack(null) stops sending video packets entirely, which is what relieves a weak link.
-    this.videoSender.replaceTrack(send ? videoTrack : null).catch(() => {});
+    const track = this.localStream?.getVideoTracks()[0];
+    if (!track || !this.videoSender) return;
+    track.enabled = !this.cameraOff;
+    const active = this.videoSent();
+    const tier = VIDEO_TIERS[this.tier];
+    this.updateParameters(this.videoSender, (parameters) => {
+      parameters.encodings.forEach((encoding) => {
+        // Inactive, the stream sends nothing at all, retransmissions included: that is what relieves a thin link.
+        encoding.active = active;
+        encoding.maxBitrate = tier.maxBitrate;
+        encoding.maxFramerate = tier.maxFramerate;
+        encoding.scaleResolutionDownBy = tier.scaleResolutionDownBy;
+      });
+      parameters.degradationPreference = 'balanced';
+    });
+  }
+
+  applyAudioBitrate() {
+    if (!this.audioSender) return;
+    const poor = (this.audioOnly && this.audioOnlyReason === 'poor-network') || this.quality.level === 'poor';
+    const maxBitrate = poor ? POOR_LINK_AUDIO_BITRATE : undefined;
+    if (this.appliedAudioBitrate === maxBitrate) return;
+    this.appliedAudioBitrate = maxBitrate;
+    this.updateParameters(this.audioSender, (parameters) => {
+      parameters.encodings.forEach((encoding) => {
+        if (maxBitrate) encoding.maxBitrate = maxBitrate;
+        else delete encoding.maxBitrate;
+      });
+    });
+  }
+
+  /** setParameters calls one after the other: each must start from the parameters the previous one left. */
+  updateParameters(sender, change) {
+    this.parameterChain = this.parameterChain.then(async () => {
+      const parameters = sender.getParameters();
+      if (!parameters.encodings?.length) return;
+      change(parameters);
+      try {
+        await sender.setParameters(parameters);
+      } catch {
+        if (!('degradationPreference' in parameters)) return;
+        delete parameters.degradationPreference;
+        await sender.setParameters(parameters).catch(() => {});
+      }
+    });
   }
 
   async sample() {
     if (!this.pc || this.ended) return;
     const report = await this.pc.getStats();
-    const now = { time: performance.now(), bytesIn: 0, bytesOut: 0, lost: 0, received: 0 };
-    let rttMs = null;
-    let framesDecoded = 0;
-    report.forEach((stat) => {
-      if (stat.type === 'candidate-pair' && stat.nominated && stat.state === 'succeeded' && stat.currentRoundTripTime !== undefined) {
-        rttMs = stat.currentRoundTripTime * 1000;
-      } else if (stat.type === 'inbound-rtp') {
-        now.bytesIn += stat.bytesReceived || 0;
-        now.lost += Math.max(0, stat.packetsLost || 0);
-        now.received += stat.packetsReceived || 0;
-        if (stat.kind === 'video') framesDecoded += stat.framesDecoded || 0;
-      } else if (stat.type === 'outbound-rtp') {
-        now.bytesOut += stat.bytesSent || 0;
-      } else if (stat.type === 'remote-inbound-rtp' && rttMs === null && stat.roundTripTime !== undefined) {
-        rttMs = stat.roundTripTime * 1000;
-      }
+    if (this.ended) return;
+    const quality = this.meter.add(readReport(report), this.pc.connectionState);
+    quality.audioOnly = this.audioOnly;
+    quality.audioOnlyReason = this.audioOnlyReason;
+    this.quality = quality;
+    this.watchInterruption(quality);
+    this.listener('quality', quality);
+    const decision = this.policy.decide(quality, {
+      audioOnly: this.audioOnly,
+      automatic: this.audioOnlyReason === 'poor-network',
+      videoSent: this.videoSent(),
     });
-    const before = this.previous;
-    this.previous = now;
-    if (!before) return;
-    const seconds = (now.time - before.time) / 1000;
-    const lostDelta = now.lost - before.lost;
-    const receivedDelta = now.received - before.received;
-    const lossPercent = lostDelta + receivedDelta > 0 ? (100 * lostDelta) / (lostDelta + receivedDelta) : null;
-    const inboundKbps = this.pc.connectionState === 'connected' ? ((now.bytesIn - before.bytesIn) * 8) / 1000 / seconds : null;
-    const outboundKbps = ((now.bytesOut - before.bytesOut) * 8) / 1000 / seconds;
-    const level = grade({ rttMs, lossPercent });
-    this.quality = { level, rttMs, lossPercent, inboundKbps, outboundKbps, framesDecoded, state: this.pc.connectionState };
-    this.listener('quality', this.quality);
-    this.adapt(level);
+    if (decision.tier && decision.tier !== this.tier) {
+      this.tier = decision.tier;
+      this.applyVideoSending();
+    }
+    if (decision.audioOnly === true) this.setAudioOnly(true, 'poor-network');
+    else if (decision.audioOnly === false) this.setAudioOnly(false, 'network-recovered');
+    this.applyAudioBitrate();
   }
 
-  adapt(level) {
-    if (level === 'poor') this.poorSamples += 1;
-    else this.poorSamples = 0;
-    if (this.poorSamples >= POOR_SAMPLES_BEFORE_AUDIO_ONLY && !this.audioOnly) {
-      this.setAudioOnly(true, 'poor-network');
-      return;
+  watchInterruption(quality) {
+    const now = Date.now();
+    if (quality.level === 'interrupted') {
+      if (this.interruptedSince === null) {
+        this.interruptedSince = now;
+        this.timeline.interruptedAt = now;
+        this.probed = false;
+      }
+      // The link that carries media may have taken the signalling connection with it: find out now, not in a minute.
+      if (!this.probed && now - this.interruptedSince >= PROBE_SIGNAL_AFTER_MS) {
+        this.probed = true;
+        this.signal.probe?.(SIGNAL_PROBE_TIMEOUT_MS);
+      }
+    } else if (this.interruptedSince !== null && quality.level !== 'connecting') {
+      this.interruptedSince = null;
+      this.timeline.restoredAt = now;
     }
-    const maxBitrate = VIDEO_BITRATE[level];
-    const sender = this.videoSender;
-    if (!sender || !maxBitrate || this.appliedBitrate === maxBitrate) return;
-    const parameters = sender.getParameters();
-    if (!parameters.encodings?.length) return;
-    parameters.encodings[0].maxBitrate = maxBitrate;
-    this.appliedBitrate = maxBitrate;
-    sender.setParameters(parameters).catch(() => { this.appliedBitrate = null; });
   }
 
   hangup() {
@@ -242,7 +435,9 @@ export class CallSession {
     if (this.ended) return;
     this.ended = true;
     clearInterval(this.statsTimer);
+    clearTimeout(this.connectTimer);
     this.unsubscribe.forEach((off) => off());
+    this.signal.setInCall?.(false);
     this.pc?.close();
     this.localStream?.getTracks().forEach((track) => track.stop());
     this.listener('ended', { reason, by });

@@ -1,8 +1,11 @@
-// Pre-call check: camera, microphone, signalling server, rough latency and bandwidth, with plain advice.
+// Pre-call check: camera, microphone, signalling server, rough latency and bandwidth, and which network paths a
+// call can take (direct UDP, the TURN relay over UDP, over TLS on port 443), with plain advice.
 import { h, clear, setText } from './dom.js';
 import { number } from './i18n.js';
+import { api } from './session.js';
 
 const PROBE_PATH = '/js/call.js';
+const PATH_CHECK_TIMEOUT_MS = 6000;
 
 async function checkDevices() {
   const result = { camera: false, microphone: false, stream: null, denied: false };
@@ -43,6 +46,68 @@ async function measureBandwidthKbps(latencyMs) {
   return (bytes * 8) / 1000 / seconds;
 }
 
+/** The ICE server URLs of each kind: STUN (or TURN over UDP, which answers STUN too), TURN/UDP, TURN/TCP, TURN/TLS. */
+function pathsToTry(config) {
+  const paths = { udp: null, turnUdp: null, turnTcp: null, turnTls: null };
+  for (const server of config.iceServers || []) {
+    for (const url of [].concat(server.urls)) {
+      const credentials = { username: server.username, credential: server.credential };
+      if (url.startsWith('stun:')) paths.udp ??= { urls: url };
+      else if (url.startsWith('turns:')) paths.turnTls ??= { urls: url, ...credentials };
+      else if (url.startsWith('turn:') && /transport=tcp/.test(url)) paths.turnTcp ??= { urls: url, ...credentials };
+      else if (url.startsWith('turn:')) {
+        paths.turnUdp ??= { urls: url, ...credentials };
+        paths.udp ??= { urls: url.replace(/^turn:/, 'stun:').replace(/\?.*$/, '') };
+      }
+    }
+  }
+  return paths;
+}
+
+/**
+ * Gathers candidates through one ICE server. For TURN, a relay candidate over the expected transport proves the path.
+ * For STUN, an answer proves UDP gets out: a reflexive candidate, or (on a network without address translation, where
+ * that candidate would repeat a local one) gathering that ends without the server being unreachable.
+ */
+function probePath(server, relayProtocol) {
+  return new Promise((resolve) => {
+    const pc = new RTCPeerConnection({ iceServers: [server], iceTransportPolicy: relayProtocol ? 'relay' : 'all' });
+    let unreachable = false;
+    const done = (ok) => {
+      clearTimeout(timer);
+      pc.onicecandidate = null;
+      pc.close();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), PATH_CHECK_TIMEOUT_MS);
+    pc.onicecandidateerror = () => { unreachable = true; };
+    pc.onicecandidate = (event) => {
+      const c = event.candidate;
+      if (!c) { done(!relayProtocol && !unreachable); return; }
+      if (relayProtocol ? c.type === 'relay' && (c.relayProtocol || relayProtocol) === relayProtocol : c.type === 'srflx') done(true);
+    };
+    pc.createDataChannel('probe');
+    pc.createOffer().then((offer) => pc.setLocalDescription(offer)).catch(() => done(false));
+  });
+}
+
+async function checkPaths() {
+  let config;
+  try {
+    config = await api('GET', '/api/v1/video/ice-servers');
+  } catch {
+    return null;
+  }
+  const paths = pathsToTry(config);
+  const [udp, turnUdp, turnTcp, turnTls] = await Promise.all([
+    paths.udp ? probePath(paths.udp, null) : null,
+    paths.turnUdp ? probePath(paths.turnUdp, 'udp') : null,
+    paths.turnTcp ? probePath(paths.turnTcp, 'tcp') : null,
+    paths.turnTls ? probePath(paths.turnTls, 'tls') : null,
+  ]);
+  return { udp, turnUdp, turnTcp, turnTls };
+}
+
 async function checkSignal(signal) {
   if (!signal || signal.status !== 'open') return null;
   const start = performance.now();
@@ -57,6 +122,9 @@ export async function runPrecheck(target, signal) {
     microphone: row('precheck.microphone'),
     server: row('precheck.server'),
     network: row('precheck.network'),
+    udp: row('precheck.udp'),
+    turnUdp: row('precheck.turnUdp'),
+    turnTls: row('precheck.turnTls'),
   };
   const preview = h('video', { class: 'precheck-preview', autoplay: true, playsinline: true, muted: true });
   preview.muted = true;
@@ -84,6 +152,15 @@ export async function runPrecheck(target, signal) {
   mark(rows.network, kbps === null ? false : networkOk ? true : 'warn',
     kbps === null ? '' : `${number(Math.round(latencyMs))} ms · ${number(Math.round(kbps))} kb/s`);
 
+  const paths = await checkPaths();
+  for (const key of ['udp', 'turnUdp', 'turnTls']) {
+    const result = paths?.[key] ?? null;
+    if (result === null) mark(rows[key], 'none');
+    else mark(rows[key], result);
+  }
+  const relayWorks = Boolean(paths?.turnUdp || paths?.turnTcp || paths?.turnTls);
+  const directWorks = paths?.udp === true;
+
   const tips = [];
   if (devices.denied) tips.push('advice.permission');
   else if (!devices.camera) tips.push('advice.noCamera');
@@ -91,9 +168,16 @@ export async function runPrecheck(target, signal) {
   if (!serverOk) tips.push('advice.noServer');
   else if (kbps < 100 || latencyMs > 1000) tips.push('advice.audioOnly');
   else if (!networkOk) tips.push('advice.weakNetwork');
+  if (paths && paths.udp === false) tips.push(relayWorks ? 'advice.udpBlockedRelayWorks' : 'advice.callsBlocked');
   if (!tips.length) tips.push('advice.ready');
   tips.forEach((key) => advice.append(h('li', { i18n: key })));
-  const verdict = { ok: devices.microphone && serverOk, suggestAudioOnly: !devices.camera || (kbps !== null && kbps < 100), latencyMs, kbps };
+  const verdict = {
+    ok: devices.microphone && serverOk && (paths === null || directWorks || relayWorks || paths.udp === null),
+    suggestAudioOnly: !devices.camera || (kbps !== null && kbps < 100),
+    latencyMs,
+    kbps,
+    paths,
+  };
   target.dataset.result = verdict.ok ? 'ok' : 'problem';
   devices.stream?.getTracks().forEach((track) => setTimeout(() => track.stop(), 4000));
   return verdict;
@@ -102,11 +186,11 @@ export async function runPrecheck(target, signal) {
 function row(key) {
   const status = h('span', { class: 'check-status', i18n: 'precheck.pending' });
   const detail = h('span', { class: 'check-detail', dir: 'ltr' });
-  return { el: h('li', { class: 'check', 'data-ok': 'pending' }, h('span', { i18n: key }), status, detail), status, detail };
+  return { el: h('li', { class: 'check', 'data-check': key.replace('precheck.', ''), 'data-ok': 'pending' }, h('span', { i18n: key }), status, detail), status, detail };
 }
 
 function mark(r, ok, detail = '') {
-  const value = ok === 'warn' ? 'warn' : ok ? 'ok' : 'fail';
+  const value = ok === 'warn' || ok === 'none' ? ok : ok ? 'ok' : 'fail';
   r.el.dataset.ok = value;
   setText(r.status, `precheck.${value}`);
   r.detail.textContent = detail;

@@ -1,6 +1,13 @@
 // Signalling WebSocket client: request/reply by id, seq tracking, heartbeat,
 // reconnect with backoff and session.resume so a call survives a dropped link.
 const MAX_BACKOFF_MS = 10000;
+/** During a call every second without signalling counts: retry quickly (with jitter) until the link is back. */
+const MAX_BACKOFF_IN_CALL_MS = 2000;
+/**
+ * A connection attempt still not open after this long is abandoned for a fresh one: an attempt started during an
+ * outage is left waiting for TCP's ever longer SYN retransmissions (1, 3, 7, 15 s) after the link has returned.
+ */
+const CONNECT_TIMEOUT_MS = 5000;
 const REQUEST_TIMEOUT_MS = 15000;
 
 export class SignalClient {
@@ -19,6 +26,12 @@ export class SignalClient {
     this.ready = false;
     this.stopped = false;
     this.status = 'connecting';
+    this.inCall = false;
+  }
+
+  /** A call in progress makes reconnection after a drop urgent. */
+  setInCall(inCall) {
+    this.inCall = inCall;
   }
 
   /** Subscribes to a message type ('*' for all, 'status' for connection status). */
@@ -55,7 +68,16 @@ export class SignalClient {
     this.ready = false;
     this.resuming = resuming;
     this.pendingWelcome = null;
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => {
+      if (ws === this.ws && ws.readyState === WebSocket.CONNECTING) {
+        this.ws = null;
+        ws.close();
+        this.closed(ws, { code: 4000 }, true);
+      }
+    }, CONNECT_TIMEOUT_MS);
     ws.onopen = () => {
+      clearTimeout(this.connectTimer);
       this.lastInbound = Date.now();
       if (resuming) {
         this.resumeId = this.newId();
@@ -134,8 +156,8 @@ export class SignalClient {
     queued.forEach((msg) => this.ws.send(JSON.stringify(msg)));
   }
 
-  closed(ws, event) {
-    if (ws !== this.ws) return;
+  closed(ws, event, abandoned = false) {
+    if (ws !== this.ws && !abandoned) return;
     this.ready = false;
     clearInterval(this.heartbeat);
     if (this.stopped) {
@@ -170,7 +192,8 @@ export class SignalClient {
   scheduleReconnect() {
     const immediate = this.draining;
     this.draining = false;
-    const base = immediate ? 100 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt);
+    const cap = this.inCall ? MAX_BACKOFF_IN_CALL_MS : MAX_BACKOFF_MS;
+    const base = immediate ? 100 : Math.min(cap, (this.inCall ? 250 : 500) * 2 ** this.attempt);
     this.attempt += 1;
     const delay = base / 2 + Math.random() * (base / 2);
     clearTimeout(this.reconnectTimer);
@@ -203,15 +226,30 @@ export class SignalClient {
   }
 
   /** Sends a request and resolves with the reply carrying re == id (rejects on an error reply). */
-  request(msg) {
+  request(msg, timeoutMs = REQUEST_TIMEOUT_MS) {
     const id = this.newId();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(Object.assign(new Error('timeout'), { code: 'TIMEOUT' }));
-      }, REQUEST_TIMEOUT_MS);
+      }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       this.send({ ...msg, id });
+    });
+  }
+
+  /**
+   * Checks that the connection still answers: a ping that gets no pong within timeoutMs means the link died
+   * silently, and the connection is replaced (then resumed) at once instead of after the heartbeat's verdict.
+   */
+  probe(timeoutMs) {
+    const ws = this.ws;
+    if (!ws || !this.ready) return;
+    this.request({ type: 'ping' }, timeoutMs).catch(() => {
+      if (ws !== this.ws || this.stopped) return;
+      this.ws = null;
+      ws.close(4000, 'probe unanswered');
+      this.closed(ws, { code: 4000 }, true);
     });
   }
 

@@ -33,6 +33,7 @@ final class LinkDirection {
     private long lastDeliveryAt;
 
     private final AtomicLong offered = new AtomicLong();
+    private final AtomicLong offeredUdpBytes = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong deliveredBytes = new AtomicLong();
     private final AtomicLong deliveredUdpBytes = new AtomicLong();
@@ -94,7 +95,7 @@ final class LinkDirection {
     }
 
     DirectionStats stats() {
-        return new DirectionStats(offered.get(), delivered.get(), deliveredBytes.get(), deliveredUdpBytes.get(),
+        return new DirectionStats(offered.get(), offeredUdpBytes.get(), delivered.get(), deliveredBytes.get(), deliveredUdpBytes.get(),
                 lost.get(), queueDropped.get(), filtered.get(), System.nanoTime());
     }
 
@@ -115,6 +116,9 @@ final class LinkDirection {
     private void accept(byte[] buffer, int length) {
         long now = System.nanoTime();
         offered.incrementAndGet();
+        if (PacketFilter.isUdp(buffer, length)) {
+            offeredUdpBytes.addAndGet(length);
+        }
         if (!filter.allows(buffer, length, up)) {
             filtered.incrementAndGet();
             return;
@@ -161,7 +165,7 @@ final class LinkDirection {
                 to.write(next.packet());
                 delivered.incrementAndGet();
                 deliveredBytes.addAndGet(next.packet().length);
-                if (PacketFilter.isUdp(next.packet())) {
+                if (PacketFilter.isUdp(next.packet(), next.packet().length)) {
                     deliveredUdpBytes.addAndGet(next.packet().length);
                 }
             }

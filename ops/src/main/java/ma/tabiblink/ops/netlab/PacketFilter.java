@@ -55,8 +55,8 @@ record PacketFilter(int hostAddress, int labAddress, boolean udpBlocked, boolean
         return packet[9] & 0xff;
     }
 
-    static boolean isUdp(byte[] packet) {
-        return protocol(packet) == UDP;
+    static boolean isUdp(byte[] packet, int length) {
+        return length >= 20 && (packet[0] & 0xf0) == 0x40 && protocol(packet) == UDP;
     }
 
     static int int32(byte[] b, int offset) {

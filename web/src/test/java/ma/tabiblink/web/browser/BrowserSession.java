@@ -39,11 +39,13 @@ final class BrowserSession implements AutoCloseable {
     private final Path profile;
     private final String baseUrl;
 
-    private BrowserSession(String baseUrl, int width, int height) throws IOException {
+    private BrowserSession(String baseUrl, int width, int height, Path binary, List<String> extraArguments)
+            throws IOException {
         this.baseUrl = baseUrl;
         this.profile = Files.createTempDirectory("tabib-chromium-");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
+        options.setBinary(binary.toFile());
+        options.addArguments(extraArguments);
         options.addArguments(
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -67,12 +69,29 @@ final class BrowserSession implements AutoCloseable {
     }
 
     static BrowserSession open(String baseUrl) throws IOException {
-        return new BrowserSession(baseUrl, 1280, 900);
+        return new BrowserSession(baseUrl, 1280, 900, CHROMIUM, List.of());
     }
 
     /** A tablet-sized window in portrait orientation. */
     static BrowserSession openTablet(String baseUrl) throws IOException {
-        return new BrowserSession(baseUrl, 800, 1280);
+        return new BrowserSession(baseUrl, 800, 1280, CHROMIUM, List.of());
+    }
+
+    /**
+     * A browser started through {@code launcher} (a script that runs Chromium elsewhere, such as inside the network
+     * lab) with extra arguments. The driver talks to it over a pipe, so it needs no network path to the browser.
+     */
+    static BrowserSession openVia(String baseUrl, int width, int height, Path launcher, List<String> extraArguments)
+            throws IOException {
+        List<String> arguments = new java.util.ArrayList<>(extraArguments);
+        arguments.add("--remote-debugging-pipe");
+        return new BrowserSession(baseUrl, width, height, launcher, arguments);
+    }
+
+    /** A browser on this machine's own network, with extra arguments. */
+    static BrowserSession openWith(String baseUrl, int width, int height, List<String> extraArguments)
+            throws IOException {
+        return new BrowserSession(baseUrl, width, height, CHROMIUM, extraArguments);
     }
 
     ChromeDriver driver() {

@@ -1,0 +1,294 @@
+package ma.tabiblink.web.browser;
+
+import java.time.Duration;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import ma.tabiblink.ops.netlab.DirectionStats;
+import ma.tabiblink.ops.netlab.NetworkLab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Calls through the network lab with a TURN relay configured, one test per row of what a dispensary's link must
+ * support: rural 3G, weak 3G and satellite carry clear audio; EDGE turns the call to audio only and really stops
+ * video; video comes back when EDGE turns into 4G; blackouts of 10 and 40 s; a firewall that blocks UDP.
+ */
+class CallsOnRuralLinksTest extends NetworkLabSupport {
+
+    static final NetworkLab LAB = startLab();
+    static final LabTurnServer TURN = LAB != null && LabTurnServer.installed() ? LabTurnServer.start(LAB.hostAddress()) : null;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        if (LAB == null) {
+            return;
+        }
+        serverInTheLab(registry, LAB);
+        if (TURN != null) {
+            registry.add("tabib.video.turn-urls", TURN::urls);
+            registry.add("tabib.video.turn-secret", () -> TURN.secret);
+        }
+    }
+
+    @BeforeAll
+    static void requireLabAndTurn() {
+        requireLab(LAB);
+    }
+
+    @AfterAll
+    static void closeLab() throws Exception {
+        if (TURN != null) {
+            TURN.close();
+        }
+        if (LAB != null) {
+            LAB.close();
+        }
+    }
+
+    @BeforeEach
+    void goodLink() {
+        link("4g");
+        LAB.openPorts(Set.of());
+    }
+
+    /**
+     * Before the browsers close: back to good 4G, and a call still running (a test that failed) hung up, so that the
+     * next test's specialist is not still busy in it and both pages sign out cleanly.
+     */
+    void endCleanly(BrowserSession nurse, BrowserSession specialist) throws InterruptedException {
+        goodLink();
+        for (BrowserSession browser : new BrowserSession[] {nurse, specialist}) {
+            if (browser != null && !browser.driver().findElements(By.cssSelector("#call:not(.ended) #hangup")).isEmpty()) {
+                browser.script("document.querySelector('#hangup').click();");
+            }
+        }
+        Thread.sleep(500);
+    }
+
+    @Override
+    String trustedTurnKeyHash() {
+        return TURN == null ? null : TURN.certificateKeyHash;
+    }
+
+    @Override
+    NetworkLab lab() {
+        return LAB;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"3g-rural", "weak-3g", "satellite"})
+    void onRuralLinksTheCallConnectsWithin6sAndCarriesClearAudio(String profile) throws Exception {
+        try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
+             AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
+            long accepted = startCall(nurse, specialist, "Ito Ait Baha", profile);
+            long connected = awaitConnected(nurse, specialist, CALL_WAIT);
+            Thread.sleep(5000);
+            Window window = measure(nurse, specialist, Duration.ofSeconds(10));
+            report(profile, "connected in " + (connected - accepted) + " ms; " + window);
+
+            assertThat(connected - accepted).as("set-up time on " + profile).isLessThanOrEqualTo(6000);
+            for (Side side : new Side[] {window.nurse(), window.specialist()}) {
+                assertThat(side.audioPacketsPerSecond()).as("audio packets/s on " + profile).isGreaterThanOrEqualTo(40);
+                assertThat(side.concealmentPercent()).as("concealment on " + profile).isLessThanOrEqualTo(5);
+            }
+            hangUp(nurse, specialist);
+        }
+    }
+
+    @Test
+    void onEdgeTheCallTurnsAudioOnlyWithin4sStopsTheVideoStreamAndKeepsTheAudioClear() throws Exception {
+        try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
+             AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
+            startCall(nurse, specialist, "Hmad Oubella", "4g");
+            awaitConnected(nurse, specialist, CALL_WAIT);
+            awaitVideo(nurse, specialist);
+
+            long degraded = System.currentTimeMillis();
+            link("edge");
+            long audioOnly = whenBoth(nurse, specialist, Duration.ofSeconds(20), "audio only", MediaSample::audioOnly);
+            nurse.waitFor("#call.audio-only #media-note");
+            specialist.waitFor("#call.audio-only #media-note");
+            Thread.sleep(6000);
+            DirectionStats upBefore = LAB.up();
+            DirectionStats downBefore = LAB.down();
+            Window window = measure(nurse, specialist, Duration.ofSeconds(10));
+            DirectionStats up = LAB.up().since(upBefore);
+            DirectionStats down = LAB.down().since(downBefore);
+            report("edge", String.format("audio only after %d ms; then %s; UDP sent by the nurse %.0f kbit/s, towards her %.0f kbit/s",
+                    audioOnly - degraded, window, up.offeredUdpKbps(), down.offeredUdpKbps()));
+
+            assertThat(audioOnly - degraded).as("time to audio only").isLessThanOrEqualTo(4000);
+            for (Side side : new Side[] {window.nurse(), window.specialist()}) {
+                assertThat(side.videoPacketsSent()).as("video packets sent once audio only").isLessThanOrEqualTo(0);
+                assertThat(side.audioPacketsPerSecond()).as("audio packets/s on EDGE").isGreaterThanOrEqualTo(40);
+                assertThat(side.concealmentPercent()).as("concealment on EDGE").isLessThanOrEqualTo(10);
+            }
+            // Audio alone, capped for a poor link, fits the 60 kbit/s EDGE link with room to spare.
+            assertThat(up.offeredUdpKbps()).as("what the nurse puts on the link").isLessThan(50);
+            assertThat(down.offeredUdpKbps()).as("what is sent towards the nurse").isLessThan(50);
+            hangUp(nurse, specialist);
+        }
+    }
+
+    @Test
+    void whenEdgeTurnsInto4gVideoComesBackWithin20s() throws Exception {
+        try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
+             AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
+            startCall(nurse, specialist, "Zahra Amellal", "4g");
+            awaitConnected(nurse, specialist, CALL_WAIT);
+            awaitVideo(nurse, specialist);
+            link("edge");
+            whenBoth(nurse, specialist, Duration.ofSeconds(20), "audio only", MediaSample::audioOnly);
+            Thread.sleep(10_000);
+
+            long nurseFrames = sample(nurse).framesDecoded();
+            long specialistFrames = sample(specialist).framesDecoded();
+            long improved = System.currentTimeMillis();
+            link("4g");
+            long videoBack = whenBoth(nurse, specialist, Duration.ofSeconds(40), "video decoded again",
+                    s -> !s.audioOnly() && s.framesDecoded() > nurseFrames + 2,
+                    s -> !s.audioOnly() && s.framesDecoded() > specialistFrames + 2);
+            Long decidedByNurse = sample(nurse).timelineValue("videoBackAt");
+            Long decidedBySpecialist = sample(specialist).timelineValue("videoBackAt");
+            report("edge-to-4g", "video back " + (videoBack - improved) + " ms after EDGE turned into 4G (turned on "
+                    + (decidedByNurse - improved) + " ms after by the nurse, " + (decidedBySpecialist - improved) + " ms by the specialist)");
+
+            assertThat(videoBack - improved).as("time until video is back").isLessThanOrEqualTo(20_000);
+            assertThat(nurse.driver().findElements(By.cssSelector("#call.audio-only"))).isEmpty();
+            hangUp(nurse, specialist);
+        }
+    }
+
+    @Test
+    void aTenSecondBlackoutIsShownAsInterruptedWithin3sAndAudioReturnsWithin2sOfTheLink() throws Exception {
+        try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
+             AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
+            startCall(nurse, specialist, "Moha Ouchen", "4g");
+            awaitConnected(nurse, specialist, CALL_WAIT);
+            Thread.sleep(5000);
+
+            long cut = System.currentTimeMillis();
+            link("blackout");
+            whenBoth(nurse, specialist, Duration.ofSeconds(8), "interrupted shown", s -> "interrupted".equals(s.level()));
+            assertThat(nurse.waitFor("#link-interrupted").getText()).isNotBlank();
+            assertThat(specialist.waitFor("#link-interrupted").getText()).isNotBlank();
+            long nurseShown = sample(nurse).timelineValue("interruptedAt");
+            long specialistShown = sample(specialist).timelineValue("interruptedAt");
+            Thread.sleep(Math.max(0, cut + 10_000 - System.currentTimeMillis()));
+
+            long nurseAudio = sample(nurse).audioPackets();
+            long specialistAudio = sample(specialist).audioPackets();
+            long restored = System.currentTimeMillis();
+            link("4g");
+            long audioBack = whenBoth(nurse, specialist, Duration.ofSeconds(15), "audio back",
+                    s -> s.audioPackets() > nurseAudio + 5, s -> s.audioPackets() > specialistAudio + 5);
+            report("blackout-10s", String.format("interrupted shown after %d ms (nurse) and %d ms (specialist); audio back %d ms after the link",
+                    nurseShown - cut, specialistShown - cut, audioBack - restored));
+
+            assertThat(Math.max(nurseShown, specialistShown) - cut).as("time until interrupted is shown").isLessThanOrEqualTo(3000);
+            assertThat(audioBack - restored).as("time until audio is back").isLessThanOrEqualTo(2000);
+            nurse.waitUntil("interruption banner gone", Duration.ofSeconds(10),
+                    b -> !b.driver().findElement(By.id("link-interrupted")).isDisplayed());
+            hangUp(nurse, specialist);
+        }
+    }
+
+    @Test
+    void afterAFortySecondBlackoutTheCallComesBackWithin5sWithoutAnyoneTouchingIt() throws Exception {
+        try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
+             AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
+            startCall(nurse, specialist, "Itto Zaid", "4g");
+            awaitConnected(nurse, specialist, CALL_WAIT);
+            Thread.sleep(5000);
+
+            link("blackout");
+            Thread.sleep(40_000);
+            long nurseAudio = sample(nurse).audioPackets();
+            long specialistAudio = sample(specialist).audioPackets();
+            long restored = System.currentTimeMillis();
+            link("4g");
+            long back = whenBoth(nurse, specialist, Duration.ofSeconds(30), "call back",
+                    s -> "connected".equals(s.state()) && s.signalReady() && s.audioPackets() > nurseAudio + 5,
+                    s -> "connected".equals(s.state()) && s.signalReady() && s.audioPackets() > specialistAudio + 5);
+            report("blackout-40s", "call back " + (back - restored) + " ms after the link returned");
+
+            assertThat(back - restored).as("time until the call is back").isLessThanOrEqualTo(5000);
+            assertThat(nurse.driver().findElements(By.id("call"))).hasSize(1);
+            assertThat(specialist.driver().findElements(By.cssSelector("#call .call-main.ended"))).isEmpty();
+            hangUp(nurse, specialist);
+        }
+    }
+
+    @Test
+    void behindAFirewallThatBlocksUdpTheCallGoesThroughTurnOverTcp() throws Exception {
+        callThroughTheFirewall(TURN == null ? 0 : TURN.port, "tcp");
+    }
+
+    @Test
+    void behindAFirewallThatBlocksUdpTheCallGoesThroughTurnOverTls() throws Exception {
+        callThroughTheFirewall(TURN == null ? 0 : TURN.tlsPort, "tls");
+    }
+
+    @Test
+    void thePreCallCheckTellsWhichNetworkPathsGetThrough() throws Exception {
+        assumeTrue(TURN != null, "coturn is not installed; skipped");
+        try (BrowserSession nurse = nurseInTheLab(); AutoCloseable cleanUp = () -> endCleanly(nurse, null)) {
+            nurse.signIn("nurse1", "fr");
+            LAB.openPorts(Set.of(port, signaling.boundPort(), TURN.tlsPort));
+            link("udp-blocked");
+            nurse.click("#run-precheck");
+            nurse.waitUntil("paths checked", Duration.ofSeconds(30), b -> "ok".equals(b.attribute("[data-check=turnTls]", "data-ok")));
+            assertThat(nurse.attribute("[data-check=udp]", "data-ok")).isEqualTo("fail");
+            assertThat(nurse.attribute("[data-check=turnUdp]", "data-ok")).isEqualTo("fail");
+            assertThat(nurse.driver().findElement(By.cssSelector("#precheck .advice")).getAttribute("innerHTML"))
+                    .contains("advice.udpBlockedRelayWorks");
+
+            link("4g");
+            nurse.click("#run-precheck");
+            nurse.waitUntil("paths checked again", Duration.ofSeconds(30),
+                    b -> "ok".equals(b.attribute("[data-check=udp]", "data-ok")));
+            assertThat(nurse.attribute("[data-check=turnUdp]", "data-ok")).isEqualTo("ok");
+            assertThat(nurse.attribute("[data-check=turnTls]", "data-ok")).isEqualTo("ok");
+        }
+    }
+
+    private void callThroughTheFirewall(int turnPort, String relayProtocol) throws Exception {
+        assumeTrue(TURN != null, "coturn is not installed; skipped");
+        LAB.openPorts(Set.of(port, signaling.boundPort(), turnPort));
+        try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
+             AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
+            long accepted = startCall(nurse, specialist, "Fadma Ait Lhaj", "udp-blocked");
+            long connected = awaitConnected(nurse, specialist, CALL_WAIT);
+            Thread.sleep(4000);
+            MediaSample path = sample(nurse);
+            Window window = measure(nurse, specialist, Duration.ofSeconds(8));
+            report("udp-blocked, TURN/" + relayProtocol, "connected in " + (connected - accepted) + " ms through "
+                    + path.localCandidate() + "/" + path.relayProtocol() + "; " + window);
+
+            assertThat(path.localCandidate()).as("the nurse's side of the path").isEqualTo("relay");
+            assertThat(path.relayProtocol()).as("how the nurse reaches the relay").isEqualTo(relayProtocol);
+            assertThat(window.nurse().audioPacketsPerSecond()).isGreaterThanOrEqualTo(40);
+            assertThat(window.specialist().audioPacketsPerSecond()).isGreaterThanOrEqualTo(40);
+            hangUp(nurse, specialist);
+        }
+    }
+
+    private static void awaitVideo(BrowserSession nurse, BrowserSession specialist) throws InterruptedException {
+        whenBoth(nurse, specialist, Duration.ofSeconds(30), "video decoded", s -> s.framesDecoded() > 30);
+    }
+
+    private static void report(String profile, String line) {
+        System.out.println("netlab " + profile + ": " + line);
+    }
+}
