@@ -69,7 +69,12 @@ public class AuthService {
             sessions.end(started.sessionId());
             throw badCredentials();
         }
-        audit.signedIn(user, address);
+        try {
+            audit.signedIn(user, address);
+        } catch (RuntimeException e) {
+            sessions.end(started.sessionId()); // no sign-in without its trace
+            throw e;
+        }
         return sessionFor(now, started.sessionId(), started.refreshToken(), started.deadline());
     }
 

@@ -125,6 +125,18 @@ class SignInEndsSocketsTest extends WebTestSupport {
     }
 
     @Test
+    void aReplayedRefreshTokenClosesTheSocketsOfItsSession() {
+        ApiClient nurse = as("nurse2");
+        try (JsonWebSocket tablet = signaling(nurse)) {
+            assertThat(api().post("/api/v1/auth/refresh", Map.of("refreshToken", nurse.refreshToken())).status()).isEqualTo(200);
+            assertThat(api().post("/api/v1/auth/refresh", Map.of("refreshToken", nurse.refreshToken())).code())
+                    .isEqualTo("REFRESH_TOKEN_REUSED");
+            assertThat(tablet.awaitType("error", CUT_OFF).path("code").asText()).isEqualTo("SESSION_ENDED");
+            assertThat(tablet.closeCode(CUT_OFF)).isEqualTo(4410);
+        }
+    }
+
+    @Test
     void aTicketTakenBeforeSigningOutOpensNothingAfterwards() {
         ApiClient nurse = as("nurse2");
         String ticket = nurse.ticket("signal");
