@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Exercises the deployment files of ops/deploy with the real servers from Debian, on loopback only:
 #   nginx   - the site configuration passes `nginx -t`, then serves TLS + HTTP/2, redirects HTTP, proxies /signal
-#             with the WebSocket upgrade headers and keeps /actuator/ away from the outside;
+#             and /board with the WebSocket upgrade headers without logging their tickets, and keeps /actuator/
+#             away from the outside;
 #   coturn  - our turnserver.conf starts, relays with a REST credential computed here (UDP and TURN over TLS),
 #             and refuses expired or forged credentials;
 #   Redis   - our tabib-redis.conf starts with AOF on, everysec fsync and noeviction, and data survive a restart;
@@ -11,8 +12,10 @@
 #             password-protected Redis with our config;
 #   app     - with --with-app, web/target/tabib-link.jar in demo mode plus a standalone signalling node behind
 #             the nginx site: health over HTTP/2, OpenAPI, sign-in, the signalling URL given to browsers,
-#             WebSockets through an upstream of both nodes, a foreign Origin refused, the web node's token
-#             accepted by the standalone node, and that node drained by SIGTERM.
+#             WebSockets opened with single-use tickets through an upstream of both nodes (a used ticket and a
+#             token in the URL refused), the live board, a foreign Origin refused, no token or ticket in nginx's
+#             logs, sign-in throttling per client behind the proxy, the web node's tickets accepted by the
+#             standalone node, and that node drained by SIGTERM.
 # Installs nginx, coturn and redis-server with apt-get when missing (needs root). Every step is bounded in time;
 # everything started here is stopped and the temporary directory removed on exit.
 set -euo pipefail
@@ -187,22 +190,30 @@ check_nginx() {
   grep -qi '^strict-transport-security: max-age=63072000' <<<"$out" && pass "HSTS header set" || fail "HSTS header set"
   out=$(timeout 10 curl -s --http1.1 --cacert "$WORK/tls.crt" "${resolve[@]}" -D - -o /dev/null \
     -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
-    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$base/signal?token=abc" --max-time 3 || true)
-  if grep -q '^HTTP/1.1 101' <<<"$out" && grep -qi 'x-seen-request: GET /signal?token=abc HTTP/1.1 .*upgrade: websocket.*connection: upgrade' <<<"$out"; then
+    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$base/signal?ticket=abc" --max-time 3 || true)
+  if grep -q '^HTTP/1.1 101' <<<"$out" && grep -qi 'x-seen-request: GET /signal?ticket=abc HTTP/1.1 .*upgrade: websocket.*connection: upgrade' <<<"$out"; then
     pass "/signal reaches the signalling upstream with Upgrade and Connection: upgrade"
   else
     fail "/signal WebSocket upgrade through the proxy: $out"
+  fi
+  out=$(timeout 10 curl -s --http1.1 --cacert "$WORK/tls.crt" "${resolve[@]}" -D - -o /dev/null \
+    -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$base/board?ticket=board-ticket-xyz" --max-time 3 || true)
+  if grep -q '^HTTP/1.1 101' <<<"$out" && grep -qi 'x-seen-request: GET /board?ticket=board-ticket-xyz HTTP/1.1 .*upgrade: websocket.*connection: upgrade.*x-forwarded-for: 127.0.0.1' <<<"$out"; then
+    pass "/board reaches the web upstream with Upgrade, Connection: upgrade and X-Forwarded-For"
+  else
+    fail "/board WebSocket upgrade through the proxy: $out"
   fi
   out=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -o /dev/null -w '%{http_code}' "$base/actuator/prometheus" -H 'X-Forwarded-For: 203.0.113.7')
   [[ "$out" == 200 ]] && pass "/actuator/ is open to loopback (the monitoring network)" || fail "/actuator/ from loopback (got $out)"
   kill "$sig_pid" 2>/dev/null || true
   wait "$sig_pid" 2>/dev/null || true
-  out=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -o /dev/null -w '%{http_code}' "$base/signal?token=secret-token-xyz")
+  out=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -o /dev/null -w '%{http_code}' "$base/signal?ticket=secret-ticket-xyz")
   [[ "$out" == 502 ]] && pass "/signal answers 502 while no signalling node is up" || fail "/signal with the upstream down (got $out)"
-  if grep -rq -e 'token=abc' -e 'secret-token-xyz' "$WORK/nginx/logs/"; then
-    fail "access tokens stay out of the access and error logs"
+  if grep -rq -e 'ticket=abc' -e 'secret-ticket-xyz' -e 'board-ticket-xyz' "$WORK/nginx/logs/"; then
+    fail "socket tickets of /signal and /board stay out of the access and error logs"
   else
-    pass "access tokens stay out of the access and error logs"
+    pass "socket tickets of /signal and /board stay out of the access and error logs"
   fi
   out=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" "$base/api/v1/ping")
   grep -qi 'X-Forwarded-Proto: https' <<<"$out" && pass "web upstream sees X-Forwarded-Proto: https" || fail "web upstream sees X-Forwarded-Proto: https"
@@ -455,6 +466,13 @@ PY
   fi
 }
 
+# socket_ticket BASE ACCESS_TOKEN SOCKET: a single-use ticket to open /signal or /board (POST /api/v1/auth/ticket).
+socket_ticket() {
+  timeout 10 curl -s --cacert "$WORK/tls.crt" --resolve "tabib.test:${1##*:}:127.0.0.1" -H "Authorization: Bearer $2" \
+      -H 'Content-Type: application/json' -d "{\"socket\":\"$3\"}" "$1/api/v1/auth/ticket" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["ticket"])' 2>/dev/null || true
+}
+
 # A minimal WebSocket client: opens PATH on 127.0.0.1:PORT with the given Origin, over TLS checked against CAFILE
 # (or without TLS when CAFILE is "plain"), prints the handshake status line, then up to FRAMES frames (a text
 # message each, or "close <code> <reason>"), flushing each line; it stops at a close frame.
@@ -568,24 +586,58 @@ check_app() {
   [[ "$out" == *"\"signalingUrl\":\"wss://tabib.test:$https/signal\""* ]] && pass "browsers are told to open wss://…/signal through the proxy" \
     || fail "signalling URL given to browsers: $out"
   write_ws_client
-  local welcomed=0
+  local welcomed=0 ticket tickets=()
   for _ in 1 2 3 4; do # the upstream holds both nodes
-    out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
+    ticket=$(socket_ticket "$base" "$token" signal)
+    tickets+=("$ticket")
+    out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?ticket=$ticket" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
     [[ "$out" == *"101"*'"type":"welcome"'* ]] && welcomed=$((welcomed + 1))
   done
-  ((welcomed == 4)) && pass "signalling WebSockets through the proxy (upstream: both nodes): 101 and the welcome message (4 of 4)" \
+  ((welcomed == 4)) && pass "signalling WebSockets through the proxy with a ticket each (upstream: both nodes): 101 and the welcome message (4 of 4)" \
     || fail "signalling WebSocket through the proxy: $welcomed of 4 welcomed; last: $out"
-  out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://elsewhere.example "$WORK/tls.crt" 2>&1 || true)
+  out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?ticket=${tickets[0]}" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
+  [[ "$out" == *AUTH_INVALID* ]] && pass "a used ticket opens no second connection (AUTH_INVALID)" || fail "a used ticket again: $out"
+  out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?token=$token" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
+  [[ "$out" == *AUTH_MISSING* ]] && pass "an access token in the URL is refused (AUTH_MISSING)" || fail "access token in the URL: $out"
+  out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/signal?ticket=$(socket_ticket "$base" "$token" signal)" https://elsewhere.example "$WORK/tls.crt" 2>&1 || true)
   [[ "$out" == *ORIGIN_FORBIDDEN* || "$out" == *"close 4403"* ]] && pass "a foreign Origin is refused through the proxy (ORIGIN_FORBIDDEN)" \
     || fail "foreign Origin through the proxy: $out"
-  if grep -rqF "$token" "$WORK/nginx-app/logs/"; then fail "the access token stays out of nginx's logs"; else pass "the access token stays out of nginx's logs"; fi
+  local coordinator
+  coordinator=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -H 'Content-Type: application/json' \
+      -d '{"username":"coord1","password":"demo1234"}' "$base/api/v1/auth/login" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])' 2>/dev/null || true)
+  ticket=$(socket_ticket "$base" "$coordinator" board)
+  tickets+=("$ticket")
+  out=$(timeout 20 python3 "$WORK/ws_client.py" "$https" "/board?ticket=$ticket" https://tabib.test "$WORK/tls.crt" 2>&1 || true)
+  [[ "$out" == *"101"*'"type":"board.snapshot"'* ]] && pass "the live board through the proxy with a ticket: 101 and a snapshot" \
+    || fail "live board through the proxy: $out"
+  local leaked=0
+  for secret in "$token" "$coordinator" "${tickets[@]}"; do
+    grep -rqF "$secret" "$WORK/nginx-app/logs/" && leaked=1
+  done
+  ((leaked == 0)) && pass "access tokens and socket tickets stay out of nginx's logs" || fail "a token or ticket is in nginx's logs"
+
+  # Sign-in throttling counts per real client behind the proxy (X-Forwarded-For from the trusted nginx): a stranger
+  # guessing nurse2's password is slowed down; nurse2 herself, from another address, signs in.
+  local codes=""
+  for _ in 1 2 3 4 5 6; do
+    codes+=$(timeout 10 curl -s -o /dev/null -w '%{http_code} ' --cacert "$WORK/tls.crt" "${resolve[@]}" \
+      -H 'Content-Type: application/json' -H 'X-Forwarded-For: 203.0.113.7' \
+      -d '{"username":"nurse2","password":"guess"}' "$base/api/v1/auth/login")
+  done
+  out=$(timeout 10 curl -s -o /dev/null -w '%{http_code}' --cacert "$WORK/tls.crt" "${resolve[@]}" \
+    -H 'Content-Type: application/json' -H 'X-Forwarded-For: 198.51.100.9' \
+    -d '{"username":"nurse2","password":"demo1234"}' "$base/api/v1/auth/login")
+  [[ "$codes" == "401 401 401 401 401 429 " && "$out" == 200 ]] \
+    && pass "sign-in throttling per client behind the proxy: a guesser gets 429 after 5 failures, nurse2 elsewhere signs in" \
+    || fail "sign-in throttling behind the proxy: guesser got $codes, nurse2 got $out"
 
   # Draining: a client connected to the standalone node, which is then stopped the way systemd and Kubernetes do.
   # Another user: nurse1's sessions above stay resumable for a while and count against the per-user limit.
   token=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" -H 'Content-Type: application/json' \
       -d '{"username":"dr.cardio","password":"demo1234"}' "$base/api/v1/auth/login" \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])' 2>/dev/null || true)
-  timeout 60 python3 "$WORK/ws_client.py" "$sig2" "/signal?token=$token" https://tabib.test plain 5 >"$WORK/drain.txt" 2>&1 &
+  timeout 60 python3 "$WORK/ws_client.py" "$sig2" "/signal?ticket=$(socket_ticket "$base" "$token" signal)" https://tabib.test plain 5 >"$WORK/drain.txt" 2>&1 &
   client_pid=$!
   deadline=$((SECONDS + 20))
   while ((SECONDS < deadline)) && ! grep -q '"type":"welcome"' "$WORK/drain.txt"; do sleep 0.2; done

@@ -55,13 +55,14 @@ bench_await_start "$REDIS_PID" "$WORK/redis.log" "redis-server (port $REDIS_PORT
 KEY="$WORK/access-token.jwk"
 java -jar "$SERVER_JAR" token-key "$KEY" >/dev/null
 
-# start_node NAME PORT: a standalone signalling node (TABIB_MODE=signaling) on the shared Redis and token key.
+# start_node NAME PORT: a standalone signalling node (TABIB_MODE=signaling) on the shared Redis and token key,
+# accepting the load generator's minted tokens (TABIB_AUTH_SESSIONLESS_TOKENS; never in production).
 start_node() {
   local name="$1" port="$2" dir="$WORK/node-$1"
   mkdir -p "$dir"
   # shellcheck disable=SC2086
   (cd "$dir" && exec env TABIB_MODE=signaling TABIB_DATA_DIR="$dir" TABIB_TLS=false \
-      REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TABIB_TOKEN_KEY_FILE="$KEY" \
+      REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TABIB_TOKEN_KEY_FILE="$KEY" TABIB_AUTH_SESSIONLESS_TOKENS=true \
       TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$port" TABIB_NODE_ID="fault-node-$name" \
       TABIB_SIGNALING_NODE_TIMEOUT="$NODE_TIMEOUT" TABIB_SIGNALING_RESUME_WINDOW="$RESUME_WINDOW" \
       java $SERVER_JAVA_OPTS -jar "$SERVER_JAR" >"$dir/node.log" 2>&1) &

@@ -72,8 +72,9 @@ function showLogin(reasonKey) {
       }
       await showRole(user);
     } catch (err) {
-      error.dataset.i18n = err.status === 401 || err.status === 400 ? 'login.failed' : 'error.network';
-      error.textContent = t(error.dataset.i18n);
+      error.dataset.i18n = err.status === 401 || err.status === 400 ? 'login.failed'
+        : err.status === 429 ? 'login.delayed' : 'error.network';
+      error.textContent = t(error.dataset.i18n, { seconds: err.details?.retryAfterSeconds ?? '' });
       error.hidden = false;
       submit.disabled = false;
     }
@@ -117,11 +118,11 @@ function signalUrl() {
 function connectSignal() {
   signal = new SignalClient({
     url: signalUrl(),
-    token: session.accessToken(),
-    onTokenPushed: (token, expiresAt) => session.acceptPushedToken(token, expiresAt),
+    ticket: () => session.socketTicket('signal'),
+    onTokenPushed: (token) => session.acceptPushedToken(token),
     onAuthFailure: async () => {
       await session.refresh();
-      return session.accessToken();
+      return true;
     },
   });
   const pill = h('span', { class: 'link-pill', id: 'link-status', role: 'status', i18n: 'link.connecting' });
@@ -131,7 +132,11 @@ function connectSignal() {
     pill.dataset.status = status;
     setText(pill, `link.${status}`);
   });
-  signal.on('fatal', (err) => announce(`error.${err.code}`, null, 'error'));
+  signal.on('fatal', (err) => {
+    // signed out elsewhere, account disabled or changed: back to the sign-in screen
+    if (err.code === 'SESSION_ENDED') session.logout('session.ended');
+    else announce(`error.${err.code}`, null, 'error');
+  });
   window.tabib = { signal };
   // A reloaded or closed page cannot resume its calls (the media are gone with it): leave cleanly.
   window.addEventListener('pagehide', () => signal?.close(), { once: true });

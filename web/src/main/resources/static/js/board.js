@@ -1,7 +1,7 @@
 // The coordinators' live board: a plain WebSocket that receives a full snapshot on every change.
 import { h, clear, setText } from './dom.js';
 import { duration, formatInstant } from './i18n.js';
-import { accessToken, refresh } from './session.js';
+import { refresh, socketTicket, logout } from './session.js';
 
 export function liveBoard(target) {
   let ws = null;
@@ -26,9 +26,23 @@ export function liveBoard(target) {
     h('section', { class: 'card' }, h('h3', { i18n: 'board.bookings' }), counts,
       h('table', {}, h('thead', {}, h('tr', {}, th('board.time'), th('board.specialty'), th('board.specialist'), th('board.dispensary'), th('board.status'))), bookings)));
 
-  function connect() {
+  function retry() {
+    const delay = Math.min(10000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+    attempt += 1;
+    timer = setTimeout(connect, delay);
+  }
+
+  async function connect() {
+    let ticket;
+    try {
+      ticket = await socketTicket('board');
+    } catch {
+      if (!stopped) retry();
+      return;
+    }
+    if (stopped) return;
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    ws = new WebSocket(`${scheme}://${location.host}/board?token=${encodeURIComponent(accessToken())}`);
+    ws = new WebSocket(`${scheme}://${location.host}/board?ticket=${encodeURIComponent(ticket)}`);
     ws.onopen = () => {
       attempt = 0;
       status.dataset.live = 'true';
@@ -42,10 +56,12 @@ export function liveBoard(target) {
       status.dataset.live = 'false';
       setText(status, 'board.reconnecting');
       if (stopped || event.code === 4403) return;
-      const delay = Math.min(10000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
-      attempt += 1;
+      if (event.code === 4410) {
+        logout('session.ended');
+        return;
+      }
       const expired = event.code === 4401 ? refresh().catch(() => {}) : Promise.resolve();
-      expired.then(() => { timer = setTimeout(connect, delay); });
+      expired.then(retry);
     };
   }
 

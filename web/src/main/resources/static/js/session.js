@@ -41,13 +41,20 @@ function store(body) {
   scheduleRefresh();
 }
 
-/** The signalling server pushes a fresh access token during long calls. */
-export function acceptPushedToken(accessToken, expiresAt) {
+/**
+ * The signalling server pushes a fresh access token during long calls. The refresh-token exchange stays on its own
+ * schedule: it is what keeps the sign-in session from timing out.
+ */
+export function acceptPushedToken(accessToken) {
   if (!state) return;
   state.accessToken = accessToken;
-  state.expiresAt = expiresAt ? Date.parse(expiresAt) || Number(expiresAt) * 1000 : Date.now() + 900000;
   save();
-  scheduleRefresh();
+}
+
+/** A single-use ticket (valid 30 s) to open one socket, 'signal' or 'board': access tokens never go in URLs. */
+export async function socketTicket(socket) {
+  const body = await api('POST', '/api/v1/auth/ticket', { socket });
+  return body.ticket;
 }
 
 export async function login(username, password) {
@@ -76,19 +83,29 @@ function scheduleRefresh() {
   refreshTimer = setTimeout(() => refresh().catch(() => logout('session.expired')), delay);
 }
 
-/** Revokes the session on the server (bounded wait, so a dead link cannot keep the screen open), then forgets it. */
-export async function logout(reasonKey) {
-  if (state) {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), 3000);
-    await fetch('/api/v1/auth/logout', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${state.accessToken}` },
-      body: JSON.stringify({ refreshToken: state.refreshToken }),
-      signal: abort.signal,
-    }).catch(() => {});
-    clearTimeout(timer);
-  }
+let loggingOut = null;
+
+/**
+ * Ends the session on the server with the refresh token (which works even when the access token has expired; bounded
+ * wait, so a dead link cannot keep the screen open), then forgets it. While it runs, later calls (the sockets closing
+ * because of this very sign-out) join it: the first reason is the one shown.
+ */
+export function logout(reasonKey) {
+  if (!loggingOut) loggingOut = endSession(reasonKey).finally(() => { loggingOut = null; });
+  return loggingOut;
+}
+
+async function endSession(reasonKey) {
+  if (!state) return; // already signed out: a socket closing late must not change the reason shown
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 3000);
+  await fetch('/api/v1/auth/logout', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refreshToken: state.refreshToken }),
+    signal: abort.signal,
+  }).catch(() => {});
+  clearTimeout(timer);
   state = null;
   save();
   clearTimeout(refreshTimer);

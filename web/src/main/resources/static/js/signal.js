@@ -11,9 +11,10 @@ const CONNECT_TIMEOUT_MS = 5000;
 const REQUEST_TIMEOUT_MS = 15000;
 
 export class SignalClient {
-  constructor({ url, token, onTokenPushed, onAuthFailure }) {
+  // ticket: async () => a single-use ticket for the next connection (asked for before every open, resumes included).
+  constructor({ url, ticket, onTokenPushed, onAuthFailure }) {
     this.url = url;
-    this.token = token;
+    this.ticket = ticket;
     this.onTokenPushed = onTokenPushed;
     this.onAuthFailure = onAuthFailure;
     this.handlers = new Map();
@@ -60,10 +61,18 @@ export class SignalClient {
     });
   }
 
-  open() {
+  async open() {
+    let ticket;
+    try {
+      ticket = await this.ticket();
+    } catch {
+      if (!this.stopped) this.scheduleReconnect();
+      return;
+    }
+    if (this.stopped) return;
     const resuming = Boolean(this.resumeToken);
     const separator = this.url.includes('?') ? '&' : '?';
-    const ws = new WebSocket(`${this.url}${separator}token=${encodeURIComponent(this.token)}`);
+    const ws = new WebSocket(`${this.url}${separator}ticket=${encodeURIComponent(ticket)}`);
     this.ws = ws;
     this.ready = false;
     this.resuming = resuming;
@@ -132,7 +141,6 @@ export class SignalClient {
       this.session = msg;
       this.becomeReady();
     } else if (msg.type === 'token.refresh') {
-      this.token = msg.accessToken;
       this.onTokenPushed?.(msg.accessToken, msg.expiresAt);
     } else if (msg.type === 'server.draining') {
       this.draining = true;
@@ -164,18 +172,17 @@ export class SignalClient {
       this.setStatus('closed');
       return;
     }
-    if (event.code === 4403) {
+    if (event.code === 4403 || event.code === 4410) {
       this.stopped = true;
       this.setStatus('closed');
-      this.emit('fatal', { code: 'ORIGIN_FORBIDDEN' });
+      this.emit('fatal', { code: event.code === 4410 ? 'SESSION_ENDED' : 'ORIGIN_FORBIDDEN' });
       return;
     }
     if (event.code === 4401) {
       this.setStatus('reconnecting');
       Promise.resolve(this.onAuthFailure?.())
-        .then((token) => {
-          if (!token) throw new Error('no token');
-          this.token = token;
+        .then((refreshed) => {
+          if (!refreshed) throw new Error('no token');
           this.scheduleReconnect();
         })
         .catch(() => {

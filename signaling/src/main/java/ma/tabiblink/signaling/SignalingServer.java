@@ -16,6 +16,7 @@ import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.auth.Authenticator;
 import ma.tabiblink.signaling.auth.Identity;
 import ma.tabiblink.signaling.auth.Role;
+import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.cluster.ClusterState;
@@ -288,6 +289,20 @@ public final class SignalingServer {
                 .filter(who -> who.role() == Role.SPECIALIST).toList();
         return cluster.heartbeat(config.nodeId(), now, config.nodeTimeout().toMillis(), specialists,
                 config.resumeWindow().plus(config.nodeTimeout()));
+    }
+
+    /**
+     * Ends, on this node, the connections of a user's sign-in session ({@code signInSession}), or of all the user's
+     * sign-ins when it is null: each client gets a coded error and close 4410, and its calls end. Every node must be
+     * told (the web application relays sign-outs and account changes to each node over Redis).
+     */
+    public void endSessions(String userId, String signInSession, SessionEnd why) {
+        connections.endSessions(Objects.requireNonNull(userId, "userId"), signInSession, Objects.requireNonNull(why));
+    }
+
+    /** Checks at once the sign-in session of every connection on this node, through the token refresher. */
+    public void recheckSessions() {
+        connections.recheckSessions();
     }
 
     /** Reports relay timings, coded errors and resumes to {@code observer} (for metrics); call before or after start. */

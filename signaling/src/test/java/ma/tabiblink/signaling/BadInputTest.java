@@ -171,12 +171,12 @@ class BadInputTest {
 
     @Test
     void aDisallowedOriginIsRefusedWith4403AndAnAllowedOneAccepted() {
-        URI uri = URI.create("ws://127.0.0.1:" + port + "/signal?token=" + fx.tokens.nurse("nurse-o", "d"));
-        try (TestClient c = TestClient.connect(uri, "https://evil.example")) {
+        URI uri = URI.create("ws://127.0.0.1:" + port + "/signal");
+        try (TestClient c = TestClient.connect(ticketed(uri, fx.tokens.nurse("nurse-o", "d")), "https://evil.example")) {
             assertThat(c.await("error").path("code").asText()).isEqualTo("ORIGIN_FORBIDDEN");
             assertThat(c.awaitClose()).isEqualTo(4403);
         }
-        try (TestClient c = TestClient.connect(uri, ORIGIN)) {
+        try (TestClient c = TestClient.connect(ticketed(uri, fx.tokens.nurse("nurse-o", "d")), ORIGIN)) {
             assertThat(c.await("welcome").path("user").path("id").asText()).isEqualTo("nurse-o");
         }
     }
@@ -187,6 +187,34 @@ class BadInputTest {
         try (TestClient c = TestClient.connect(uri, null, fx.tokens.nurse("nurse-header", "disp-tinghir"))) {
             assertThat(c.await("welcome").path("user").path("id").asText()).isEqualTo("nurse-header");
         }
+    }
+
+    @Test
+    void anAccessTokenInTheUrlIsRefusedEvenWhenValid() {
+        URI uri = URI.create("ws://127.0.0.1:" + port + "/signal?token=" + fx.tokens.nurse("nurse-url", "disp-tinghir"));
+        try (TestClient c = TestClient.connect(uri, ORIGIN)) {
+            JsonNode error = c.await("error");
+            assertThat(error.path("code").asText()).isEqualTo("AUTH_MISSING");
+            assertThat(error.path("message").asText()).contains("not accepted in the URL");
+            assertThat(c.awaitClose()).isEqualTo(4401);
+        }
+    }
+
+    @Test
+    void aBrowserTicketOpensOneConnectionOnly() {
+        URI uri = ticketed(URI.create("ws://127.0.0.1:" + port + "/signal"), fx.tokens.nurse("nurse-ticket", "d"));
+        try (TestClient first = TestClient.connect(uri, ORIGIN)) {
+            assertThat(first.await("welcome").path("user").path("id").asText()).isEqualTo("nurse-ticket");
+            try (TestClient replay = TestClient.connect(uri, ORIGIN)) {
+                assertThat(replay.await("error").path("code").asText()).isEqualTo("AUTH_INVALID");
+                assertThat(replay.awaitClose()).isEqualTo(4401);
+            }
+        }
+    }
+
+    /** The URI with a fresh single-use ticket for the token, as a browser page opens the socket. */
+    static URI ticketed(URI uri, String token) {
+        return URI.create(uri + "?ticket=" + fx.tokens.ticket(token));
     }
 
     @Test

@@ -33,9 +33,9 @@ final class TestClient implements AutoCloseable {
         this.ws = ws;
     }
 
+    /** Connects as a client that can set headers: the access token goes in {@code Authorization: Bearer}. */
     static TestClient connect(int port, String token) {
-        return connect(URI.create("ws://127.0.0.1:" + port + "/signal" + (token == null ? "" : "?token=" + token)),
-                null);
+        return connect(URI.create("ws://127.0.0.1:" + port + "/signal"), null, token);
     }
 
     static TestClient connect(URI uri, String origin) {

@@ -12,9 +12,12 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import ma.tabiblink.signaling.auth.AuthenticationException;
 import ma.tabiblink.signaling.auth.Authenticator;
+import ma.tabiblink.signaling.auth.Credentials;
 import ma.tabiblink.signaling.auth.Identity;
 import ma.tabiblink.signaling.auth.RefreshedToken;
 import ma.tabiblink.signaling.auth.Role;
+import ma.tabiblink.signaling.auth.SessionEnd;
+import ma.tabiblink.signaling.auth.SessionEndedException;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 
 import java.text.ParseException;
@@ -23,17 +26,28 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Access tokens as the web application issues them (ES256, kid, iss "tabib-link", sub/name/role/spec/disp/prov),
- * and an {@link Authenticator} that really verifies them.
+ * Access tokens as the web application issues them (ES256, kid, iss "tabib-link", sub/name/role/spec/disp/prov/sid),
+ * an {@link Authenticator} that really verifies them or redeems single-use tickets, and a {@link TokenRefresher}
+ * whose sign-in sessions a test can end, break or leave unrefreshable.
  */
 final class TestTokens implements Authenticator, TokenRefresher {
 
     static final String ISSUER = "tabib-link";
     private final ECKey key;
     private final Duration refreshedLifetime;
+    private final Map<String, String> tickets = new ConcurrentHashMap<>();
+    private final Map<String, SessionEnd> ended = new ConcurrentHashMap<>();
+    private final Set<String> unrefreshable = ConcurrentHashMap.newKeySet();
+    private volatile boolean refreshBroken;
+    final AtomicInteger refreshAttempts = new AtomicInteger();
 
     TestTokens(Duration refreshedLifetime) {
         this.refreshedLifetime = refreshedLifetime;
@@ -57,10 +71,21 @@ final class TestTokens implements Authenticator, TokenRefresher {
     }
 
     String mint(String id, Role role, List<String> specialties, String dispensary, String province, Duration ttl) {
+        return mint(id, role, specialties, dispensary, province, ttl, "signin-" + id);
+    }
+
+    /** A nurse's token of the given lifetime, from the given sign-in session. */
+    String nurse(String id, String signInSession, Duration ttl) {
+        return mint(id, Role.NURSE, List.of(), "disp-tinghir", "Tinghir", ttl, signInSession);
+    }
+
+    String mint(String id, Role role, List<String> specialties, String dispensary, String province, Duration ttl,
+                String signInSession) {
         Instant now = Instant.now();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER).subject(id).claim("name", "Name of " + id).claim("role", role.name())
-                .claim("spec", specialties).issueTime(Date.from(now)).expirationTime(Date.from(now.plus(ttl)));
+                .claim("spec", specialties).claim("sid", signInSession)
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(ttl)));
         if (dispensary != null) {
             claims.claim("disp", dispensary);
         }
@@ -94,8 +119,44 @@ final class TestTokens implements Authenticator, TokenRefresher {
         }
     }
 
+    /** A single-use ticket standing for the token, as the web application hands browsers before they connect. */
+    String ticket(String token) {
+        String ticket = UUID.randomUUID().toString();
+        tickets.put(ticket, token);
+        return ticket;
+    }
+
+    /** From now on the refresher says the user's sign-in session ended. */
+    void endSession(String userId, SessionEnd why) {
+        ended.put(userId, why);
+    }
+
+    /** From now on the refresher says the user's tokens cannot be refreshed (no sign-in session). */
+    void unrefreshable(String userId) {
+        unrefreshable.add(userId);
+    }
+
+    /** While broken, every refresh fails as if the account store were unreachable. */
+    void breakRefresh(boolean broken) {
+        refreshBroken = broken;
+    }
+
     @Override
-    public Identity authenticate(String bearerToken) throws AuthenticationException {
+    public Identity authenticate(Credentials credentials) throws AuthenticationException {
+        if (credentials instanceof Credentials.Bearer b) {
+            return authenticate(b.token());
+        }
+        if (credentials instanceof Credentials.Ticket t) {
+            String token = tickets.remove(t.value());
+            if (token == null) {
+                throw new AuthenticationException(AuthenticationException.Reason.INVALID, "unknown or used ticket");
+            }
+            return authenticate(token);
+        }
+        throw new AuthenticationException(AuthenticationException.Reason.MISSING, "no access token");
+    }
+
+    Identity authenticate(String bearerToken) throws AuthenticationException {
         if (bearerToken == null || bearerToken.isBlank()) {
             throw new AuthenticationException(AuthenticationException.Reason.MISSING, "no access token");
         }
@@ -116,17 +177,28 @@ final class TestTokens implements Authenticator, TokenRefresher {
             List<String> spec = c.getStringListClaim("spec");
             Set<String> specialties = spec == null ? Set.of() : new HashSet<>(spec);
             return new Identity(c.getSubject(), c.getStringClaim("name"), Role.valueOf(c.getStringClaim("role")),
-                    c.getStringClaim("disp"), c.getStringClaim("prov"), specialties, exp);
+                    c.getStringClaim("disp"), c.getStringClaim("prov"), specialties, exp, c.getStringClaim("sid"));
         } catch (ParseException | JOSEException | IllegalArgumentException e) {
             throw new AuthenticationException(AuthenticationException.Reason.INVALID, "unreadable token");
         }
     }
 
     @Override
-    public RefreshedToken refresh(Identity who) {
+    public Optional<RefreshedToken> refresh(Identity who) throws SessionEndedException {
+        refreshAttempts.incrementAndGet();
+        if (refreshBroken) {
+            throw new IllegalStateException("account store unreachable");
+        }
+        SessionEnd why = ended.get(who.userId());
+        if (why != null) {
+            throw new SessionEndedException(why);
+        }
+        if (unrefreshable.contains(who.userId())) {
+            return Optional.empty();
+        }
         Instant exp = Instant.now().plus(refreshedLifetime);
         String token = mint(who.userId(), who.role(), List.copyOf(who.specialties()), who.dispensaryId(),
                 who.province(), refreshedLifetime);
-        return new RefreshedToken(token, exp);
+        return Optional.of(new RefreshedToken(token, exp));
     }
 }

@@ -29,7 +29,7 @@ final class CallRateRun {
         report.line("== tabib call setup: %.0f new calls/s for %d s (%d calls), %d nurses + %d specialists, calls last %d ms ==",
                 options.callsPerSecond(), options.duration().toSeconds(), planned, options.pool(), options.pool(),
                 options.callHold().toMillis());
-        TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC());
+        TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC(), options.tokenLifetime());
         List<TabibSpecialist> specialists = new ArrayList<>();
         List<TabibNurse> nurses = new ArrayList<>();
         for (int i = 0; i < options.pool(); i++) {
@@ -39,9 +39,9 @@ final class CallRateRun {
         try (WsClient client = new WsClient(options.threads())) {
             Fleet fleet = new Fleet(client, options.connectConcurrency(), options.phaseTimeout());
             Fleet.Opened<TabibSpecialist> openSpecialists =
-                    fleet.open(specialists, s -> options.url(), s -> minter.mint(s.who), options.tokenInHeader());
+                    fleet.open(specialists, s -> options.url(), s -> minter.mint(s.who));
             Fleet.Opened<TabibNurse> openNurses =
-                    fleet.open(nurses, n -> options.url(), n -> minter.mint(n.who), options.tokenInHeader());
+                    fleet.open(nurses, n -> options.url(), n -> minter.mint(n.who));
             report.line("connections: %d specialists available, %d nurses", openSpecialists.ready().size(),
                     openNurses.ready().size());
             report.events("connection failures", openSpecialists.failures().events());

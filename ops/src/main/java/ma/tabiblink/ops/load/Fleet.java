@@ -34,10 +34,10 @@ final class Fleet {
 
     /**
      * @param address where each peer connects
-     * @param token   the access token of each peer, or null when the target needs none
+     * @param token   the access token of each peer (sent as {@code Authorization: Bearer}), or null when the target
+     *                needs none
      */
-    <P extends Peer> Opened<P> open(List<P> peers, Function<P, URI> address, Function<P, String> token,
-            boolean tokenInHeader) {
+    <P extends Peer> Opened<P> open(List<P> peers, Function<P, URI> address, Function<P, String> token) {
         Semaphore inFlight = new Semaphore(concurrency);
         RunStats failures = new RunStats();
         List<P> ready = Collections.synchronizedList(new ArrayList<>());
@@ -49,12 +49,7 @@ final class Fleet {
                 failures.count("not attempted: connect phase timed out");
                 continue;
             }
-            String bearer = token.apply(peer);
-            URI uri = address.apply(peer);
-            if (bearer != null && !tokenInHeader) {
-                uri = URI.create(uri + (uri.getRawQuery() == null ? "?" : "&") + "token=" + bearer);
-            }
-            CompletableFuture<Void> done = client.connect(uri, tokenInHeader ? bearer : null, peer)
+            CompletableFuture<Void> done = client.connect(address.apply(peer), token.apply(peer), peer)
                     .thenCompose(link -> peer.ready)
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .handle((v, error) -> {

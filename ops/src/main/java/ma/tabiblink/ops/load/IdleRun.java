@@ -27,7 +27,7 @@ final class IdleRun {
         report.line("== tabib idle: %d authenticated connections held %d s ==", options.idle(), options.hold().toSeconds());
         ServerMemoryProbe probe = options.serverPid() > 0 ? new ServerMemoryProbe(options.serverPid()) : null;
         ServerMemoryProbe.Snapshot before = probe == null ? null : probe.snapshot();
-        TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC());
+        TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC(), options.tokenLifetime());
         List<TabibNurse> nurses = new ArrayList<>();
         for (int i = 0; i < options.idle(); i++) {
             nurses.add(new TabibNurse(Identity.nurse(options.prefix() + "-idle", i), options.specialty(), stats));
@@ -36,7 +36,7 @@ final class IdleRun {
             Fleet fleet = new Fleet(client, options.connectConcurrency(), options.phaseTimeout());
             Progress.say("opening " + nurses.size() + " idle connections");
             Fleet.Opened<TabibNurse> opened =
-                    fleet.open(nurses, n -> options.url(), n -> minter.mint(n.who), options.tokenInHeader());
+                    fleet.open(nurses, n -> options.url(), n -> minter.mint(n.who));
             report.line("connections: %d/%d authenticated in %.2f s (%.0f per s)", opened.ready().size(),
                     opened.attempted(), opened.elapsedNanos() / 1e9, opened.perSecond());
             report.value("connect_per_second", opened.perSecond());

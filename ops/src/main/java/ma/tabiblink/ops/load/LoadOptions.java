@@ -28,7 +28,6 @@ record LoadOptions(
         Duration callHold,
         int threads,
         int connectConcurrency,
-        boolean tokenInHeader,
         String specialty,
         String prefix,
         Duration phaseTimeout,
@@ -38,6 +37,15 @@ record LoadOptions(
         Duration inFlight) {
 
     enum Target { TABIB, WS_PAIR }
+
+    /**
+     * How long minted tokens must live: the server never refreshes them (they belong to no sign-in), so they outlast
+     * every phase of the run.
+     */
+    Duration tokenLifetime() {
+        return warmup.plus(duration).plus(hold).plus(callHold).plus(phaseTimeout.multipliedBy(4))
+                .plus(Duration.ofMinutes(5));
+    }
 
     enum Scenario { RELAY, IDLE, CALLS, NODE_KILL }
 
@@ -73,13 +81,12 @@ record LoadOptions(
             common:
               --threads=2                  client event loop threads
               --connect-concurrency=256    WebSocket handshakes in flight at most
-              --token-in=query|header      how the access token is passed (default query)
               --specialty=cardiology --prefix=load --phase-timeout=60
             """;
 
     private static final Set<String> NAMES = Set.of("target", "url", "key-file", "connections", "warmup", "duration",
             "rate", "slow-consumers", "slow-rate", "slow-specialty", "idle", "hold", "server-pid", "calls-per-second", "pool", "call-hold-ms", "threads",
-            "connect-concurrency", "token-in", "specialty", "prefix", "phase-timeout", "scenario", "failover-url",
+            "connect-concurrency", "specialty", "prefix", "phase-timeout", "scenario", "failover-url",
             "member-rate", "ready-file", "in-flight-ms");
 
     static LoadOptions parse(String... args) {
@@ -151,10 +158,6 @@ record LoadOptions(
         if (slowConsumers > 0 && (target != Target.TABIB || slowSpecialty.equals(specialty))) {
             throw bad("--slow-consumers needs --target=tabib and a --slow-specialty other than --specialty");
         }
-        String tokenIn = given.getOrDefault("token-in", "query");
-        if (!tokenIn.equals("query") && !tokenIn.equals("header")) {
-            throw bad("--token-in must be query or header");
-        }
         return new LoadOptions(target, url, keyFile, scenario, connections,
                 Duration.ofSeconds(integer(given, "warmup", nodeKill ? 3 : 5, 0, 3600)),
                 Duration.ofSeconds(integer(given, "duration", nodeKill ? 5 : 20, 1, 24 * 3600)),
@@ -170,7 +173,6 @@ record LoadOptions(
                 Duration.ofMillis(integer(given, "call-hold-ms", 2000, 0, 3_600_000)),
                 integer(given, "threads", 2, 1, 256),
                 integer(given, "connect-concurrency", 256, 1, 100_000),
-                tokenIn.equals("header"),
                 specialty,
                 given.getOrDefault("prefix", "load"),
                 Duration.ofSeconds(integer(given, "phase-timeout", 60, 1, 3600)),

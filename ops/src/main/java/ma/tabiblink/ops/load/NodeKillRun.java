@@ -61,7 +61,7 @@ final class NodeKillRun {
         URI nodeB = options.failoverUrl();
         report.line("== tabib node kill: %d calls over node A (%s) and node B (%s), %.0f relay messages/s per member ==",
                 pairs, nodeA, nodeB, options.memberRate());
-        TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC());
+        TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC(), options.tokenLifetime());
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "node-kill-timers");
             t.setDaemon(true);
@@ -115,9 +115,9 @@ final class NodeKillRun {
             List<ResumingMember> nurses, Map<ResumingMember, Layout> layoutOf, Report report) {
         Progress.say("connecting " + specialists.size() + " specialists and " + nurses.size() + " nurses to nodes A and B");
         Fleet.Opened<ResumingMember> openSpecialists =
-                fleet.open(specialists, ResumingMember::home, m -> minter.mint(m.who), options.tokenInHeader());
+                fleet.open(specialists, ResumingMember::home, m -> minter.mint(m.who));
         Fleet.Opened<ResumingMember> openNurses =
-                fleet.open(nurses, ResumingMember::home, m -> minter.mint(m.who), options.tokenInHeader());
+                fleet.open(nurses, ResumingMember::home, m -> minter.mint(m.who));
         report.line("connections: %d/%d specialists available, %d/%d nurses", openSpecialists.ready().size(),
                 specialists.size(), openNurses.ready().size(), nurses.size());
         report.events("connection failures", openSpecialists.failures().events());

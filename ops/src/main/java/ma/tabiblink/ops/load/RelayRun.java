@@ -44,7 +44,7 @@ final class RelayRun {
             List<TabibNurse> nursesInCall = new ArrayList<>();
             SlowCalls slow = new SlowCalls(List.of(), List.of());
             if (options.target() == LoadOptions.Target.TABIB) {
-                TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC());
+                TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC(), options.tokenLifetime());
                 initiators = setUpCalls(fleet, minter, pairs, options.prefix(), options.specialty(), report, everyone,
                         nursesInCall);
                 if (options.slowConsumers() > 0) {
@@ -80,7 +80,7 @@ final class RelayRun {
         String join = base.getRawQuery() == null ? "?" : "&";
         Progress.say("connecting " + members.size() + " pair members");
         Fleet.Opened<PairMember> opened =
-                fleet.open(members, m -> URI.create(base + join + "pair=" + m.pairName()), m -> null, false);
+                fleet.open(members, m -> URI.create(base + join + "pair=" + m.pairName()), m -> null);
         reportConnections(report, opened);
         Set<Peer> ready = Collections.newSetFromMap(new IdentityHashMap<>());
         ready.addAll(opened.ready());
@@ -129,9 +129,9 @@ final class RelayRun {
         Progress.say("connecting " + pairs + " specialists and " + pairs + " nurses (" + specialty + ")");
         long started = System.nanoTime();
         Fleet.Opened<TabibSpecialist> openSpecialists =
-                fleet.open(specialists, s -> options.url(), s -> minter.mint(s.who), options.tokenInHeader());
+                fleet.open(specialists, s -> options.url(), s -> minter.mint(s.who));
         Fleet.Opened<TabibNurse> openNurses =
-                fleet.open(nurses, n -> options.url(), n -> minter.mint(n.who), options.tokenInHeader());
+                fleet.open(nurses, n -> options.url(), n -> minter.mint(n.who));
         long elapsed = System.nanoTime() - started;
         int ready = openSpecialists.ready().size() + openNurses.ready().size();
         report.line("connections: %d/%d authenticated and ready in %.2f s (%.0f per s; specialists also went available)",

@@ -389,8 +389,7 @@ final class ResumingMember extends Peer {
                 return;
             }
         }
-        URI uri = URI.create(failover + (failover.getRawQuery() == null ? "?" : "&") + "token=" + minter.mint(who));
-        client.connect(uri, null, this).whenComplete((opened, error) -> {
+        client.connect(failover, minter.mint(who), this).whenComplete((opened, error) -> {
             if (error != null) {
                 stats.count("reconnect failed: " + Fleet.reason(error));
                 timers.schedule(this::reconnect, RECONNECT_RETRY_MILLIS, TimeUnit.MILLISECONDS);

@@ -21,26 +21,36 @@ import java.util.Date;
 import java.util.UUID;
 
 /**
- * Mints access tokens exactly as the server's login does (ES256, claims iss/sub/jti/name/role/spec/disp/prov/lang/iat/exp),
- * signed with the server's own key file, so the generator can bring any number of identities.
+ * Mints access tokens as the server's login does (ES256, claims iss/aud/sub/jti/name/role/spec/disp/prov/lang/iat/exp),
+ * signed with the server's own key file, so the generator can bring any number of identities. They belong to no sign-in
+ * session (no {@code sid}): the server accepts them only when started with {@code TABIB_AUTH_SESSIONLESS_TOKENS=true}
+ * (the benchmark scripts do), and never refreshes them: a run mints them to outlast itself.
  */
 final class TokenMinter {
 
     static final String ISSUER = "tabib-link";
+    static final String AUDIENCE = "tabib-link-api";
     static final Duration LIFETIME = Duration.ofMinutes(15);
     private static final String LANGUAGE = "fr";
 
     private final JWSSigner signer;
     private final JWSHeader header;
     private final Clock clock;
+    private final Duration lifetime;
 
-    private TokenMinter(ECKey key, Clock clock) throws JOSEException {
+    private TokenMinter(ECKey key, Clock clock, Duration lifetime) throws JOSEException {
         this.signer = new ECDSASigner(key);
         this.header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build();
         this.clock = clock;
+        this.lifetime = lifetime;
     }
 
     static TokenMinter fromKeyFile(Path keyFile, Clock clock) {
+        return fromKeyFile(keyFile, clock, LIFETIME);
+    }
+
+    /** Tokens that live {@code lifetime} (at least the usual 15 minutes). */
+    static TokenMinter fromKeyFile(Path keyFile, Clock clock, Duration lifetime) {
         String json;
         try {
             json = Files.readString(keyFile);
@@ -52,7 +62,7 @@ final class TokenMinter {
             if (!(jwk instanceof ECKey ec) || !ec.isPrivate()) {
                 throw new LoadException("KEY_FILE_INVALID", keyFile + " does not hold a private EC (P-256) JWK");
             }
-            return new TokenMinter(ec, clock);
+            return new TokenMinter(ec, clock, lifetime.compareTo(LIFETIME) > 0 ? lifetime : LIFETIME);
         } catch (ParseException | JOSEException e) {
             throw new LoadException("KEY_FILE_INVALID", keyFile + " is not a usable JWK: " + e.getMessage());
         }
@@ -62,6 +72,7 @@ final class TokenMinter {
         Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
+                .audience(AUDIENCE)
                 .subject(who.id())
                 .jwtID(UUID.randomUUID().toString())
                 .claim("name", who.name())
@@ -69,7 +80,7 @@ final class TokenMinter {
                 .claim("spec", who.specialties())
                 .claim("lang", LANGUAGE)
                 .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(LIFETIME)));
+                .expirationTime(Date.from(now.plus(lifetime)));
         if (who.dispensaryId() != null) {
             claims.claim("disp", who.dispensaryId()).claim("prov", who.province());
         }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import ma.tabiblink.signaling.SignalingServer;
@@ -58,7 +59,7 @@ class NodeKillRunTest {
             TokenMinter minter = TokenMinter.fromKeyFile(keyFile, Clock.systemUTC());
             nodeB = new SignalingServer(SignalingNodeProcess.config("node-kill-b", NODE_TIMEOUT),
                     SignalingServerLoadTest.verifierOf(key),
-                    who -> new RefreshedToken(minter.mint(Identity.nurse("refresh", 0)), Instant.now().plusSeconds(900)),
+                    who -> Optional.of(new RefreshedToken(minter.mint(Identity.nurse("refresh", 0)), Instant.now().plusSeconds(900))),
                     AppointmentDirectory.NONE, event -> { },
                     new VideoBroker(VideoConfig.stunOnly(List.of("stun:stun.example.org:3478")), Clock.systemUTC()),
                     new JedisPooled("127.0.0.1", redisPort));

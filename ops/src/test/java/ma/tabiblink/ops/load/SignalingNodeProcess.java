@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import ma.tabiblink.signaling.SignalingConfig;
 import ma.tabiblink.signaling.SignalingServer;
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
@@ -31,7 +32,7 @@ public final class SignalingNodeProcess {
         TokenMinter minter = TokenMinter.fromKeyFile(keyFile, Clock.systemUTC());
         SignalingServer server = new SignalingServer(config(args[2], Duration.ofMillis(Long.parseLong(args[3]))),
                 SignalingServerLoadTest.verifierOf(key),
-                who -> new RefreshedToken(minter.mint(Identity.nurse("refresh", 0)), Instant.now().plusSeconds(900)),
+                who -> Optional.of(new RefreshedToken(minter.mint(Identity.nurse("refresh", 0)), Instant.now().plusSeconds(900))),
                 AppointmentDirectory.NONE, event -> { },
                 new VideoBroker(VideoConfig.stunOnly(List.of("stun:stun.example.org:3478")), Clock.systemUTC()),
                 new JedisPooled("127.0.0.1", redisPort));

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import ma.tabiblink.signaling.SignalingConfig;
@@ -26,6 +27,7 @@ import ma.tabiblink.signaling.SignalingServer;
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.auth.AuthenticationException;
 import ma.tabiblink.signaling.auth.Authenticator;
+import ma.tabiblink.signaling.auth.Credentials;
 import ma.tabiblink.signaling.auth.RefreshedToken;
 import ma.tabiblink.signaling.auth.Role;
 import ma.tabiblink.signaling.video.VideoBroker;
@@ -67,24 +69,28 @@ class SignalingServerLoadTest {
                 .messageBurst(100_000)
                 .build();
         server = new SignalingServer(config, verifierOf(key),
-                who -> new RefreshedToken(minter.mint(Identity.nurse("refresh", 0)), Instant.now().plusSeconds(900)),
+                who -> Optional.of(new RefreshedToken(minter.mint(Identity.nurse("refresh", 0)), Instant.now().plusSeconds(900))),
                 AppointmentDirectory.NONE, event -> { },
                 new VideoBroker(VideoConfig.stunOnly(List.of("stun:stun.example.org:3478")), Clock.systemUTC()),
                 new JedisPooled("127.0.0.1", redisPort));
         server.start();
     }
 
-    /** Verifies access tokens as the web application does: ES256 signature, issuer, expiry, claims. */
+    /**
+     * Verifies access tokens as the web application does: ES256 signature, issuer, audience, expiry, claims, from the
+     * {@code Authorization: Bearer} header (the generator's way; tokens in the URL are refused).
+     */
     static Authenticator verifierOf(ECKey key) throws JOSEException {
         ECDSAVerifier verifier = new ECDSAVerifier(key.toECPublicKey());
-        return token -> {
-            if (token == null) {
-                throw new AuthenticationException(AuthenticationException.Reason.MISSING, "no token");
+        return credentials -> {
+            if (!(credentials instanceof Credentials.Bearer bearer)) {
+                throw new AuthenticationException(AuthenticationException.Reason.MISSING, "no bearer token");
             }
             try {
-                SignedJWT jwt = SignedJWT.parse(token);
+                SignedJWT jwt = SignedJWT.parse(bearer.token());
                 JWTClaimsSet claims = jwt.getJWTClaimsSet();
-                if (!jwt.verify(verifier) || !"tabib-link".equals(claims.getIssuer())) {
+                if (!jwt.verify(verifier) || !"tabib-link".equals(claims.getIssuer())
+                        || !claims.getAudience().contains("tabib-link-api")) {
                     throw new AuthenticationException(AuthenticationException.Reason.INVALID, "bad token");
                 }
                 return new ma.tabiblink.signaling.auth.Identity(claims.getSubject(), claims.getStringClaim("name"),

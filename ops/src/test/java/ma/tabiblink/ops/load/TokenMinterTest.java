@@ -34,6 +34,7 @@ class TokenMinterTest {
 
         DecodedJWT jwt = JWT.require(Algorithm.ECDSA256(key.toECPublicKey(), null))
                 .withIssuer("tabib-link")
+                .withAudience("tabib-link-api")
                 .acceptExpiresAt(Duration.ofDays(3650).toSeconds())
                 .build()
                 .verify(token);
@@ -46,6 +47,19 @@ class TokenMinterTest {
         assertThat(jwt.getId()).isNotBlank();
         assertThat(jwt.getIssuedAtAsInstant()).isEqualTo(now);
         assertThat(jwt.getExpiresAtAsInstant()).isEqualTo(now.plus(Duration.ofMinutes(15)));
+        assertThat(jwt.getClaim("sid").isMissing()).isTrue();
+    }
+
+    @Test
+    void tokensOutlastTheRunTheyAreMintedFor() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+        Path keyFile = Files.writeString(dir.resolve("access-token.jwk"), key.toJSONString());
+        Instant now = Instant.parse("2026-11-25T10:00:00Z");
+        String token = TokenMinter.fromKeyFile(keyFile, Clock.fixed(now, ZoneOffset.UTC), Duration.ofHours(3))
+                .mint(Identity.nurse("load", 4));
+        DecodedJWT jwt = JWT.require(Algorithm.ECDSA256(key.toECPublicKey(), null))
+                .acceptExpiresAt(Duration.ofDays(3650).toSeconds()).build().verify(token);
+        assertThat(jwt.getExpiresAtAsInstant()).isEqualTo(now.plus(Duration.ofHours(3)));
     }
 
     @Test

@@ -2,6 +2,13 @@ package ma.tabiblink.records.audit;
 
 /** What was done. {@link #fhirAction()} is the FHIR AuditEvent.action code (C, R, U, D, E). */
 public enum AuditAction {
+    SIGN_IN("E"),
+    SIGN_OUT("E"),
+    SESSION_REVOKE("D"),
+    ACCOUNT_CREATE("C"),
+    ACCOUNT_ENABLE("U"),
+    ACCOUNT_DISABLE("U"),
+    ACCOUNT_ROLE_CHANGE("U"),
     PATIENT_CREATE("C"),
     PATIENT_READ("R"),
     PATIENT_SEARCH("E"),

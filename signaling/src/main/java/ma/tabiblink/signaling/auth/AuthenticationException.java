@@ -9,7 +9,9 @@ public final class AuthenticationException extends Exception {
     public enum Reason {
         MISSING,
         INVALID,
-        EXPIRED
+        EXPIRED,
+        /** The token is sound but its sign-in session is over: sign in again rather than refresh. */
+        SESSION_ENDED
     }
 
     private final Reason reason;

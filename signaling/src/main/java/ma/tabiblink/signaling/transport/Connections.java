@@ -1,11 +1,13 @@
 package ma.tabiblink.signaling.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.AttributeKey;
 import ma.tabiblink.signaling.SignalingConfig;
 import ma.tabiblink.signaling.auth.Authenticator;
+import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.cluster.ClusterState;
@@ -18,6 +20,8 @@ import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.MessageCodec;
 import ma.tabiblink.signaling.session.Session;
 import ma.tabiblink.signaling.session.SessionRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -29,7 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * What the connection handlers of one node share: the services, the channels open on this node, and how a session
@@ -37,6 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Connections {
 
+    private static final Logger log = LoggerFactory.getLogger(Connections.class);
     private static final long FORCE_CLOSE_MS = 3000;
     private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("tabib.closing");
 
@@ -54,6 +61,8 @@ public final class Connections {
     private final Map<Channel, Boolean> open = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private volatile boolean halted;
+    /** Token refresh is failing (said once for the node, not once per connection and attempt). */
+    private final AtomicBoolean refreshFailing = new AtomicBoolean();
 
     /** Where relay timings, coded errors and resumes are reported (monitoring). */
     public void observe(SignalingObserver newObserver) {
@@ -146,12 +155,60 @@ public final class Connections {
         }
     }
 
-    /** The client said goodbye (close code 1000): its session and calls end now. */
-    void leave(Session s) {
+    /**
+     * The session ends now with its calls, whose peers hear {@code reason}: the client said goodbye (close code 1000,
+     * {@code left}) or its sign-in session ended ({@code session-ended}).
+     */
+    void leave(Session s, String reason) {
         s.detach(p -> { });
         sessions.remove(s);
         ClusterState.Forgotten gone = cluster.drop(s.id());
-        calls.endCallsOf(gone, "left");
+        calls.endCallsOf(gone, reason);
+    }
+
+    /**
+     * Ends the connections of a user's sign-in session ({@code signInSession}), or of every sign-in of the user when it
+     * is null: each client is told why and closed with 4410, and its calls end.
+     */
+    public void endSessions(String userId, String signInSession, SessionEnd why) {
+        eachHandler(s -> userId.equals(s.identity().userId())
+                        && (signInSession == null || signInSession.equals(s.identity().signInSession())),
+                (handler, ctx, s) -> handler.end(ctx, s, why));
+    }
+
+    /** Checks every connection's sign-in session now (this node may have missed news of a sign-out). */
+    public void recheckSessions() {
+        eachHandler(s -> true, (handler, ctx, s) -> handler.recheck(ctx, s));
+    }
+
+    private void eachHandler(Predicate<Session> which, HandlerAction action) {
+        for (Session s : sessions.all()) {
+            if (!which.test(s)) {
+                continue;
+            }
+            Channel ch = channelsBySession.get(s.id());
+            ChannelHandlerContext ctx = ch == null ? null : ch.pipeline().context("session");
+            if (ctx != null && ctx.handler() instanceof SessionHandler handler) {
+                ctx.executor().execute(() -> action.run(handler, ctx, s));
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface HandlerAction {
+        void run(SessionHandler handler, ChannelHandlerContext ctx, Session s);
+    }
+
+    void refreshFailed(RuntimeException e) {
+        if (refreshFailing.compareAndSet(false, true)) {
+            log.warn("access-token refresh is failing ({}); connections retry until their tokens expire", e.toString());
+        }
+    }
+
+    void refreshWorks() {
+        if (refreshFailing.get() && refreshFailing.compareAndSet(true, false)) {
+            log.info("access-token refresh works again");
+        }
     }
 
     /** Another node asks for a session a client is resuming there. */

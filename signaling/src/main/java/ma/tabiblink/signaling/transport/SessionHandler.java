@@ -13,9 +13,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import ma.tabiblink.signaling.auth.AuthenticationException;
+import ma.tabiblink.signaling.auth.Credentials;
 import ma.tabiblink.signaling.auth.Identity;
 import ma.tabiblink.signaling.auth.RefreshedToken;
 import ma.tabiblink.signaling.auth.Role;
+import ma.tabiblink.signaling.auth.SessionEnd;
+import ma.tabiblink.signaling.auth.SessionEndedException;
 import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.event.SignalingEvent;
@@ -36,6 +39,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,12 +54,19 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private static final int RESUME_ATTEMPTS = 40;
     private static final long RESUME_RETRY_MS = 50;
     private static final Duration MIN_REFRESH_DELAY = Duration.ofSeconds(1);
+    /** Refresh attempts are at least this far apart, so a failing refresh is retried, never hammered. */
+    private static final Duration REFRESH_RETRY = Duration.ofSeconds(30);
 
     private final Connections node;
     private final InlineRelay inlineRelay;
     private Session session;
     private int clientCloseCode = -1;
     private ScheduledFuture<?> refreshTask;
+    private Instant lastRefreshAttempt;
+    /** False once the refresher said this identity cannot be refreshed: the connection ends when its token does. */
+    private boolean refreshable = true;
+    /** Why the user's sign-in session ended, once it has: the connection is closing and its session ends with it. */
+    private SessionEnd ended;
     private ScheduledFuture<?> slowTask;
     /** How long nothing has arrived on the connection, counted in quiet checks. */
     private long quietMillis;
@@ -116,7 +127,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         }
         Identity who;
         try {
-            who = node.authenticator.authenticate(bearerToken(uri, headers));
+            who = node.authenticator.authenticate(credentials(uri, headers));
             if (!who.expiresAt().isAfter(node.clock.instant())) {
                 throw new AuthenticationException(AuthenticationException.Reason.EXPIRED, "the token has expired");
             }
@@ -125,14 +136,16 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                 case MISSING -> ErrorCode.AUTH_MISSING;
                 case EXPIRED -> ErrorCode.AUTH_EXPIRED;
                 case INVALID -> ErrorCode.AUTH_INVALID;
+                case SESSION_ENDED -> ErrorCode.SESSION_ENDED;
             };
             node.refuse(ctx.channel(), code, e.getMessage() == null ? "authentication failed" : e.getMessage(),
-                    CloseCode.AUTH_FAILED);
+                    code == ErrorCode.SESSION_ENDED ? CloseCode.SESSION_ENDED : CloseCode.AUTH_FAILED);
             return;
         } catch (RuntimeException e) {
+            // the credentials could not be checked (shared state unreachable): nothing is wrong with them
             log.warn("authenticator failed: {}", e.toString());
-            node.refuse(ctx.channel(), ErrorCode.AUTH_INVALID, "the token could not be verified",
-                    CloseCode.AUTH_FAILED);
+            node.refuse(ctx.channel(), ErrorCode.INTERNAL_ERROR, "temporarily unable to check credentials",
+                    CloseCode.SERVER_ERROR);
             return;
         }
         byte[] secretBytes = new byte[24];
@@ -177,16 +190,25 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                 () -> ctx.executor().execute(() -> slowConsumer(ctx)));
     }
 
-    private static String bearerToken(String uri, HttpHeaders headers) {
-        List<String> q = new QueryStringDecoder(uri).parameters().get("token");
-        if (q != null && !q.isEmpty() && !q.get(0).isBlank()) {
-            return q.get(0);
-        }
+    /**
+     * A bearer header, else a {@code ticket} parameter. An access token in the URL ({@code token}) is refused: proxies
+     * and servers log URLs.
+     */
+    private static Credentials credentials(String uri, HttpHeaders headers) throws AuthenticationException {
         String auth = headers.get(HttpHeaderNames.AUTHORIZATION);
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return auth.substring(7).trim();
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && !auth.substring(7).isBlank()) {
+            return new Credentials.Bearer(auth.substring(7).trim());
         }
-        return null;
+        var query = new QueryStringDecoder(uri).parameters();
+        List<String> ticket = query.get("ticket");
+        if (ticket != null && !ticket.isEmpty() && !ticket.get(0).isBlank()) {
+            return new Credentials.Ticket(ticket.get(0));
+        }
+        if (query.containsKey("token")) {
+            throw new AuthenticationException(AuthenticationException.Reason.MISSING, "access tokens are not accepted "
+                    + "in the URL: open the socket with a ticket (POST /api/v1/auth/ticket) or an Authorization header");
+        }
+        return Credentials.NONE;
     }
 
     // ------------------------------------------------------------------ messages
@@ -229,7 +251,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (session == null) {
+        if (session == null || ended != null) {
             return;
         }
         if (msg == ProtocolDecoder.RATE_LIMITED) {
@@ -438,33 +460,100 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         }, RESUME_RETRY_MS, TimeUnit.MILLISECONDS);
     }
 
-    // ------------------------------------------------------------------ token refresh
+    // ------------------------------------------------------------------ token refresh and session end
 
+    /**
+     * Plans the next refresh {@code tokenRefreshLead} before the token expires, at least {@link #REFRESH_RETRY} after
+     * the previous attempt, and not after the expiry itself: that last attempt either extends the connection or ends
+     * it. Whatever the clocks say, two checks are at least {@link #MIN_REFRESH_DELAY} apart.
+     */
     private void scheduleRefresh(ChannelHandlerContext ctx) {
         if (refreshTask != null) {
             refreshTask.cancel(false);
         }
         Session s = session;
-        Instant at = s.identity().expiresAt().minus(node.config.tokenRefreshLead());
-        Duration delay = Duration.between(node.clock.instant(), at);
-        if (delay.compareTo(MIN_REFRESH_DELAY) < 0) {
-            delay = MIN_REFRESH_DELAY;
+        Instant now = node.clock.instant();
+        Instant expires = s.identity().expiresAt();
+        Instant at = expires;
+        if (refreshable) {
+            Instant earliest = lastRefreshAttempt == null ? now.plus(MIN_REFRESH_DELAY)
+                    : lastRefreshAttempt.plus(REFRESH_RETRY);
+            Instant planned = expires.minus(node.config.tokenRefreshLead());
+            at = planned.isAfter(earliest) ? planned : earliest;
+            if (at.isAfter(expires)) {
+                at = expires;
+            }
         }
-        refreshTask = ctx.executor().schedule(() -> refresh(ctx, s), delay.toMillis(), TimeUnit.MILLISECONDS);
+        if (at.isBefore(now.plus(MIN_REFRESH_DELAY))) {
+            at = now.plus(MIN_REFRESH_DELAY);
+        }
+        long delay = Duration.between(now, at).toMillis();
+        refreshTask = ctx.executor().schedule(() -> refresh(ctx, s), delay, TimeUnit.MILLISECONDS);
     }
 
     private void refresh(ChannelHandlerContext ctx, Session s) {
-        if (session != s || !s.attachedTo(ctx.channel())) {
+        if (session != s || !s.attachedTo(ctx.channel()) || ended != null) {
             return;
         }
-        try {
-            RefreshedToken t = node.refresher.refresh(s.identity());
-            s.identity(s.identity().withExpiry(t.expiresAt()));
-            node.sessions.reply(s, new Message.TokenRefresh(t.accessToken(), t.expiresAt().toString()));
-        } catch (RuntimeException e) {
-            log.warn("token refresh failed for a session: {}", e.toString());
+        if (refreshable) {
+            lastRefreshAttempt = node.clock.instant();
+            try {
+                Optional<RefreshedToken> t = node.refresher.refresh(s.identity());
+                node.refreshWorks();
+                if (t.isPresent()) {
+                    s.identity(s.identity().withExpiry(t.get().expiresAt()));
+                    node.sessions.reply(s, new Message.TokenRefresh(t.get().accessToken(), t.get().expiresAt().toString()));
+                } else {
+                    refreshable = false;
+                }
+            } catch (SessionEndedException e) {
+                end(ctx, s, e.reason());
+                return;
+            } catch (RuntimeException e) {
+                node.refreshFailed(e);
+            }
+        }
+        if (!node.clock.instant().isBefore(s.identity().expiresAt())) {
+            sendError(ctx, null, ErrorCode.AUTH_EXPIRED, "the access token expired and could not be refreshed; "
+                    + "reconnect with new credentials and resume");
+            closeSession(ctx, CloseCode.AUTH_FAILED);
+            return;
         }
         scheduleRefresh(ctx);
+    }
+
+    /** Checks the session's sign-in at once (after this node may have missed a sign-out), refreshing its token. */
+    void recheck(ChannelHandlerContext ctx, Session s) {
+        if (session == s && refreshable) {
+            lastRefreshAttempt = null;
+            refresh(ctx, s);
+        }
+    }
+
+    /**
+     * The user's sign-in session is over: the client is told why and the connection closed with 4410; its session
+     * and calls end (the peer hears {@code session-ended}) instead of waiting for a resume.
+     */
+    void end(ChannelHandlerContext ctx, Session s, SessionEnd why) {
+        if (session != s || ended != null || !s.attachedTo(ctx.channel())) {
+            return;
+        }
+        ended = why;
+        if (refreshTask != null) {
+            refreshTask.cancel(false);
+        }
+        sendError(ctx, null, switch (why) {
+            case SIGNED_OUT, EXPIRED, REVOKED -> ErrorCode.SESSION_ENDED;
+            case ACCOUNT_DISABLED -> ErrorCode.ACCOUNT_DISABLED;
+            case ACCOUNT_CHANGED -> ErrorCode.ACCOUNT_CHANGED;
+        }, switch (why) {
+            case SIGNED_OUT -> "you signed out";
+            case EXPIRED -> "your session has expired; sign in again";
+            case REVOKED -> "your session was revoked; sign in again";
+            case ACCOUNT_DISABLED -> "your account has been disabled";
+            case ACCOUNT_CHANGED -> "your account was changed; sign in again";
+        });
+        closeSession(ctx, CloseCode.SESSION_ENDED);
     }
 
     // ------------------------------------------------------------------ backpressure, errors, close
@@ -520,8 +609,10 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (s != null && s.attachedTo(ctx.channel()) && !node.halted()) {
             node.unbind(s, ctx.channel());
             try {
-                if (clientCloseCode == CloseCode.NORMAL.code()) {
-                    node.leave(s);
+                if (ended != null) {
+                    node.leave(s, "session-ended");
+                } else if (clientCloseCode == CloseCode.NORMAL.code()) {
+                    node.leave(s, "left");
                 } else {
                     node.park(s);
                 }

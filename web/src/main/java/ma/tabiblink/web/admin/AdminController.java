@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -28,6 +29,9 @@ import ma.tabiblink.web.account.Languages;
 import ma.tabiblink.web.account.PasswordHasher;
 import ma.tabiblink.web.account.Role;
 import ma.tabiblink.web.account.UserAccount;
+import ma.tabiblink.web.auth.AccountAudit;
+import ma.tabiblink.web.auth.AuthService;
+import ma.tabiblink.web.auth.SessionRevocations;
 import ma.tabiblink.web.error.ApiException;
 
 /** Users, dispensaries and specialties: administrators change them; every signed-in user can read the directories. */
@@ -41,10 +45,14 @@ class AdminController {
 
     private final AccountRepository accounts;
     private final PasswordHasher hasher;
+    private final AuthService auth;
+    private final AccountAudit audit;
 
-    AdminController(AccountRepository accounts, PasswordHasher hasher) {
+    AdminController(AccountRepository accounts, PasswordHasher hasher, AuthService auth, AccountAudit audit) {
         this.accounts = accounts;
         this.hasher = hasher;
+        this.auth = auth;
+        this.audit = audit;
     }
 
     @GetMapping("/specialties")
@@ -69,7 +77,7 @@ class AdminController {
     @PostMapping("/admin/users")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create a user (administrators)")
-    StaffView createUser(@Valid @RequestBody NewUser request, CurrentUser user) {
+    StaffView createUser(@Valid @RequestBody NewUser request, CurrentUser user, HttpServletRequest http) {
         user.requireRole(Role.ADMIN);
         String id = request.id().strip().toLowerCase(Locale.ROOT);
         if (!ID.matcher(id).matches()) {
@@ -82,26 +90,21 @@ class AdminController {
         if (!Languages.supported(language)) {
             throw new ApiException(400, "UNSUPPORTED_LANGUAGE", "Language must be one of ar, fr, en.");
         }
-        String dispensary = request.dispensaryId() == null ? "" : request.dispensaryId();
-        Set<String> specialties = request.specialties() == null ? Set.of() : request.specialties();
-        if (request.role() == Role.NURSE && accounts.findDispensary(dispensary).isEmpty()) {
-            throw new ApiException(400, "UNKNOWN_DISPENSARY", "A nurse belongs to an existing dispensary.");
-        }
-        if (request.role() == Role.SPECIALIST && (specialties.isEmpty() || !accounts.specialties().containsAll(specialties))) {
-            throw new ApiException(400, "UNKNOWN_SPECIALTY", "A specialist has one or more known specialties.");
-        }
+        Assignment assignment = assignment(request.role(), request.dispensaryId(), request.specialties());
         UserAccount account = new UserAccount(id, request.displayName().strip(), request.role(),
-                hasher.hash(request.password()), request.role() == Role.NURSE ? dispensary : "",
-                request.role() == Role.SPECIALIST ? specialties : Set.of(), language, true);
+                hasher.hash(request.password()), assignment.dispensaryId(), assignment.specialties(), language, true);
         if (!accounts.createUserIfAbsent(account)) {
             throw new ApiException(409, "USER_EXISTS", "A user with this id already exists.");
         }
+        audit.accountCreated(user, account, http.getRemoteAddr());
         return StaffView.of(account);
     }
 
     @PutMapping("/admin/users/{id}/enabled")
-    @Operation(summary = "Enable or disable a user (administrators); a disabled user cannot sign in or refresh")
-    StaffView setEnabled(@PathVariable String id, @Valid @RequestBody Enabled request, CurrentUser user) {
+    @Operation(summary = "Enable or disable a user (administrators); disabling ends the user's sessions at once: "
+            + "their tokens stop working and their sockets close on every node")
+    StaffView setEnabled(@PathVariable String id, @Valid @RequestBody Enabled request, CurrentUser user,
+                         HttpServletRequest http) {
         user.requireRole(Role.ADMIN);
         UserAccount account = accounts.findUser(id)
                 .orElseThrow(() -> new ApiException(404, "UNKNOWN_USER", "No user with this id."));
@@ -111,7 +114,52 @@ class AdminController {
         UserAccount changed = new UserAccount(account.id(), account.displayName(), account.role(), account.passwordHash(),
                 account.dispensaryId(), account.specialties(), account.language(), request.enabled());
         accounts.saveUser(changed);
+        if (!changed.enabled()) {
+            auth.endAllSessions(changed.id(), SessionRevocations.Reason.ACCOUNT_DISABLED);
+        }
+        if (changed.enabled() != account.enabled()) {
+            audit.enabledChanged(user, changed, http.getRemoteAddr());
+        }
         return StaffView.of(changed);
+    }
+
+    @PutMapping("/admin/users/{id}/role")
+    @Operation(summary = "Change a user's role, dispensary or specialties (administrators); ends the user's sessions "
+            + "at once, since their tokens state the old ones")
+    StaffView changeRole(@PathVariable String id, @Valid @RequestBody RoleChange request, CurrentUser user,
+                         HttpServletRequest http) {
+        user.requireRole(Role.ADMIN);
+        UserAccount account = accounts.findUser(id)
+                .orElseThrow(() -> new ApiException(404, "UNKNOWN_USER", "No user with this id."));
+        if (account.id().equals(user.id()) && request.role() != Role.ADMIN) {
+            throw new ApiException(400, "CANNOT_DEMOTE_SELF", "Administrators cannot take their own administrator role.");
+        }
+        Assignment assignment = assignment(request.role(), request.dispensaryId(), request.specialties());
+        UserAccount changed = new UserAccount(account.id(), account.displayName(), request.role(), account.passwordHash(),
+                assignment.dispensaryId(), assignment.specialties(), account.language(), account.enabled());
+        if (changed.equals(account)) {
+            return StaffView.of(account);
+        }
+        accounts.saveUser(changed);
+        auth.endAllSessions(changed.id(), SessionRevocations.Reason.ACCOUNT_CHANGED);
+        audit.roleChanged(user, account, changed, http.getRemoteAddr());
+        return StaffView.of(changed);
+    }
+
+    /** Where a user of this role works: a nurse in an existing dispensary, a specialist in known specialties. */
+    private Assignment assignment(Role role, String dispensaryId, Set<String> specialties) {
+        String dispensary = dispensaryId == null ? "" : dispensaryId;
+        Set<String> codes = specialties == null ? Set.of() : specialties;
+        if (role == Role.NURSE && accounts.findDispensary(dispensary).isEmpty()) {
+            throw new ApiException(400, "UNKNOWN_DISPENSARY", "A nurse belongs to an existing dispensary.");
+        }
+        if (role == Role.SPECIALIST && (codes.isEmpty() || !accounts.specialties().containsAll(codes))) {
+            throw new ApiException(400, "UNKNOWN_SPECIALTY", "A specialist has one or more known specialties.");
+        }
+        return new Assignment(role == Role.NURSE ? dispensary : "", role == Role.SPECIALIST ? codes : Set.of());
+    }
+
+    private record Assignment(String dispensaryId, Set<String> specialties) {
     }
 
     @PostMapping("/admin/dispensaries")
@@ -146,6 +194,9 @@ class AdminController {
     }
 
     record Enabled(boolean enabled) {
+    }
+
+    record RoleChange(@NotNull Role role, String dispensaryId, Set<String> specialties) {
     }
 
     record NewDispensary(@NotBlank @Size(max = 64) String id, @NotBlank @Size(max = 160) String name,

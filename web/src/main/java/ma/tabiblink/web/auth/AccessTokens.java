@@ -24,11 +24,14 @@ import ma.tabiblink.web.account.Role;
 
 /**
  * Short-lived ES256 access tokens. Verification needs only the public half, so standalone signalling nodes can check
- * tokens without being able to mint them.
+ * tokens without being able to mint them. This class checks the signature, issuer, audience and expiry; whether the
+ * token's sign-in session is still going is {@link TokenVerifier}'s question.
  */
 public final class AccessTokens {
 
     public static final String ISSUER = "tabib-link";
+    /** The token is for Tabib Link's REST API and sockets, nothing else (Jitsi tokens, say, carry their own). */
+    public static final String AUDIENCE = "tabib-link-api";
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
     private static final int MAX_TOKEN_LENGTH = 8_192;
 
@@ -52,11 +55,16 @@ public final class AccessTokens {
         return ttl;
     }
 
-    public IssuedToken issue(TokenClaims who) {
+    /** A token for {@code who} that expires after the configured lifetime, or at {@code notAfter} if that is sooner. */
+    public IssuedToken issue(TokenClaims who, Instant notAfter) {
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
+        if (notAfter != null && notAfter.isBefore(expires)) {
+            expires = notAfter;
+        }
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
+                .audience(AUDIENCE)
                 .subject(who.userId())
                 .jwtID(UUID.randomUUID().toString())
                 .issueTime(Date.from(now))
@@ -67,6 +75,7 @@ public final class AccessTokens {
                 .claim("disp", who.dispensaryId())
                 .claim("prov", who.province())
                 .claim("lang", who.language())
+                .claim("sid", who.sessionId())
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(JOSEObjectType.JWT).keyID(key.getKeyID()).build(), claims);
@@ -91,7 +100,9 @@ public final class AccessTokens {
                 throw new TokenException(TokenException.Reason.INVALID, "The access token is not valid.");
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            if (!ISSUER.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getExpirationTime() == null) {
+            if (!ISSUER.equals(claims.getIssuer()) || claims.getAudience() == null
+                    || !claims.getAudience().contains(AUDIENCE) || claims.getSubject() == null
+                    || claims.getExpirationTime() == null) {
                 throw new TokenException(TokenException.Reason.INVALID, "The access token is not valid.");
             }
             Instant expiresAt = claims.getExpirationTime().toInstant();
@@ -102,7 +113,7 @@ public final class AccessTokens {
             Set<String> specialties = spec == null ? Set.of() : new HashSet<>(spec);
             return new TokenClaims(claims.getSubject(), claims.getStringClaim("name"), Role.valueOf(claims.getStringClaim("role")),
                     nullToEmpty(claims.getStringClaim("disp")), nullToEmpty(claims.getStringClaim("prov")), specialties,
-                    nullToEmpty(claims.getStringClaim("lang")), expiresAt);
+                    nullToEmpty(claims.getStringClaim("lang")), expiresAt, claims.getStringClaim("sid"));
         } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
             throw new TokenException(TokenException.Reason.INVALID, "The access token is not valid.");
         }

@@ -18,15 +18,9 @@ import ma.tabiblink.web.config.TabibSettings;
 import ma.tabiblink.web.error.ErrorMetrics;
 import redis.clients.jedis.UnifiedJedis;
 
+/** Sign-in for the web application: login throttling and the bearer-token check of the REST API. */
 @Configuration(proxyBeanMethods = false)
 public class AuthConfiguration implements WebMvcConfigurer {
-
-    @Bean
-    AccessTokens accessTokens(TabibSettings settings, Clock clock,
-                              @Value("${tabib.auth.token-key-file:}") String keyFile,
-                              @Value("${tabib.auth.access-token-ttl:15m}") Duration ttl) {
-        return createAccessTokens(settings, clock, keyFile, ttl);
-    }
 
     /** The key comes from the configured file; in demo mode it is generated there on first run. */
     public static AccessTokens createAccessTokens(TabibSettings settings, Clock clock, String keyFile, Duration ttl) {
@@ -35,22 +29,17 @@ public class AuthConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    RefreshTokens refreshTokens(UnifiedJedis redis, Clock clock,
-                                @Value("${tabib.auth.idle-timeout:30m}") Duration idleTimeout,
-                                @Value("${tabib.auth.max-session:12h}") Duration maxSession) {
-        return new RefreshTokens(redis, clock, idleTimeout, maxSession);
-    }
-
-    @Bean
-    LoginThrottle loginThrottle(UnifiedJedis redis,
-                                @Value("${tabib.auth.max-failures-per-user:5}") int perUser,
+    LoginThrottle loginThrottle(UnifiedJedis redis, Clock clock,
+                                @Value("${tabib.auth.max-failures-per-user:5}") int perUserAndAddress,
+                                @Value("${tabib.auth.max-failures-per-user-total:20}") int perUser,
                                 @Value("${tabib.auth.max-failures-per-address:30}") int perAddress,
-                                @Value("${tabib.auth.lockout:15m}") Duration window) {
-        return new LoginThrottle(redis, perUser, perAddress, window);
+                                @Value("${tabib.auth.max-login-delay:15m}") Duration maxDelay) {
+        return new LoginThrottle(redis, clock, new LoginThrottle.Allowances(perUserAndAddress, perUser, perAddress),
+                maxDelay);
     }
 
     @Bean
-    FilterRegistrationBean<BearerTokenFilter> bearerTokenFilter(AccessTokens tokens, ObjectMapper json, ErrorMetrics errors) {
+    FilterRegistrationBean<BearerTokenFilter> bearerTokenFilter(TokenVerifier tokens, ObjectMapper json, ErrorMetrics errors) {
         FilterRegistrationBean<BearerTokenFilter> registration = new FilterRegistrationBean<>(new BearerTokenFilter(tokens, json, errors));
         registration.addUrlPatterns("/api/*");
         return registration;

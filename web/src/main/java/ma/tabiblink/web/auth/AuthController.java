@@ -1,5 +1,6 @@
 package ma.tabiblink.web.auth;
 
+import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.http.ResponseEntity;
@@ -11,10 +12,12 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import ma.tabiblink.web.account.AccountRepository;
 import ma.tabiblink.web.account.CurrentUser;
@@ -24,7 +27,7 @@ import ma.tabiblink.web.error.ApiException;
 
 @RestController
 @RequestMapping("/api/v1")
-@Tag(name = "Authentication", description = "Sign-in, token refresh, sign-out and the caller's profile")
+@Tag(name = "Authentication", description = "Sign-in, token refresh, sign-out, socket tickets and the caller's profile")
 class AuthController {
 
     private final AuthService auth;
@@ -42,18 +45,27 @@ class AuthController {
     }
 
     @PostMapping("/auth/refresh")
-    @Operation(summary = "Exchange a refresh token (single use) for a new access token and refresh token")
-    SessionResponse refresh(@Valid @RequestBody RefreshRequest request) {
-        return SessionResponse.of(auth.refresh(request.refreshToken()));
+    @Operation(summary = "Exchange a refresh token (single use) for a new access token and refresh token; "
+            + "a refresh token used twice revokes its whole session")
+    SessionResponse refresh(@Valid @RequestBody RefreshRequest request, HttpServletRequest http) {
+        return SessionResponse.of(auth.refresh(request.refreshToken(), http.getRemoteAddr()));
     }
 
     @PostMapping("/auth/logout")
-    @Operation(summary = "End the session: the refresh token stops working")
-    ResponseEntity<Void> logout(@RequestBody(required = false) RefreshRequest request, CurrentUser user) {
-        if (request != null) {
-            auth.logout(request.refreshToken());
-        }
+    @Operation(summary = "End the session of the refresh token given (no access token needed), or of the access "
+            + "token sent: its tokens stop working and its sockets close")
+    ResponseEntity<Void> logout(@RequestBody(required = false) LogoutRequest request,
+                                @Parameter(hidden = true) Optional<TokenClaims> caller, HttpServletRequest http) {
+        auth.logout(request == null ? null : request.refreshToken(), caller, http.getRemoteAddr());
         return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/auth/ticket")
+    @Operation(summary = "A single-use ticket (30 s) to open the signalling socket or the live board: "
+            + "browsers pass it as ?ticket= instead of the access token")
+    TicketResponse ticket(@Valid @RequestBody TicketRequest request, @Parameter(hidden = true) TokenClaims caller) {
+        SocketTickets.Socket socket = SocketTickets.Socket.of(request.socket());
+        return new TicketResponse(auth.ticket(caller, socket), SocketTickets.LIFETIME.toSeconds());
     }
 
     @GetMapping("/me")
@@ -76,6 +88,15 @@ class AuthController {
     }
 
     record RefreshRequest(@NotBlank @Size(max = 128) String refreshToken) {
+    }
+
+    record LogoutRequest(@Size(max = 128) String refreshToken) {
+    }
+
+    record TicketRequest(@NotBlank @Pattern(regexp = "signal|board") String socket) {
+    }
+
+    record TicketResponse(String ticket, long expiresIn) {
     }
 
     record LanguageRequest(@NotBlank String language) {

@@ -14,18 +14,23 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import ma.tabiblink.web.error.ErrorBody;
 import ma.tabiblink.web.error.ErrorMetrics;
+import redis.clients.jedis.exceptions.JedisException;
 
-/** Every {@code /api/v1} call but sign-in and refresh needs a valid Bearer access token. */
+/**
+ * Every {@code /api/v1} call but sign-in, refresh and sign-out needs a valid Bearer access token whose sign-in session
+ * is still going. Sign-out takes one too when it is sent, but works without (with the refresh token alone).
+ */
 public class BearerTokenFilter extends OncePerRequestFilter {
 
-    static final String CURRENT_USER_ATTRIBUTE = BearerTokenFilter.class.getName() + ".user";
+    static final String CLAIMS_ATTRIBUTE = BearerTokenFilter.class.getName() + ".claims";
     private static final Set<String> PUBLIC_PATHS = Set.of("/api/v1/auth/login", "/api/v1/auth/refresh");
+    private static final String LOGOUT_PATH = "/api/v1/auth/logout";
 
-    private final AccessTokens tokens;
+    private final TokenVerifier tokens;
     private final ObjectMapper json;
     private final ErrorMetrics errors;
 
-    public BearerTokenFilter(AccessTokens tokens, ObjectMapper json, ErrorMetrics errors) {
+    public BearerTokenFilter(TokenVerifier tokens, ObjectMapper json, ErrorMetrics errors) {
         this.tokens = tokens;
         this.json = json;
         this.errors = errors;
@@ -33,7 +38,7 @@ public class BearerTokenFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = path(request);
         return !path.startsWith("/api/") || PUBLIC_PATHS.contains(path);
     }
 
@@ -42,21 +47,40 @@ public class BearerTokenFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String header = request.getHeader("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        boolean optional = LOGOUT_PATH.equals(path(request));
         try {
-            request.setAttribute(CURRENT_USER_ATTRIBUTE, tokens.verify(token).toCurrentUser());
+            request.setAttribute(CLAIMS_ATTRIBUTE, tokens.verify(token));
         } catch (TokenException e) {
-            String code = switch (e.reason()) {
-                case MISSING -> "AUTH_REQUIRED";
-                case EXPIRED -> "AUTH_EXPIRED";
-                case INVALID -> "AUTH_INVALID";
-            };
-            errors.count("rest", code);
-            response.setStatus(401);
-            response.setHeader("WWW-Authenticate", "Bearer");
-            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), ErrorBody.of(code, e.getMessage()));
-            return;
+            if (!optional) {
+                String code = switch (e.reason()) {
+                    case MISSING -> "AUTH_REQUIRED";
+                    case EXPIRED -> "AUTH_EXPIRED";
+                    case INVALID -> "AUTH_INVALID";
+                    case ENDED -> "SESSION_ENDED";
+                };
+                refuse(response, 401, code, e.getMessage());
+                return;
+            }
+        } catch (JedisException e) {
+            if (!optional) {
+                refuse(response, 503, "TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable. Try again in a moment.");
+                return;
+            }
         }
         chain.doFilter(request, response);
+    }
+
+    private void refuse(HttpServletResponse response, int status, String code, String message) throws IOException {
+        errors.count("rest", code);
+        response.setStatus(status);
+        if (status == 401) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), ErrorBody.of(code, message));
+    }
+
+    private static String path(HttpServletRequest request) {
+        return request.getRequestURI().substring(request.getContextPath().length());
     }
 }

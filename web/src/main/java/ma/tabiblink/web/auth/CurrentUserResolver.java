@@ -1,5 +1,7 @@
 package ma.tabiblink.web.auth;
 
+import java.util.Optional;
+
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
@@ -10,21 +12,30 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.error.ApiException;
 
-/** Supplies the {@link CurrentUser} the {@link BearerTokenFilter} verified to controller methods. */
+/**
+ * Supplies what the {@link BearerTokenFilter} verified to controller methods: the {@link CurrentUser}, or the token's
+ * {@link TokenClaims} (with its session), or {@code Optional<TokenClaims>} where a token is welcome but not required.
+ */
 class CurrentUserResolver implements HandlerMethodArgumentResolver {
 
     @Override
     public boolean supportsParameter(MethodParameter parameter) {
-        return CurrentUser.class.equals(parameter.getParameterType());
+        Class<?> type = parameter.getParameterType();
+        return CurrentUser.class.equals(type) || TokenClaims.class.equals(type)
+                || Optional.class.equals(type) && TokenClaims.class.equals(parameter.nestedIfOptional().getNestedParameterType());
     }
 
     @Override
     public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer mav, NativeWebRequest request,
                                   WebDataBinderFactory binderFactory) {
-        Object user = request.getAttribute(BearerTokenFilter.CURRENT_USER_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-        if (user == null) {
+        TokenClaims claims = (TokenClaims) request.getAttribute(BearerTokenFilter.CLAIMS_ATTRIBUTE,
+                RequestAttributes.SCOPE_REQUEST);
+        if (Optional.class.equals(parameter.getParameterType())) {
+            return Optional.ofNullable(claims);
+        }
+        if (claims == null) {
             throw new ApiException(401, "AUTH_REQUIRED", "An access token is required.");
         }
-        return user;
+        return CurrentUser.class.equals(parameter.getParameterType()) ? claims.toCurrentUser() : claims;
     }
 }

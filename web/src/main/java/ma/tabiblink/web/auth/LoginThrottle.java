@@ -1,60 +1,65 @@
 package ma.tabiblink.web.auth;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import ma.tabiblink.web.error.ApiException;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Slows password guessing: an account is locked for a while after a few failed attempts, and an address that fails
- * many times across accounts is refused for a while too. Counters live in Redis so every web node shares them.
+ * Slows password guessing with delays rather than lockouts: after a few failed sign-ins each further attempt must
+ * wait, twice as long each time up to {@code maxDelay}. Failures are counted per account from one client address (so a
+ * stranger guessing a known username slows only himself), per account from anywhere (with a larger allowance, against
+ * guessing spread over many addresses) and per client address (against trying many accounts). Counting is one Lua
+ * script, before the password is checked: a parallel burst gets no more checks than a sequence. Counters live in
+ * Redis, shared by every web node, and are forgotten an hour after the last attempt.
  */
 public final class LoginThrottle {
 
+    /** How many failures each counter allows before delays begin. */
+    public record Allowances(int perUserAndAddress, int perUser, int perAddress) {
+    }
+
+    private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
+    private static final Duration FORGET_AFTER = Duration.ofHours(1);
+
     private final UnifiedJedis redis;
-    private final int maxFailuresPerUser;
-    private final int maxFailuresPerAddress;
-    private final Duration window;
+    private final Clock clock;
+    private final Allowances allowances;
+    private final Duration maxDelay;
+    private final AuthScript attempt = AuthScript.load("login-attempt.lua");
+    private final AuthScript success = AuthScript.load("login-success.lua");
 
-    public LoginThrottle(UnifiedJedis redis, int maxFailuresPerUser, int maxFailuresPerAddress, Duration window) {
+    public LoginThrottle(UnifiedJedis redis, Clock clock, Allowances allowances, Duration maxDelay) {
         this.redis = redis;
-        this.maxFailuresPerUser = maxFailuresPerUser;
-        this.maxFailuresPerAddress = maxFailuresPerAddress;
-        this.window = window;
+        this.clock = clock;
+        this.allowances = allowances;
+        this.maxDelay = maxDelay;
     }
 
-    public void checkAllowed(String username, String address) {
-        if (count(AuthKeys.failedLoginsByUser(username)) >= maxFailuresPerUser) {
-            throw locked("LOGIN_LOCKED", "Too many failed sign-ins for this account; try again in "
-                    + window.toMinutes() + " minutes.");
-        }
-        if (count(AuthKeys.failedLoginsByAddress(address)) >= maxFailuresPerAddress) {
-            throw locked("LOGIN_RATE_LIMITED", "Too many failed sign-ins from this address; try again later.");
-        }
-    }
-
-    public void recordFailure(String username, String address) {
-        increment(AuthKeys.failedLoginsByUser(username));
-        increment(AuthKeys.failedLoginsByAddress(address));
-    }
-
-    public void recordSuccess(String username) {
-        redis.del(AuthKeys.failedLoginsByUser(username));
-    }
-
-    private long count(String key) {
-        String value = redis.get(key);
-        return value == null ? 0 : Long.parseLong(value);
-    }
-
-    private void increment(String key) {
-        long n = redis.incr(key);
-        if (n == 1) {
-            redis.expire(key, window.toSeconds());
+    /** Counts an attempt and lets it through, or refuses it with {@code 429 LOGIN_DELAYED} and how long to wait. */
+    public void acquire(String username, String address) {
+        Duration forget = maxDelay.compareTo(FORGET_AFTER) > 0 ? maxDelay : FORGET_AFTER;
+        long waitMs = (Long) attempt.run(redis, keys(username, address), List.of(
+                Long.toString(clock.millis()), Long.toString(forget.toMillis()), Long.toString(FIRST_DELAY.toMillis()),
+                Long.toString(maxDelay.toMillis()), Integer.toString(allowances.perUserAndAddress()),
+                Integer.toString(allowances.perUser()), Integer.toString(allowances.perAddress())));
+        if (waitMs > 0) {
+            long seconds = (waitMs + 999) / 1000;
+            throw new ApiException(429, "LOGIN_DELAYED", "Too many failed sign-ins; try again in " + seconds + " s.",
+                    Map.of("retryAfterSeconds", seconds));
         }
     }
 
-    private ApiException locked(String code, String message) {
-        return new ApiException(429, code, message, java.util.Map.of("retryAfterSeconds", window.toSeconds()));
+    /** The attempt let through by {@link #acquire} succeeded. */
+    public void succeeded(String username, String address) {
+        success.run(redis, keys(username, address), List.of());
+    }
+
+    private static List<String> keys(String username, String address) {
+        return List.of(AuthKeys.loginAttemptsOfPair(username, address), AuthKeys.loginAttemptsOfUser(username),
+                AuthKeys.loginAttemptsOfAddress(address));
     }
 }

@@ -13,7 +13,8 @@ import ma.tabiblink.web.account.Role;
 
 @RestController
 @RequestMapping("/api/v1/board")
-@Tag(name = "Live board", description = "The coordinators' live board; pushed live over the WebSocket /board?token=")
+@Tag(name = "Live board", description = "The coordinators' live board; pushed live over the WebSocket "
+        + "/board?ticket= (docs/protocol.md)")
 class BoardController {
 
     private final LiveBoard board;

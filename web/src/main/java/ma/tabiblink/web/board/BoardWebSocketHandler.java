@@ -14,12 +14,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
-import ma.tabiblink.web.auth.AccessTokens;
+import ma.tabiblink.web.auth.SocketTickets;
+import ma.tabiblink.web.auth.TokenClaims;
 import ma.tabiblink.web.auth.TokenException;
+import ma.tabiblink.web.auth.TokenVerifier;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * {@code /board?token=<accessToken>}: coordinators and administrators receive {@code board.snapshot} messages.
- * A refused connection gets an error message, then a 44xx close code browsers can read.
+ * {@code /board?ticket=<ticket from POST /api/v1/auth/ticket>} (browsers) or {@code /board} with an
+ * {@code Authorization: Bearer} header: coordinators and administrators receive {@code board.snapshot} messages for
+ * as long as their sign-in session lasts. A refused connection gets an error message, then a 44xx close code browsers
+ * can read.
  */
 class BoardWebSocketHandler extends TextWebSocketHandler {
 
@@ -28,33 +33,61 @@ class BoardWebSocketHandler extends TextWebSocketHandler {
     private static final String DECORATED = "decorated";
 
     private final LiveBoard board;
-    private final AccessTokens tokens;
+    private final TokenVerifier tokens;
+    private final SocketTickets tickets;
     private final ObjectMapper json;
 
-    BoardWebSocketHandler(LiveBoard board, AccessTokens tokens, ObjectMapper json) {
+    BoardWebSocketHandler(LiveBoard board, TokenVerifier tokens, SocketTickets tickets, ObjectMapper json) {
         this.board = board;
         this.tokens = tokens;
+        this.tickets = tickets;
         this.json = json;
     }
 
     @Override
     public void afterConnectionEstablished(WebSocketSession session) throws IOException {
-        String token = session.getUri() == null ? null
-                : UriComponentsBuilder.fromUri(session.getUri()).build().getQueryParams().getFirst("token");
-        CurrentUser user;
+        TokenClaims claims;
         try {
-            user = tokens.verify(token).toCurrentUser();
+            claims = authenticate(session);
         } catch (TokenException e) {
-            refuse(session, 4401, "AUTH_" + (e.reason() == TokenException.Reason.MISSING ? "MISSING" : e.reason().name()), e.getMessage());
+            String code = switch (e.reason()) {
+                case MISSING -> "AUTH_MISSING";
+                case INVALID -> "AUTH_INVALID";
+                case EXPIRED -> "AUTH_EXPIRED";
+                case ENDED -> "SESSION_ENDED";
+            };
+            refuse(session, e.reason() == TokenException.Reason.ENDED ? LiveBoard.SESSION_ENDED : 4401, code,
+                    e.getMessage());
+            return;
+        } catch (JedisException e) {
+            refuse(session, CloseStatus.SERVER_ERROR.getCode(), "INTERNAL_ERROR",
+                    "Temporarily unable to check credentials; try again.");
             return;
         }
+        CurrentUser user = claims.toCurrentUser();
         if (!user.is(Role.COORDINATOR) && !user.is(Role.ADMIN)) {
             refuse(session, 4403, "FORBIDDEN_ROLE", "The live board is for coordinators and administrators.");
             return;
         }
         WebSocketSession safe = new ConcurrentWebSocketSessionDecorator(session, SEND_TIME_LIMIT_MILLIS, BUFFER_SIZE_LIMIT_BYTES);
         session.getAttributes().put(DECORATED, safe);
-        board.add(safe);
+        board.add(safe, new LiveBoard.Viewer(claims.userId(), claims.sessionId(), claims.expiresAt()));
+    }
+
+    /** A bearer header, else a ticket; an access token in the URL is refused (proxies log URLs). */
+    private TokenClaims authenticate(WebSocketSession session) throws TokenException {
+        String header = session.getHandshakeHeaders().getFirst("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return tokens.verify(header.substring(7).strip());
+        }
+        var query = session.getUri() == null ? null : UriComponentsBuilder.fromUri(session.getUri()).build().getQueryParams();
+        String ticket = query == null ? null : query.getFirst("ticket");
+        if (ticket != null && !ticket.isBlank()) {
+            return tickets.redeem(ticket, SocketTickets.Socket.BOARD);
+        }
+        throw new TokenException(TokenException.Reason.MISSING, query != null && query.containsKey("token")
+                ? "Access tokens are not accepted in the URL: open the board with a ticket (POST /api/v1/auth/ticket)."
+                : "A ticket (POST /api/v1/auth/ticket) or an Authorization: Bearer header is required.");
     }
 
     @Override

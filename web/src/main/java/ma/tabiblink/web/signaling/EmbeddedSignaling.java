@@ -18,18 +18,21 @@ import ma.tabiblink.signaling.SignalingServer;
 import ma.tabiblink.signaling.SignalingView;
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.auth.Authenticator;
+import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 import ma.tabiblink.signaling.event.CallEventListener;
 import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.video.VideoBroker;
+import ma.tabiblink.web.auth.SessionRevocations;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The signalling server running inside the web application. It starts once the HTTP server is up (so the role
  * screens' origin, with its real port, can be allowed) and, on shutdown, drains before the HTTP server stops:
- * clients are told to resume elsewhere and their calls survive within the resume window.
+ * clients are told to resume elsewhere and their calls survive within the resume window. It closes the connections of
+ * sign-in sessions that end early, whichever node ended them.
  */
-public class EmbeddedSignaling implements SmartLifecycle {
+public class EmbeddedSignaling implements SmartLifecycle, SessionRevocations.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedSignaling.class);
 
@@ -101,6 +104,28 @@ public class EmbeddedSignaling implements SmartLifecycle {
     public int boundPort() {
         SignalingServer running = server;
         return running == null ? -1 : running.boundPort();
+    }
+
+    @Override
+    public void revoked(SessionRevocations.Revocation revocation) {
+        SignalingServer running = server;
+        if (running != null) {
+            running.endSessions(revocation.userId(), revocation.sessionId(), switch (revocation.reason()) {
+                case SIGNED_OUT -> SessionEnd.SIGNED_OUT;
+                case EXPIRED -> SessionEnd.EXPIRED;
+                case REVOKED -> SessionEnd.REVOKED;
+                case ACCOUNT_DISABLED -> SessionEnd.ACCOUNT_DISABLED;
+                case ACCOUNT_CHANGED -> SessionEnd.ACCOUNT_CHANGED;
+            });
+        }
+    }
+
+    @Override
+    public void mayHaveMissedSome() {
+        SignalingServer running = server;
+        if (running != null) {
+            running.recheckSessions();
+        }
     }
 
     /** What the cluster looks like now; empty before the server started. */

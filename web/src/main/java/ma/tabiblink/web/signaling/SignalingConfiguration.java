@@ -17,6 +17,10 @@ import ma.tabiblink.signaling.video.VideoBroker;
 import ma.tabiblink.signaling.video.VideoException;
 import ma.tabiblink.web.account.AccountRepository;
 import ma.tabiblink.web.auth.AccessTokens;
+import ma.tabiblink.web.auth.SessionRevocations;
+import ma.tabiblink.web.auth.SignInSessions;
+import ma.tabiblink.web.auth.SocketTickets;
+import ma.tabiblink.web.auth.TokenVerifier;
 import ma.tabiblink.web.config.StartupException;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -34,12 +38,17 @@ public class SignalingConfiguration {
 
     @Bean
     EmbeddedSignaling embeddedSignaling(ApplicationContext context, Environment env, AccessTokens tokens,
-                                        AccountRepository accounts, ObjectProvider<AppointmentDirectory> appointments,
+                                        TokenVerifier verifier, SocketTickets tickets, SignInSessions sessions,
+                                        SessionRevocations revocations, AccountRepository accounts,
+                                        ObjectProvider<AppointmentDirectory> appointments,
                                         ObjectProvider<CallEventListener> listeners,
                                         ObjectProvider<SignalingObserver> observer, VideoBroker video, UnifiedJedis redis,
                                         @Value("${tabib.signaling.drain:10s}") Duration drain) {
-        return new EmbeddedSignaling(context, env, new TokenAuthenticator(tokens), new AccountTokenRefresher(accounts, tokens),
+        EmbeddedSignaling signaling = new EmbeddedSignaling(context, env, new TokenAuthenticator(verifier, tickets),
+                new AccountTokenRefresher(accounts, tokens, sessions),
                 appointments.getIfAvailable(() -> AppointmentDirectory.NONE), () -> listeners.orderedStream().toList(),
                 () -> observer.getIfAvailable(() -> SignalingObserver.NONE), video, redis, drain);
+        revocations.listen(signaling);
+        return signaling;
     }
 }

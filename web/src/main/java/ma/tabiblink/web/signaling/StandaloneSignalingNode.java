@@ -1,21 +1,14 @@
 package ma.tabiblink.web.signaling;
 
-import java.time.Clock;
-import java.time.Duration;
-
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Profile;
 
 import ma.tabiblink.web.account.AccountRepository;
-import ma.tabiblink.web.auth.AccessTokens;
-import ma.tabiblink.web.auth.AuthConfiguration;
+import ma.tabiblink.web.auth.TokenConfiguration;
 import ma.tabiblink.web.config.TabibConfiguration;
-import ma.tabiblink.web.config.TabibSettings;
 import ma.tabiblink.web.redis.RedisConfiguration;
 
 /**
@@ -25,7 +18,8 @@ import ma.tabiblink.web.redis.RedisConfiguration;
  */
 @Configuration(proxyBeanMethods = false)
 @Profile(StandaloneSignalingNode.PROFILE)
-@Import({TabibConfiguration.class, RedisConfiguration.class, SignalingConfiguration.class, AccountRepository.class})
+@Import({TabibConfiguration.class, RedisConfiguration.class, TokenConfiguration.class, SignalingConfiguration.class,
+        AccountRepository.class})
 public class StandaloneSignalingNode {
 
     /** Keeps this configuration out of the web application, whose package scan would otherwise find it. */
@@ -38,12 +32,5 @@ public class StandaloneSignalingNode {
                 .web(WebApplicationType.NONE)
                 .profiles(PROFILE)
                 .run(withoutDemo);
-    }
-
-    @Bean
-    AccessTokens accessTokens(TabibSettings settings, Clock clock,
-                              @Value("${tabib.auth.token-key-file:}") String keyFile,
-                              @Value("${tabib.auth.access-token-ttl:15m}") Duration ttl) {
-        return AuthConfiguration.createAccessTokens(settings, clock, keyFile, ttl);
     }
 }

@@ -18,6 +18,9 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.interfaces.DecodedJWT;
 
+import ma.tabiblink.records.Records;
+import ma.tabiblink.records.audit.AuditAction;
+import ma.tabiblink.records.audit.AuditOutcome;
 import ma.tabiblink.web.account.AccountRepository;
 import ma.tabiblink.web.account.PasswordHasher;
 import ma.tabiblink.web.account.Role;
@@ -31,6 +34,8 @@ class AuthenticationApiTest extends WebTestSupport {
     AccountRepository accounts;
     @Autowired
     PasswordHasher hasher;
+    @Autowired
+    Records records;
 
     @Test
     void everyDemoAccountSignsInWithARoleAndAnES256TokenAnotherLibraryVerifies() throws Exception {
@@ -70,31 +75,122 @@ class AuthenticationApiTest extends WebTestSupport {
         assertThat(missing.body()).doesNotContain("Exception").doesNotContain("at ma.tabiblink");
     }
 
+    /** Failures delay the next attempts (from this client) rather than lock the account; see LoginThrottleTest. */
     @Test
-    void anAccountIsLockedAfterRepeatedFailuresEvenForTheRightPassword() {
+    void repeatedFailuresDelayTheNextAttemptEvenForTheRightPassword() {
         accounts.saveUser(new UserAccount("locktest", "Lock Test", Role.NURSE, hasher.hash("right-password"),
                 "disp-tinghir", Set.of(), "fr", true));
         for (int i = 0; i < 5; i++) {
             assertThat(api().post("/api/v1/auth/login", Map.of("username", "locktest", "password", "wrong")).code())
                     .isEqualTo("BAD_CREDENTIALS");
         }
-        ApiClient.Response locked = api().post("/api/v1/auth/login", Map.of("username", "locktest", "password", "right-password"));
-        assertThat(locked.status()).isEqualTo(429);
-        assertThat(locked.code()).isEqualTo("LOGIN_LOCKED");
+        ApiClient.Response delayed = api().post("/api/v1/auth/login", Map.of("username", "locktest", "password", "right-password"));
+        assertThat(delayed.status()).isEqualTo(429);
+        assertThat(delayed.code()).isEqualTo("LOGIN_DELAYED");
+        assertThat(delayed.json().path("details").path("retryAfterSeconds").asLong()).isBetween(1L, 2L);
     }
 
     @Test
     void aRefreshTokenWorksOnceAndLogoutEndsTheSession() {
         ApiClient nurse = as("nurse2");
-        String refresh = nurse.session().get("refreshToken").asText();
+        String refresh = nurse.refreshToken();
         ApiClient.Response refreshed = api().post("/api/v1/auth/refresh", Map.of("refreshToken", refresh));
         assertThat(refreshed.status()).isEqualTo(200);
         String next = refreshed.json().get("refreshToken").asText();
         assertThat(next).isNotEqualTo(refresh);
-        assertThat(api().post("/api/v1/auth/refresh", Map.of("refreshToken", refresh)).code()).isEqualTo("SESSION_EXPIRED");
 
         assertThat(nurse.post("/api/v1/auth/logout", Map.of("refreshToken", next)).status()).isEqualTo(204);
         assertThat(api().post("/api/v1/auth/refresh", Map.of("refreshToken", next)).code()).isEqualTo("SESSION_EXPIRED");
+    }
+
+    @Test
+    void replayedRefreshTokenRevokesTheWholeFamily() {
+        ApiClient nurse = as("nurse2");
+        String stolen = nurse.refreshToken();
+        ApiClient.Response owner = api().post("/api/v1/auth/refresh", Map.of("refreshToken", stolen));
+        assertThat(owner.status()).isEqualTo(200);
+        ApiClient ownerNow = nurse.withAccessToken(owner.json().path("accessToken").asText());
+        assertThat(ownerNow.get("/api/v1/me").status()).isEqualTo(200);
+
+        ApiClient.Response replay = api().post("/api/v1/auth/refresh", Map.of("refreshToken", stolen));
+        assertThat(replay.status()).isEqualTo(401);
+        assertThat(replay.code()).isEqualTo("REFRESH_TOKEN_REUSED");
+        // the whole session is gone: the newer refresh token and every access token of the family
+        assertThat(api().post("/api/v1/auth/refresh",
+                Map.of("refreshToken", owner.json().path("refreshToken").asText())).code()).isEqualTo("SESSION_EXPIRED");
+        assertThat(ownerNow.get("/api/v1/me").code()).isEqualTo("SESSION_ENDED");
+        assertThat(nurse.get("/api/v1/me").code()).isEqualTo("SESSION_ENDED");
+        assertThat(records.audit().entries(null, 100_000)).anyMatch(e -> e.action() == AuditAction.SESSION_REVOKE
+                && "nurse2".equals(e.entityId()));
+    }
+
+    @Test
+    void logoutWorksWithTheRefreshTokenAloneAndStopsTheAccessTokenAtOnce() {
+        ApiClient nurse = as("nurse2");
+        assertThat(nurse.get("/api/v1/me").status()).isEqualTo(200);
+        // no access token at all (as when it has expired): the refresh token is enough
+        assertThat(api().post("/api/v1/auth/logout", Map.of("refreshToken", nurse.refreshToken())).status()).isEqualTo(204);
+        assertThat(api().post("/api/v1/auth/refresh", Map.of("refreshToken", nurse.refreshToken())).code())
+                .isEqualTo("SESSION_EXPIRED");
+        ApiClient.Response after = nurse.get("/api/v1/me");
+        assertThat(after.status()).isEqualTo(401);
+        assertThat(after.code()).isEqualTo("SESSION_ENDED");
+        assertThat(records.audit().entries(null, 100_000)).anyMatch(e -> e.action() == AuditAction.SIGN_OUT
+                && "nurse2".equals(e.actorId()));
+    }
+
+    @Test
+    void logoutWithAnExpiredAccessTokenStillEndsTheSession() throws Exception {
+        ApiClient nurse = as("nurse2");
+        String sessionId = com.nimbusds.jwt.SignedJWT.parse(nurse.accessToken()).getJWTClaimsSet().getStringClaim("sid");
+        var key = SigningKeyFile.load(DATA_DIR.resolve("keys/access-token.jwk"));
+        Clock anHourAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC);
+        String expired = new AccessTokens(key, anHourAgo, Duration.ofMinutes(15)).issue(new TokenClaims("nurse2", "N",
+                Role.NURSE, "disp-azilal", "Azilal", Set.of(), "fr", null, sessionId), null).token();
+        assertThat(nurse.withAccessToken(expired).post("/api/v1/auth/logout",
+                Map.of("refreshToken", nurse.refreshToken())).status()).isEqualTo(204);
+        assertThat(api().post("/api/v1/auth/refresh", Map.of("refreshToken", nurse.refreshToken())).code())
+                .isEqualTo("SESSION_EXPIRED");
+        assertThat(nurse.get("/api/v1/me").code()).isEqualTo("SESSION_ENDED");
+    }
+
+    @Test
+    void accessTokensCarryTheirAudienceAndTokensForAnotherAudienceAreRefused() throws Exception {
+        ApiClient nurse = as("nurse1");
+        var claims = com.nimbusds.jwt.SignedJWT.parse(nurse.accessToken()).getJWTClaimsSet();
+        assertThat(claims.getAudience()).containsExactly("tabib-link-api");
+        assertThat(claims.getStringClaim("sid")).isNotBlank();
+
+        var key = SigningKeyFile.load(DATA_DIR.resolve("keys/access-token.jwk"));
+        for (var audience : new java.util.List[] {java.util.List.of("jitsi"), java.util.List.of()}) {
+            var other = new com.nimbusds.jwt.JWTClaimsSet.Builder(claims).audience(audience).build();
+            var jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+                    com.nimbusds.jose.JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), other);
+            jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
+            assertThat(new ApiClientWithToken(jwt.serialize()).get("/api/v1/me").code()).isEqualTo("AUTH_INVALID");
+        }
+    }
+
+    @Test
+    void aTokenMintedOutsideASignInIsRefused() {
+        var key = SigningKeyFile.load(DATA_DIR.resolve("keys/access-token.jwk"));
+        String sessionless = new AccessTokens(key, Clock.systemUTC(), Duration.ofMinutes(15)).issue(new TokenClaims(
+                "nurse1", "N", Role.NURSE, "disp-tinghir", "Tinghir", Set.of(), "fr", null, null), null).token();
+        assertThat(new ApiClientWithToken(sessionless).get("/api/v1/me").code()).isEqualTo("AUTH_INVALID");
+        String unknownSession = new AccessTokens(key, Clock.systemUTC(), Duration.ofMinutes(15)).issue(new TokenClaims(
+                "nurse1", "N", Role.NURSE, "disp-tinghir", "Tinghir", Set.of(), "fr", null, "no-such-session"), null).token();
+        assertThat(new ApiClientWithToken(unknownSession).get("/api/v1/me").code()).isEqualTo("SESSION_ENDED");
+    }
+
+    @Test
+    void signInsAndRefusedSignInsAreAudited() {
+        as("dr.pedia");
+        api().post("/api/v1/auth/login", Map.of("username", "dr.pedia", "password", "not-the-password"));
+        var entries = records.audit().entries(null, 100_000);
+        assertThat(entries).anyMatch(e -> e.action() == AuditAction.SIGN_IN && e.outcome() == AuditOutcome.SUCCESS
+                && "dr.pedia".equals(e.actorId()));
+        assertThat(entries).anyMatch(e -> e.action() == AuditAction.SIGN_IN && e.outcome() == AuditOutcome.DENIED
+                && "dr.pedia".equals(e.entityId()) && "wrong password".equals(e.detail()));
     }
 
     @Test
@@ -107,12 +203,12 @@ class AuthenticationApiTest extends WebTestSupport {
         var key = SigningKeyFile.load(DATA_DIR.resolve("keys/access-token.jwk"));
         Clock anHourAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC);
         String expired = new AccessTokens(key, anHourAgo, Duration.ofMinutes(15)).issue(new TokenClaims("nurse1", "N",
-                Role.NURSE, "disp-tinghir", "Tinghir", Set.of(), "fr", null)).token();
+                Role.NURSE, "disp-tinghir", "Tinghir", Set.of(), "fr", null, null), null).token();
         assertThat(new ApiClientWithToken(expired).get("/api/v1/me").code()).isEqualTo("AUTH_EXPIRED");
 
         var otherKey = SigningKeyFile.loadOrCreate(Path.of(System.getProperty("java.io.tmpdir"), "other-" + System.nanoTime() + ".jwk"));
         String forged = new AccessTokens(otherKey, Clock.systemUTC(), Duration.ofMinutes(15)).issue(new TokenClaims("admin", "A",
-                Role.ADMIN, "", "", Set.of(), "en", null)).token();
+                Role.ADMIN, "", "", Set.of(), "en", null, null), null).token();
         assertThat(new ApiClientWithToken(forged).get("/api/v1/me").code()).isEqualTo("AUTH_INVALID");
     }
 

@@ -23,7 +23,9 @@ import ma.tabiblink.web.support.WebTestSupport;
 /** Walks the OpenAPI document: every operation under /api/v1 refuses a caller without a token. */
 class EveryEndpointNeedsAuthenticationTest extends WebTestSupport {
 
-    private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/login", "POST /api/v1/auth/refresh");
+    /** Sign-out is public: it must work with the refresh token alone once the access token has expired. */
+    private static final Set<String> PUBLIC = Set.of("POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
+            "POST /api/v1/auth/logout");
 
     @Test
     void everyApiOperationRefusesAnUnauthenticatedCallerWithACode() throws Exception {

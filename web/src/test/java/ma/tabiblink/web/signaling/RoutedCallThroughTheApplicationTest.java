@@ -95,8 +95,8 @@ class RoutedCallThroughTheApplicationTest extends WebTestSupport {
     @Test
     void aPageFromAnotherSiteCannotOpenTheSignallingSocket() {
         ApiClient nurse = as("nurse2");
-        String url = nurse.get("/api/v1/config").json().path("signalingUrl").asText();
-        try (JsonWebSocket socket = JsonWebSocket.connect(url + "?token=" + nurse.accessToken(), "https://evil.example")) {
+        String url = signalingUrl(nurse);
+        try (JsonWebSocket socket = JsonWebSocket.connect(url + "?ticket=" + nurse.ticket("signal"), "https://evil.example")) {
             assertThat(socket.next(WAIT).path("code").asText()).isEqualTo("ORIGIN_FORBIDDEN");
             assertThat(socket.closeCode(WAIT)).isEqualTo(4403);
         }
@@ -105,8 +105,7 @@ class RoutedCallThroughTheApplicationTest extends WebTestSupport {
     @Test
     void aForgedTokenIsRefusedOnTheSignallingSocket() {
         ApiClient nurse = as("nurse2");
-        String url = nurse.get("/api/v1/config").json().path("signalingUrl").asText();
-        try (JsonWebSocket socket = JsonWebSocket.connect(url + "?token=" + nurse.accessToken() + "x", "http://127.0.0.1:" + port)) {
+        try (JsonWebSocket socket = JsonWebSocket.connectWithBearer(signalingUrl(nurse), nurse.accessToken() + "x")) {
             assertThat(socket.next(WAIT).path("code").asText()).isEqualTo("AUTH_INVALID");
             assertThat(socket.closeCode(WAIT)).isEqualTo(4401);
         }

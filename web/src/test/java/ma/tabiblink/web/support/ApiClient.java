@@ -43,6 +43,24 @@ public final class ApiClient {
         return accessToken;
     }
 
+    public String refreshToken() {
+        return session.path("refreshToken").asText();
+    }
+
+    /** A single-use ticket to open the given socket ({@code signal} or {@code board}) as this user. */
+    public String ticket(String socket) {
+        Response r = post("/api/v1/auth/ticket", Map.of("socket", socket));
+        if (r.status() != 200) {
+            throw new AssertionError("no ticket for " + socket + ": " + r);
+        }
+        return r.json().path("ticket").asText();
+    }
+
+    /** The same user with another access token (e.g. a refreshed one). */
+    public ApiClient withAccessToken(String token) {
+        return new ApiClient(base, token, session);
+    }
+
     public JsonNode session() {
         return session;
     }

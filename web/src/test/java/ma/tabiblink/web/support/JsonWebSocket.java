@@ -30,10 +30,22 @@ public final class JsonWebSocket implements WebSocket.Listener, AutoCloseable {
 
     /** Connects sending the given Origin header, as a browser page from that origin would. */
     public static JsonWebSocket connect(String url, String origin) {
+        return connect(url, origin, null);
+    }
+
+    /** Connects as a client that can set headers (not a browser): the access token in {@code Authorization: Bearer}. */
+    public static JsonWebSocket connectWithBearer(String url, String accessToken) {
+        return connect(url, null, accessToken);
+    }
+
+    private static JsonWebSocket connect(String url, String origin, String bearer) {
         JsonWebSocket client = new JsonWebSocket();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (origin != null) {
             builder.header("Origin", origin);
+        }
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
         }
         client.socket = builder
                 .buildAsync(URI.create(url), client)

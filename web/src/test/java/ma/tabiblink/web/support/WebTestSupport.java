@@ -45,17 +45,21 @@ public abstract class WebTestSupport {
 
     /**
      * Opens the signalling socket as the user's browser page would (URL from {@code /api/v1/config}, the page's
-     * Origin, the access token) and waits for the welcome.
+     * Origin, a single-use ticket asked for with the access token) and waits for the welcome.
      */
     protected JsonWebSocket signaling(ApiClient user) {
-        String url = user.get("/api/v1/config").json().path("signalingUrl").asText();
-        JsonWebSocket socket = JsonWebSocket.connect(url + "?token=" + user.accessToken(), "http://127.0.0.1:" + port);
+        JsonWebSocket socket = JsonWebSocket.connect(signalingUrl(user) + "?ticket=" + user.ticket("signal"),
+                "http://127.0.0.1:" + port);
         JsonNode welcome = socket.next(Duration.ofSeconds(10));
         if (!"welcome".equals(welcome.path("type").asText())) {
             socket.close();
             throw new AssertionError("expected a welcome, got " + welcome);
         }
         return socket;
+    }
+
+    protected String signalingUrl(ApiClient user) {
+        return user.get("/api/v1/config").json().path("signalingUrl").asText();
     }
 
     private static Path tempDir() {
