@@ -65,6 +65,10 @@ class CoordinatorBoardBrowserTest {
         assertThat(coordinatorApi().put("/api/v1/specialists/dr.derm/availability",
                 Map.of("specialties", List.of("dermatology"), "weekly", everyDay)).status()).isEqualTo(200);
         String today = LocalDate.now(ZONE).toString();
+        ApiClient.Response patient = new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234")
+                .post("/api/v1/patients", Map.of("fullName", "Rkia Board", "birthYear", 1975, "sex", "FEMALE",
+                        "teleconsultationConsent", true));
+        assertThat(patient.status()).as(patient.body()).isEqualTo(201);
 
         try (BrowserSession coordinator = BrowserSession.open("http://127.0.0.1:" + port)) {
             coordinator.signIn("coord1", "fr");
@@ -78,7 +82,7 @@ class CoordinatorBoardBrowserTest {
             WebElement slot = freeSlotToday(coordinator, today).orElseThrow();
             String start = slot.getDomAttribute("data-start");
             slot.click();
-            coordinator.waitFor("#book-form input[name=patientRef]").sendKeys("pat-board-1");
+            coordinator.waitFor("#book-form input[name=patientRef]").sendKeys(patient.json().path("id").asText());
             new Select(coordinator.driver().findElement(By.cssSelector("#book-form select[name=dispensaryId]")))
                     .selectByValue("disp-tinghir");
             coordinator.click("#book-form button[type=submit]");
