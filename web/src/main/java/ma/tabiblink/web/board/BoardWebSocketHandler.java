@@ -18,7 +18,8 @@ import ma.tabiblink.web.auth.AccessTokens;
 import ma.tabiblink.web.auth.TokenException;
 
 /**
- * {@code /board?token=<accessToken>}: coordinators and administrators receive {@code board.snapshot} messages.
+ * {@code /board?token=<accessToken>}: coordinators and administrators receive {@code board.snapshot} messages (with
+ * the sections for administrators only when they are one).
  * A refused connection gets an error message, then a 44xx close code browsers can read.
  */
 class BoardWebSocketHandler extends TextWebSocketHandler {
@@ -54,7 +55,7 @@ class BoardWebSocketHandler extends TextWebSocketHandler {
         }
         WebSocketSession safe = new ConcurrentWebSocketSessionDecorator(session, SEND_TIME_LIMIT_MILLIS, BUFFER_SIZE_LIMIT_BYTES);
         session.getAttributes().put(DECORATED, safe);
-        board.add(safe);
+        board.add(safe, user.role());
     }
 
     @Override

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,14 +21,15 @@ import org.springframework.stereotype.Service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import jakarta.annotation.PreDestroy;
+import ma.tabiblink.web.account.Role;
 
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The coordinators' live board: a snapshot assembled from every {@link BoardContributor}, pushed to each connected
- * board whenever something changes (coalesced, so a burst of events costs one push) and at a steady pace so waiting
- * times keep ticking.
+ * The live board of coordinators and administrators: a snapshot assembled from every {@link BoardContributor}, pushed
+ * to each connected board whenever something changes (coalesced, so a burst of events costs one push) and at a steady
+ * pace so waiting times keep ticking. Sections for administrators only (alerts) reach administrators only.
  */
 @Service
 public class LiveBoard {
@@ -39,7 +40,7 @@ public class LiveBoard {
     private final List<BoardContributor> contributors;
     private final ObjectMapper json;
     private final Clock clock;
-    private final Set<WebSocketSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<WebSocketSession, Role> sessions = new ConcurrentHashMap<>();
     private final AtomicBoolean pushPending = new AtomicBoolean();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "live-board");
@@ -65,11 +66,15 @@ public class LiveBoard {
         }
     }
 
-    public Map<String, Object> snapshot() {
+    /** The board as {@code viewer} (a coordinator or an administrator) sees it. */
+    public Map<String, Object> snapshot(Role viewer) {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("type", "board.snapshot");
         snapshot.put("at", clock.instant().toString());
         for (BoardContributor contributor : contributors) {
+            if (contributor.forAdministratorsOnly() && viewer != Role.ADMIN) {
+                continue;
+            }
             try {
                 snapshot.put(contributor.section(), contributor.snapshot());
             } catch (RuntimeException e) {
@@ -80,9 +85,9 @@ public class LiveBoard {
         return snapshot;
     }
 
-    void add(WebSocketSession session) {
-        sessions.add(session);
-        send(session, render());
+    void add(WebSocketSession session, Role viewer) {
+        sessions.put(session, viewer);
+        send(session, render(viewer));
     }
 
     void remove(WebSocketSession session) {
@@ -93,15 +98,13 @@ public class LiveBoard {
         if (sessions.isEmpty()) {
             return;
         }
-        TextMessage message = render();
-        for (WebSocketSession session : sessions) {
-            send(session, message);
-        }
+        Map<Role, TextMessage> rendered = new EnumMap<>(Role.class);
+        sessions.forEach((session, viewer) -> send(session, rendered.computeIfAbsent(viewer, this::render)));
     }
 
-    private TextMessage render() {
+    private TextMessage render(Role viewer) {
         try {
-            return new TextMessage(json.writeValueAsString(snapshot()));
+            return new TextMessage(json.writeValueAsString(snapshot(viewer)));
         } catch (IOException e) {
             throw new IllegalStateException("Board snapshot is not serialisable", e);
         }
