@@ -82,9 +82,15 @@ class CoordinatorBoardBrowserTest {
             WebElement slot = freeSlotToday(coordinator, today).orElseThrow();
             String start = slot.getDomAttribute("data-start");
             slot.click();
-            coordinator.waitFor("#book-form input[name=patientRef]").sendKeys(patient.json().path("id").asText());
+            String patientId = patient.json().path("id").asText();
+            coordinator.waitUntil("dispensaries listed", b -> !b.driver().findElements(
+                    By.cssSelector("#book-form select[name=dispensaryId] option[value='disp-tinghir']")).isEmpty());
             new Select(coordinator.driver().findElement(By.cssSelector("#book-form select[name=dispensaryId]")))
                     .selectByValue("disp-tinghir");
+            coordinator.waitUntil("the dispensary's patients offered by name", b -> b.driver().findElements(
+                    By.cssSelector("#book-patients option[value='" + patientId + "']")).stream()
+                    .anyMatch(o -> o.getDomAttribute("label").contains("Rkia Board")));
+            coordinator.waitFor("#book-form input[name=patientRef]").sendKeys(patientId);
             coordinator.click("#book-form button[type=submit]");
             coordinator.waitUntil("booking form closed", b -> b.driver().findElements(By.id("book-form")).isEmpty());
 
