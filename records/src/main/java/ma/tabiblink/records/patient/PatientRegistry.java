@@ -229,7 +229,7 @@ public final class PatientRegistry {
     }
 
     /** Turns the answer of a script that checks the patient ('NOT_FOUND', 'ERASED', 'OK') into a refusal. */
-    public static void refuseUnlessOk(String patientId, Object scriptAnswer) {
+    private static void refuseUnlessOk(String patientId, Object scriptAnswer) {
         if ("ERASED".equals(scriptAnswer)) {
             throw erased(patientId);
         }
@@ -273,9 +273,7 @@ public final class PatientRegistry {
                 indexes.addAll(indexEntriesOf(patientId));
             }
         }
-        String dispensary = h.getOrDefault("disp", "");
-        List<String> keys = new ArrayList<>(List.of(key, RedisKeys.dispensaryPatients(dispensary.isEmpty()
-                ? "none" : dispensary)));
+        List<String> keys = new ArrayList<>(List.of(key, RedisKeys.dispensaryPatients(h.getOrDefault("disp", ""))));
         keys.addAll(indexes);
         Object removed = erase.run(redis, keys, List.of(patientId, clock.instant().toString(),
                 RedisKeys.kekUsersPrefix()));
