@@ -38,9 +38,10 @@ for passphrase in "${TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE:-}" "$keys/records-k
     fi
   fi
 done
-# Key files moved out of keys/ by TABIB_RECORDS_KEYSTORE_FILE or TABIB_TOKEN_KEY_FILE are archived too, by name.
+# Key files moved out of keys/ by TABIB_RECORDS_KEYSTORE_FILE, TABIB_TOKEN_KEY_FILE or
+# TABIB_SIGNALING_STATE_KEY_FILE are archived too, by name.
 extras=()
-for file in "${TABIB_RECORDS_KEYSTORE_FILE:-}" "${TABIB_TOKEN_KEY_FILE:-}"; do
+for file in "${TABIB_RECORDS_KEYSTORE_FILE:-}" "${TABIB_TOKEN_KEY_FILE:-}" "${TABIB_SIGNALING_STATE_KEY_FILE:-}"; do
   if [[ -n "$file" && -f "$file" && "$(realpath "$file")" != "$real_keys"/* ]]; then
     extras+=(-C "$(dirname "$(realpath "$file")")" "./$(basename "$file")")
     echo "note: $file lies outside keys/; it is archived as $(basename "$file") and restored into keys/" >&2

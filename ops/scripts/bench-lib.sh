@@ -113,7 +113,49 @@ bench_start_tabib() {
   TABIB_PID=$!
   BENCH_PIDS+=("$TABIB_PID")
   bench_await_start "$TABIB_PID" "$TABIB_DATA/server.log" "our server (port $BENCH_SIGNAL_PORT)" bench_tabib_ready
-  bench_log "our server is up (pid $TABIB_PID)"
+  BENCH_PATIENT_REF="$(bench_tabib_patient)"
+  bench_log "our server is up (pid $TABIB_PID); the load's calls are about patient $BENCH_PATIENT_REF"
+}
+
+# Registers, through the REST API as the demo nurse of disp-tinghir (the dispensary of the load's nurses), the
+# patient the load's urgent calls are about: the server refuses calls about unknown patients. Prints its id.
+bench_tabib_patient() {
+  local base="http://127.0.0.1:$BENCH_HTTP_PORT" token="" id="" tries=0
+  while [ -z "$id" ] && [ "$tries" -lt 60 ]; do
+    tries=$((tries + 1))
+    token="$(curl -fsS -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+      -d '{"username":"nurse1","password":"demo1234"}' 2>/dev/null | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')"
+    if [ -n "$token" ]; then
+      id="$(curl -fsS -X POST "$base/api/v1/patients" -H 'Content-Type: application/json' \
+        -H "Authorization: Bearer $token" \
+        -d '{"fullName":"Load Patient","birthYear":1980,"sex":"FEMALE","teleconsultationConsent":true}' 2>/dev/null \
+        | grep -o '"id":"pat-[0-9a-f]*"' | head -n 1 | cut -d'"' -f4)"
+    fi
+    [ -n "$id" ] || sleep 0.5
+  done
+  if [ -z "$id" ]; then
+    echo "bench: could not register the load's patient through $base (see $TABIB_DATA/server.log)" >&2
+    return 1
+  fi
+  echo "$id"
+}
+
+# Writes a patient of disp-tinghir who consented straight into a bare Redis on PORT, the fields the signalling nodes
+# read before queuing a call (standalone nodes over a Redis without the web application). Prints its id.
+bench_seed_patient() {
+  local port="$1" id key reply=""
+  id="pat-$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+  key="tl:rec:pat:$id"
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf '*6\r\n$4\r\nHSET\r\n$%d\r\n%s\r\n$4\r\ndisp\r\n$12\r\ndisp-tinghir\r\n$7\r\nconsent\r\n$4\r\ntrue\r\n' \
+    "${#key}" "$key" >&3
+  read -r -t 5 reply <&3 || true
+  exec 3<&- 3>&-
+  if [[ "$reply" != :* ]]; then
+    echo "bench: could not write the load's patient into Redis on port $port ($reply)" >&2
+    return 1
+  fi
+  echo "$id"
 }
 
 bench_tabib_ready() {
@@ -205,7 +247,7 @@ bench_load() {
 
 bench_tabib_load() {
   bench_load --target=tabib --url="ws://127.0.0.1:$BENCH_SIGNAL_PORT/signal" \
-    --key-file="$TABIB_DATA/data/keys/access-token.jwk" "$@"
+    --key-file="$TABIB_DATA/data/keys/access-token.jwk" --patient-ref="$BENCH_PATIENT_REF" "$@"
 }
 
 bench_relay_load() {

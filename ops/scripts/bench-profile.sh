@@ -29,7 +29,8 @@ mkdir -p "$out"
 
 bench_start_tabib
 (exec java $LOAD_JAVA_OPTS -jar "$LOAD_JAR" --target=tabib --url="ws://127.0.0.1:$BENCH_SIGNAL_PORT/signal" \
-  --key-file="$TABIB_DATA/data/keys/access-token.jwk" "${load_args[@]}" >"$out/load.txt" 2>"$out/load.err") &
+  --key-file="$TABIB_DATA/data/keys/access-token.jwk" --patient-ref="$BENCH_PATIENT_REF" "${load_args[@]}" \
+  >"$out/load.txt" 2>"$out/load.err") &
 load_pid=$!
 BENCH_PIDS+=("$load_pid")
 waited=0

@@ -549,10 +549,12 @@ check_app() {
   fi
   pass "the web node starts in demo mode on $web (HTTP) and $sig (signalling)"
 
-  # A standalone node (TABIB_MODE=signaling) sharing the web node's Redis and token key, as in a scale-out.
+  # A standalone node (TABIB_MODE=signaling) sharing the web node's Redis, token key and signalling state key, as
+  # in a scale-out.
   redis_port=$(sed -n 's/.*Embedded Redis started on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/app/app.log" | head -n 1)
   (cd "$WORK/node2" && exec env TABIB_MODE=signaling TABIB_DATA_DIR="$WORK/node2" TABIB_TLS=false \
       REDIS_URL="redis://127.0.0.1:$redis_port" TABIB_TOKEN_KEY_FILE="$WORK/app/data/keys/access-token.jwk" \
+      TABIB_SIGNALING_STATE_KEY_FILE="$WORK/app/data/keys/signaling-state.key" \
       TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig2" TABIB_NODE_ID=check-node-2 SERVER_PORT="$web2" \
       TABIB_ALLOWED_ORIGINS=https://tabib.test java -jar "$jar" >"$WORK/node2/node.log" 2>&1) &
   node_pid=$!

@@ -54,15 +54,19 @@ bench_await_start "$REDIS_PID" "$WORK/redis.log" "redis-server (port $REDIS_PORT
 
 KEY="$WORK/access-token.jwk"
 java -jar "$SERVER_JAR" token-key "$KEY" >/dev/null
+STATE_KEY="$WORK/signaling-state.key"
+java -jar "$SERVER_JAR" signaling-key "$STATE_KEY" >/dev/null
 
-# start_node NAME PORT: a standalone signalling node (TABIB_MODE=signaling) on the shared Redis and token key,
-# accepting the load generator's minted tokens (TABIB_AUTH_SESSIONLESS_TOKENS; never in production).
+# start_node NAME PORT: a standalone signalling node (TABIB_MODE=signaling) on the shared Redis, token key and
+# signalling state key, accepting the load generator's minted tokens (TABIB_AUTH_SESSIONLESS_TOKENS; never in
+# production).
 start_node() {
   local name="$1" port="$2" dir="$WORK/node-$1"
   mkdir -p "$dir"
   # shellcheck disable=SC2086
   (cd "$dir" && exec env TABIB_MODE=signaling TABIB_DATA_DIR="$dir" TABIB_TLS=false \
-      REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TABIB_TOKEN_KEY_FILE="$KEY" TABIB_AUTH_SESSIONLESS_TOKENS=true \
+      REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TABIB_TOKEN_KEY_FILE="$KEY" TABIB_SIGNALING_STATE_KEY_FILE="$STATE_KEY" \
+      TABIB_AUTH_SESSIONLESS_TOKENS=true \
       TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$port" TABIB_NODE_ID="fault-node-$name" \
       TABIB_SIGNALING_NODE_TIMEOUT="$NODE_TIMEOUT" TABIB_SIGNALING_RESUME_WINDOW="$RESUME_WINDOW" \
       java $SERVER_JAVA_OPTS -jar "$SERVER_JAR" >"$dir/node.log" 2>&1) &
@@ -80,9 +84,11 @@ bench_await_start "$PID_B" "$WORK/node-b/node.log" "node B (port $PORT_B)" bench
 bench_log "nodes up: A pid $PID_A, B pid $PID_B"
 
 READY="$WORK/relaying"
+PATIENT="$(bench_seed_patient "$REDIS_PORT")"
 # shellcheck disable=SC2086
 java $LOAD_JAVA_OPTS -jar "$LOAD_JAR" --scenario=node-kill --target=tabib \
   --url="ws://127.0.0.1:$PORT_A/signal" --failover-url="ws://127.0.0.1:$PORT_B/signal" --key-file="$KEY" \
+  --patient-ref="$PATIENT" \
   --connections="$((PAIRS * 2))" --member-rate="$MEMBER_RATE" --warmup="$WARMUP" --duration="$AFTER_RESUME" \
   --ready-file="$READY" >"$out/report.txt" &
 LOAD_PID=$!

@@ -44,7 +44,8 @@ echo "seconds,heap_kb,direct_kb,rss_kb" | tee "$out/memory.csv"
 bench_log "soak: $SOAK_RATE messages/s for $SOAK_SECONDS s"
 # shellcheck disable=SC2086
 (exec java $LOAD_JAVA_OPTS -jar "$LOAD_JAR" --target=tabib --url="ws://127.0.0.1:$BENCH_SIGNAL_PORT/signal" \
-  --key-file="$TABIB_DATA/data/keys/access-token.jwk" --connections="$CONNECTIONS" --warmup=0 \
+  --key-file="$TABIB_DATA/data/keys/access-token.jwk" --patient-ref="$BENCH_PATIENT_REF" \
+  --connections="$CONNECTIONS" --warmup=0 \
   --duration="$SOAK_SECONDS" --rate="$SOAK_RATE" >"$out/load.txt" 2>&1) &
 load_pid=$!
 BENCH_PIDS+=("$load_pid")

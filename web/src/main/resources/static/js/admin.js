@@ -1,7 +1,9 @@
-// Administrator screen: users, dispensaries (with province), specialties, encryption key status.
+// Administrator screen: the live board with the alerts of emergency accesses, their review, users, dispensaries
+// (with province), specialties, encryption key status.
 import { h, clear, field, announce } from './dom.js';
 import { formatInstant } from './i18n.js';
 import { api } from './session.js';
+import { liveBoard } from './board.js';
 
 const ROLES = ['NURSE', 'SPECIALIST', 'COORDINATOR', 'ADMIN'];
 
@@ -10,7 +12,20 @@ export function mount(root) {
   const dispensaries = h('section', { class: 'card', id: 'admin-dispensaries' });
   const specialties = h('section', { class: 'card', id: 'admin-specialties' });
   const keys = h('section', { class: 'card', id: 'admin-keys' });
-  clear(root, h('div', { class: 'admin' }, users, dispensaries, specialties, keys));
+  const board = h('div', { id: 'admin-board' });
+  const emergencies = h('section', { class: 'card', id: 'admin-break-glass' });
+  clear(root, h('div', { class: 'admin' }, board, emergencies, users, dispensaries, specialties, keys));
+  // A new alert on the board brings the review table up to date.
+  let openAlerts = null;
+  liveBoard(board, {
+    onSnapshot: (snapshot) => {
+      const open = snapshot.alerts?.breakGlassOpen;
+      if (open === undefined) return;
+      if (openAlerts !== null && open !== openAlerts) renderEmergencies(emergencies);
+      openAlerts = open;
+    },
+  });
+  renderEmergencies(emergencies);
   renderUsers(users);
   renderDispensaries(dispensaries);
   renderSpecialties(specialties);
@@ -34,6 +49,54 @@ async function submitting(form, send, reload) {
       announce(`error.${error.code}`, { message: error.message }, 'error');
     }
   });
+}
+
+/** Emergency (break-glass) accesses, newest first: each one is reviewed, with a note, to close its alert. */
+async function renderEmergencies(target) {
+  let list;
+  try {
+    list = await api('GET', '/api/v1/admin/break-glass?limit=100');
+  } catch {
+    clear(target, h('h2', { i18n: 'admin.breakGlass' }), h('p', { class: 'muted', i18n: 'admin.breakGlassUnavailable' }));
+    return;
+  }
+  clear(target, h('h2', { i18n: 'admin.breakGlass' }), h('p', { class: 'muted', i18n: 'admin.breakGlassIntro' }),
+    (list || []).length
+      ? table(['admin.breakGlassWhen', 'admin.breakGlassWho', 'admin.breakGlassFrom', 'admin.breakGlassPatient',
+        'admin.breakGlassNote', 'admin.breakGlassReason', 'admin.breakGlassReview'],
+      list.map((a) => h('tr', { 'data-access-id': a.id, 'data-reviewed': String(Boolean(a.reviewedAt)) },
+        h('td', { 'data-datetime': a.at, text: formatInstant(a.at) }),
+        h('td', {}, h('span', { dir: 'ltr', text: a.actorId }), ' (', h('span', { i18n: `role.${a.role}` }), ')'),
+        h('td', { dir: 'ltr', text: a.from }),
+        h('td', { dir: 'ltr', text: a.patientId }),
+        h('td', { dir: 'ltr', text: `${a.noteId} v${a.version}` }),
+        h('td', { text: a.reason }),
+        h('td', {}, a.reviewedAt ? reviewed(a) : reviewForm(a, () => renderEmergencies(target))))))
+      : h('p', { class: 'muted', i18n: 'admin.breakGlassNone' }));
+}
+
+function reviewed(a) {
+  return h('span', { class: 'reviewed' },
+    h('span', { i18n: 'admin.breakGlassReviewedBy', args: { name: a.reviewedBy } }), ' ',
+    h('span', { 'data-datetime': a.reviewedAt, text: formatInstant(a.reviewedAt) }), ': ', h('q', { text: a.reviewNote }));
+}
+
+function reviewForm(a, reload) {
+  const note = h('input', { name: 'note', required: true, maxlength: 500, autocomplete: 'off',
+    i18nAttr: { placeholder: 'admin.breakGlassReviewHint', 'aria-label': 'admin.breakGlassReviewHint' } });
+  const form = h('form', { class: 'row review' }, note,
+    h('button', { type: 'submit', class: 'primary', i18n: 'admin.breakGlassMarkReviewed' }));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      await api('POST', `/api/v1/admin/break-glass/${encodeURIComponent(a.id)}/review`, { note: note.value.trim() });
+      announce('admin.breakGlassReviewed');
+      reload();
+    } catch (error) {
+      announce(`error.${error.code}`, { message: error.message }, 'error');
+    }
+  });
+  return form;
 }
 
 async function renderUsers(target) {

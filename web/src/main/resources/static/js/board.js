@@ -1,9 +1,10 @@
-// The coordinators' live board: a plain WebSocket that receives a full snapshot on every change.
+// The live board of coordinators and administrators: a plain WebSocket that receives a full snapshot on every
+// change. Administrators' snapshots also carry the open alerts of emergency (break-glass) accesses.
 import { h, clear, setText } from './dom.js';
 import { duration, formatInstant } from './i18n.js';
 import { refresh, socketTicket, logout } from './session.js';
 
-export function liveBoard(target) {
+export function liveBoard(target, { onSnapshot } = {}) {
   let ws = null;
   let attempt = 0;
   let stopped = false;
@@ -15,8 +16,10 @@ export function liveBoard(target) {
   const callCount = h('span', { class: 'stat', id: 'board-call-count', text: '0' });
   const bookings = h('tbody', { id: 'board-bookings' });
   const counts = h('ul', { class: 'counts', id: 'board-counts' });
+  const alerts = h('section', { class: 'card alerts', id: 'board-alerts', hidden: true, 'aria-live': 'polite' });
   clear(target,
     status,
+    alerts,
     h('div', { class: 'board' },
       h('section', { class: 'card' }, h('h3', { i18n: 'board.online' }), online),
       h('section', { class: 'card' }, h('h3', { i18n: 'board.queues' }),
@@ -88,6 +91,23 @@ export function liveBoard(target) {
     if (!today.length) bookings.append(h('tr', {}, h('td', { colspan: 5, class: 'muted', i18n: 'board.noBookings' })));
     clear(counts, Object.entries(snapshot.bookings?.counts || {}).map(([status, count]) =>
       h('li', { 'data-status': status }, h('span', { class: 'stat', text: String(count) }), ' ', h('span', { i18n: `status.${status}` }))));
+    renderAlerts(snapshot.alerts);
+    onSnapshot?.(snapshot);
+  }
+
+  // Emergency accesses not reviewed yet (administrators only; the section is absent for coordinators).
+  function renderAlerts(section) {
+    alerts.hidden = !section;
+    if (!section) return;
+    const open = Number(section.breakGlassOpen || 0);
+    alerts.dataset.open = String(open);
+    clear(alerts,
+      h('h3', {}, h('span', { i18n: 'board.breakGlass' }), ' ', h('span', { class: 'stat', id: 'board-alerts-count', text: String(open) })),
+      open ? h('ul', { class: 'alert-list' }, (section.breakGlass || []).map((a) => h('li', { 'data-access-id': a.id },
+        h('span', { 'data-datetime': a.at, text: formatInstant(a.at) }), ' · ',
+        h('strong', { dir: 'ltr', text: a.actorId }), ' (', h('span', { i18n: `role.${a.role}` }), ') · ',
+        h('span', { class: 'reason', text: a.reason }))))
+        : h('p', { class: 'muted', i18n: 'board.noAlerts' }));
   }
 
   connect();

@@ -5,6 +5,7 @@ import { dateIn, formatInstant } from './i18n.js';
 import { api, idempotencyKey } from './session.js';
 import { loadSpecialties } from './specialties.js';
 import { liveBoard } from './board.js';
+import { patientLabel } from './patient.js';
 
 const DAY_MS = 86400000;
 const ACTIVE = new Set(['pending', 'booked', 'arrived', 'fulfilled', 'noshow']);
@@ -27,6 +28,24 @@ function dispensarySelect() {
   if (!dispensaries) dispensaries = api('GET', '/api/v1/dispensaries').catch(() => []);
   dispensaries.then((list) => select.append(...(list || []).map((d) => h('option', { value: d.id, text: `${d.name} (${d.province})` }))));
   return select;
+}
+
+/**
+ * The patient field of a booking: the patient's record number, with the registered patients of the chosen
+ * dispensary offered by name (a booking for anyone else is refused with UNKNOWN_PATIENT or
+ * PATIENT_OF_ANOTHER_DISPENSARY).
+ */
+function patientField(dispensary, listId) {
+  const options = h('datalist', { id: listId });
+  const input = h('input', { name: 'patientRef', required: true, autocomplete: 'off', dir: 'ltr', list: listId,
+    pattern: '[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}' });
+  dispensary.addEventListener('change', async () => {
+    const list = dispensary.value
+      ? await api('GET', `/api/v1/patients?dispensaryId=${encodeURIComponent(dispensary.value)}&limit=500`).catch(() => [])
+      : [];
+    clear(options, (list || []).map((p) => h('option', { value: p.id, label: patientLabel(p) })));
+  });
+  return [input, options];
 }
 
 function specialtySelect(id) {
@@ -123,13 +142,13 @@ function weekCalendar(target, zone) {
   }
 
   function bookForm(slot) {
-    const patient = h('input', { name: 'patientRef', required: true, autocomplete: 'off', dir: 'ltr', pattern: '[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}' });
     const dispensary = dispensarySelect();
+    const [patient, patients] = patientField(dispensary, 'book-patients');
     const key = idempotencyKey();
     const form = h('form', { class: 'card grid-form', id: 'book-form' },
       h('h3', {}, h('span', { i18n: 'coordinator.book' }), ' ',
         h('span', { 'data-datetime': slot.start, text: formatInstant(slot.start) }), ' · ', slot.specialistId),
-      field('coordinator.patientRef', patient), field('board.dispensary', dispensary),
+      field('board.dispensary', dispensary), field('coordinator.patientRef', patient), patients,
       h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary', i18n: 'coordinator.confirmBooking' }),
         h('button', { type: 'button', i18n: 'coordinator.close', onclick: () => clear(panel) })));
     form.addEventListener('submit', async (event) => {
@@ -147,7 +166,7 @@ function weekCalendar(target, zone) {
       load();
     });
     clear(panel, form);
-    patient.focus();
+    dispensary.focus();
   }
 
   function manageForm(a) {
@@ -188,12 +207,12 @@ function weekCalendar(target, zone) {
 function waitlistPanel(target, zone) {
   const specialty = specialtySelect('waitlist-specialty');
   const body = h('tbody');
-  const patient = h('input', { name: 'patientRef', required: true, autocomplete: 'off', dir: 'ltr' });
   const dispensary = dispensarySelect();
+  const [patient, patients] = patientField(dispensary, 'waitlist-patients');
   const from = h('input', { type: 'date', name: 'from', required: true, value: dateIn(zone) });
   const to = h('input', { type: 'date', name: 'to', required: true, value: dateIn(zone, new Date(Date.now() + 14 * DAY_MS)) });
   const form = h('form', { class: 'card grid-form', id: 'waitlist-form' }, h('h3', { i18n: 'coordinator.addWaitlist' }),
-    field('coordinator.patientRef', patient), field('board.dispensary', dispensary),
+    field('board.dispensary', dispensary), field('coordinator.patientRef', patient), patients,
     field('coordinator.from', from), field('coordinator.to', to),
     h('button', { type: 'submit', class: 'primary', i18n: 'coordinator.addWaitlist' }));
   form.addEventListener('submit', async (event) => {

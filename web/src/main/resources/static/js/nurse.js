@@ -13,6 +13,11 @@ import { jitsiRoom } from './jitsi.js';
 const JOINABLE = new Set(['booked', 'arrived']);
 const NATIONAL_ID = /^[A-Za-z]{1,2}\d{4,8}$/;
 
+/** A patient whose consent to teleconsultation is known not to be recorded (unknown: the server decides). */
+function withoutConsent(p) {
+  return Boolean(p?.consent) && !p.consent.teleconsultation;
+}
+
 export function mount(root, { user, config, signal, setCallActive }) {
   let patient = null;
   let queued = null;
@@ -35,6 +40,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       clear(patientBox,
         h('h2', { id: 'patient-title', i18n: 'nurse.patient' }),
         h('p', { class: 'patient-chosen', 'data-patient-id': patient.id }, h('strong', { text: patientLabel(patient) })),
+        withoutConsent(patient) ? consentBox() : null,
         h('button', { type: 'button', class: 'secondary', i18n: 'nurse.changePatient', onclick: () => { patient = null; renderPatient(); renderCall(); } }));
       return;
     }
@@ -57,6 +63,35 @@ export function mount(root, { user, config, signal, setCallActive }) {
       form, results,
       h('details', { class: 'register' }, h('summary', { i18n: 'nurse.registerPatient' }), registerForm()));
     search();
+  }
+
+  // No call about a patient whose consent is not recorded: say so before the call, and let the nurse record it once
+  // the patient has agreed (the server refuses the call with CONSENT_REQUIRED otherwise).
+  function consentBox() {
+    const record = h('button', { type: 'button', class: 'primary big', id: 'record-consent', i18n: 'nurse.recordConsent' });
+    record.addEventListener('click', async () => {
+      record.disabled = true;
+      try {
+        patient = await api('PUT', `/api/v1/patients/${encodeURIComponent(patient.id)}/consent`, { teleconsultation: true });
+        announce('nurse.consentRecorded');
+        renderPatient();
+        renderCall();
+      } catch (error) {
+        record.disabled = false;
+        announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
+      }
+    });
+    return h('div', { class: 'banner warn consent-missing', id: 'consent-missing', role: 'alert', 'data-code': 'CONSENT_REQUIRED' },
+      h('p', { i18n: 'nurse.noConsent' }), record);
+  }
+
+  /** The server refused a call for want of consent (recorded elsewhere meanwhile, or withdrawn): offer to record it. */
+  function consentRequired() {
+    if (patient) patient = { ...patient, consent: { ...(patient.consent || {}), teleconsultation: false } };
+    renderPatient();
+    renderCall();
+    announce('error.CONSENT_REQUIRED', null, 'error');
+    patientBox.querySelector('#record-consent')?.focus();
   }
 
   function registerForm() {
@@ -120,15 +155,19 @@ export function mount(root, { user, config, signal, setCallActive }) {
       patient = await api('GET', `/api/v1/patients/${encodeURIComponent(booking.patientRef)}`).catch(() => ({ id: booking.patientRef }));
     }
     renderPatient();
+    renderCall();
+    let stream;
     try {
-      const stream = await openLocalMedia(preferAudioOnly);
+      stream = await openLocalMedia(preferAudioOnly);
       const reply = await signal.request({ type: 'call.join', appointmentId: booking.id });
       // The second participant to join is answered with call.accepted straight away.
       const origin = { origin: 'APPOINTMENT', originRef: booking.id };
       if (reply.type === 'call.accepted') enterCall(reply, stream, origin);
       else waitFor(reply, stream, 'nurse.waitingSpecialist', null, origin);
     } catch (error) {
-      announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
+      stream?.getTracks().forEach((track) => track.stop());
+      if (error.code === 'CONSENT_REQUIRED') consentRequired();
+      else announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
     }
   }
 
@@ -137,13 +176,15 @@ export function mount(root, { user, config, signal, setCallActive }) {
   function renderCall() {
     if (queued) return;
     const reason = h('textarea', { id: 'call-reason', name: 'reason', rows: 2, maxlength: 500 });
+    const blocked = !patient || withoutConsent(patient);
     const buttons = specialties.map((code) => h('button', {
-      type: 'button', class: 'specialty big', 'data-specialty': code, disabled: !patient, i18n: `specialty.${code}`,
+      type: 'button', class: 'specialty big', 'data-specialty': code, disabled: blocked, i18n: `specialty.${code}`,
       onclick: () => requestCall(code, reason.value.trim()),
     }));
     clear(callBox,
       h('h2', { id: 'urgent-title', i18n: 'nurse.callSpecialist' }),
       patient ? null : h('p', { class: 'muted', i18n: 'nurse.pickPatientFirst' }),
+      patient && withoutConsent(patient) ? h('p', { class: 'muted', i18n: 'nurse.consentFirst' }) : null,
       field('nurse.reason', reason),
       h('div', { class: 'specialty-grid' }, buttons));
   }
@@ -161,7 +202,8 @@ export function mount(root, { user, config, signal, setCallActive }) {
       waitFor(reply, stream, 'nurse.inQueue', specialty, { origin: 'URGENT_CALL', originRef: reply.callId });
     } catch (error) {
       stream.getTracks().forEach((track) => track.stop());
-      announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
+      if (error.code === 'CONSENT_REQUIRED') consentRequired();
+      else announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
     }
   }
 

@@ -64,7 +64,10 @@ export class SignalClient {
   async open() {
     let ticket;
     try {
-      ticket = await this.ticket();
+      // A ticket asked for over a link that just died would leave the reconnection waiting on it: bounded as well.
+      ticket = await Promise.race([this.ticket(), new Promise((_, reject) => {
+        setTimeout(() => reject(new Error('ticket timeout')), CONNECT_TIMEOUT_MS);
+      })]);
     } catch {
       if (!this.stopped) this.scheduleReconnect();
       return;

@@ -5,16 +5,18 @@ package ma.tabiblink.records;
  * (the table is in records/README.md). Decisions only; callers audit and throw.
  *
  * <ul>
- *   <li>NURSE: registers and reads the patients of their own dispensary, opens consultations for them, reads the
- *       care-plan sections (plan, prescription, follow-up) of signed notes of those patients.</li>
+ *   <li>NURSE: registers and reads the patients of their own dispensary, records their consent to teleconsultation
+ *       (no other role may), opens consultations for them, reads the care-plan sections (plan, prescription,
+ *       follow-up) of signed notes of those patients.</li>
  *   <li>SPECIALIST: reads the patients they have a consultation with (the care team), writes the note of their own
  *       consultation, reads every signed note of their patients and their own drafts, signs and amends their notes,
  *       exports the FHIR record of their patients.</li>
  *   <li>COORDINATOR: reads demographics to book consultations and opens them; never clinical content.</li>
  *   <li>ADMIN: audit and key operations; no patient data and never clinical content.</li>
  *   <li>SYSTEM: the application (call routing, booking, seeding): registers patients and opens consultations.</li>
- *   <li>Break-glass: a nurse or specialist may read a whole note they could not otherwise read, giving a reason;
- *       it is audited as BREAK_GLASS_READ.</li>
+ *   <li>Break-glass: a specialist may read a whole signed note they could not otherwise read, a nurse its care-plan
+ *       sections, giving a reason; never a draft. It is rate-limited per user, audited as BREAK_GLASS_READ and
+ *       raises an alert administrators review.</li>
  * </ul>
  */
 public final class AccessPolicy {
@@ -49,6 +51,11 @@ public final class AccessPolicy {
         };
     }
 
+    /** Consent is the patient's word, heard by the nurse who sees them: only a nurse of their dispensary records it. */
+    public boolean mayRecordConsent(Actor a, String patientDispensary) {
+        return a.is(Role.NURSE) && patientDispensary.equals(a.dispensaryId());
+    }
+
     public boolean mayOpenConsultation(Actor a, String patientDispensary) {
         return switch (a.role()) {
             case NURSE -> patientDispensary.equals(a.dispensaryId());
@@ -79,8 +86,13 @@ public final class AccessPolicy {
         };
     }
 
-    public boolean mayBreakGlass(Actor a) {
-        return a.is(Role.SPECIALIST) || a.is(Role.NURSE);
+    /** What emergency access shows: the whole note to a specialist, the care-plan sections to a nurse. */
+    public NoteAccess breakGlassAccess(Actor a) {
+        return switch (a.role()) {
+            case SPECIALIST -> NoteAccess.FULL;
+            case NURSE -> NoteAccess.CARE_PLAN;
+            case COORDINATOR, ADMIN, SYSTEM -> NoteAccess.NONE;
+        };
     }
 
     public boolean mayExport(Actor a, boolean inCareTeam) {

@@ -2,7 +2,10 @@ package ma.tabiblink.records;
 
 import java.time.Clock;
 import ma.tabiblink.records.audit.AuditLog;
+import ma.tabiblink.records.breakglass.BreakGlassLimit;
+import ma.tabiblink.records.breakglass.BreakGlassRegister;
 import ma.tabiblink.records.consultation.Consultation;
+import ma.tabiblink.records.consultation.ConsultationEligibility;
 import ma.tabiblink.records.consultation.Consultations;
 import ma.tabiblink.records.consultation.OpenConsultation;
 import ma.tabiblink.records.fhir.FhirExport;
@@ -25,11 +28,13 @@ public final class Records {
     private final PatientRegistry patients;
     private final Consultations consultations;
     private final SigningKeys signingKeys;
+    private final BreakGlassRegister breakGlass;
+    private final ConsultationEligibility eligibility;
     private final Notes notes;
     private final FhirExport fhir;
     private final KeyOperations keyOperations;
 
-    private Records(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl) {
+    private Records(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl, BreakGlassLimit limit) {
         this.keyRing = keyRing;
         AccessPolicy policy = new AccessPolicy();
         CareTeam careTeam = new CareTeam(redis);
@@ -38,7 +43,9 @@ public final class Records {
         this.patients = new PatientRegistry(redis, clock, envelope, keyRing, audit, policy, careTeam);
         this.consultations = new Consultations(redis, clock, audit, policy, careTeam, patients);
         this.signingKeys = new SigningKeys(redis, clock, envelope);
-        this.notes = new Notes(redis, clock, envelope, audit, policy, consultations, signingKeys);
+        this.breakGlass = new BreakGlassRegister(redis, clock, audit, policy, limit);
+        this.eligibility = new ConsultationEligibility(redis);
+        this.notes = new Notes(redis, clock, envelope, audit, policy, consultations, signingKeys, breakGlass);
         this.fhir = new FhirExport(clock, fhirBaseUrl, audit, policy, careTeam, patients, consultations, notes);
         this.keyOperations = new KeyOperations(redis, keyRing, envelope, audit, policy, notes, patients);
     }
@@ -47,7 +54,13 @@ public final class Records {
      * @param fhirBaseUrl absolute base URL for the fullUrl of exported FHIR resources
      */
     public static Records create(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl) {
-        return new Records(redis, clock, keyRing, fhirBaseUrl);
+        return new Records(redis, clock, keyRing, fhirBaseUrl, BreakGlassLimit.DEFAULT);
+    }
+
+    /** @param breakGlassLimit how often one user may use emergency access */
+    public static Records create(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl,
+                                 BreakGlassLimit breakGlassLimit) {
+        return new Records(redis, clock, keyRing, fhirBaseUrl, breakGlassLimit);
     }
 
     /**
@@ -72,6 +85,16 @@ public final class Records {
 
     public SigningKeys signingKeys() {
         return signingKeys;
+    }
+
+    /** Emergency accesses: the per-user limit, the open alerts and the administrators' review. */
+    public BreakGlassRegister breakGlass() {
+        return breakGlass;
+    }
+
+    /** Whether an actor may open a consultation for a patient, without keys (see {@link ConsultationEligibility}). */
+    public ConsultationEligibility eligibility() {
+        return eligibility;
     }
 
     public FhirExport fhir() {

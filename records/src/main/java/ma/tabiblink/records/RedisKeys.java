@@ -96,6 +96,26 @@ public final class RedisKeys {
         return PREFIX + "audit:head";
     }
 
+    /** Hash: one emergency (break-glass) access, for the administrators' review. */
+    public static String breakGlass(String accessId) {
+        return PREFIX + "bg:" + accessId;
+    }
+
+    /** Sorted set of every break-glass access id, scored by time (ms). */
+    public static String breakGlassAll() {
+        return PREFIX + "bg:all";
+    }
+
+    /** Sorted set of the break-glass access ids no administrator has reviewed yet, scored by time (ms). */
+    public static String breakGlassOpen() {
+        return PREFIX + "bg:open";
+    }
+
+    /** Sorted set of one user's recent break-glass attempts (ms), the window of the rate limit. */
+    public static String breakGlassRecent(String userId) {
+        return PREFIX + "bg:user:" + userId;
+    }
+
     /** String: set once the demo patients have been seeded, so seeding runs once per data folder. */
     public static String demoSeeded() {
         return PREFIX + "demo:seeded";

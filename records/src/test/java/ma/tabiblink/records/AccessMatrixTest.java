@@ -175,4 +175,41 @@ class AccessMatrixTest {
         t.records.patients().recordConsent(NURSE1, noConsent.id(), true);
         assertThat(t.urgentCall(noConsent, CARDIO, "call-consent-1").patientId()).isEqualTo(noConsent.id());
     }
+
+    @Test
+    void onlyANurseOfThePatientsDispensaryRecordsConsent() {
+        Patient undecided = t.records.patients().register(NURSE1, new NewPatient("Aicha Undecided",
+                LocalDate.of(1990, 5, 5), null, Sex.FEMALE, "disp-tinghir", "ar", null, null, false));
+        denied(() -> t.records.patients().recordConsent(COORD, undecided.id(), true));
+        denied(() -> t.records.patients().recordConsent(NURSE2, undecided.id(), true));
+        denied(() -> t.records.patients().recordConsent(CARDIO, undecided.id(), true));
+        denied(() -> t.records.patients().recordConsent(ADMIN, undecided.id(), true));
+        assertThat(t.records.patients().get(NURSE1, undecided.id()).consent().teleconsultation()).isFalse();
+        assertThat(t.records.audit().entries(null, 10_000)).anySatisfy(e -> {
+            assertThat(e.actorId()).isEqualTo("coord1");
+            assertThat(e.action()).isEqualTo(AuditAction.PATIENT_UPDATE);
+            assertThat(e.outcome()).isEqualTo(AuditOutcome.DENIED);
+            assertThat(e.patientId()).isEqualTo(undecided.id());
+        });
+
+        Patient agreed = t.records.patients().recordConsent(NURSE1, undecided.id(), true);
+        assertThat(agreed.consent().teleconsultation()).isTrue();
+        assertThat(agreed.consent().recordedBy()).isEqualTo("nurse1");
+    }
+
+    @Test
+    void theKeylessEligibilityCheckDecidesAsOpeningAConsultationDoes() {
+        Patient undecided = t.records.patients().register(NURSE1, new NewPatient("Brahim Eligible",
+                LocalDate.of(1970, 2, 2), null, Sex.MALE, "disp-tinghir", "ar", null, null, false));
+        var eligibility = new ma.tabiblink.records.consultation.ConsultationEligibility(t.redis);
+        assertThat(eligibility.refusal(NURSE1, patient.id())).isEmpty();
+        assertThat(eligibility.refusal(COORD, patient.id())).isEmpty();
+        assertThat(eligibility.refusal(NURSE2, patient.id())).contains(RecordsError.ACCESS_DENIED);
+        assertThat(eligibility.refusal(DERM, patient.id())).contains(RecordsError.ACCESS_DENIED);
+        assertThat(eligibility.refusal(NURSE2, undecided.id())).contains(RecordsError.ACCESS_DENIED);
+        assertThat(eligibility.refusal(NURSE1, undecided.id())).contains(RecordsError.CONSENT_REQUIRED);
+        assertThat(eligibility.refusal(NURSE1, "pat-00000000000000000000000000000000"))
+                .contains(RecordsError.PATIENT_NOT_FOUND);
+        assertThat(eligibility.refusal(NURSE1, "pat-001")).contains(RecordsError.PATIENT_NOT_FOUND);
+    }
 }

@@ -1,12 +1,14 @@
 package ma.tabiblink.signaling;
 
 import io.netty.handler.ssl.SslContext;
+import ma.tabiblink.signaling.cluster.StateCipher;
 
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import javax.crypto.SecretKey;
 
 /**
  * Every limit, timeout and address of a signalling node. {@link #defaults()} gives a node bound to
@@ -38,6 +40,9 @@ import java.util.UUID;
  * @param maxCallDuration          end assumed for Jitsi tokens of urgent calls
  * @param workerThreads            threads running session logic (they may wait on Redis)
  * @param redisPrefix              prefix of every Redis key and channel of this module
+ * @param stateKey                 AES-256 key sealing what the nodes keep in Redis that must not be readable there
+ *                                 (chief complaints, stored and cross-node messages); the same on every node of a
+ *                                 cluster. {@link #defaults()} draws a random one, fine for a single node only
  */
 public record SignalingConfig(
         String nodeId,
@@ -67,7 +72,8 @@ public record SignalingConfig(
         Duration appointmentJoinEarly,
         Duration maxCallDuration,
         int workerThreads,
-        String redisPrefix) {
+        String redisPrefix,
+        SecretKey stateKey) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8081;
@@ -133,6 +139,10 @@ public record SignalingConfig(
         if (redisPrefix == null || redisPrefix.isBlank()) {
             throw new IllegalArgumentException("redisPrefix must not be blank");
         }
+        Objects.requireNonNull(stateKey, "stateKey");
+        if (stateKey.getEncoded() == null || stateKey.getEncoded().length != 32) {
+            throw new IllegalArgumentException("stateKey must be a 256-bit key");
+        }
     }
 
     private static void positive(String name, long value) {
@@ -150,7 +160,7 @@ public record SignalingConfig(
                 DEFAULT_SLOW_CONSUMER_GRACE, DEFAULT_REPLAY_BUFFER, DEFAULT_REPLAY_BUFFER_BYTES, DEFAULT_HEARTBEAT, DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_RESUME_WINDOW, DEFAULT_RING_TIMEOUT, DEFAULT_TOKEN_REFRESH_LEAD, DEFAULT_SWEEP_INTERVAL,
                 DEFAULT_NODE_TIMEOUT, DEFAULT_TYPICAL_CALL, DEFAULT_JOIN_EARLY, DEFAULT_MAX_CALL,
-                DEFAULT_WORKER_THREADS, DEFAULT_REDIS_PREFIX);
+                DEFAULT_WORKER_THREADS, DEFAULT_REDIS_PREFIX, StateCipher.generateKey());
     }
 
     public Builder toBuilder() {
@@ -187,6 +197,7 @@ public record SignalingConfig(
         private Duration maxCallDuration;
         private int workerThreads;
         private String redisPrefix;
+        private SecretKey stateKey;
 
         private Builder(SignalingConfig c) {
             nodeId = c.nodeId;
@@ -217,6 +228,7 @@ public record SignalingConfig(
             maxCallDuration = c.maxCallDuration;
             workerThreads = c.workerThreads;
             redisPrefix = c.redisPrefix;
+            stateKey = c.stateKey;
         }
 
         public Builder nodeId(String v) { nodeId = v; return this; }
@@ -250,6 +262,7 @@ public record SignalingConfig(
         public Builder maxCallDuration(Duration v) { maxCallDuration = v; return this; }
         public Builder workerThreads(int v) { workerThreads = v; return this; }
         public Builder redisPrefix(String v) { redisPrefix = v; return this; }
+        public Builder stateKey(SecretKey v) { stateKey = v; return this; }
 
         public SignalingConfig build() {
             return new SignalingConfig(nodeId, bindHost, port, path, allowedOrigins, tls, maxFrameBytes,
@@ -257,7 +270,7 @@ public record SignalingConfig(
                     outboundLowWaterMark, outboundHighWaterMark, slowConsumerGrace, replayBufferMessages,
                     replayBufferBytes, heartbeatInterval, idleTimeout, resumeWindow, ringTimeout, tokenRefreshLead, sweepInterval,
                     nodeTimeout, typicalCallDuration, appointmentJoinEarly, maxCallDuration, workerThreads,
-                    redisPrefix);
+                    redisPrefix, stateKey);
         }
     }
 }

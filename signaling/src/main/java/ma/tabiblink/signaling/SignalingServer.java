@@ -22,10 +22,12 @@ import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.cluster.NodeBus;
 import ma.tabiblink.signaling.cluster.RedisKeys;
+import ma.tabiblink.signaling.cluster.StateCipher;
 import ma.tabiblink.signaling.event.CallEventListener;
 import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.event.EventDispatcher;
+import ma.tabiblink.signaling.patient.PatientAccess;
 import ma.tabiblink.signaling.protocol.MessageCodec;
 import ma.tabiblink.signaling.session.Session;
 import ma.tabiblink.signaling.session.SessionRegistry;
@@ -81,15 +83,16 @@ public final class SignalingServer {
     private Channel serverChannel;
 
     public SignalingServer(SignalingConfig config, Authenticator authenticator, TokenRefresher tokenRefresher,
-                           AppointmentDirectory appointments, CallEventListener listener, VideoBroker video,
-                           UnifiedJedis redis) {
+                           AppointmentDirectory appointments, PatientAccess patients, CallEventListener listener,
+                           VideoBroker video, UnifiedJedis redis) {
         this.config = Objects.requireNonNull(config, "config");
         this.redis = Objects.requireNonNull(redis, "redis");
-        this.cluster = new ClusterState(redis, new RedisKeys(config.redisPrefix()));
+        this.cluster = new ClusterState(redis, new RedisKeys(config.redisPrefix()), new StateCipher(config.stateKey()));
         this.events = new EventDispatcher(Objects.requireNonNull(listener, "listener"));
         this.sessions = new SessionRegistry(cluster, codec, config.nodeId(), config.replayBufferMessages());
         this.calls = new CallService(config, cluster, sessions, Objects.requireNonNull(video, "video"),
-                Objects.requireNonNull(appointments, "appointments"), events, clock);
+                Objects.requireNonNull(appointments, "appointments"), Objects.requireNonNull(patients, "patients"),
+                events, clock);
         this.connections = new Connections(config, Objects.requireNonNull(authenticator, "authenticator"),
                 Objects.requireNonNull(tokenRefresher, "tokenRefresher"), cluster, sessions, calls, codec, events,
                 clock);
@@ -97,7 +100,11 @@ public final class SignalingServer {
                 connections::kickFromOtherNode);
     }
 
-    private void fromOtherNode(String sessionId, String json) {
+    private void fromOtherNode(String sessionId, String sealed) {
+        String json = cluster.openDelivered(sessionId, sealed);
+        if (json == null) {
+            return;
+        }
         if (json.startsWith("{\"type\":\"call.ended\"")) {
             try {
                 calls.forget(codec.mapper().readTree(json).path("callId").asText());

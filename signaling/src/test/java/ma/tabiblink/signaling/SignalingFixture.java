@@ -1,8 +1,10 @@
 package ma.tabiblink.signaling;
 
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
+import ma.tabiblink.signaling.cluster.StateCipher;
 import ma.tabiblink.signaling.event.CallEventListener;
 import ma.tabiblink.signaling.event.SignalingEvent;
+import ma.tabiblink.signaling.patient.PatientAccess;
 import ma.tabiblink.signaling.video.VideoBroker;
 import ma.tabiblink.signaling.video.VideoConfig;
 import redis.clients.jedis.JedisPooled;
@@ -14,8 +16,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
+import javax.crypto.SecretKey;
 
 /** A real Redis on a free port and signalling nodes started on port 0 against it. */
 final class SignalingFixture implements AutoCloseable {
@@ -51,9 +55,15 @@ final class SignalingFixture implements AutoCloseable {
         redis = new JedisPooled("127.0.0.1", redisPort);
     }
 
+    /** The state key every node of these tests shares, as the nodes of a cluster do. */
+    static final SecretKey STATE_KEY = StateCipher.generateKey();
+
+    /** Lets any nurse call about any patient: these tests are about routing, not about the patient's record. */
+    static final PatientAccess ANY_PATIENT = (nurse, patientRef) -> Optional.empty();
+
     static SignalingConfig.Builder testConfig() {
         return SignalingConfig.defaults().toBuilder().port(0).sweepInterval(Duration.ofMillis(100))
-                .ringTimeout(Duration.ofSeconds(30));
+                .ringTimeout(Duration.ofSeconds(30)).stateKey(STATE_KEY);
     }
 
     SignalingServer start(UnaryOperator<SignalingConfig.Builder> tweak) throws InterruptedException {
@@ -68,9 +78,14 @@ final class SignalingFixture implements AutoCloseable {
 
     SignalingServer start(UnaryOperator<SignalingConfig.Builder> tweak, AppointmentDirectory appointments,
                           VideoBroker video) throws InterruptedException {
+        return start(tweak, appointments, ANY_PATIENT, video);
+    }
+
+    SignalingServer start(UnaryOperator<SignalingConfig.Builder> tweak, AppointmentDirectory appointments,
+                          PatientAccess patients, VideoBroker video) throws InterruptedException {
         CallEventListener listener = events::add;
         SignalingServer server = new SignalingServer(tweak.apply(testConfig()).build(), tokens, tokens, appointments,
-                listener, video, new JedisPooled("127.0.0.1", redisPort));
+                patients, listener, video, new JedisPooled("127.0.0.1", redisPort));
         server.start();
         servers.add(server);
         return server;

@@ -34,7 +34,8 @@ final class CallRateRun {
         List<TabibNurse> nurses = new ArrayList<>();
         for (int i = 0; i < options.pool(); i++) {
             specialists.add(new TabibSpecialist(Identity.specialist(options.prefix() + "-cps", i, options.specialty()), stats));
-            nurses.add(new TabibNurse(Identity.nurse(options.prefix() + "-cps", i), options.specialty(), stats));
+            nurses.add(new TabibNurse(Identity.nurse(options.prefix() + "-cps", i), options.specialty(),
+                    options.patientRef(), stats));
         }
         try (WsClient client = new WsClient(options.threads())) {
             Fleet fleet = new Fleet(client, options.connectConcurrency(), options.phaseTimeout());

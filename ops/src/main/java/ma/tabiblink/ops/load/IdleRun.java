@@ -30,7 +30,8 @@ final class IdleRun {
         TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC(), options.tokenLifetime());
         List<TabibNurse> nurses = new ArrayList<>();
         for (int i = 0; i < options.idle(); i++) {
-            nurses.add(new TabibNurse(Identity.nurse(options.prefix() + "-idle", i), options.specialty(), stats));
+            nurses.add(new TabibNurse(Identity.nurse(options.prefix() + "-idle", i), options.specialty(),
+                    options.patientRef(), stats));
         }
         try (WsClient client = new WsClient(options.threads())) {
             Fleet fleet = new Fleet(client, options.connectConcurrency(), options.phaseTimeout());

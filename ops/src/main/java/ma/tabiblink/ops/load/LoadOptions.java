@@ -34,7 +34,8 @@ record LoadOptions(
         URI failoverUrl,
         double memberRate,
         Path readyFile,
-        Duration inFlight) {
+        Duration inFlight,
+        String patientRef) {
 
     enum Target { TABIB, WS_PAIR }
 
@@ -82,12 +83,15 @@ record LoadOptions(
               --threads=2                  client event loop threads
               --connect-concurrency=256    WebSocket handshakes in flight at most
               --specialty=cardiology --prefix=load --phase-timeout=60
+              --patient-ref=pat-…          tabib: the patient every urgent call is about; a server with patient
+                                           records refuses calls about unknown patients, so give one of the nurses'
+                                           dispensary (disp-tinghir) who consented (default: made-up references)
             """;
 
     private static final Set<String> NAMES = Set.of("target", "url", "key-file", "connections", "warmup", "duration",
             "rate", "slow-consumers", "slow-rate", "slow-specialty", "idle", "hold", "server-pid", "calls-per-second", "pool", "call-hold-ms", "threads",
             "connect-concurrency", "specialty", "prefix", "phase-timeout", "scenario", "failover-url",
-            "member-rate", "ready-file", "in-flight-ms");
+            "member-rate", "ready-file", "in-flight-ms", "patient-ref");
 
     static LoadOptions parse(String... args) {
         Map<String, String> given = new HashMap<>();
@@ -179,7 +183,15 @@ record LoadOptions(
                 failoverUrl,
                 decimal(given, "member-rate", 10, 0.1, 1000),
                 given.containsKey("ready-file") ? Path.of(given.get("ready-file")) : null,
-                Duration.ofMillis(integer(given, "in-flight-ms", 500, 0, 60_000)));
+                Duration.ofMillis(integer(given, "in-flight-ms", 500, 0, 60_000)),
+                patientRef(given.get("patient-ref")));
+    }
+
+    private static String patientRef(String text) {
+        if (text != null && !text.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")) {
+            throw bad("--patient-ref must be a patient id such as pat-0123…, not '" + text + "'");
+        }
+        return text;
     }
 
     private static URI url(String text) {

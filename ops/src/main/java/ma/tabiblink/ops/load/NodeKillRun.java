@@ -75,10 +75,11 @@ final class NodeKillRun {
             for (int i = 0; i < pairs; i++) {
                 Layout layout = LAYOUTS.get(i % LAYOUTS.size());
                 ResumingMember specialist = new ResumingMember(
-                        Identity.specialist(options.prefix() + "-nk", i, layout.specialty()), layout.specialty(),
+                        Identity.specialist(options.prefix() + "-nk", i, layout.specialty()), layout.specialty(), null,
                         layout.specialistOnA() ? nodeA : nodeB, nodeB, minter, client, timers, stats);
                 ResumingMember nurse = new ResumingMember(Identity.nurse(options.prefix() + "-nk", i),
-                        layout.specialty(), layout.nurseOnA() ? nodeA : nodeB, nodeB, minter, client, timers, stats);
+                        layout.specialty(), options.patientRef(), layout.nurseOnA() ? nodeA : nodeB, nodeB, minter,
+                        client, timers, stats);
                 specialists.add(specialist);
                 nurses.add(nurse);
                 layoutOf.put(nurse, layout);

@@ -122,7 +122,7 @@ final class RelayRun {
         List<TabibNurse> nurses = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             specialists.add(new TabibSpecialist(Identity.specialist(prefix, i, specialty), stats));
-            nurses.add(new TabibNurse(Identity.nurse(prefix, i), specialty, stats));
+            nurses.add(new TabibNurse(Identity.nurse(prefix, i), specialty, options.patientRef(), stats));
         }
         everyone.addAll(specialists);
         everyone.addAll(nurses);

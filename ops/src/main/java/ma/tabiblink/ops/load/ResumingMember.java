@@ -26,6 +26,8 @@ final class ResumingMember extends Peer {
 
     final Identity who;
     private final String specialty;
+    /** The patient the nurse's call is about, or null for a made-up reference. */
+    private final String patientRef;
     private final URI home;
     private final URI failover;
     private final TokenMinter minter;
@@ -57,11 +59,12 @@ final class ResumingMember extends Peer {
     private boolean iceRestartPending;
     private int iceRestarts;
 
-    ResumingMember(Identity who, String specialty, URI home, URI failover, TokenMinter minter, WsClient client,
-            ScheduledExecutorService timers, RunStats stats) {
+    ResumingMember(Identity who, String specialty, String patientRef, URI home, URI failover, TokenMinter minter,
+            WsClient client, ScheduledExecutorService timers, RunStats stats) {
         super(stats);
         this.who = who;
         this.specialty = specialty;
+        this.patientRef = patientRef;
         this.home = home;
         this.failover = failover;
         this.minter = minter;
@@ -82,7 +85,7 @@ final class ResumingMember extends Peer {
     /** Requests an urgent call (nurses); completes with the call id once offer, answer and candidates went through. */
     CompletableFuture<String> requestCall() {
         synchronized (this) {
-            send(SignalMessages.callRequest("call-1", specialty, "load-pat-" + who.id()));
+            send(SignalMessages.callRequest("call-1", specialty, patientRef != null ? patientRef : "load-pat-" + who.id()));
         }
         return callEstablished;
     }

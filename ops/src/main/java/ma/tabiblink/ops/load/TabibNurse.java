@@ -10,6 +10,8 @@ import java.util.concurrent.CompletableFuture;
 final class TabibNurse extends TabibAgent {
 
     private final String specialty;
+    /** The patient every call is about, or null for a made-up reference per call. */
+    private final String patientRef;
     private int calls;
     private String requestId;
     private long requestedAt;
@@ -19,9 +21,10 @@ final class TabibNurse extends TabibAgent {
     private CompletableFuture<String> established = new CompletableFuture<>();
     private CompletableFuture<Void> ended = new CompletableFuture<>();
 
-    TabibNurse(Identity who, String specialty, RunStats stats) {
+    TabibNurse(Identity who, String specialty, String patientRef, RunStats stats) {
         super(who, stats);
         this.specialty = specialty;
+        this.patientRef = patientRef;
     }
 
     @Override
@@ -41,7 +44,8 @@ final class TabibNurse extends TabibAgent {
             established = result;
             ended = new CompletableFuture<>();
             requestedAt = System.nanoTime();
-            link.send(SignalMessages.callRequest(requestId, specialty, "load-pat-" + who.id() + "-" + calls));
+            link.send(SignalMessages.callRequest(requestId, specialty,
+                    patientRef != null ? patientRef : "load-pat-" + who.id() + "-" + calls));
         });
         return result;
     }

@@ -12,13 +12,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.SecretKey;
 import ma.tabiblink.signaling.SignalingServer;
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.auth.RefreshedToken;
+import ma.tabiblink.signaling.cluster.StateCipher;
 import ma.tabiblink.signaling.video.VideoBroker;
 import ma.tabiblink.signaling.video.VideoConfig;
 import org.junit.jupiter.api.Test;
@@ -51,16 +54,19 @@ class NodeKillRunTest {
             ECKey key = new ECKeyGenerator(Curve.P_256).keyID("node-kill-test").generate();
             Path keyFile = Files.writeString(dir.resolve("access-token.jwk"), key.toJSONString());
             Path portFile = dir.resolve("node-a.port");
+            SecretKey stateKey = StateCipher.generateKey();
+            Path stateKeyFile = Files.writeString(dir.resolve("signaling-state.key"),
+                    Base64.getEncoder().encodeToString(stateKey.getEncoded()));
             nodeA = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), SignalingNodeProcess.class.getName(),
                     Integer.toString(redisPort), keyFile.toString(), "node-kill-a",
-                    Long.toString(NODE_TIMEOUT.toMillis()), portFile.toString())
+                    Long.toString(NODE_TIMEOUT.toMillis()), portFile.toString(), stateKeyFile.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("node-a.log").toFile()).start();
             TokenMinter minter = TokenMinter.fromKeyFile(keyFile, Clock.systemUTC());
-            nodeB = new SignalingServer(SignalingNodeProcess.config("node-kill-b", NODE_TIMEOUT),
+            nodeB = new SignalingServer(SignalingNodeProcess.config("node-kill-b", NODE_TIMEOUT, stateKey),
                     SignalingServerLoadTest.verifierOf(key),
                     who -> Optional.of(new RefreshedToken(minter.mint(Identity.nurse("refresh", 0)), Instant.now().plusSeconds(900))),
-                    AppointmentDirectory.NONE, event -> { },
+                    AppointmentDirectory.NONE, SignalingServerLoadTest.ANY_PATIENT, event -> { },
                     new VideoBroker(VideoConfig.stunOnly(List.of("stun:stun.example.org:3478")), Clock.systemUTC()),
                     new JedisPooled("127.0.0.1", redisPort));
             nodeB.start();

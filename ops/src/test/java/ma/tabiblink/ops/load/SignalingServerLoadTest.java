@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import ma.tabiblink.signaling.SignalingConfig;
 import ma.tabiblink.signaling.SignalingServer;
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
+import ma.tabiblink.signaling.patient.PatientAccess;
 import ma.tabiblink.signaling.auth.AuthenticationException;
 import ma.tabiblink.signaling.auth.Authenticator;
 import ma.tabiblink.signaling.auth.Credentials;
@@ -70,11 +71,14 @@ class SignalingServerLoadTest {
                 .build();
         server = new SignalingServer(config, verifierOf(key),
                 who -> Optional.of(new RefreshedToken(minter.mint(Identity.nurse("refresh", 0)), Instant.now().plusSeconds(900))),
-                AppointmentDirectory.NONE, event -> { },
+                AppointmentDirectory.NONE, ANY_PATIENT, event -> { },
                 new VideoBroker(VideoConfig.stunOnly(List.of("stun:stun.example.org:3478")), Clock.systemUTC()),
                 new JedisPooled("127.0.0.1", redisPort));
         server.start();
     }
+
+    /** The load's patient references are made up: any nurse may call about any of them. */
+    static final PatientAccess ANY_PATIENT = (nurse, patientRef) -> Optional.empty();
 
     /**
      * Verifies access tokens as the web application does: ES256 signature, issuer, audience, expiry, claims, from the

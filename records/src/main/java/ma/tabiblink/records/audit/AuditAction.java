@@ -22,6 +22,7 @@ public enum AuditAction {
     NOTE_SIGN("U"),
     NOTE_VERIFY("R"),
     BREAK_GLASS_READ("R"),
+    BREAK_GLASS_REVIEW("U"),
     EXPORT("R"),
     KEY_ROTATE("E"),
     KEY_REWRAP("E"),

@@ -88,7 +88,10 @@ public final class Consultations {
         });
         String actual = (String) openScript.run(redis, List.of(RedisKeys.consultationOrigin(req.origin().name(), originRef),
                 RedisKeys.consultation(id), RedisKeys.patientConsultations(patient.id()),
-                RedisKeys.careTeam(patient.id())), args);
+                RedisKeys.careTeam(patient.id()), RedisKeys.patient(patient.id())), args);
+        if ("ERASED".equals(actual)) {
+            throw PatientRegistry.erased(patient.id());
+        }
         Consultation c = find(actual);
         if (!c.patientId().equals(patient.id())) {
             throw RecordsException.invalid("This " + req.origin().name().toLowerCase(Locale.ROOT)
@@ -139,7 +142,7 @@ public final class Consultations {
             changes.put("mode", mode.name());
         }
         if (!changes.isEmpty()) {
-            redis.hset(RedisKeys.consultation(c.id()), changes);
+            patients.writeWhileActive(c.patientId(), RedisKeys.consultation(c.id()), changes);
         }
         audit.record(actor, event);
         return find(c.id());

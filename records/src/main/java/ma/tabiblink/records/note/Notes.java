@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,9 +27,12 @@ import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.audit.AuditAction;
 import ma.tabiblink.records.audit.AuditLog;
 import ma.tabiblink.records.audit.AuditOutcome;
+import ma.tabiblink.records.breakglass.BreakGlassLimit;
+import ma.tabiblink.records.breakglass.BreakGlassRegister;
 import ma.tabiblink.records.consultation.Consultation;
 import ma.tabiblink.records.consultation.Consultations;
 import ma.tabiblink.records.keys.Envelope;
+import ma.tabiblink.records.patient.PatientRegistry;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -51,13 +55,14 @@ public final class Notes {
     private final AccessPolicy policy;
     private final Consultations consultations;
     private final SigningKeys signingKeys;
+    private final BreakGlassRegister breakGlass;
     private final LuaScript createScript = LuaScript.load(Notes.class, "create.lua");
     private final LuaScript putScript = LuaScript.load(Notes.class, "put_version.lua");
     private final LuaScript signScript = LuaScript.load(Notes.class, "sign.lua");
     private final LuaScript shredScript = LuaScript.load(Notes.class, "shred.lua");
 
     public Notes(UnifiedJedis redis, Clock clock, Envelope envelope, AuditLog audit, AccessPolicy policy,
-                 Consultations consultations, SigningKeys signingKeys) {
+                 Consultations consultations, SigningKeys signingKeys, BreakGlassRegister breakGlass) {
         this.redis = redis;
         this.clock = clock;
         this.envelope = envelope;
@@ -65,6 +70,7 @@ public final class Notes {
         this.policy = policy;
         this.consultations = consultations;
         this.signingKeys = signingKeys;
+        this.breakGlass = breakGlass;
     }
 
     /** Note header as stored. */
@@ -114,7 +120,10 @@ public final class Notes {
             addPairs(args, version);
             String r = (String) createScript.run(redis, List.of(RedisKeys.consultationNote(c.id()),
                     RedisKeys.note(noteId), versionKey, RedisKeys.patientNotes(c.patientId()),
-                    RedisKeys.kekUsers(sealed.kekVersion())), args);
+                    RedisKeys.kekUsers(sealed.kekVersion()), RedisKeys.patient(c.patientId())), args);
+            if (r.equals("ERASED")) {
+                throw PatientRegistry.erased(c.patientId());
+            }
             if (r.equals("OK")) {
                 audit.record(actor, AuditLog.Event.success(AuditAction.NOTE_CREATE, "Note", noteId + "/1", c.patientId()));
                 return fullView(new Header(noteId, c.patientId(), c.id(), c.dispensaryId(), actor.userId(), 1, now),
@@ -152,10 +161,11 @@ public final class Notes {
         List<String> args = new ArrayList<>(List.of(Integer.toString(h.latest()), mode, RedisKeys.kekUsersPrefix()));
         addPairs(args, fields);
         String r = (String) putScript.run(redis, List.of(RedisKeys.note(h.id()), versionKey,
-                RedisKeys.kekUsers(sealed.kekVersion())), args);
+                RedisKeys.kekUsers(sealed.kekVersion()), RedisKeys.patient(h.patientId())), args);
         switch (r) {
             case "OK" -> {
             }
+            case "ERASED" -> throw PatientRegistry.erased(h.patientId());
             case "NOT_DRAFT" -> throw new RecordsException(RecordsError.NOTE_NOT_DRAFT,
                     "Version " + version + " is signed; amend the note to change it");
             default -> throw new RecordsException(RecordsError.NOTE_DRAFT_PENDING,
@@ -180,6 +190,9 @@ public final class Notes {
         if (!NoteStatus.DRAFT.name().equals(v.get("status"))) {
             throw new RecordsException(RecordsError.NOTE_NOT_DRAFT, "The latest version is already signed");
         }
+        if (v.containsKey("shreddedAt") && redis.hexists(RedisKeys.patient(h.patientId()), "erasedAt")) {
+            throw PatientRegistry.erased(h.patientId());
+        }
         byte[] plain = decrypt(h, version, v);
         Instant signedAt = clock.instant();
         SigningKeys.Signed signed = signingKeys.sign(actor.userId(),
@@ -194,7 +207,10 @@ public final class Notes {
         f.put("sigKey", signed.keyId());
         List<String> args = new ArrayList<>(List.of(v.get("dk")));
         addPairs(args, f);
-        String r = (String) signScript.run(redis, List.of(versionKey), args);
+        String r = (String) signScript.run(redis, List.of(versionKey, RedisKeys.patient(h.patientId())), args);
+        if (r.equals("ERASED")) {
+            throw PatientRegistry.erased(h.patientId());
+        }
         if (!r.equals("OK")) {
             throw new RecordsException(r.equals("NOT_DRAFT") ? RecordsError.NOTE_NOT_DRAFT : RecordsError.NOTE_DRAFT_PENDING,
                     "The note changed while it was being signed; reload it and sign again");
@@ -245,17 +261,22 @@ public final class Notes {
         audit.record(actor, event.withDetail(access.name()));
         NoteContent content = parse(plain);
         return access == NoteAccess.FULL ? fullView(h, wanted, v, content, "FULL")
-                : restrictedView(h, wanted, v, content);
+                : restrictedView(h, wanted, v, content, "CARE_PLAN");
     }
 
-    /** Emergency access to a whole version the reader could not otherwise read; the reason is audited. */
+    /**
+     * Emergency access to a signed version the reader could not otherwise read: the whole note for a specialist, its
+     * care-plan sections for a nurse. Never a draft: without a version, the latest signed one. Rate-limited per user
+     * ({@code BREAK_GLASS_RATE_LIMITED}); the reason is audited and the access raises an alert for administrators.
+     */
     public NoteView breakGlass(Actor actor, String noteId, Integer version, String reason) {
         Header h = header(noteId);
         int wanted = version == null ? h.latest() : version;
         checkVersionNumber(h, wanted);
         AuditLog.Event event = AuditLog.Event.success(AuditAction.BREAK_GLASS_READ, "Note", h.id() + "/" + wanted,
                 h.patientId());
-        if (!policy.mayBreakGlass(actor)) {
+        NoteAccess access = policy.breakGlassAccess(actor);
+        if (access == NoteAccess.NONE) {
             throw audit.denied(actor, event, "Only clinical staff may use emergency access");
         }
         String why = reason == null ? "" : reason.strip();
@@ -264,9 +285,33 @@ public final class Notes {
                     "Emergency access needs a reason of " + AccessPolicy.MIN_BREAK_GLASS_REASON + "-500 characters");
         }
         Map<String, String> v = loadVersion(h, wanted);
+        if (NoteStatus.DRAFT.name().equals(v.get("status"))) {
+            // A draft is its author's work in progress, never part of the record: not even in an emergency.
+            if (version != null) {
+                throw audit.denied(actor, event.withDetail("draft"),
+                        "Emergency access reads signed versions only; this version is a draft");
+            }
+            if (wanted == 1) {
+                audit.record(actor, event.withOutcome(AuditOutcome.FAILED).withDetail("not signed yet"));
+                throw new RecordsException(RecordsError.NOTE_VERSION_NOT_FOUND, "This note is not signed yet");
+            }
+            wanted = wanted - 1;
+            v = loadVersion(h, wanted);
+            event = AuditLog.Event.success(AuditAction.BREAK_GLASS_READ, "Note", h.id() + "/" + wanted, h.patientId());
+        }
+        if (!breakGlass.allow(actor.userId())) {
+            audit.record(actor, event.withOutcome(AuditOutcome.DENIED).withDetail("rate limited"));
+            BreakGlassLimit limit = breakGlass.limit();
+            throw new RecordsException(RecordsError.BREAK_GLASS_RATE_LIMITED, "Emergency access is limited to "
+                    + limit.maxAccesses() + " per " + limit.window().toString().substring(2).toLowerCase(Locale.ROOT)
+                    + "; ask an administrator");
+        }
         byte[] plain = decrypt(h, wanted, v);
         audit.record(actor, event.withDetail(why));
-        return fullView(h, wanted, v, parse(plain), "BREAK_GLASS");
+        breakGlass.record(actor, h.patientId(), h.id(), wanted, why);
+        NoteContent content = parse(plain);
+        return access == NoteAccess.FULL ? fullView(h, wanted, v, content, "BREAK_GLASS")
+                : restrictedView(h, wanted, v, content, "BREAK_GLASS");
     }
 
     /** Verifies a signed version's signature against the signer's public key. */
@@ -491,7 +536,8 @@ public final class Notes {
         return view(h, version, v, c, access, c.sections(), EnumSet.noneOf(NoteSection.class));
     }
 
-    private static NoteView restrictedView(Header h, int version, Map<String, String> v, NoteContent c) {
+    private static NoteView restrictedView(Header h, int version, Map<String, String> v, NoteContent c,
+                                           String access) {
         Map<NoteSection, String> visible = new EnumMap<>(NoteSection.class);
         Set<NoteSection> withheld = EnumSet.noneOf(NoteSection.class);
         c.sections().forEach((s, text) -> {
@@ -501,7 +547,7 @@ public final class Notes {
                 withheld.add(s);
             }
         });
-        return view(h, version, v, c, "CARE_PLAN", visible, withheld);
+        return view(h, version, v, c, access, visible, withheld);
     }
 
     private static NoteView view(Header h, int version, Map<String, String> v, NoteContent c, String access,

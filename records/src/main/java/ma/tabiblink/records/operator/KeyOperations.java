@@ -24,7 +24,8 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The operator's key commands: rotate the key-encryption key, re-wrap every data key to the newest version and
- * retire versions nothing uses any more, verify that everything still opens, and crypto-shred a patient's notes.
+ * retire versions nothing uses any more, verify that everything still opens, and erase a patient (their identity
+ * destroyed, their notes crypto-shredded).
  * Each is audited. Only ADMIN actors (the console operator) may run them.
  */
 public final class KeyOperations {
@@ -61,7 +62,14 @@ public final class KeyOperations {
                                long recordsChecked, List<String> problems, ChainVerification audit) {
     }
 
-    public record ShredReport(String patientId, int dataKeysDestroyed) {
+    /**
+     * @param demographicsDestroyed the patient's encrypted demographics were deleted by this run (false when an
+     *                              earlier run already had)
+     * @param identifiersRemoved    national ID and insurance number index entries removed
+     * @param dataKeysDestroyed     data keys of note versions destroyed
+     */
+    public record ShredReport(String patientId, boolean demographicsDestroyed, int identifiersRemoved,
+                              int dataKeysDestroyed) {
     }
 
     public int rotate(Actor actor) {
@@ -155,14 +163,20 @@ public final class KeyOperations {
         return new VerifyReport(ok, List.copyOf(ring.versions()), byVersion, checked, problems, chain);
     }
 
-    /** Legal erasure of a patient's notes: their data keys are destroyed, the ciphertexts can never be read again. */
+    /**
+     * Legal erasure of a patient: first their identity (encrypted demographics and data key deleted, identifier index
+     * entries removed, every later write refused with {@code PATIENT_ERASED}), then the data keys of every version of
+     * their notes, whose ciphertexts can never be read again. In that order, so that no note written meanwhile
+     * escapes. Running it again finishes an interrupted erasure.
+     */
     public ShredReport shred(Actor actor, String patientId) {
         requireAdmin(actor, AuditAction.KEY_SHRED);
-        patients.facts(patientId);
+        PatientRegistry.Erasure erasure = patients.erase(patientId);
         int destroyed = notes.shredPatient(patientId);
         audit.record(actor, AuditLog.Event.success(AuditAction.KEY_SHRED, "Patient", patientId, patientId)
-                .withDetail(destroyed + " data keys destroyed"));
-        return new ShredReport(patientId, destroyed);
+                .withDetail((erasure.demographicsDestroyed() ? "demographics destroyed, " : "")
+                        + erasure.identifiersRemoved() + " identifiers removed, " + destroyed + " data keys destroyed"));
+        return new ShredReport(patientId, erasure.demographicsDestroyed(), erasure.identifiersRemoved(), destroyed);
     }
 
     /** Walks the audit chain. */

@@ -36,6 +36,8 @@ import ma.tabiblink.records.keys.KeyRing;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Patients: minimal demographics encrypted under a per-patient data key (envelope encryption), plain routing fields
@@ -59,6 +61,8 @@ public final class PatientRegistry {
     private final AccessPolicy policy;
     private final CareTeam careTeam;
     private final LuaScript register = LuaScript.load(PatientRegistry.class, "register.lua");
+    private final LuaScript guardedWrite = LuaScript.load(PatientRegistry.class, "guarded_write.lua");
+    private final LuaScript erase = LuaScript.load(PatientRegistry.class, "erase.lua");
 
     public PatientRegistry(UnifiedJedis redis, Clock clock, Envelope envelope, KeyRing keys, AuditLog audit,
                            AccessPolicy policy, CareTeam careTeam) {
@@ -82,6 +86,10 @@ public final class PatientRegistry {
 
     /** A patient with unmasked identifiers, for the FHIR export after its own access check. */
     public record PatientDetails(Patient patient, String nationalId, String insuranceNumber) {
+    }
+
+    /** What an erasure destroyed: the demographics (false when a previous run already had) and index entries. */
+    public record Erasure(boolean demographicsDestroyed, int identifiersRemoved) {
     }
 
     public Patient register(Actor actor, NewPatient in) {
@@ -159,7 +167,7 @@ public final class PatientRegistry {
         List<Patient> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             Map<String, String> h = rows.get(i).get();
-            if (h.isEmpty()) {
+            if (h.isEmpty() || h.containsKey("erasedAt")) {
                 continue;
             }
             Demographics d = decrypt(ids.get(i), h);
@@ -196,14 +204,100 @@ public final class PatientRegistry {
         Map<String, String> h = load(patientId);
         AuditLog.Event event = AuditLog.Event.success(AuditAction.PATIENT_UPDATE, "Patient", patientId, patientId)
                 .withDetail("consent " + teleconsultation);
-        if (!policy.mayOpenConsultation(actor, h.get("disp"))) {
-            throw audit.denied(actor, event, "You may not record consent for this patient");
+        if (!policy.mayRecordConsent(actor, h.get("disp"))) {
+            throw audit.denied(actor, event, "Only a nurse of the patient's dispensary records their consent");
         }
         Instant now = clock.instant();
-        redis.hset(RedisKeys.patient(patientId), Map.of("consent", Boolean.toString(teleconsultation),
+        writeWhileActive(patientId, RedisKeys.patient(patientId), Map.of("consent", Boolean.toString(teleconsultation),
                 "consentAt", now.toString(), "consentBy", actor.userId()));
         audit.record(actor, event);
         return view(patientId, load(patientId), decrypt(patientId, h));
+    }
+
+    /**
+     * Writes fields of a record of the patient (theirs or, say, a consultation's) in one atomic step with the check
+     * that the patient exists and was not erased: {@code PATIENT_NOT_FOUND} or {@code PATIENT_ERASED} otherwise.
+     */
+    public void writeWhileActive(String patientId, String key, Map<String, String> fields) {
+        List<String> args = new ArrayList<>();
+        fields.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        Object r = guardedWrite.run(redis, List.of(RedisKeys.patient(patientId), key), args);
+        refuseUnlessOk(patientId, r);
+    }
+
+    /** Turns the answer of a script that checks the patient ('NOT_FOUND', 'ERASED', 'OK') into a refusal. */
+    private static void refuseUnlessOk(String patientId, Object scriptAnswer) {
+        if ("ERASED".equals(scriptAnswer)) {
+            throw erased(patientId);
+        }
+        if ("NOT_FOUND".equals(scriptAnswer)) {
+            throw new RecordsException(RecordsError.PATIENT_NOT_FOUND, "Unknown patient " + patientId);
+        }
+    }
+
+    public static RecordsException erased(String patientId) {
+        return new RecordsException(RecordsError.PATIENT_ERASED,
+                "The record of patient " + patientId + " was erased; nothing can be read or written for them");
+    }
+
+    /**
+     * Legal erasure of the patient's identity (the caller checked the operator's right and audits): the encrypted
+     * demographics and their data key are deleted, the national ID and insurance number index entries removed, the
+     * patient leaves their dispensary's list, and from then on every read or write for them is refused with
+     * {@code PATIENT_ERASED}. Idempotent, so an interrupted erasure can be run again.
+     */
+    public Erasure erase(String patientId) {
+        if (!Ids.looksLike("pat", patientId)) {
+            throw new RecordsException(RecordsError.PATIENT_NOT_FOUND, "Unknown patient " + patientId);
+        }
+        String key = RedisKeys.patient(patientId);
+        Map<String, String> h = redis.hgetAll(key);
+        if (h.isEmpty()) {
+            throw new RecordsException(RecordsError.PATIENT_NOT_FOUND, "Unknown patient " + patientId);
+        }
+        boolean hadDemographics = h.containsKey("pii");
+        List<String> indexes = new ArrayList<>();
+        if (hadDemographics) {
+            try {
+                Demographics d = decrypt(patientId, h);
+                if (d.nationalId() != null) {
+                    indexes.add(RedisKeys.nationalIdIndex(keyedHash("cnie", d.nationalId())));
+                }
+                if (d.insuranceNumber() != null) {
+                    indexes.add(RedisKeys.insuranceIndex(keyedHash("ins", d.insuranceNumber())));
+                }
+            } catch (RecordsException unreadable) {
+                indexes.addAll(indexEntriesOf(patientId));
+            }
+        }
+        List<String> keys = new ArrayList<>(List.of(key, RedisKeys.dispensaryPatients(h.getOrDefault("disp", ""))));
+        keys.addAll(indexes);
+        Object removed = erase.run(redis, keys, List.of(patientId, clock.instant().toString(),
+                RedisKeys.kekUsersPrefix()));
+        if (((Long) removed) < 0) {
+            throw new RecordsException(RecordsError.PATIENT_NOT_FOUND, "Unknown patient " + patientId);
+        }
+        return new Erasure(hadDemographics, ((Long) removed).intValue());
+    }
+
+    /** Identifier index entries pointing to the patient, found by a scan (when their demographics cannot be read). */
+    private List<String> indexEntriesOf(String patientId) {
+        List<String> out = new ArrayList<>();
+        ScanParams params = new ScanParams().match(RedisKeys.PREFIX + "idx:*").count(500);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.scan(cursor, params);
+            cursor = page.getCursor();
+            for (String k : page.getResult()) {
+                if (patientId.equals(redis.get(k))) {
+                    out.add(k);
+                }
+            }
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return out;
     }
 
     /** Plain facts for access decisions, without audit (callers audit their own operation). */
@@ -235,6 +329,9 @@ public final class PatientRegistry {
         Map<String, String> h = redis.hgetAll(RedisKeys.patient(patientId));
         if (h.isEmpty()) {
             throw new RecordsException(RecordsError.PATIENT_NOT_FOUND, "Unknown patient " + patientId);
+        }
+        if (h.containsKey("erasedAt")) {
+            throw erased(patientId);
         }
         return h;
     }

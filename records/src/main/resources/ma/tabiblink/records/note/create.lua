@@ -1,8 +1,11 @@
 -- Creates the note of a consultation with its first (draft) version, once per consultation.
 -- KEYS[1] consultation -> note index, KEYS[2] note hash, KEYS[3] version 1 hash, KEYS[4] patient's notes,
--- KEYS[5] KEK users set
+-- KEYS[5] KEK users set, KEYS[6] patient hash
 -- ARGV[1] note id, ARGV[2] number of note-hash field/value arguments that follow, then those, then the version's
--- Returns 'OK' or 'EXISTS:<note id>'.
+-- Returns 'OK', 'EXISTS:<note id>' or 'ERASED' (the patient's record was erased).
+if redis.call('HEXISTS', KEYS[6], 'erasedAt') == 1 then
+  return 'ERASED'
+end
 local existing = redis.call('GET', KEYS[1])
 if existing then
   return 'EXISTS:' .. existing

@@ -1,8 +1,11 @@
 -- Writes a note version: replaces the pending draft, or appends a new version after a signed one.
--- KEYS[1] note hash, KEYS[2] version hash, KEYS[3] KEK users set of the new data key
+-- KEYS[1] note hash, KEYS[2] version hash, KEYS[3] KEK users set of the new data key, KEYS[4] patient hash
 -- ARGV[1] latest version the caller saw, ARGV[2] 'replace' or 'append', ARGV[3] KEK users key prefix,
 -- ARGV[4..] field/value pairs of the version
--- Returns 'OK', 'CONFLICT' (someone wrote meanwhile) or 'NOT_DRAFT' / 'DRAFT_PENDING'.
+-- Returns 'OK', 'CONFLICT' (someone wrote meanwhile), 'NOT_DRAFT' / 'DRAFT_PENDING' or 'ERASED'.
+if redis.call('HEXISTS', KEYS[4], 'erasedAt') == 1 then
+  return 'ERASED'
+end
 local latest = redis.call('HGET', KEYS[1], 'latest')
 if latest ~= ARGV[1] then
   return 'CONFLICT'

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import java.time.LocalDate;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,12 @@ import ma.tabiblink.records.consultation.Consultation;
 import ma.tabiblink.records.note.NoteSection;
 import ma.tabiblink.records.note.NoteView;
 import ma.tabiblink.records.operator.KeyOperations;
+import ma.tabiblink.records.consultation.ConsultationStatus;
+import ma.tabiblink.records.patient.IdentifierType;
+import ma.tabiblink.records.patient.NewPatient;
 import ma.tabiblink.records.patient.Patient;
+import ma.tabiblink.records.patient.Sex;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,6 +130,70 @@ class KeyOperationsTest {
         assertThat(t.records.notes().read(CARDIO, stays.noteId(), 1).sections().get(NoteSection.REASON))
                 .contains("shred-stays");
         assertThat(t.records.keyOperations().verify(OPERATOR).problems()).isEmpty();
+    }
+
+    private static List<String> indexEntriesPointingTo(String patientId) {
+        return t.redis.keys(RedisKeys.PREFIX + "idx:*").stream()
+                .filter(k -> patientId.equals(t.redis.get(k))).toList();
+    }
+
+    private static void erased(ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(RecordsException.class,
+                e -> assertThat(e.code()).isEqualTo(RecordsError.PATIENT_ERASED));
+    }
+
+    @Test
+    void shreddingAPatientAlsoDestroysTheirDemographicsAndIdentifierIndexEntries() {
+        Patient forgotten = t.records.patients().register(NURSE1, new NewPatient("Ilham Forgotten",
+                LocalDate.of(1980, 1, 1), null, Sex.FEMALE, "disp-tinghir", "ar", "FG123456", "CNSS-778899", true));
+        Patient remembered = t.tinghirPatient("Zahra Remembered", "RM654321");
+        assertThat(indexEntriesPointingTo(forgotten.id())).hasSize(2);
+
+        KeyOperations.ShredReport report = t.records.keyOperations().shred(OPERATOR, forgotten.id());
+        assertThat(report.demographicsDestroyed()).isTrue();
+        assertThat(report.identifiersRemoved()).isEqualTo(2);
+
+        assertThat(indexEntriesPointingTo(forgotten.id())).isEmpty();
+        Map<String, String> tombstone = t.redis.hgetAll(RedisKeys.patient(forgotten.id()));
+        assertThat(tombstone).containsOnlyKeys("disp", "erasedAt");
+        assertThat(t.redis.keys(RedisKeys.kekUsersPrefix() + "*").stream()
+                .flatMap(k -> t.redis.smembers(k).stream())).doesNotContain(RedisKeys.patient(forgotten.id()));
+        assertThatThrownBy(() -> t.records.patients().findByIdentifier(NURSE1, IdentifierType.NATIONAL_ID, "FG123456"))
+                .isInstanceOfSatisfying(RecordsException.class,
+                        e -> assertThat(e.code()).isEqualTo(RecordsError.PATIENT_NOT_FOUND));
+        erased(() -> t.records.patients().get(NURSE1, forgotten.id()));
+        erased(() -> t.records.fhir().patientBundle(CARDIO, forgotten.id()));
+        assertThat(t.records.patients().ofDispensary(NURSE1, "disp-tinghir", "Ilham", 50)).isEmpty();
+        assertThat(t.records.patients().findByIdentifier(NURSE1, IdentifierType.NATIONAL_ID, "RM654321").id())
+                .isEqualTo(remembered.id());
+
+        KeyOperations.ShredReport again = t.records.keyOperations().shred(OPERATOR, forgotten.id());
+        assertThat(again.demographicsDestroyed()).isFalse();
+        assertThat(again.identifiersRemoved()).isZero();
+        assertThat(t.records.keyOperations().verify(OPERATOR).problems()).isEmpty();
+    }
+
+    @Test
+    void afterShreddingEveryWriteForThePatientIsRefused() {
+        Patient p = t.tinghirPatient("Omar Erased", null);
+        Consultation withDraft = t.urgentCall(p, CARDIO, "call-erase-1");
+        NoteView draft = t.records.notes().writeDraft(CARDIO, withDraft.id(), note("erase-draft"));
+        NoteView signed = signedNote(p, "call-erase-2", "erase-signed");
+        Consultation withoutNote = t.urgentCall(p, CARDIO, "call-erase-3");
+
+        t.records.keyOperations().shred(OPERATOR, p.id());
+
+        erased(() -> t.records.patients().recordConsent(NURSE1, p.id(), false));
+        erased(() -> t.urgentCall(p, CARDIO, "call-erase-4"));
+        erased(() -> t.urgentCall(p, CARDIO, "call-erase-1"));
+        erased(() -> t.records.consultations().update(CARDIO, withoutNote.id(), ConsultationStatus.FINISHED, null));
+        erased(() -> t.records.notes().writeDraft(CARDIO, withoutNote.id(), note("erase-new")));
+        erased(() -> t.records.notes().writeDraft(CARDIO, withDraft.id(), note("erase-replace")));
+        erased(() -> t.records.notes().amend(CARDIO, signed.noteId(), note("erase-amend")));
+        erased(() -> t.records.notes().sign(CARDIO, draft.noteId()));
+        assertThat(t.redis.hgetAll(RedisKeys.noteVersion(signed.noteId(), 2))).isEmpty();
+        assertThat(t.redis.get(RedisKeys.consultationNote(withoutNote.id()))).isNull();
+        assertThat(t.records.consultations().find(withoutNote.id()).status()).isEqualTo(ConsultationStatus.IN_PROGRESS);
     }
 
     @Test

@@ -8,6 +8,7 @@ import ma.tabiblink.signaling.auth.Role;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.event.EventDispatcher;
 import ma.tabiblink.signaling.event.SignalingEvent;
+import ma.tabiblink.signaling.patient.PatientAccess;
 import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.Message.Party;
@@ -47,6 +48,7 @@ public final class CallService {
     private final SessionRegistry sessions;
     private final VideoBroker video;
     private final AppointmentDirectory appointments;
+    private final PatientAccess patients;
     private final EventDispatcher events;
     private final Clock clock;
     /** Members of active calls that have a member on this node, so relaying needs no Redis round trip. */
@@ -66,12 +68,13 @@ public final class CallService {
     }
 
     public CallService(SignalingConfig config, ClusterState cluster, SessionRegistry sessions, VideoBroker video,
-                       AppointmentDirectory appointments, EventDispatcher events, Clock clock) {
+                       AppointmentDirectory appointments, PatientAccess patients, EventDispatcher events, Clock clock) {
         this.config = config;
         this.cluster = cluster;
         this.sessions = sessions;
         this.video = video;
         this.appointments = appointments;
+        this.patients = patients;
         this.events = events;
         this.clock = clock;
     }
@@ -90,6 +93,20 @@ public final class CallService {
         if (who.role() != role) {
             throw new ProtocolException(ErrorCode.FORBIDDEN_ROLE, "only a " + role.name().toLowerCase() + " may " + what);
         }
+    }
+
+    /** Refuses a call about a patient the nurse may not bring to a specialist, before anything is queued or joined. */
+    private void requirePatient(Identity nurse, String patientRef) {
+        patients.check(nurse, patientRef).ifPresent(refusal -> {
+            throw switch (refusal) {
+                case UNKNOWN_PATIENT -> new ProtocolException(ErrorCode.UNKNOWN_PATIENT,
+                        "no patient with this reference");
+                case NOT_YOUR_PATIENT -> new ProtocolException(ErrorCode.NOT_YOUR_PATIENT,
+                        "this patient belongs to another dispensary");
+                case CONSENT_REQUIRED -> new ProtocolException(ErrorCode.CONSENT_REQUIRED,
+                        "the patient's consent to teleconsultation is not recorded; record it, then call again");
+            };
+        });
     }
 
     // ------------------------------------------------------------------ presence
@@ -116,6 +133,7 @@ public final class CallService {
     public void request(Session s, Message.CallRequest m) {
         Identity who = s.identity();
         requireRole(who, Role.NURSE, "request an urgent call");
+        requirePatient(who, m.patientRef());
         String callId = newId("c-");
         cluster.request(new ClusterState.UrgentRequest(callId, who.userId(), s.id(), m.specialty(), m.patientRef(),
                 m.reason(), who.displayName(), who.dispensaryId(), who.province()), now(),
@@ -142,7 +160,7 @@ public final class CallService {
             Party from = new Party(call.get("nurse"), call.get("nurseName"), Role.NURSE.name(),
                     blankToNull(call.get("nurseDisp")), blankToNull(call.get("nurseProv")));
             sessions.sendToUser(ring.specialistId(), new Message.CallIncoming(ring.callId(), call.get("specialty"),
-                    call.get("patientRef"), blankToNull(call.get("reason")), from,
+                    call.get("patientRef"), cluster.openReason(ring.callId(), call.get("reason")), from,
                     config.ringTimeout().toSeconds()));
             sessions.send(call.get("nurseSid"), new Message.CallRinging(ring.callId(),
                     new Party(ring.specialistId(), presence.getOrDefault("name", ring.specialistId()),
@@ -310,6 +328,9 @@ public final class CallService {
         boolean asNurse = who.role() == Role.NURSE && b.nurseDispensaryId().equals(who.dispensaryId());
         if (!asSpecialist && !asNurse) {
             throw new ProtocolException(ErrorCode.NOT_YOUR_APPOINTMENT, "you are not a participant of this consultation");
+        }
+        if (asNurse && b.patientRef() != null && !b.patientRef().isBlank()) {
+            requirePatient(who, b.patientRef());
         }
         Instant now = now();
         if (now.isBefore(b.start().minus(config.appointmentJoinEarly())) || !now.isBefore(b.end())) {

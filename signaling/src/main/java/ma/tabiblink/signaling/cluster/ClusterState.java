@@ -3,6 +3,8 @@ package ma.tabiblink.signaling.cluster;
 import ma.tabiblink.signaling.auth.Identity;
 import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
@@ -17,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The state shared by all signalling nodes, in Redis: sessions, presence, queues and calls. Every change that more
- * than one node could race on is one Lua script, so it is atomic.
+ * than one node could race on is one Lua script, so it is atomic. What must not be readable in Redis (a call's chief
+ * complaint, messages stored for or passed to a session) crosses this class sealed by the {@link StateCipher}.
  */
 public final class ClusterState {
 
@@ -40,9 +43,11 @@ public final class ClusterState {
     private static final LuaScript JOIN = new LuaScript("join.lua");
 
     private static final int EXPIRE_BATCH = 100;
+    private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
 
     private final UnifiedJedis redis;
     private final RedisKeys keys;
+    private final StateCipher cipher;
     /**
      * The last status each specialist set through this node: all this node needs to put their presence back when
      * Redis lost it. The heartbeat forgets users who have had no session here for a while.
@@ -53,9 +58,10 @@ public final class ClusterState {
     private record StatusSet(String status, Instant seen) {
     }
 
-    public ClusterState(UnifiedJedis redis, RedisKeys keys) {
+    public ClusterState(UnifiedJedis redis, RedisKeys keys, StateCipher cipher) {
         this.redis = redis;
         this.keys = keys;
+        this.cipher = cipher;
     }
 
     public RedisKeys keys() {
@@ -174,7 +180,12 @@ public final class ClusterState {
      */
     public List<CallPeer> park(String sessionId, String nodeId, Instant deadline, long keyTtlMs, long seq,
                                List<String> outbox) {
-        List<String> r = run(PARK, sessionId, nodeId, deadline.toEpochMilli(), keyTtlMs, seq, outbox);
+        List<String> sealed = new ArrayList<>(outbox.size());
+        for (String stored : outbox) {
+            int space = stored.indexOf(' ');
+            sealed.add(stored.substring(0, space + 1) + sealMessage(sessionId, stored.substring(space + 1)));
+        }
+        List<String> r = run(PARK, sessionId, nodeId, deadline.toEpochMilli(), keyTtlMs, seq, sealed);
         return "OK".equals(r.get(0)) ? pairs(r, 1) : null;
     }
 
@@ -188,7 +199,48 @@ public final class ClusterState {
      * @param callId     when not null, the message is only delivered while that call is active
      */
     public Delivery deliver(String sessionId, String json, int maxOutbox, String askingNode, String callId) {
-        return Delivery.valueOf(run(DELIVER, sessionId, json, maxOutbox, askingNode, callId).get(0));
+        return Delivery.valueOf(run(DELIVER, sessionId, sealMessage(sessionId, json), maxOutbox, askingNode, callId)
+                .get(0));
+    }
+
+    /**
+     * The server-message JSON another node published for a session held here (it travels sealed, as
+     * {@link #deliver} sent it); {@code null} when it does not open.
+     */
+    public String openDelivered(String sessionId, String sealed) {
+        try {
+            return cipher.open(sealed, messageContext(sessionId));
+        } catch (StateCipher.Unreadable e) {
+            log.warn("a message from another node does not open ({}); is the signalling state key the same on every"
+                    + " node?", e.getMessage());
+            return null;
+        }
+    }
+
+    private String sealMessage(String sessionId, String json) {
+        return cipher.seal(json, messageContext(sessionId));
+    }
+
+    private static String messageContext(String sessionId) {
+        return "msg|" + sessionId;
+    }
+
+    private static String reasonContext(String callId) {
+        return "reason|" + callId;
+    }
+
+    /** The chief complaint of a call as stored ({@code null} or empty when none, or when it does not open). */
+    public String openReason(String callId, String stored) {
+        if (stored == null || stored.isEmpty()) {
+            return null;
+        }
+        try {
+            return cipher.open(stored, reasonContext(callId));
+        } catch (StateCipher.Unreadable e) {
+            log.warn("the reason of a call does not open ({}); is the signalling state key the same on every node?",
+                    e.getMessage());
+            return null;
+        }
     }
 
     /**
@@ -204,10 +256,30 @@ public final class ClusterState {
         List<String> r = run(CLAIM, sessionId, secretHash, userId, nodeId, presenceTtlMs, now.toEpochMilli());
         return switch (r.get(0)) {
             case "OK" -> new Claim("OK", null, Long.parseLong(r.get(1)), "1".equals(r.get(2)),
-                    List.copyOf(r.subList(3, r.size())));
+                    openOutbox(sessionId, r.subList(3, r.size())));
             case "LIVE" -> new Claim("LIVE", r.get(1), 0, false, List.of());
             default -> new Claim(r.get(0), null, 0, false, List.of());
         };
+    }
+
+    /** Opens the stored messages ("seq sealed") of a claimed session; one that does not open is left out. */
+    private List<String> openOutbox(String sessionId, List<String> stored) {
+        List<String> out = new ArrayList<>(stored.size());
+        int unreadable = 0;
+        for (String entry : stored) {
+            int space = entry.indexOf(' ');
+            try {
+                out.add(entry.substring(0, space + 1)
+                        + cipher.open(entry.substring(space + 1), messageContext(sessionId)));
+            } catch (StateCipher.Unreadable | StringIndexOutOfBoundsException e) {
+                unreadable++;
+            }
+        }
+        if (unreadable > 0) {
+            log.warn("{} stored messages of a resumed session do not open; is the signalling state key the same on"
+                    + " every node?", unreadable);
+        }
+        return List.copyOf(out);
     }
 
     /** Parks the sessions of nodes that stopped beating; returns the calls whose peer must hear "reconnecting". */
@@ -271,9 +343,12 @@ public final class ClusterState {
                                 String province) {
     }
 
+    /** Queues an urgent call; its chief complaint is stored sealed (see {@link #openReason}). */
     public void request(UrgentRequest q, Instant now, int maxPending) {
+        String reason = q.reason() == null || q.reason().isEmpty() ? ""
+                : cipher.seal(q.reason(), reasonContext(q.callId()));
         failIfError(run(REQUEST, q.callId(), q.nurseId(), q.nurseSessionId(), q.specialty(), q.patientRef(),
-                q.reason(), q.nurseName(), q.dispensaryId(), q.province(), now.toEpochMilli(), maxPending), null);
+                reason, q.nurseName(), q.dispensaryId(), q.province(), now.toEpochMilli(), maxPending), null);
     }
 
     public record Ring(String callId, String specialistId) {

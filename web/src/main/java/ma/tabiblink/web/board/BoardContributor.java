@@ -1,8 +1,8 @@
 package ma.tabiblink.web.board;
 
 /**
- * One section of the coordinators' live board (who is online, queues, calls, bookings). Each feature that has
- * something to show contributes its own section, and calls {@link LiveBoard#changed()} when it changes.
+ * One section of the live board (who is online, queues, calls, bookings, alerts). Each feature that has something to
+ * show contributes its own section, and calls {@link LiveBoard#changed()} when it changes.
  */
 public interface BoardContributor {
 
@@ -11,4 +11,9 @@ public interface BoardContributor {
 
     /** The section's current content, serialisable to JSON. */
     Object snapshot();
+
+    /** A section shown to administrators only (coordinators watch the same board without it). */
+    default boolean forAdministratorsOnly() {
+        return false;
+    }
 }

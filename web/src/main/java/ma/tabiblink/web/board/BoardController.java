@@ -24,9 +24,10 @@ class BoardController {
     }
 
     @GetMapping
-    @Operation(summary = "The current board snapshot (online staff, queues, calls in progress, today's bookings)")
+    @Operation(summary = "The current board snapshot (online staff, queues, calls in progress, today's bookings; "
+            + "for administrators also the open alerts of emergency accesses)")
     Map<String, Object> snapshot(CurrentUser user) {
         user.requireRole(Role.COORDINATOR, Role.ADMIN);
-        return board.snapshot();
+        return board.snapshot(user.role());
     }
 }

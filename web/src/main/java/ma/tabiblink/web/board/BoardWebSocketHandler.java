@@ -22,8 +22,8 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * {@code /board?ticket=<ticket from POST /api/v1/auth/ticket>} (browsers) or {@code /board} with an
- * {@code Authorization: Bearer} header: coordinators and administrators receive {@code board.snapshot} messages for
- * as long as their sign-in session lasts. A refused connection gets an error message, then a 44xx close code browsers
+ * {@code Authorization: Bearer} header: coordinators and administrators receive {@code board.snapshot} messages (with
+ * the sections for administrators only when they are one) for as long as their sign-in session lasts. A refused connection gets an error message, then a 44xx close code browsers
  * can read.
  */
 class BoardWebSocketHandler extends TextWebSocketHandler {
@@ -71,7 +71,7 @@ class BoardWebSocketHandler extends TextWebSocketHandler {
         }
         WebSocketSession safe = new ConcurrentWebSocketSessionDecorator(session, SEND_TIME_LIMIT_MILLIS, BUFFER_SIZE_LIMIT_BYTES);
         session.getAttributes().put(DECORATED, safe);
-        board.add(safe, new LiveBoard.Viewer(claims.userId(), claims.sessionId(), claims.expiresAt()));
+        board.add(safe, new LiveBoard.Viewer(claims.userId(), claims.sessionId(), claims.expiresAt(), user.role()));
     }
 
     /** A bearer header, else a ticket; an access token in the URL is refused (proxies log URLs). */

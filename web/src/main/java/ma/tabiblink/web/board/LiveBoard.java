@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +27,17 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 
+import ma.tabiblink.web.account.Role;
 import ma.tabiblink.web.auth.SessionRevocations;
 import ma.tabiblink.web.auth.SignInSessions;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The coordinators' live board: a snapshot assembled from every {@link BoardContributor}, pushed to each connected
- * board whenever something changes (coalesced, so a burst of events costs one push) and at a steady pace so waiting
- * times keep ticking. A board stays open only while its viewer's sign-in session lasts: at that steady pace each
- * viewer's session is checked (idle and absolute limits), and a sign-out or an account change anywhere closes it at
- * once (close 4410).
+ * The live board of coordinators and administrators: a snapshot assembled from every {@link BoardContributor}, pushed
+ * to each connected board whenever something changes (coalesced, so a burst of events costs one push) and at a steady
+ * pace so waiting times keep ticking. Sections for administrators only (alerts) reach administrators only. A board
+ * stays open only while its viewer's sign-in session lasts: at that steady pace each viewer's session is checked (idle
+ * and absolute limits), and a sign-out or an account change anywhere closes it at once (close 4410).
  */
 @Service
 public class LiveBoard implements SessionRevocations.Listener {
@@ -47,7 +49,7 @@ public class LiveBoard implements SessionRevocations.Listener {
     private static final int AUTH_EXPIRED = 4401;
 
     /** Who watches a board, from which sign-in session ({@code null}: none, the token's expiry ends it). */
-    record Viewer(String userId, String sessionId, Instant tokenExpiresAt) {
+    record Viewer(String userId, String sessionId, Instant tokenExpiresAt, Role role) {
     }
 
     private final List<BoardContributor> contributors;
@@ -85,11 +87,15 @@ public class LiveBoard implements SessionRevocations.Listener {
         }
     }
 
-    public Map<String, Object> snapshot() {
+    /** The board as {@code viewer} (a coordinator or an administrator) sees it. */
+    public Map<String, Object> snapshot(Role viewer) {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("type", "board.snapshot");
         snapshot.put("at", clock.instant().toString());
         for (BoardContributor contributor : contributors) {
+            if (contributor.forAdministratorsOnly() && viewer != Role.ADMIN) {
+                continue;
+            }
             try {
                 snapshot.put(contributor.section(), contributor.snapshot());
             } catch (RuntimeException e) {
@@ -102,7 +108,7 @@ public class LiveBoard implements SessionRevocations.Listener {
 
     void add(WebSocketSession session, Viewer viewer) {
         sessions.put(session, viewer);
-        send(session, render());
+        send(session, render(viewer.role()));
     }
 
     void remove(WebSocketSession session) {
@@ -113,10 +119,8 @@ public class LiveBoard implements SessionRevocations.Listener {
         if (sessions.isEmpty()) {
             return;
         }
-        TextMessage message = render();
-        for (WebSocketSession session : sessions.keySet()) {
-            send(session, message);
-        }
+        Map<Role, TextMessage> rendered = new EnumMap<>(Role.class);
+        sessions.forEach((session, viewer) -> send(session, rendered.computeIfAbsent(viewer.role(), this::render)));
     }
 
     @Override
@@ -165,9 +169,9 @@ public class LiveBoard implements SessionRevocations.Listener {
         }
     }
 
-    private TextMessage render() {
+    private TextMessage render(Role viewer) {
         try {
-            return new TextMessage(json.writeValueAsString(snapshot()));
+            return new TextMessage(json.writeValueAsString(snapshot(viewer)));
         } catch (IOException e) {
             throw new IllegalStateException("Board snapshot is not serialisable", e);
         }

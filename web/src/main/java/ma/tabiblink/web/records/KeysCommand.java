@@ -35,7 +35,8 @@ public final class KeysCommand {
               rotate              add a new key-encryption-key version; new data keys use it
               rewrap              re-wrap every data key to the newest version, retire unused versions
               verify              open every data key, decrypt every note, check signatures and the audit chain
-              shred <patientId>   destroy the data keys of a patient's notes (legal erasure; irreversible)
+              shred <patientId>   legal erasure of a patient: their identity and the data keys of their notes
+                                  are destroyed, every later write for them is refused (irreversible)
               audit-verify        walk the hash-chained audit log
             environment: TABIB_DATA_DIR, TABIB_DEMO, REDIS_URL, TABIB_RECORDS_KEYSTORE_PASSPHRASE or
                          TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE, TABIB_RECORDS_KEYSTORE_FILE""";
@@ -129,8 +130,10 @@ public final class KeysCommand {
                     return 2;
                 }
                 KeyOperations.ShredReport r = ops.shred(operator, args[first + 1]);
-                out.println("destroyed " + r.dataKeysDestroyed() + " data keys of patient " + r.patientId()
-                        + "; their notes can no longer be decrypted");
+                out.println("erased patient " + r.patientId() + ": "
+                        + (r.demographicsDestroyed() ? "demographics destroyed, " : "demographics already destroyed, ")
+                        + r.identifiersRemoved() + " identifier index entries removed, " + r.dataKeysDestroyed()
+                        + " note data keys destroyed; nothing can be read or written for them any more");
                 return 0;
             }
             case "audit-verify" -> {

@@ -27,6 +27,7 @@ import ma.tabiblink.records.note.SignatureCheck;
 import ma.tabiblink.records.note.SigningKey;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
+import ma.tabiblink.web.board.LiveBoard;
 import ma.tabiblink.web.error.ApiException;
 
 /** Consultations and their notes: write a draft, sign it, amend it (new version), read by version, break-glass. */
@@ -37,10 +38,12 @@ class NoteController {
 
     private final Records records;
     private final NoteMetrics metrics;
+    private final LiveBoard board;
 
-    NoteController(Records records, NoteMetrics metrics) {
+    NoteController(Records records, NoteMetrics metrics, LiveBoard board) {
         this.records = records;
         this.metrics = metrics;
+        this.board = board;
     }
 
     record ConsultationChange(ConsultationStatus status, ConsultationMode mode) {
@@ -108,12 +111,16 @@ class NoteController {
     }
 
     @PostMapping("/notes/{id}/break-glass")
-    @Operation(summary = "Emergency access to a whole note; a reason is required and the access is audited")
+    @Operation(summary = "Emergency access to a signed note (a specialist reads it whole, a nurse its care plan; never "
+            + "a draft): a reason is required, the access is audited, rate-limited per user (429 "
+            + "BREAK_GLASS_RATE_LIMITED) and raises an alert for administrators")
     NoteView breakGlass(CurrentUser user, HttpServletRequest http, @PathVariable String id,
                         @RequestBody BreakGlassRequest body) {
         user.requireRole(Role.SPECIALIST, Role.NURSE);
-        return metrics.timed("break-glass",
+        NoteView view = metrics.timed("break-glass",
                 () -> records.notes().breakGlass(RecordsActors.of(user, http), id, body.version(), body.reason()));
+        board.changed();
+        return view;
     }
 
     @GetMapping("/specialists/{id}/signing-key")

@@ -2,7 +2,9 @@ package ma.tabiblink.web.records;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -29,6 +31,9 @@ import ma.tabiblink.records.patient.IdentifierType;
 import ma.tabiblink.records.patient.NewPatient;
 import ma.tabiblink.records.patient.Patient;
 import ma.tabiblink.records.patient.Sex;
+import ma.tabiblink.scheduler.booking.Appointment;
+import ma.tabiblink.scheduler.booking.AppointmentStatus;
+import ma.tabiblink.scheduler.booking.BookingService;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
 import ma.tabiblink.web.error.ApiException;
@@ -39,10 +44,16 @@ import ma.tabiblink.web.error.ApiException;
 @Tag(name = "Patients", description = "Patient records: demographics encrypted at rest, consultations, FHIR export")
 class PatientController {
 
-    private final Records records;
+    /** Appointments whose consultation may be opened: booked, the patient arrived, or already held. */
+    private static final Set<AppointmentStatus> OPENABLE = EnumSet.of(AppointmentStatus.BOOKED,
+            AppointmentStatus.ARRIVED, AppointmentStatus.FULFILLED);
 
-    PatientController(Records records) {
+    private final Records records;
+    private final BookingService bookings;
+
+    PatientController(Records records, BookingService bookings) {
         this.records = records;
+        this.bookings = bookings;
     }
 
     record RegisterPatient(String fullName, LocalDate birthDate, Integer birthYear, Sex sex, String dispensaryId,
@@ -99,9 +110,10 @@ class PatientController {
     }
 
     @PutMapping("/{id}/consent")
-    @Operation(summary = "Record the patient's consent to teleconsultation (or its withdrawal)")
+    @Operation(summary = "Record the patient's consent to teleconsultation (or its withdrawal): a nurse of the "
+            + "patient's dispensary, who heard it from the patient")
     Patient consent(CurrentUser user, HttpServletRequest http, @PathVariable String id, @RequestBody ConsentChange body) {
-        user.requireRole(Role.NURSE, Role.COORDINATOR);
+        user.requireRole(Role.NURSE);
         if (body.teleconsultation() == null) {
             throw new ApiException(400, "VALIDATION_FAILED", "teleconsultation (true or false) is required.");
         }
@@ -117,13 +129,40 @@ class PatientController {
     @PostMapping("/{id}/consultations")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Open a consultation for an appointment or an urgent call (gives the specialist access;"
-            + " idempotent per appointment or call)")
+            + " idempotent per appointment or call). For an appointment, specialist and start come from the booked"
+            + " appointment itself (originRef), never from the request.")
     Consultation open(CurrentUser user, HttpServletRequest http, @PathVariable String id,
                       @RequestBody OpenConsultationRequest body) {
         user.requireRole(Role.NURSE, Role.COORDINATOR);
         String nurse = body.nurseId() == null && user.is(Role.NURSE) ? user.id() : body.nurseId();
+        if (body.origin() == ConsultationOrigin.APPOINTMENT) {
+            Appointment appointment = bookedAppointment(user, id, body.originRef());
+            return records.openConsultation(RecordsActors.of(user, http), new OpenConsultation(id,
+                    ConsultationOrigin.APPOINTMENT, appointment.id(), appointment.specialistId(),
+                    user.is(Role.NURSE) ? user.id() : null, body.mode(), appointment.start()));
+        }
         return records.openConsultation(RecordsActors.of(user, http), new OpenConsultation(id, body.origin(),
                 body.originRef(), body.specialistId(), nurse, body.mode(), body.plannedStart()));
+    }
+
+    /** The booked appointment a consultation is opened for: of this patient, of the nurse's dispensary, still on. */
+    private Appointment bookedAppointment(CurrentUser user, String patientId, String appointmentId) {
+        Appointment a = appointmentId == null || appointmentId.isBlank() ? null
+                : bookings.find(appointmentId).orElse(null);
+        if (a == null) {
+            throw new ApiException(404, "UNKNOWN_APPOINTMENT", "No appointment with this id (originRef).");
+        }
+        if (user.is(Role.NURSE) && !a.dispensaryId().equals(user.dispensaryId())) {
+            throw new ApiException(403, "NOT_YOUR_APPOINTMENT", "This appointment belongs to another dispensary.");
+        }
+        if (!patientId.equals(a.patientRef())) {
+            throw new ApiException(409, "APPOINTMENT_OF_ANOTHER_PATIENT", "This appointment is for another patient.");
+        }
+        if (!OPENABLE.contains(a.status()) || a.specialistId() == null) {
+            throw new ApiException(409, "APPOINTMENT_NOT_BOOKED",
+                    "Only a booked appointment opens a consultation (this one is " + a.status().code() + ").");
+        }
+        return a;
     }
 
     @GetMapping("/{id}/notes")

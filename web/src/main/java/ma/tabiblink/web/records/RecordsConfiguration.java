@@ -2,6 +2,7 @@ package ma.tabiblink.web.records;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -9,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.Records;
+import ma.tabiblink.records.breakglass.BreakGlassLimit;
 import ma.tabiblink.records.keys.KeyRing;
 import ma.tabiblink.records.keys.KeystoreSettings;
 import ma.tabiblink.web.config.StartupException;
@@ -23,6 +25,9 @@ import redis.clients.jedis.UnifiedJedis;
  *   <li>{@code tabib.records.keystore-file} (env {@code TABIB_RECORDS_KEYSTORE_FILE}), default
  *       {@code <dataDir>/keys/records-keystore.bcfks}</li>
  *   <li>{@code tabib.records.fhir-base-url} (env {@code TABIB_RECORDS_FHIR_BASE_URL}), the fullUrl base of exports</li>
+ *   <li>{@code tabib.records.break-glass-limit} and {@code tabib.records.break-glass-window} (env
+ *       {@code TABIB_RECORDS_BREAK_GLASS_LIMIT}, {@code TABIB_RECORDS_BREAK_GLASS_WINDOW}): emergency accesses per user
+ *       and window (10 per 24 h)</li>
  * </ul>
  * In demo mode a missing keystore and passphrase file are generated; otherwise they are a startup error.
  */
@@ -30,7 +35,8 @@ import redis.clients.jedis.UnifiedJedis;
 public class RecordsConfiguration {
 
     /** Settings of the records module, resolved from properties and the environment. */
-    public record RecordsProperties(String passphrase, String passphraseFile, String keystoreFile, String fhirBaseUrl) {
+    public record RecordsProperties(String passphrase, String passphraseFile, String keystoreFile, String fhirBaseUrl,
+                                    int breakGlassLimit, Duration breakGlassWindow) {
 
         KeystoreSettings keystore(TabibSettings settings) {
             KeystoreSettings defaults = KeystoreSettings.inDataDir(settings.dataDir(), blankToNull(passphrase),
@@ -49,7 +55,8 @@ public class RecordsConfiguration {
         @Override
         public String toString() {
             return "RecordsProperties[passphrase=" + (passphrase.isEmpty() ? "" : "(set)") + ", passphraseFile="
-                    + passphraseFile + ", keystoreFile=" + keystoreFile + ", fhirBaseUrl=" + fhirBaseUrl + "]";
+                    + passphraseFile + ", keystoreFile=" + keystoreFile + ", fhirBaseUrl=" + fhirBaseUrl
+                    + ", breakGlassLimit=" + breakGlassLimit + ", breakGlassWindow=" + breakGlassWindow + "]";
         }
     }
 
@@ -58,19 +65,24 @@ public class RecordsConfiguration {
             @Value("${tabib.records.keystore-passphrase:${TABIB_RECORDS_KEYSTORE_PASSPHRASE:}}") String passphrase,
             @Value("${tabib.records.keystore-passphrase-file:${TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE:}}") String passphraseFile,
             @Value("${tabib.records.keystore-file:${TABIB_RECORDS_KEYSTORE_FILE:}}") String keystoreFile,
-            @Value("${tabib.records.fhir-base-url:${TABIB_RECORDS_FHIR_BASE_URL:http://localhost:8080/fhir}}") String fhirBaseUrl) {
-        return new RecordsProperties(passphrase, passphraseFile, keystoreFile, fhirBaseUrl);
+            @Value("${tabib.records.fhir-base-url:${TABIB_RECORDS_FHIR_BASE_URL:http://localhost:8080/fhir}}") String fhirBaseUrl,
+            @Value("${tabib.records.break-glass-limit:${TABIB_RECORDS_BREAK_GLASS_LIMIT:10}}") int breakGlassLimit,
+            @Value("${tabib.records.break-glass-window:${TABIB_RECORDS_BREAK_GLASS_WINDOW:24h}}") Duration breakGlassWindow) {
+        return new RecordsProperties(passphrase, passphraseFile, keystoreFile, fhirBaseUrl, breakGlassLimit,
+                breakGlassWindow);
     }
 
     /** Opened after Redis, so that a missing Redis is reported before a missing keystore. */
     @Bean
     Records records(UnifiedJedis redis, Clock clock, TabibSettings settings, RecordsProperties properties) {
         KeyRing keyRing;
+        BreakGlassLimit limit;
         try {
             keyRing = KeyRing.open(properties.keystore(settings));
-        } catch (RecordsException e) {
+            limit = new BreakGlassLimit(properties.breakGlassLimit(), properties.breakGlassWindow());
+        } catch (RecordsException | IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
         }
-        return Records.create(redis, clock, keyRing, properties.fhirBaseUrl());
+        return Records.create(redis, clock, keyRing, properties.fhirBaseUrl(), limit);
     }
 }

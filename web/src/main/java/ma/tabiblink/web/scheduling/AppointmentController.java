@@ -45,21 +45,24 @@ class AppointmentController {
     }
 
     private final BookingService bookings;
+    private final BookablePatients patients;
     private final TabibSettings settings;
 
-    AppointmentController(BookingService bookings, TabibSettings settings) {
+    AppointmentController(BookingService bookings, BookablePatients patients, TabibSettings settings) {
         this.bookings = bookings;
+        this.patients = patients;
         this.settings = settings;
     }
 
     @PostMapping("/holds")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Hold a slot (busy-tentative) for a few minutes; confirm it to book (coordinator). "
-            + "A retry with the same Idempotency-Key returns the same hold.")
+            + "A retry with the same Idempotency-Key returns the same hold. The patient must be registered at the "
+            + "dispensary (404 UNKNOWN_PATIENT, 409 PATIENT_OF_ANOTHER_DISPENSARY).")
     AppointmentView hold(CurrentUser user, @RequestBody BookingBody body,
                          @Parameter(description = "unique per booking attempt, reused on retries")
                          @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
-        return AppointmentView.of(bookings.hold(RequestValues.actor(user), toRequest(body), idempotencyKey));
+        return AppointmentView.of(bookings.hold(RequestValues.actor(user), checked(user, body), idempotencyKey));
     }
 
     @PostMapping("/holds/{id}/confirm")
@@ -71,11 +74,13 @@ class AppointmentController {
     @PostMapping("/appointments")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Book a slot directly (coordinator). Header Idempotency-Key is required: a retry with the "
-            + "same key returns the same appointment. A taken slot answers 409 SLOT_TAKEN with details.nextFreeSlots.")
+            + "same key returns the same appointment. A taken slot answers 409 SLOT_TAKEN with details.nextFreeSlots. "
+            + "The patient must be registered at the dispensary: 404 UNKNOWN_PATIENT, 409 "
+            + "PATIENT_OF_ANOTHER_DISPENSARY, 410 PATIENT_ERASED.")
     AppointmentView book(CurrentUser user, @RequestBody BookingBody body,
                          @Parameter(description = "unique per booking attempt, reused on retries", required = true)
                          @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
-        return AppointmentView.of(bookings.book(RequestValues.actor(user), toRequest(body), idempotencyKey));
+        return AppointmentView.of(bookings.book(RequestValues.actor(user), checked(user, body), idempotencyKey));
     }
 
     @GetMapping("/appointments/{id}")
@@ -157,6 +162,14 @@ class AppointmentController {
         }
         return AppointmentView.of(bookings.reschedule(RequestValues.actor(user), id, body.specialistId(),
                 RequestValues.instant("start", body.start())));
+    }
+
+    /** The booking request, once its patient is known to be registered at its dispensary (coordinators only). */
+    private BookingRequest checked(CurrentUser user, BookingBody body) {
+        BookingRequest request = toRequest(body);
+        user.requireRole(Role.COORDINATOR);
+        patients.require(request.patientRef(), request.dispensaryId());
+        return request;
     }
 
     private static BookingRequest toRequest(BookingBody body) {

@@ -36,10 +36,12 @@ class WaitlistController {
     }
 
     private final BookingService bookings;
+    private final BookablePatients patients;
     private final TabibSettings settings;
 
-    WaitlistController(BookingService bookings, TabibSettings settings) {
+    WaitlistController(BookingService bookings, BookablePatients patients, TabibSettings settings) {
         this.bookings = bookings;
+        this.patients = patients;
         this.settings = settings;
     }
 
@@ -58,6 +60,8 @@ class WaitlistController {
                 RequestValues.dateOrInstant("to", body.to(), settings.zone(), true),
                 body.patientRef(), body.dispensaryId(),
                 body.preferredSpecialistId() == null || body.preferredSpecialistId().isBlank() ? null : body.preferredSpecialistId());
+        user.requireRole(Role.COORDINATOR);
+        patients.require(request.patientRef(), request.dispensaryId());
         return AppointmentView.of(bookings.joinWaitlist(RequestValues.actor(user), request, idempotencyKey));
     }
 

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import javax.crypto.SecretKey;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.context.WebServerApplicationContext;
@@ -22,6 +24,7 @@ import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 import ma.tabiblink.signaling.event.CallEventListener;
 import ma.tabiblink.signaling.event.SignalingObserver;
+import ma.tabiblink.signaling.patient.PatientAccess;
 import ma.tabiblink.signaling.video.VideoBroker;
 import ma.tabiblink.web.auth.SessionRevocations;
 import redis.clients.jedis.UnifiedJedis;
@@ -41,6 +44,8 @@ public class EmbeddedSignaling implements SmartLifecycle, SessionRevocations.Lis
     private final Authenticator authenticator;
     private final TokenRefresher refresher;
     private final AppointmentDirectory appointments;
+    private final PatientAccess patients;
+    private final SecretKey stateKey;
     private final Supplier<List<CallEventListener>> listenerLookup;
     private final Supplier<SignalingObserver> observerLookup;
     private volatile List<CallEventListener> listeners = List.of();
@@ -50,13 +55,16 @@ public class EmbeddedSignaling implements SmartLifecycle, SessionRevocations.Lis
     private volatile SignalingServer server;
 
     EmbeddedSignaling(ApplicationContext context, Environment env, Authenticator authenticator, TokenRefresher refresher,
-                      AppointmentDirectory appointments, Supplier<List<CallEventListener>> listeners,
-                      Supplier<SignalingObserver> observer, VideoBroker video, UnifiedJedis redis, Duration drain) {
+                      AppointmentDirectory appointments, PatientAccess patients, SecretKey stateKey,
+                      Supplier<List<CallEventListener>> listeners, Supplier<SignalingObserver> observer,
+                      VideoBroker video, UnifiedJedis redis, Duration drain) {
         this.context = context;
         this.env = env;
         this.authenticator = authenticator;
         this.refresher = refresher;
         this.appointments = appointments;
+        this.patients = patients;
+        this.stateKey = stateKey;
         this.listenerLookup = listeners;
         this.observerLookup = observer;
         this.video = video;
@@ -67,8 +75,9 @@ public class EmbeddedSignaling implements SmartLifecycle, SessionRevocations.Lis
     @Override
     public void start() {
         listeners = List.copyOf(listenerLookup.get());
-        SignalingConfig config = SignalingSettings.from(env, webOrigins());
-        SignalingServer started = new SignalingServer(config, authenticator, refresher, appointments, this::dispatch, video, redis);
+        SignalingConfig config = SignalingSettings.from(env, webOrigins(), stateKey);
+        SignalingServer started = new SignalingServer(config, authenticator, refresher, appointments, patients,
+                this::dispatch, video, redis);
         started.observe(observerLookup.get());
         try {
             started.start();

@@ -1,7 +1,10 @@
 package ma.tabiblink.web.signaling;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+
+import javax.crypto.SecretKey;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -10,9 +13,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+import ma.tabiblink.records.Records;
+import ma.tabiblink.records.consultation.ConsultationEligibility;
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.event.CallEventListener;
 import ma.tabiblink.signaling.event.SignalingObserver;
+import ma.tabiblink.signaling.patient.PatientAccess;
 import ma.tabiblink.signaling.video.VideoBroker;
 import ma.tabiblink.signaling.video.VideoException;
 import ma.tabiblink.web.account.AccountRepository;
@@ -22,10 +28,39 @@ import ma.tabiblink.web.auth.SignInSessions;
 import ma.tabiblink.web.auth.SocketTickets;
 import ma.tabiblink.web.auth.TokenVerifier;
 import ma.tabiblink.web.config.StartupException;
+import ma.tabiblink.web.config.TabibSettings;
+import ma.tabiblink.web.records.PatientsForCalls;
 import redis.clients.jedis.UnifiedJedis;
 
 @Configuration(proxyBeanMethods = false)
 public class SignalingConfiguration {
+
+    /** Holds the signalling state key, read (or, in demo mode, generated) at startup so that a missing one stops it. */
+    record SignalingStateKey(SecretKey key) {
+        @Override
+        public String toString() {
+            return "SignalingStateKey[(secret)]";
+        }
+    }
+
+    @Bean
+    SignalingStateKey signalingStateKey(TabibSettings settings,
+                                        @Value("${tabib.signaling.state-key-file:}") String keyFile) {
+        Path file = keyFile.isBlank() ? settings.keysDir().resolve(SignalingStateKeyFile.DEFAULT_NAME) : Path.of(keyFile);
+        return new SignalingStateKey(settings.demo() ? SignalingStateKeyFile.loadOrCreate(file)
+                : SignalingStateKeyFile.load(file));
+    }
+
+    /**
+     * The records' rule on who may call about which patient. In the web application a refusal is also audited; a
+     * standalone signalling node has no records keystore, so it checks without auditing.
+     */
+    @Bean
+    PatientAccess patientAccess(UnifiedJedis redis, ObjectProvider<Records> records) {
+        Records here = records.getIfAvailable();
+        return here == null ? new PatientsForCalls(new ConsultationEligibility(redis), null)
+                : new PatientsForCalls(here.eligibility(), here.audit());
+    }
 
     @Bean
     VideoBroker videoBroker(Environment env, Clock clock) {
@@ -41,12 +76,14 @@ public class SignalingConfiguration {
                                         TokenVerifier verifier, SocketTickets tickets, SignInSessions sessions,
                                         SessionRevocations revocations, AccountRepository accounts,
                                         ObjectProvider<AppointmentDirectory> appointments,
+                                        PatientAccess patients, SignalingStateKey stateKey,
                                         ObjectProvider<CallEventListener> listeners,
                                         ObjectProvider<SignalingObserver> observer, VideoBroker video, UnifiedJedis redis,
                                         @Value("${tabib.signaling.drain:10s}") Duration drain) {
         EmbeddedSignaling signaling = new EmbeddedSignaling(context, env, new TokenAuthenticator(verifier, tickets),
                 new AccountTokenRefresher(accounts, tokens, sessions),
-                appointments.getIfAvailable(() -> AppointmentDirectory.NONE), () -> listeners.orderedStream().toList(),
+                appointments.getIfAvailable(() -> AppointmentDirectory.NONE), patients, stateKey.key(),
+                () -> listeners.orderedStream().toList(),
                 () -> observer.getIfAvailable(() -> SignalingObserver.NONE), video, redis, drain);
         revocations.listen(signaling);
         return signaling;

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import javax.crypto.SecretKey;
 import javax.net.ssl.SSLException;
 
 import org.springframework.core.env.Environment;
@@ -23,10 +24,12 @@ final class SignalingSettings {
 
     /**
      * @param webOrigins the origins the role screens are served from, accepted when no origin list is configured
+     * @param stateKey   the key sealing what the nodes keep in Redis (see {@link SignalingStateKeyFile})
      */
-    static SignalingConfig from(Environment env, Set<String> webOrigins) {
+    static SignalingConfig from(Environment env, Set<String> webOrigins, SecretKey stateKey) {
         SignalingConfig d = SignalingConfig.defaults();
         SignalingConfig.Builder b = d.toBuilder()
+                .stateKey(stateKey)
                 .bindHost(env.getProperty("tabib.signaling.host", d.bindHost()))
                 .port(env.getProperty("tabib.signaling.port", Integer.class, d.port()))
                 .path(env.getProperty("tabib.signaling.path", d.path()))

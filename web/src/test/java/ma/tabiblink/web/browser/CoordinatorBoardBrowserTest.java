@@ -65,6 +65,10 @@ class CoordinatorBoardBrowserTest {
         assertThat(coordinatorApi().put("/api/v1/specialists/dr.derm/availability",
                 Map.of("specialties", List.of("dermatology"), "weekly", everyDay)).status()).isEqualTo(200);
         String today = LocalDate.now(ZONE).toString();
+        ApiClient.Response patient = new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234")
+                .post("/api/v1/patients", Map.of("fullName", "Rkia Board", "birthYear", 1975, "sex", "FEMALE",
+                        "teleconsultationConsent", true));
+        assertThat(patient.status()).as(patient.body()).isEqualTo(201);
 
         try (BrowserSession coordinator = BrowserSession.open("http://127.0.0.1:" + port)) {
             coordinator.signIn("coord1", "fr");
@@ -78,9 +82,15 @@ class CoordinatorBoardBrowserTest {
             WebElement slot = freeSlotToday(coordinator, today).orElseThrow();
             String start = slot.getDomAttribute("data-start");
             slot.click();
-            coordinator.waitFor("#book-form input[name=patientRef]").sendKeys("pat-board-1");
+            String patientId = patient.json().path("id").asText();
+            coordinator.waitUntil("dispensaries listed", b -> !b.driver().findElements(
+                    By.cssSelector("#book-form select[name=dispensaryId] option[value='disp-tinghir']")).isEmpty());
             new Select(coordinator.driver().findElement(By.cssSelector("#book-form select[name=dispensaryId]")))
                     .selectByValue("disp-tinghir");
+            coordinator.waitUntil("the dispensary's patients offered by name", b -> b.driver().findElements(
+                    By.cssSelector("#book-patients option[value='" + patientId + "']")).stream()
+                    .anyMatch(o -> o.getDomAttribute("label").contains("Rkia Board")));
+            coordinator.waitFor("#book-form input[name=patientRef]").sendKeys(patientId);
             coordinator.click("#book-form button[type=submit]");
             coordinator.waitUntil("booking form closed", b -> b.driver().findElements(By.id("book-form")).isEmpty());
 

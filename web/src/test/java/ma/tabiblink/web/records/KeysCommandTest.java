@@ -108,7 +108,7 @@ class KeysCommandTest {
     }
 
     @Test
-    void shreddingFromTheConsoleMakesThePatientsNotesUnreadable() {
+    void shreddingFromTheConsoleErasesThePatientAndMakesTheirNotesUnreadable() {
         String other = records.patients().register(Actor.system("test"), new NewPatient("Shred Me", null, 1990,
                 Sex.FEMALE, "disp-tinghir", "ar", null, null, true)).id();
         String consultation = records.openConsultation(Actor.system("test"), new OpenConsultation(other,
@@ -117,8 +117,10 @@ class KeysCommandTest {
                 null, null, null, "fr")).noteId();
         Result shred = run("keys", "shred", other);
         assertThat(shred.code()).as(shred.err()).isZero();
-        assertThat(shred.out()).contains("destroyed 1 data keys");
+        assertThat(shred.out()).contains("demographics destroyed").contains("1 note data keys destroyed");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> records.notes().read(CARDIO, note, 1))
+                .hasMessageContaining("erased");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> records.patients().get(Actor.system("test"), other))
                 .hasMessageContaining("erased");
     }
 

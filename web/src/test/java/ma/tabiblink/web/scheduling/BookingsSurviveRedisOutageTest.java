@@ -65,6 +65,8 @@ class BookingsSurviveRedisOutageTest {
     private static final int BOOKED_BEFORE = 5;
     private static final int LOADERS = 2;
     private static final int MAX_ATTEMPTS_PER_LOADER = 2_000;
+    /** Registered patients the bookings are for (a booking needs a real patient of its dispensary). */
+    private static final int PATIENTS = 48;
     private static final Duration LOADER_PAUSE = Duration.ofMillis(100);
     private static final ZoneId CASABLANCA = ZoneId.of("Africa/Casablanca");
     private static final Set<Integer> ALLOWED_STATUSES = Set.of(201, 409, 503);
@@ -111,12 +113,20 @@ class BookingsSurviveRedisOutageTest {
             slots.json().forEach(free::add);
         }
         assertThat(free).hasSizeGreaterThan(100);
+        ApiClient nurse = new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234");
+        List<String> patients = new ArrayList<>();
+        for (int i = 0; i < PATIENTS; i++) {
+            ApiClient.Response registered = nurse.post("/api/v1/patients", Map.of("fullName", "Outage patient " + i,
+                    "birthYear", 1970 + i, "sex", "MALE", "teleconsultationConsent", true));
+            assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+            patients.add(registered.json().path("id").asText());
+        }
 
         List<String> confirmed = new CopyOnWriteArrayList<>();
         List<JsonNode> bookedBefore = new ArrayList<>();
         for (int i = 0; i < BOOKED_BEFORE; i++) {
             JsonNode slot = free.poll();
-            ApiClient.Response booked = book(coordinator, new Attempt(slot, UUID.randomUUID().toString(), "pat-before-" + i));
+            ApiClient.Response booked = book(coordinator, new Attempt(slot, UUID.randomUUID().toString(), patients.get(i)));
             assertThat(booked.status()).as(booked.body()).isEqualTo(201);
             confirmed.add(booked.json().path("id").asText());
             bookedBefore.add(slot);
@@ -128,7 +138,8 @@ class BookingsSurviveRedisOutageTest {
         List<Future<?>> running = new ArrayList<>();
         for (int n = 0; n < LOADERS; n++) {
             int loader = n;
-            running.add(loaders.submit(() -> load(coordinator, free, loading, confirmed, unexpected, loader)));
+            running.add(loaders.submit(() -> load(coordinator, free, loading, confirmed, unexpected, loader,
+                    patients.subList(BOOKED_BEFORE + 3, PATIENTS))));
         }
         try {
             Thread.sleep(1_000);
@@ -137,7 +148,7 @@ class BookingsSurviveRedisOutageTest {
 
             JsonNode slot = free.poll();
             long started = System.nanoTime();
-            ApiClient.Response refused = book(coordinator, new Attempt(slot, UUID.randomUUID().toString(), "pat-outage"));
+            ApiClient.Response refused = book(coordinator, new Attempt(slot, UUID.randomUUID().toString(), patients.get(BOOKED_BEFORE)));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(refused.code()).isEqualTo("TEMPORARILY_UNAVAILABLE");
@@ -152,7 +163,7 @@ class BookingsSurviveRedisOutageTest {
             REDIS.start();
 
             ApiClient.Response rebooked = null;
-            Attempt retry = new Attempt(slot, UUID.randomUUID().toString(), "pat-after");
+            Attempt retry = new Attempt(slot, UUID.randomUUID().toString(), patients.get(BOOKED_BEFORE + 1));
             Instant deadline = Instant.now().plus(RECOVERY);
             while (rebooked == null || rebooked.status() == 503) {
                 assertThat(Instant.now()).as("bookings work again within " + RECOVERY).isBefore(deadline);
@@ -179,7 +190,7 @@ class BookingsSurviveRedisOutageTest {
             assertThat(kept.json().path("status").asText()).as(id).isEqualTo("booked");
         }
         for (JsonNode taken : bookedBefore) {
-            ApiClient.Response again = book(coordinator, new Attempt(taken, UUID.randomUUID().toString(), "pat-rival"));
+            ApiClient.Response again = book(coordinator, new Attempt(taken, UUID.randomUUID().toString(), patients.get(BOOKED_BEFORE + 2)));
             assertThat(again.code()).isEqualTo("SLOT_TAKEN");
         }
         Map<String, Integer> perSlot = new HashMap<>();
@@ -201,7 +212,7 @@ class BookingsSurviveRedisOutageTest {
      * key as a coordinator's page would; records confirmed bookings and any answer outside the contract.
      */
     private static void load(ApiClient coordinator, Queue<JsonNode> free, AtomicBoolean loading, List<String> confirmed,
-                             List<String> unexpected, int loader) {
+                             List<String> unexpected, int loader, List<String> patients) {
         Attempt attempt = null;
         for (int i = 0; i < MAX_ATTEMPTS_PER_LOADER && loading.get(); i++) {
             if (attempt == null) {
@@ -209,7 +220,8 @@ class BookingsSurviveRedisOutageTest {
                 if (slot == null) {
                     return;
                 }
-                attempt = new Attempt(slot, UUID.randomUUID().toString(), "pat-load-" + loader + "-" + i);
+                attempt = new Attempt(slot, UUID.randomUUID().toString(),
+                        patients.get((loader + i * LOADERS) % patients.size()));
             }
             long started = System.nanoTime();
             ApiClient.Response r;

@@ -46,6 +46,14 @@ class SchedulingApiTest extends WebTestSupport {
         return body;
     }
 
+    /** A patient registered by the nurse of the dispensary (nurse1: disp-tinghir, nurse2: disp-azilal). */
+    private String patientOf(String nurse) {
+        ApiClient.Response r = as(nurse).post("/api/v1/patients", Map.of("fullName", "Booked " + UUID.randomUUID(),
+                "birthYear", 1980, "sex", "FEMALE", "teleconsultationConsent", true));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json().get("id").asText();
+    }
+
     private static JsonNode slots(ApiClient client, String query) {
         ApiClient.Response r = client.get("/api/v1/slots?" + query);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -54,6 +62,8 @@ class SchedulingApiTest extends WebTestSupport {
 
     @Test
     void aCoordinatorBooksAFreeSlotARetryReturnsTheSameAppointmentAndARivalGetsTheNextFreeSlots() {
+        String pat1 = patientOf("nurse1");
+        String pat2 = patientOf("nurse1");
         ApiClient coordinator = as("coord1");
         LocalDate day = monday(1);
         JsonNode free = slots(coordinator, "specialty=cardiology&from=" + day + "&to=" + day);
@@ -61,12 +71,12 @@ class SchedulingApiTest extends WebTestSupport {
         JsonNode slot = free.get(0);
         assertThat(slot.get("localStart").asText()).startsWith(day + "T09:00");
 
-        assertThat(coordinator.post("/api/v1/appointments", booking(slot, "pat-api-1")).code())
+        assertThat(coordinator.post("/api/v1/appointments", booking(slot, pat1)).code())
                 .isEqualTo("IDEMPOTENCY_KEY_REQUIRED");
         Map<String, String> key = idempotent();
-        ApiClient.Response booked = coordinator.post("/api/v1/appointments", booking(slot, "pat-api-1"), key);
-        ApiClient.Response retried = coordinator.post("/api/v1/appointments", booking(slot, "pat-api-1"), key);
-        ApiClient.Response rival = coordinator.post("/api/v1/appointments", booking(slot, "pat-api-2"), idempotent());
+        ApiClient.Response booked = coordinator.post("/api/v1/appointments", booking(slot, pat1), key);
+        ApiClient.Response retried = coordinator.post("/api/v1/appointments", booking(slot, pat1), key);
+        ApiClient.Response rival = coordinator.post("/api/v1/appointments", booking(slot, pat2), idempotent());
 
         assertThat(booked.status()).as(booked.body()).isEqualTo(201);
         assertThat(booked.json().get("status").asText()).isEqualTo("booked");
@@ -94,19 +104,20 @@ class SchedulingApiTest extends WebTestSupport {
 
     @Test
     void aNurseIsRefusedOnCoordinatorEndpointsButChecksInHerDispensarysPatient() {
+        String pat3 = patientOf("nurse1");
         ApiClient coordinator = as("coord1");
         ApiClient nurse = as("nurse1");
         LocalDate day = monday(2);
         JsonNode slot = slots(coordinator, "specialty=paediatrics&from=" + day + "&to=" + day).get(0);
 
-        ApiClient.Response refused = nurse.post("/api/v1/appointments", booking(slot, "pat-api-3"), idempotent());
+        ApiClient.Response refused = nurse.post("/api/v1/appointments", booking(slot, pat3), idempotent());
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.code()).isEqualTo("FORBIDDEN_ROLE");
         assertThat(nurse.put("/api/v1/specialists/dr.pedia/availability", Map.of("specialties", List.of("paediatrics")))
                 .code()).isEqualTo("FORBIDDEN_ROLE");
         assertThat(nurse.get("/api/v1/waitlist?specialty=paediatrics").code()).isEqualTo("FORBIDDEN_ROLE");
 
-        String id = coordinator.post("/api/v1/appointments", booking(slot, "pat-api-3"), idempotent()).json().get("id").asText();
+        String id = coordinator.post("/api/v1/appointments", booking(slot, pat3), idempotent()).json().get("id").asText();
         assertThat(nurse.post("/api/v1/appointments/" + id + "/cancel", null).code()).isEqualTo("FORBIDDEN_ROLE");
         assertThat(as("nurse2").post("/api/v1/appointments/" + id + "/check-in", null).code()).isEqualTo("NOT_YOUR_APPOINTMENT");
         ApiClient.Response arrived = nurse.post("/api/v1/appointments/" + id + "/check-in", null);
@@ -120,11 +131,13 @@ class SchedulingApiTest extends WebTestSupport {
 
     @Test
     void holdConfirmRescheduleCancelAndWaitlistPromotionWorkThroughTheApi() {
+        String pat4 = patientOf("nurse1");
+        String pat5 = patientOf("nurse2");
         ApiClient coordinator = as("coord1");
         LocalDate day = monday(3);
         JsonNode free = slots(coordinator, "specialist=dr.cardio&from=" + day + "&to=" + day);
 
-        ApiClient.Response held = coordinator.post("/api/v1/holds", booking(free.get(0), "pat-api-4"), idempotent());
+        ApiClient.Response held = coordinator.post("/api/v1/holds", booking(free.get(0), pat4), idempotent());
         assertThat(held.status()).as(held.body()).isEqualTo(201);
         assertThat(held.json().get("status").asText()).isEqualTo("pending");
         assertThat(held.json().get("holdExpiresAt").asText()).isNotEmpty();
@@ -137,7 +150,7 @@ class SchedulingApiTest extends WebTestSupport {
         assertThat(moved.json().get("start").asText()).isEqualTo(free.get(2).get("start").asText());
 
         ApiClient.Response waiting = coordinator.post("/api/v1/waitlist", Map.of("specialty", "cardiology",
-                "from", day.toString(), "to", day.toString(), "patientRef", "pat-api-5", "dispensaryId", "disp-azilal",
+                "from", day.toString(), "to", day.toString(), "patientRef", pat5, "dispensaryId", "disp-azilal",
                 "preferredSpecialistId", "dr.cardio"), idempotent());
         assertThat(waiting.status()).as(waiting.body()).isEqualTo(201);
         assertThat(waiting.json().get("status").asText()).isEqualTo("waitlist");
@@ -155,6 +168,7 @@ class SchedulingApiTest extends WebTestSupport {
 
     @Test
     void availabilityIsManagedByCoordinatorsAndBadInputGetsCodedErrors() {
+        String pat6 = patientOf("nurse1");
         ApiClient coordinator = as("coord1");
         LocalDate day = monday(4);
         ApiClient.Response saved = coordinator.put("/api/v1/specialists/dr.endo/availability", Map.of(
@@ -188,7 +202,7 @@ class SchedulingApiTest extends WebTestSupport {
         assertThat(coordinator.get("/api/v1/specialists/dr.nobody/availability").code()).isEqualTo("UNKNOWN_SPECIALIST");
 
         Map<String, Object> offGrid = new HashMap<>(Map.of("specialistId", "dr.endo", "specialty", "endocrinology",
-                "start", day + "T10:10:00+01:00", "patientRef", "pat-api-6", "dispensaryId", "disp-tinghir"));
+                "start", day + "T10:10:00+01:00", "patientRef", pat6, "dispensaryId", "disp-tinghir"));
         assertThat(coordinator.post("/api/v1/appointments", offGrid, idempotent()).code()).isEqualTo("UNKNOWN_SLOT");
         offGrid.put("start", "next monday at ten");
         assertThat(coordinator.post("/api/v1/appointments", offGrid, idempotent()).code()).isEqualTo("INVALID_DATE");
@@ -197,17 +211,85 @@ class SchedulingApiTest extends WebTestSupport {
         assertThat(coordinator.postRaw("/api/v1/appointments", "{not json").code()).isEqualTo("BAD_JSON");
     }
 
+    @Test
+    void aBookingIsRefusedForAPatientWhoDoesNotExistOrBelongsToAnotherDispensary() {
+        ApiClient coordinator = as("coord1");
+        LocalDate day = monday(7);
+        JsonNode slot = slots(coordinator, "specialist=dr.cardio&from=" + day + "&to=" + day).get(0);
+        String azilal = patientOf("nurse2");
+
+        for (String path : List.of("/api/v1/appointments", "/api/v1/holds")) {
+            ApiClient.Response unknown = coordinator.post(path, booking(slot, "pat-api-unknown"), idempotent());
+            assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
+            assertThat(unknown.code()).isEqualTo("UNKNOWN_PATIENT");
+            assertThat(coordinator.post(path, booking(slot, "pat-" + "0".repeat(32)), idempotent()).code())
+                    .isEqualTo("UNKNOWN_PATIENT");
+            ApiClient.Response elsewhere = coordinator.post(path, booking(slot, azilal), idempotent());
+            assertThat(elsewhere.status()).as(elsewhere.body()).isEqualTo(409);
+            assertThat(elsewhere.code()).isEqualTo("PATIENT_OF_ANOTHER_DISPENSARY");
+        }
+        Map<String, Object> waitlist = new HashMap<>(Map.of("specialty", "cardiology", "from", day.toString(),
+                "to", day.toString(), "patientRef", "pat-api-unknown", "dispensaryId", "disp-tinghir"));
+        assertThat(coordinator.post("/api/v1/waitlist", waitlist, idempotent()).code()).isEqualTo("UNKNOWN_PATIENT");
+        waitlist.put("patientRef", azilal);
+        assertThat(coordinator.post("/api/v1/waitlist", waitlist, idempotent()).code())
+                .isEqualTo("PATIENT_OF_ANOTHER_DISPENSARY");
+
+        assertThat(slots(coordinator, "specialist=dr.cardio&from=" + day + "&to=" + day)).hasSize(8);
+        assertThat(coordinator.get("/api/v1/appointments?date=" + day).json().toString())
+                .doesNotContain(azilal).doesNotContain("pat-api-unknown");
+        Map<String, Object> rightDispensary = booking(slot, azilal);
+        rightDispensary.put("dispensaryId", "disp-azilal");
+        assertThat(coordinator.post("/api/v1/appointments", rightDispensary, idempotent()).status()).isEqualTo(201);
+    }
+
+    @Test
+    void aConsultationOpenedForAnAppointmentTakesItsSpecialistAndStartFromTheAppointmentNotFromTheRequest() {
+        ApiClient coordinator = as("coord1");
+        ApiClient nurse = as("nurse1");
+        LocalDate day = monday(8);
+        JsonNode free = slots(coordinator, "specialist=dr.pedia&from=" + day + "&to=" + day);
+        String patient = patientOf("nurse1");
+        String other = patientOf("nurse1");
+        String appointment = coordinator.post("/api/v1/appointments", booking(free.get(0), patient), idempotent())
+                .json().get("id").asText();
+        String othersAppointment = coordinator.post("/api/v1/appointments", booking(free.get(1), other), idempotent())
+                .json().get("id").asText();
+
+        Map<String, Object> forged = Map.of("origin", "APPOINTMENT", "originRef", appointment,
+                "specialistId", "dr.derm", "plannedStart", "2030-01-01T00:00:00Z", "mode", "VIDEO");
+        ApiClient.Response opened = nurse.post("/api/v1/patients/" + patient + "/consultations", forged);
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+        assertThat(opened.json().get("specialistId").asText()).isEqualTo("dr.pedia");
+        assertThat(opened.json().get("originRef").asText()).isEqualTo(appointment);
+        assertThat(opened.json().get("startAt").asText()).isEqualTo(free.get(0).get("start").asText());
+        assertThat(as("dr.derm").get("/api/v1/patients/" + patient).status()).isEqualTo(403);
+        assertThat(as("dr.pedia").get("/api/v1/patients/" + patient).status()).isEqualTo(200);
+
+        assertThat(nurse.post("/api/v1/patients/" + patient + "/consultations", Map.of("origin", "APPOINTMENT",
+                "originRef", othersAppointment, "mode", "VIDEO")).code()).isEqualTo("APPOINTMENT_OF_ANOTHER_PATIENT");
+        assertThat(nurse.post("/api/v1/patients/" + patient + "/consultations", Map.of("origin", "APPOINTMENT",
+                "originRef", "apt_unknown", "mode", "VIDEO")).code()).isEqualTo("UNKNOWN_APPOINTMENT");
+        assertThat(as("nurse2").post("/api/v1/patients/" + patient + "/consultations", Map.of("origin", "APPOINTMENT",
+                "originRef", appointment, "mode", "VIDEO")).code()).isEqualTo("NOT_YOUR_APPOINTMENT");
+        coordinator.post("/api/v1/appointments/" + othersAppointment + "/cancel", null);
+        assertThat(nurse.post("/api/v1/patients/" + other + "/consultations", Map.of("origin", "APPOINTMENT",
+                "originRef", othersAppointment, "mode", "VIDEO")).code()).isEqualTo("APPOINTMENT_NOT_BOOKED");
+    }
+
     @Autowired
     private AppointmentDirectory callDirectory;
 
     @Test
     void theSignallingServerFindsABookedAppointmentButNotACancelledOne() {
+        String pat8 = patientOf("nurse1");
+        String pat9 = patientOf("nurse1");
         ApiClient coordinator = as("coord1");
         LocalDate day = monday(6);
         JsonNode free = slots(coordinator, "specialist=dr.pedia&from=" + day + "&to=" + day);
-        String booked = coordinator.post("/api/v1/appointments", booking(free.get(0), "pat-api-8"), idempotent())
+        String booked = coordinator.post("/api/v1/appointments", booking(free.get(0), pat8), idempotent())
                 .json().get("id").asText();
-        String cancelled = coordinator.post("/api/v1/appointments", booking(free.get(1), "pat-api-9"), idempotent())
+        String cancelled = coordinator.post("/api/v1/appointments", booking(free.get(1), pat9), idempotent())
                 .json().get("id").asText();
         coordinator.post("/api/v1/appointments/" + cancelled + "/cancel", null);
 
@@ -215,7 +297,7 @@ class SchedulingApiTest extends WebTestSupport {
 
         assertThat(consultation.specialistId()).isEqualTo("dr.pedia");
         assertThat(consultation.nurseDispensaryId()).isEqualTo("disp-tinghir");
-        assertThat(consultation.patientRef()).isEqualTo("pat-api-8");
+        assertThat(consultation.patientRef()).isEqualTo(pat8);
         assertThat(consultation.start().toString()).isEqualTo(free.get(0).get("start").asText());
         assertThat(consultation.specialty()).isEqualTo("paediatrics");
         assertThat(callDirectory.find(cancelled)).isEmpty();
@@ -224,10 +306,11 @@ class SchedulingApiTest extends WebTestSupport {
 
     @Test
     void theSpecialistGetsAnIcalendarFeedAndTheEndpointsAreInTheOpenApiDocument() {
+        String pat7 = patientOf("nurse1");
         ApiClient coordinator = as("coord1");
         LocalDate day = monday(5);
         JsonNode slot = slots(coordinator, "specialist=dr.derm&from=" + day + "&to=" + day).get(0);
-        coordinator.post("/api/v1/appointments", booking(slot, "pat-api-7"), idempotent());
+        coordinator.post("/api/v1/appointments", booking(slot, pat7), idempotent());
 
         ApiClient.Response ics = as("dr.derm").get("/api/v1/specialists/dr.derm/calendar.ics");
         assertThat(ics.status()).isEqualTo(200);

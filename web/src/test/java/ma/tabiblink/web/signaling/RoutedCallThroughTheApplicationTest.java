@@ -22,11 +22,13 @@ class RoutedCallThroughTheApplicationTest extends WebTestSupport {
     void aNurseCallsACardiologistWhoAcceptsAndTheyExchangeSdpAndIceThenHangUp() {
         ApiClient nurse = as("nurse1");
         ApiClient cardiologist = as("dr.cardio");
+        String patientId = nurse.post("/api/v1/patients", Map.of("fullName", "Hmad Routed", "birthYear", 1959,
+                "sex", "MALE", "teleconsultationConsent", true)).json().path("id").asText();
         try (JsonWebSocket doctor = signaling(cardiologist); JsonWebSocket tablet = signaling(nurse)) {
             doctor.send(Map.of("type", "presence.set", "id", "p1", "status", "available"));
             assertThat(doctor.awaitType("presence", WAIT).path("status").asText()).isEqualTo("available");
 
-            tablet.send(Map.of("type", "call.request", "id", "r1", "specialty", "cardiology", "patientRef", "pat-001",
+            tablet.send(Map.of("type", "call.request", "id", "r1", "specialty", "cardiology", "patientRef", patientId,
                     "reason", "chest pain"));
             JsonNode queued = tablet.awaitType("call.queued", WAIT);
             String callId = queued.path("callId").asText();
