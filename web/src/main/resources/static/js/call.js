@@ -168,7 +168,7 @@ export class CallSession {
    * than the audio can bear.
    */
   wantedVideoDirection() {
-    if (this.audioOnly) return 'inactive';
+    if (this.audioOnly && !this.videoPrepared) return 'inactive';
     return this.videoSender ? 'sendrecv' : 'recvonly';
   }
 
@@ -185,7 +185,8 @@ export class CallSession {
   async onOffer(msg) {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
     await this.flushCandidates();
-    this.videoTransceiver.direction = this.wantedVideoDirection();
+    // The offer decides whether video is on the connection; whether we send on it is our encodings' business.
+    this.videoTransceiver.direction = this.videoSender ? 'sendrecv' : 'recvonly';
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription({ type: 'answer', sdp: withResilientOpus(answer.sdp) });
     this.relay('sdp.answer', { sdp: this.pc.localDescription.sdp });
@@ -283,6 +284,7 @@ export class CallSession {
     }
     this.audioOnly = audioOnly;
     this.audioOnlyReason = audioOnly ? reason : null;
+    this.videoPrepared = false;
     if (audioOnly) this.timeline.audioOnlyAt = Date.now();
     else this.timeline.videoBackAt = Date.now();
     this.applyVideoSending();
@@ -299,6 +301,7 @@ export class CallSession {
       if (!this.audioOnly) {
         this.audioOnly = true;
         this.audioOnlyReason = pinned;
+        this.videoPrepared = false;
         this.timeline.audioOnlyAt = Date.now();
       } else if (this.audioOnlyReason === 'poor-network') {
         this.audioOnlyReason = pinned;
@@ -400,6 +403,10 @@ export class CallSession {
     if (decision.tier && decision.tier !== this.tier) {
       this.tier = decision.tier;
       this.applyVideoSending();
+    }
+    if (decision.prepareVideo !== undefined) {
+      this.videoPrepared = decision.prepareVideo;
+      this.syncVideoDirection();
     }
     if (decision.audioOnly === true) this.setAudioOnly(true, 'poor-network');
     else if (decision.audioOnly === false) this.setAudioOnly(false, 'network-recovered');

@@ -197,6 +197,11 @@ const CLEAN_LOSS_PERCENT = 3;
 const FIRST_RECOVERY_WAIT_MS = 15000;
 const MAX_RECOVERY_WAIT_MS = 120000;
 const PROBATION_MS = 10000;
+/**
+ * This long before video may come back, the video streams are negotiated back onto the connection (still paused), so
+ * that at the moment itself resuming them is a local switch, not a round trip over the network.
+ */
+const PREPARE_AHEAD_MS = 3000;
 const TIER_DOWN_AFTER_MS = 1000;
 const TIER_UP_AFTER_MS = 4000;
 
@@ -231,10 +236,12 @@ export class MediaPolicy {
     this.tier = 'high';
     this.tierCandidate = null;
     this.tierCandidateSince = null;
+    this.prepared = false;
   }
 
   /** Video came back (the peer's decision or ours): watch it closely for a while, and restart it gently. */
   videoRestored(now = performance.now()) {
+    this.prepared = false;
     this.goodSince = null;
     this.shortSince = null;
     this.poorSince = null;
@@ -246,7 +253,7 @@ export class MediaPolicy {
 
   /**
    * quality: from QualityMeter; state: {audioOnly, automatic (audio only was the network's doing), videoSent}.
-   * Returns {audioOnly?: boolean, tier?: string} for what should change now.
+   * Returns {audioOnly?: boolean, tier?: string, prepareVideo?: boolean} for what should change now.
    */
   decide(quality, { audioOnly, automatic, videoSent }, now = performance.now()) {
     const decision = {};
@@ -255,6 +262,7 @@ export class MediaPolicy {
       this.poorSince = null;
       this.veryPoorSince = null;
       this.goodSince = null;
+      this.unprepare(decision);
       return decision;
     }
     const available = quality.outbound.availableKbps;
@@ -308,8 +316,22 @@ export class MediaPolicy {
       this.videoRestored(now);
       decision.tier = 'low';
       decision.audioOnly = false;
+    } else if (automatic && this.goodSince !== null && now - this.goodSince >= this.recoveryWaitMs - PREPARE_AHEAD_MS) {
+      if (!this.prepared) {
+        this.prepared = true;
+        decision.prepareVideo = true;
+      }
+    } else {
+      this.unprepare(decision);
     }
     return decision;
+  }
+
+  unprepare(decision) {
+    if (this.prepared) {
+      this.prepared = false;
+      decision.prepareVideo = false;
+    }
   }
 }
 

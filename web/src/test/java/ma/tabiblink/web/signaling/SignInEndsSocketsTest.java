@@ -233,7 +233,10 @@ class SignInEndsSocketsTest extends WebTestSupport {
         return callId;
     }
 
-    /** A standalone signalling node (as with TABIB_MODE=signaling) on the application's Redis and token key. */
+    /**
+     * A standalone signalling node (as with TABIB_MODE=signaling) on the application's Redis, token key and signalling
+     * state key.
+     */
     private ConfigurableApplicationContext startSignalingNode(String nodeId) throws Exception {
         List<?> config = (List<?>) redis.sendCommand(Protocol.Command.CONFIG, "GET", "port");
         String redisPort = new String((byte[]) config.get(1));
@@ -243,6 +246,7 @@ class SignInEndsSocketsTest extends WebTestSupport {
                 .run("--tabib.demo=false", "--tabib.redis.url=redis://127.0.0.1:" + redisPort,
                         "--tabib.data-dir=" + Files.createTempDirectory("tabib-second-node"),
                         "--tabib.auth.token-key-file=" + DATA_DIR.resolve("keys/access-token.jwk"),
+                        "--tabib.signaling.state-key-file=" + DATA_DIR.resolve("keys/signaling-state.key"),
                         "--tabib.signaling.port=0", "--tabib.signaling.node-id=" + nodeId, "--tabib.tls.enabled=false",
                         "--tabib.allowed-origins=http://127.0.0.1:" + port);
     }
