@@ -100,6 +100,7 @@ bench_start_tabib() {
   bench_log "starting our server (data in $TABIB_DATA)"
   # shellcheck disable=SC2086
   (cd "$TABIB_DATA" && exec env \
+      TABIB_DEMO=true \
       SERVER_PORT="$BENCH_HTTP_PORT" \
       TABIB_SIGNALING_PORT="$BENCH_SIGNAL_PORT" \
       TABIB_SIGNALING_MAX_MESSAGES_PER_SECOND="$BENCH_MAX_MESSAGES_PER_SECOND" \

@@ -55,7 +55,7 @@ public final class KeysCommand {
             return 2;
         }
         String command = args[first];
-        boolean demo = Boolean.parseBoolean(envOr(env, "TABIB_DEMO", "true"));
+        boolean demo = Boolean.parseBoolean(envOr(env, "TABIB_DEMO", "false"));
         Path dataDir = Path.of(envOr(env, "TABIB_DATA_DIR", "./data")).toAbsolutePath().normalize();
         String passphraseFile = envOr(env, "TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE", "");
         String keystoreFile = envOr(env, "TABIB_RECORDS_KEYSTORE_FILE", "");
