@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -49,6 +50,7 @@ class AuthController {
 
     @PostMapping("/auth/logout")
     @Operation(summary = "End the session: the refresh token stops working")
+    @ApiResponse(responseCode = "204", description = "Signed out")
     ResponseEntity<Void> logout(@RequestBody(required = false) RefreshRequest request, CurrentUser user) {
         if (request != null) {
             auth.logout(request.refreshToken());
@@ -64,6 +66,7 @@ class AuthController {
 
     @PutMapping("/me/language")
     @Operation(summary = "Remember the user's interface language (ar, fr or en)")
+    @ApiResponse(responseCode = "204", description = "Remembered")
     ResponseEntity<Void> language(@Valid @RequestBody LanguageRequest request, CurrentUser user) {
         if (!Languages.supported(request.language())) {
             throw new ApiException(400, "UNSUPPORTED_LANGUAGE", "Language must be one of ar, fr, en.");

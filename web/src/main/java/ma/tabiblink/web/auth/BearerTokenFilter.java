@@ -33,8 +33,12 @@ public class BearerTokenFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !path.startsWith("/api/") || PUBLIC_PATHS.contains(path);
+        return !requiresToken(request.getRequestURI().substring(request.getContextPath().length()));
+    }
+
+    /** Whether a request to this path must carry an access token (the API documentation says the same). */
+    public static boolean requiresToken(String path) {
+        return path.startsWith("/api/") && !PUBLIC_PATHS.contains(path);
     }
 
     @Override

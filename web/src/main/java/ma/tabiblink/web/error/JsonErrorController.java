@@ -5,11 +5,13 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
 /** Errors raised outside controllers (filters, the container) get the same coded JSON as the API's. */
 @RestController
+@Hidden
 class JsonErrorController implements ErrorController {
 
     @RequestMapping("/error")

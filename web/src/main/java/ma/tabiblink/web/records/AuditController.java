@@ -11,6 +11,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Size;
@@ -63,6 +66,8 @@ class AuditController {
 
     @GetMapping(value = "/events", produces = {"application/fhir+json", "application/json"})
     @Operation(summary = "Audit entries as a FHIR R4 Bundle of AuditEvent, oldest first, after a stream id")
+    @ApiResponse(responseCode = "200", description = "FHIR R4 Bundle of AuditEvent", content = @Content(
+            mediaType = "application/fhir+json", schema = @Schema(type = "object", description = "resourceType Bundle")))
     ResponseEntity<String> events(CurrentUser user, HttpServletRequest http,
                                   @RequestParam(required = false) String after,
                                   @RequestParam(defaultValue = "100") int limit) {

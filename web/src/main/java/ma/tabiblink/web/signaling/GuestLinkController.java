@@ -31,7 +31,7 @@ class GuestLinkController {
 
     @GetMapping(GuestLinks.PATH + "{ticket}")
     @Operation(summary = "Open a guest link: the first visit is redirected into the Jitsi Meet room with the guest's "
-            + "token; the link is then spent", security = {})
+            + "token; the link is then spent")
     @ApiResponse(responseCode = "302", description = "Into the Jitsi Meet room (Location carries the guest's token)")
     ResponseEntity<Void> open(@PathVariable String ticket, HttpServletRequest request) {
         GuestLinks links = signaling.guestLinks().orElseThrow(() -> new ApiException(503, "TEMPORARILY_UNAVAILABLE",
