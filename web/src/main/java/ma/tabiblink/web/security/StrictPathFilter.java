@@ -22,10 +22,10 @@ import ma.tabiblink.web.error.ErrorMetrics;
  * Refuses paths with path parameters ({@code ;}). The container strips them before mapping, so
  * {@code /actuator;x/prometheus} would reach the metrics while a proxy rule on {@code /actuator/} never saw it.
  * Nothing in Tabib Link uses path parameters (no session ids in URLs). The container itself refuses encoded
- * slashes, backslashes, NUL bytes and traversals with the same code.
+ * slashes, backslashes, NUL bytes and traversals with the same code. Runs right after the security headers are set.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class StrictPathFilter extends OncePerRequestFilter {
 
     private final ObjectMapper json;
