@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -150,11 +151,13 @@ final class BrowserSession implements AutoCloseable {
     }
 
     void waitUntil(String description, java.util.function.Predicate<BrowserSession> condition) {
-        new WebDriverWait(driver, WAIT).withMessage(description).until(d -> condition.test(this));
+        waitUntil(description, WAIT, condition);
     }
 
+    /** Elements the page replaced while the condition read them are read again on the next try. */
     void waitUntil(String description, Duration timeout, java.util.function.Predicate<BrowserSession> condition) {
-        new WebDriverWait(driver, timeout).withMessage(description).until(d -> condition.test(this));
+        new WebDriverWait(driver, timeout).withMessage(description).ignoring(StaleElementReferenceException.class)
+                .until(d -> condition.test(this));
     }
 
     Object script(String js, Object... args) {
