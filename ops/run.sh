@@ -11,4 +11,6 @@ if [ ! -f "$jar" ] || [ -n "$(find signaling scheduler records web -path '*/src/
   rm -f "$jar"
   mvn -B -q -pl web -am package -DskipTests
 fi
+# Demo mode is asked for here, never by default: the jar alone refuses to start without configuration.
+export TABIB_DEMO="${TABIB_DEMO:-true}"
 exec java ${JAVA_OPTS:-} -jar "$jar" "$@"

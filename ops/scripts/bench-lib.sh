@@ -102,6 +102,7 @@ bench_start_tabib() {
   # sign-in: TABIB_AUTH_SESSIONLESS_TOKENS lets this throwaway server accept them (never set it in production).
   # shellcheck disable=SC2086
   (cd "$TABIB_DATA" && exec env \
+      TABIB_DEMO=true \
       SERVER_PORT="$BENCH_HTTP_PORT" \
       TABIB_AUTH_SESSIONLESS_TOKENS=true \
       TABIB_SIGNALING_PORT="$BENCH_SIGNAL_PORT" \

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Exercises the deployment files of ops/deploy with the real servers from Debian, on loopback only:
 #   nginx   - the site configuration passes `nginx -t`, then serves TLS + HTTP/2, redirects HTTP, proxies /signal
-#             and /board with the WebSocket upgrade headers without logging their tickets, and keeps /actuator/
-#             away from the outside;
+#             and /board with the WebSocket upgrade headers without logging their tickets, keeps /actuator away from
+#             the outside (also when disguised with path parameters, encodings or dot segments) and refuses paths with
+#             path parameters;
 #   coturn  - our turnserver.conf starts, relays with a REST credential computed here (UDP and TURN over TLS),
 #             and refuses expired or forged credentials;
 #   Redis   - our tabib-redis.conf starts with AOF on, everysec fsync and noeviction, and data survive a restart;
@@ -217,6 +218,28 @@ check_nginx() {
   fi
   out=$(timeout 10 curl -s --cacert "$WORK/tls.crt" "${resolve[@]}" "$base/api/v1/ping")
   grep -qi 'X-Forwarded-Proto: https' <<<"$out" && pass "web upstream sees X-Forwarded-Proto: https" || fail "web upstream sees X-Forwarded-Proto: https"
+  local path
+  for path in '/;x/actuator/prometheus' '/api/v1/me;jsessionid=1' '/.;/actuator/prometheus' '/%3Bx/actuator/prometheus'; do
+    out=$(timeout 10 curl -s --path-as-is --cacert "$WORK/tls.crt" "${resolve[@]}" -w ' %{http_code}' "$base$path")
+    [[ "$out" == *'"code":"BAD_PATH"'*' 400' ]] && pass "$path is refused by nginx with a coded 400" || fail "$path refused (got $out)"
+  done
+
+  # The same site seen from outside the monitoring network: loopback no longer in its allow list.
+  local outside_https outside_http
+  outside_https=$(free_loopback_port); outside_http=$(free_loopback_port)
+  render_nginx "$WORK/nginx-outside" "$web" "$sig" "$outside_https" "$outside_http"
+  sed -i -e '/allow 127.0.0.1;/d' -e '/allow ::1;/d' "$WORK/nginx-outside/tabib-link.conf"
+  nginx -p "$WORK/nginx-outside" -c "$WORK/nginx-outside/nginx.conf" &
+  PIDS+=($!)
+  if ! wait_tcp "$outside_https" 10; then fail "nginx (outside view) starts"; return 0; fi
+  local outside="https://tabib.test:$outside_https"
+  for path in /actuator/prometheus /actuator '/actuator;x/prometheus' '/actuator%3Bx/prometheus' '/%61ctuator/prometheus' \
+              '//actuator/prometheus' '/api/../actuator/prometheus' '/actuator/./prometheus'; do
+    out=$(timeout 10 curl -s --path-as-is --cacert "$WORK/tls.crt" --resolve "tabib.test:$outside_https:127.0.0.1" \
+      -o /dev/null -w '%{http_code}' "$outside$path")
+    [[ "$out" == 403 || "$out" == 400 ]] && pass "$path is kept from outside the monitoring network ($out)" \
+      || fail "$path from outside the monitoring network (got $out)"
+  done
 }
 
 # A minimal TURN client over TLS (RFC 5766 Allocate with the long-term credential mechanism). turnutils_uclient

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond a JDK and Maven: Debian's Chromium and ChromeDriver for the browser tests,
-# and coturn for the test that a real TURN server accepts our credentials. Idempotent; without root or apt those tests
+# coturn for the test that a real TURN server accepts our credentials, and GnuPG for the encrypted key backups. Idempotent; without root or apt those tests
 # skip themselves with a clear message.
 set -uo pipefail
 
@@ -8,6 +8,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 [ -x /usr/bin/turnserver ] || missing+=(coturn)
+command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi

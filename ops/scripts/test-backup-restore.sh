@@ -4,7 +4,8 @@
 #           the application uses, some with an expiry; backup-redis.sh saves it; the data are flushed;
 #           restore-redis.sh puts them back; every value and expiry is compared, and the restored data survive
 #           a restart (they reached the AOF). Damaged backups and non-empty targets are refused.
-#   Keys  - backup-keys.sh archives a data directory's keys/ and restore-keys.sh puts them back byte for byte.
+#   Keys  - backup-keys.sh archives a data directory's keys/ encrypted with its own passphrase, and restore-keys.sh
+#           puts them back byte for byte with that passphrase (and refuses a wrong one).
 # Bounded in time; stops what it started and removes its temporary directory.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -160,8 +161,23 @@ head -c 600 /dev/urandom >"$data/keys/records-keystore.bcfks"
 printf '{"kty":"EC","crv":"P-256","kid":"k1","x":"x","y":"y","d":"d"}' >"$data/keys/access-token.jwk"
 chmod 700 "$data/keys"; chmod 600 "$data/keys"/*
 (cd "$data/keys" && sha256sum ./* | sort) >"$work/keys.before"
+head -c 33 /dev/urandom | base64 >"$work/archive-passphrase"
+export TABIB_KEYS_BACKUP_PASSPHRASE_FILE="$work/archive-passphrase"
 archive="$("$here/backup-keys.sh" --data-dir "$data" --out "$work/key-backups")"
 [[ -s "$archive" && -s "$archive.sha256" ]] && pass "backup-keys.sh wrote $(basename "$archive")" || fail "key archive"
+if tar -tzf "$archive" >/dev/null 2>&1 || grep -q '"kty"' "$archive"; then
+  fail "the key archive is encrypted"
+else
+  pass "the key archive is encrypted (unreadable without its passphrase)"
+fi
+head -c 33 /dev/urandom | base64 >"$work/wrong-passphrase"
+mv "$data/keys" "$data/keys.kept"
+if "$here/restore-keys.sh" --data-dir "$data" --passphrase-file "$work/wrong-passphrase" "$archive" >/dev/null 2>&1; then
+  fail "a wrong archive passphrase is refused"
+else
+  [[ ! -e "$data/keys" ]] && pass "a wrong archive passphrase is refused before anything is written" || fail "wrong passphrase wrote keys"
+fi
+mv "$data/keys.kept" "$data/keys"
 [[ "$(stat -c %a "$archive")" == 600 ]] && pass "the key archive is readable by its owner only" || fail "archive mode $(stat -c %a "$archive")"
 if "$here/restore-keys.sh" --data-dir "$data" "$archive" >/dev/null 2>&1; then
   fail "restore-keys.sh refuses to overwrite existing keys without --force"

@@ -47,7 +47,8 @@ export function jitsiPanel({ signal, callId, baseUrl }) {
     onclick: async () => {
       try {
         const reply = await signal.request({ type: 'call.invite', callId, name: name.value.trim() || 'guest' });
-        link.textContent = reply.url;
+        // A single-use link to this server, which lets the guest into the room once.
+        link.textContent = new URL(reply.url, window.location.origin).href;
       } catch (e) {
         announce(`error.${e.code}`, null, 'error');
       }

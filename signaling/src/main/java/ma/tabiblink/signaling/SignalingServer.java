@@ -19,6 +19,7 @@ import ma.tabiblink.signaling.auth.Role;
 import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 import ma.tabiblink.signaling.call.CallService;
+import ma.tabiblink.signaling.call.GuestLinks;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.cluster.NodeBus;
 import ma.tabiblink.signaling.cluster.RedisKeys;
@@ -168,6 +169,11 @@ public final class SignalingServer {
     }
 
     /** The port actually bound (useful when the configuration asks for port 0). */
+    /** The guests' single-use Jitsi links issued by any node, opened through the web application. */
+    public GuestLinks guestLinks() {
+        return calls.guestLinks();
+    }
+
     public int boundPort() {
         Channel ch = serverChannel;
         if (ch == null) {

@@ -3,6 +3,7 @@ package ma.tabiblink.signaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.appointment.BookedConsultation;
+import ma.tabiblink.signaling.call.GuestLinks;
 import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.video.JitsiConfig;
 import ma.tabiblink.signaling.video.VideoBroker;
@@ -58,7 +59,7 @@ class BookedConsultationTest {
     }
 
     @Test
-    void bothParticipantsOfABookedConsultationJoinItsCallAndTheSpecialistOpensAJitsiRoom() {
+    void bothParticipantsOfABookedConsultationJoinItsCallAndTheSpecialistOpensAJitsiRoomAndInvitesAGuestOnce() {
         int port = withJitsi.boundPort();
         try (TestClient doctor = TestClient.connect(port, fx.tokens.specialist("dr.cardio", "cardiology"));
              TestClient nurse = TestClient.connect(port, fx.tokens.nurse("nurse1", "disp-tinghir"));
@@ -94,8 +95,26 @@ class BookedConsultationTest {
             String invite = doctor.send("call.invite", "callId", callId, "name", "Interpreter Amazigh");
             JsonNode invitation = doctor.await("call.invitation");
             assertThat(invitation.path("re").asText()).isEqualTo(invite);
-            assertThat(invitation.path("url").asText()).contains(doctorRoom.path("roomName").asText())
-                    .contains("jwt=");
+            // A single-use link to the application, not the Jitsi token itself.
+            String link = invitation.path("url").asText();
+            assertThat(link).startsWith(GuestLinks.PATH).doesNotContain("jwt").doesNotContain(doctorRoom.path("jwt").asText());
+
+            GuestLinks.Use first = withJitsi.guestLinks().use(link.substring(GuestLinks.PATH.length()), "198.51.100.7");
+            assertThat(first).isInstanceOfSatisfying(GuestLinks.Use.Admitted.class, admitted ->
+                    assertThat(admitted.roomUrl()).startsWith("https://meet.example.org/" + doctorRoom.path("roomName").asText())
+                            .contains("?jwt="));
+            assertThat(withJitsi.guestLinks().use(link.substring(GuestLinks.PATH.length()), "203.0.113.9"))
+                    .isInstanceOf(GuestLinks.Use.AlreadyUsed.class);
+            assertThat(withJitsi.guestLinks().use("x".repeat(43), "203.0.113.9")).isInstanceOf(GuestLinks.Use.Unknown.class);
+            await().atMost(Duration.ofSeconds(5)).until(() -> fx.events.stream()
+                    .filter(e -> e instanceof SignalingEvent.GuestLinkUsed u && u.callId().equals(callId)).count() == 2);
+            assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.GuestInvited g && g.callId().equals(callId)
+                    && g.specialistId().equals("dr.cardio") && g.guestName().equals("Interpreter Amazigh")
+                    && "pat-42".equals(g.patientRef()));
+            assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.GuestLinkUsed u && u.callId().equals(callId)
+                    && u.admitted() && u.from().equals("198.51.100.7"));
+            assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.GuestLinkUsed u && u.callId().equals(callId)
+                    && !u.admitted() && u.from().equals("203.0.113.9"));
 
             doctor.send("call.hangup", "callId", callId);
             nurse.await("call.ended");

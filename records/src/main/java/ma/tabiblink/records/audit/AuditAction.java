@@ -30,7 +30,13 @@ public enum AuditAction {
     KEY_VERIFY("E"),
     KEY_SHRED("D"),
     AUDIT_VERIFY("E"),
-    AUDIT_EXPORT("R");
+    AUDIT_EXPORT("R"),
+    /** A signed checkpoint of the audit chain was issued, to be kept off the server. */
+    AUDIT_CHECKPOINT("E"),
+    /** A specialist invited a guest into a call's Jitsi room (a single-use link). */
+    JITSI_GUEST_INVITE("C"),
+    /** A guest link was opened: SUCCESS the first time (the guest is let in), DENIED afterwards. */
+    JITSI_GUEST_JOIN("E");
 
     private final String fhirAction;
 

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
@@ -27,8 +28,10 @@ import redis.clients.jedis.resps.StreamEntry;
  * Append-only, hash-chained audit log in a Redis stream. Each entry carries a sequence number, the previous entry's
  * hash and its own hash, an HMAC-SHA256 (key from the records keystore) over all its fields: editing an entry breaks
  * its hash, deleting one breaks the sequence and the link of its successor, dropping the newest ones no longer
- * matches the head record. Appends are compare-and-set on the head (Lua), so concurrent writers on several nodes
- * still form one chain.
+ * matches the head record, and the head record carries a MAC of its own, so it cannot be pointed back at an older
+ * entry without the key. An older genuine head put back (copied earlier, or read from an old AOF) is caught by
+ * checkpoints kept off the server ({@link #checkpoint()}, {@link #verify(List)}). Appends are compare-and-set on the
+ * head (Lua), so concurrent writers on several nodes still form one chain.
  */
 public final class AuditLog {
 
@@ -74,7 +77,8 @@ public final class AuditLog {
                 long seq = headSeq + 1;
                 Map<String, String> fields = fields(seq, at, actor, event, headHash);
                 String hash = mac(fields);
-                List<String> args = new ArrayList<>(List.of(headHash, Long.toString(headSeq), hash, Long.toString(seq)));
+                List<String> args = new ArrayList<>(List.of(headHash, Long.toString(headSeq), hash, Long.toString(seq),
+                        headMac(seq, hash)));
                 fields.forEach((k, v) -> {
                     args.add(k);
                     args.add(v);
@@ -104,13 +108,58 @@ public final class AuditLog {
         return RecordsException.denied(message);
     }
 
-    /** Walks the whole chain from the first entry and checks every link and MAC, then the head record. */
+    /** Walks the whole chain from the first entry and checks every link and MAC, and the head record. */
     public ChainVerification verify() {
+        return verify(List.of());
+    }
+
+    /**
+     * Walks the whole chain as {@link #verify()} does, and also checks it against checkpoints taken earlier and kept
+     * off the server: each must be genuine, and the chain must still hold its entry with the same hash. This catches
+     * what the head's MAC cannot: the newest entries deleted and an older genuine head put back.
+     */
+    public ChainVerification verify(List<AuditCheckpoint> checkpoints) {
+        return walk(checkpoints).result();
+    }
+
+    /**
+     * A signed checkpoint of the chain as it stands, after verifying it: to be kept off the server and given back to
+     * {@link #verify(List)} later. A broken chain gets no checkpoint ({@code INTEGRITY_FAILURE}).
+     */
+    public AuditCheckpoint checkpoint() {
+        Walk walk = walk(List.of());
+        if (!walk.result().intact()) {
+            throw RecordsException.integrity("The audit chain is broken (" + walk.result().problem()
+                    + "); no checkpoint is issued");
+        }
+        AuditCheckpoint unsigned = new AuditCheckpoint(walk.lastSeq(), walk.lastHash(), clock.instant(), "");
+        return new AuditCheckpoint(unsigned.seq(), unsigned.hash(), unsigned.at(), macOf(unsigned.signedText()));
+    }
+
+    private record Walk(ChainVerification result, long lastSeq, String lastHash) {
+    }
+
+    private Walk walk(List<AuditCheckpoint> checkpoints) {
+        Map<Long, AuditCheckpoint> vouched = new TreeMap<>();
+        for (AuditCheckpoint c : checkpoints) {
+            if (!macOf(c.signedText()).equals(c.mac())) {
+                return broken(0, c.seq(), "the checkpoint of entry " + c.seq() + " taken at " + c.at()
+                        + " is not genuine (its MAC does not match the audit key)");
+            }
+            vouched.put(c.seq(), c);
+        }
         String prev = "";
         long expectedSeq = 1;
         long checked = 0;
         String cursor = "-";
         try {
+            // The head is read first: entries appended while the chain is walked are checked like the others.
+            Map<String, String> head = redis.hgetAll(RedisKeys.auditHead());
+            String headHash = head.getOrDefault("hash", "");
+            long headSeq = parseSeq(head.getOrDefault("seq", "0"));
+            if (headSeq > 0 && !headMac(headSeq, headHash).equals(head.get("mac"))) {
+                return broken(0, headSeq, "the head record was altered or rewound (its MAC does not match)");
+            }
             while (true) {
                 List<StreamEntry> page = redis.xrange(RedisKeys.auditStream(), cursor, "+", PAGE);
                 int start = cursor.equals("-") ? 0 : 1;
@@ -132,21 +181,35 @@ public final class AuditLog {
                     if (hash == null || !hash.equals(mac(ordered(signed)))) {
                         return broken(checked, seq, "entry " + seq + " was altered (hash mismatch)");
                     }
+                    if (seq == headSeq && !hash.equals(headHash)) {
+                        return broken(checked, seq, "entry " + seq + " is not the one the head record names");
+                    }
+                    AuditCheckpoint c = vouched.get(seq);
+                    if (c != null && !c.hash().equals(hash)) {
+                        return broken(checked, seq, "entry " + seq + " differs from the checkpoint taken at " + c.at());
+                    }
                     prev = hash;
                     expectedSeq++;
                 }
                 cursor = page.get(page.size() - 1).getID().toString();
             }
-            Map<String, String> head = redis.hgetAll(RedisKeys.auditHead());
-            String headHashStored = head.getOrDefault("hash", "");
-            long headSeqStored = parseSeq(head.getOrDefault("seq", "0"));
-            if (headSeqStored != expectedSeq - 1 || !headHashStored.equals(prev)) {
-                return broken(checked, expectedSeq, "the newest entries are missing (head is at " + headSeqStored + ")");
+            long last = expectedSeq - 1;
+            if (last < headSeq) {
+                return broken(checked, last + 1, "the newest entries are missing (head is at " + headSeq + ")");
             }
+            if (last > 0 && headSeq == 0) {
+                return broken(checked, last, "the head record is missing");
+            }
+            for (AuditCheckpoint c : vouched.values()) {
+                if (c.seq() > last) {
+                    return broken(checked, last + 1, "the newest entries are missing: the chain ends at entry " + last
+                            + " but the checkpoint taken at " + c.at() + " vouches for entry " + c.seq());
+                }
+            }
+            return new Walk(new ChainVerification(true, checked, 0, "ok"), last, prev);
         } catch (JedisException e) {
             throw new RecordsException(RecordsError.AUDIT_UNAVAILABLE, "The audit log cannot be read", e);
         }
-        return new ChainVerification(true, checked, 0, "ok");
     }
 
     /** Entries oldest first, starting after {@code afterStreamId} (null for the start), at most {@code count}. */
@@ -170,8 +233,8 @@ public final class AuditLog {
         }
     }
 
-    private static ChainVerification broken(long checked, long seq, String problem) {
-        return new ChainVerification(false, checked, seq, problem);
+    private static Walk broken(long checked, long seq, String problem) {
+        return new Walk(new ChainVerification(false, checked, seq, problem), 0, "");
     }
 
     private static long parseSeq(String s) {
@@ -211,6 +274,21 @@ public final class AuditLog {
             out.put("unexpected-fields", String.valueOf(f.keySet()));
         }
         return out;
+    }
+
+    /** The head record's MAC: without the audit key nobody can point the head at another entry. */
+    private String headMac(long seq, String hash) {
+        return macOf("tabib-link/audit-head/v1\n" + seq + "\n" + hash);
+    }
+
+    private String macOf(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(macKey.get().getEncoded(), "HmacSHA256"));
+            return HEX.formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
+        }
     }
 
     private String mac(Map<String, String> fields) {

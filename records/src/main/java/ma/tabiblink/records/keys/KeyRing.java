@@ -87,7 +87,21 @@ public final class KeyRing {
         return ring;
     }
 
+    /** Shortest passphrase accepted outside demo mode: the keystore is the only lock on every note. */
+    public static final int MIN_PASSPHRASE_LENGTH = 20;
+
     private static char[] resolvePassphrase(KeystoreSettings s, boolean keystoreExists) {
+        char[] passphrase = readPassphrase(s, keystoreExists);
+        if (!s.demo() && passphrase.length < MIN_PASSPHRASE_LENGTH) {
+            throw new RecordsException(RecordsError.KEYSTORE_UNAVAILABLE,
+                    "The records keystore passphrase is too short (" + passphrase.length + " characters): use at least "
+                            + MIN_PASSPHRASE_LENGTH + ", e.g. `openssl rand -base64 33` into the file named by"
+                            + " TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE");
+        }
+        return passphrase;
+    }
+
+    private static char[] readPassphrase(KeystoreSettings s, boolean keystoreExists) {
         if (s.passphrase() != null) {
             return s.passphrase().toCharArray();
         }

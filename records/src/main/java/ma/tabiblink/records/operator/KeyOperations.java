@@ -10,6 +10,7 @@ import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.audit.AuditAction;
+import ma.tabiblink.records.audit.AuditCheckpoint;
 import ma.tabiblink.records.audit.AuditLog;
 import ma.tabiblink.records.audit.ChainVerification;
 import ma.tabiblink.records.keys.Envelope;
@@ -181,11 +182,26 @@ public final class KeyOperations {
 
     /** Walks the audit chain. */
     public ChainVerification verifyAudit(Actor actor) {
+        return verifyAudit(actor, List.of());
+    }
+
+    /** Walks the audit chain and checks it against checkpoints kept off the server. */
+    public ChainVerification verifyAudit(Actor actor, List<AuditCheckpoint> checkpoints) {
         requireAdmin(actor, AuditAction.AUDIT_VERIFY);
-        ChainVerification result = audit.verify();
+        ChainVerification result = audit.verify(checkpoints);
         audit.record(actor, AuditLog.Event.success(AuditAction.AUDIT_VERIFY, "AuditLog", RedisKeys.auditStream(), null)
-                .withDetail(result.intact() ? "intact" : result.problem()));
+                .withDetail((result.intact() ? "intact" : result.problem())
+                        + (checkpoints.isEmpty() ? "" : ", " + checkpoints.size() + " checkpoints")));
         return result;
+    }
+
+    /** A signed checkpoint of the verified chain, to be kept off the server; audited. */
+    public AuditCheckpoint auditCheckpoint(Actor actor) {
+        requireAdmin(actor, AuditAction.AUDIT_CHECKPOINT);
+        AuditCheckpoint checkpoint = audit.checkpoint();
+        audit.record(actor, AuditLog.Event.success(AuditAction.AUDIT_CHECKPOINT, "AuditLog", RedisKeys.auditStream(),
+                null).withDetail("entry " + checkpoint.seq()));
+        return checkpoint;
     }
 
     private void requireAdmin(Actor actor, AuditAction action) {

@@ -4,6 +4,7 @@ import static ma.tabiblink.records.TestRecords.CARDIO;
 import static ma.tabiblink.records.TestRecords.NURSE1;
 import static ma.tabiblink.records.TestRecords.note;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +144,68 @@ class AuditChainTest {
         ChainVerification v = mine.verify();
         assertThat(v.intact()).as(v.problem()).isTrue();
         assertThat(v.entriesChecked()).isEqualTo(t.redis.xlen(RedisKeys.auditStream()));
+    }
+
+    @Test
+    void deletingTheNewestEntriesAndRewindingTheHeadIsDetected() {
+        List<StreamEntry> raw = t.redis.xrange(RedisKeys.auditStream(), "-", "+");
+        StreamEntry kept = raw.get(raw.size() - 3);
+        // Someone with access to Redis but not to the keystore hides the last two entries and points the head back
+        // at the newest entry left, keeping every other field of the head as it was.
+        t.redis.xdel(RedisKeys.auditStream(), raw.get(raw.size() - 1).getID(), raw.get(raw.size() - 2).getID());
+        t.redis.hset(RedisKeys.auditHead(), Map.of("seq", kept.getFields().get("seq"),
+                "hash", kept.getFields().get("hash"), "id", kept.getID().toString()));
+        ChainVerification v = t.records.audit().verify();
+        assertThat(v.intact()).isFalse();
+        assertThat(v.problem()).contains("head record was altered or rewound");
+
+        // Removing the head altogether does not help either.
+        t.redis.del(RedisKeys.auditHead());
+        assertThat(t.records.audit().verify().problem()).contains("head record is missing");
+    }
+
+    @Test
+    void anOlderGenuineHeadPutBackIsCaughtByACheckpointKeptOffTheServer() {
+        // The head as it was some entries ago, as an old AOF or a copy taken then would hold it.
+        Map<String, String> oldHead = t.redis.hgetAll(RedisKeys.auditHead());
+        long oldSeq = Long.parseLong(oldHead.get("seq"));
+        t.records.patients().get(NURSE1, patient.id());
+        t.records.patients().get(NURSE1, patient.id());
+        AuditCheckpoint checkpoint = AuditCheckpoint.parse(t.records.audit().checkpoint().toLine());
+        assertThat(checkpoint.seq()).isEqualTo(oldSeq + 2);
+        assertThat(t.records.audit().verify(List.of(checkpoint)).intact()).isTrue();
+
+        for (StreamEntry e : t.redis.xrange(RedisKeys.auditStream(), "-", "+")) {
+            if (Long.parseLong(e.getFields().get("seq")) > oldSeq) {
+                t.redis.xdel(RedisKeys.auditStream(), e.getID());
+            }
+        }
+        t.redis.del(RedisKeys.auditHead());
+        t.redis.hset(RedisKeys.auditHead(), oldHead);
+
+        assertThat(t.records.audit().verify().intact()).as("without a checkpoint the rewind is invisible").isTrue();
+        ChainVerification v = t.records.audit().verify(List.of(checkpoint));
+        assertThat(v.intact()).isFalse();
+        assertThat(v.firstBrokenSeq()).isEqualTo(oldSeq + 1);
+        assertThat(v.problem()).contains("newest entries are missing").contains("vouches for entry " + (oldSeq + 2));
+    }
+
+    @Test
+    void aCheckpointIsSignedAndAnAlteredEntryBeforeItIsNamed() {
+        AuditCheckpoint checkpoint = t.records.audit().checkpoint();
+        AuditCheckpoint forged = AuditCheckpoint.parse(checkpoint.toLine().replace("seq=" + checkpoint.seq(),
+                "seq=" + (checkpoint.seq() + 5)));
+        assertThat(t.records.audit().verify(List.of(forged)).problem()).contains("not genuine");
+
+        List<StreamEntry> raw = t.redis.xrange(RedisKeys.auditStream(), "-", "+");
+        StreamEntry last = raw.get(raw.size() - 1);
+        Map<String, String> fields = new java.util.LinkedHashMap<>(last.getFields());
+        fields.put("hash", "0".repeat(64));
+        rewrite(raw, last.getID(), fields);
+        assertThat(t.records.audit().verify(List.of(checkpoint)).intact()).isFalse();
+        assertThatThrownBy(() -> t.records.audit().checkpoint()).isInstanceOf(ma.tabiblink.records.RecordsException.class);
+        assertThatThrownBy(() -> AuditCheckpoint.parse("tabib-audit-checkpoint/v1 seq=x"))
+                .isInstanceOf(ma.tabiblink.records.RecordsException.class);
     }
 
     private void rewrite(List<StreamEntry> raw, StreamEntryID id, Map<String, String> replacement) {

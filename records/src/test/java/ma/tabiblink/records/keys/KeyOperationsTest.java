@@ -248,16 +248,37 @@ class KeyOperationsTest {
                     assertThat(e.code()).isEqualTo(RecordsError.KEYSTORE_UNAVAILABLE);
                     assertThat(e.getMessage()).contains("TABIB_RECORDS_KEYSTORE_PASSPHRASE");
                 });
-        assertThatThrownBy(() -> KeyRing.open(KeystoreSettings.inDataDir(dir, "a-long-passphrase", null, false)))
+        assertThatThrownBy(() -> KeyRing.open(KeystoreSettings.inDataDir(dir, "a-passphrase-of-thirty-characters", null, false)))
                 .isInstanceOfSatisfying(RecordsException.class, e -> {
                     assertThat(e.code()).isEqualTo(RecordsError.KEYSTORE_UNAVAILABLE);
                     assertThat(e.getMessage()).contains("keys init");
                 });
-        KeyRing.initialise(KeystoreSettings.inDataDir(dir, "a-long-passphrase", null, false));
-        assertThat(KeyRing.open(KeystoreSettings.inDataDir(dir, "a-long-passphrase", null, false)).currentVersion())
+        KeyRing.initialise(KeystoreSettings.inDataDir(dir, "a-passphrase-of-thirty-characters", null, false));
+        assertThat(KeyRing.open(KeystoreSettings.inDataDir(dir, "a-passphrase-of-thirty-characters", null, false)).currentVersion())
                 .isEqualTo(1);
-        assertThatThrownBy(() -> KeyRing.open(KeystoreSettings.inDataDir(dir, "the-wrong-passphrase", null, false)))
+        assertThatThrownBy(() -> KeyRing.open(KeystoreSettings.inDataDir(dir, "the-wrong-passphrase-of-thirty-chars", null, false)))
                 .isInstanceOfSatisfying(RecordsException.class,
                         e -> assertThat(e.code()).isEqualTo(RecordsError.KEYSTORE_UNAVAILABLE));
+    }
+
+    @Test
+    void outsideDemoModeAPassphraseShorterThanTwentyCharactersIsRefused() throws Exception {
+        var dir = Files.createTempDirectory("tabib-keys");
+        var passFile = dir.resolve("passphrase");
+        Files.writeString(passFile, "nineteen-characters\n");
+        assertThatThrownBy(() -> KeyRing.initialise(KeystoreSettings.inDataDir(dir, null, passFile, false)))
+                .isInstanceOfSatisfying(RecordsException.class, e -> {
+                    assertThat(e.code()).isEqualTo(RecordsError.KEYSTORE_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("too short (19 characters)").contains("at least 20");
+                });
+        assertThat(Files.exists(dir.resolve("keys").resolve(KeystoreSettings.KEYSTORE_FILE_NAME))).isFalse();
+        // The same short passphrase cannot open a keystore created with it either (e.g. by an older version).
+        KeyRing.initialise(KeystoreSettings.inDataDir(dir, "nineteen-characters", null, true));
+        assertThatThrownBy(() -> KeyRing.open(KeystoreSettings.inDataDir(dir, "nineteen-characters", null, false)))
+                .isInstanceOfSatisfying(RecordsException.class,
+                        e -> assertThat(e.getMessage()).contains("too short"));
+        Files.writeString(passFile, "twenty-characters-ok\n");
+        var other = Files.createTempDirectory("tabib-keys");
+        assertThat(KeyRing.initialise(KeystoreSettings.inDataDir(other, null, passFile, false)).currentVersion()).isEqualTo(1);
     }
 }

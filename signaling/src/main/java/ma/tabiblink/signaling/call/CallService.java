@@ -53,6 +53,7 @@ public final class CallService {
     private final Clock clock;
     /** Members of active calls that have a member on this node, so relaying needs no Redis round trip. */
     private final Map<String, Members> members = new ConcurrentHashMap<>();
+    private final GuestLinks guestLinks;
 
     private record Members(String callId, String nurseId, String nurseSessionId, String specialistId,
                            String specialistSessionId) {
@@ -77,6 +78,12 @@ public final class CallService {
         this.patients = patients;
         this.events = events;
         this.clock = clock;
+        this.guestLinks = new GuestLinks(cluster, video, events, clock);
+    }
+
+    /** The guests' single-use Jitsi links, which the web application opens. */
+    public GuestLinks guestLinks() {
+        return guestLinks;
     }
 
     public static String newId(String prefix) {
@@ -469,9 +476,9 @@ public final class CallService {
         if (room == null) {
             room = openJitsiRoom(call);
         }
-        JitsiInvitation inv = invitation(room, new JitsiParticipant(newId("guest-"), m.name(), null, false),
-                consultationEnd(call.callId()));
-        sessions.reply(s, new Message.CallInvitation(m.id(), call.callId(), inv.roomUrl()));
+        String link = guestLinks.issue(call.callId(), room, s.identity().userId(), newId("guest-"), m.name(),
+                cluster.redis().hget(cluster.keys().call(call.callId()), "patientRef"), consultationEnd(call.callId()));
+        sessions.reply(s, new Message.CallInvitation(m.id(), call.callId(), link));
     }
 
     // ------------------------------------------------------------------ drops and resumes

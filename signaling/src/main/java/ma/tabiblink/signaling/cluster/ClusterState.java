@@ -5,6 +5,7 @@ import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,6 +43,7 @@ public final class ClusterState {
     private static final LuaScript RING_TIMEOUT = new LuaScript("ringtimeout.lua");
     private static final LuaScript END = new LuaScript("end.lua");
     private static final LuaScript JOIN = new LuaScript("join.lua");
+    private static final LuaScript REDEEM_GUEST = new LuaScript("redeemguest.lua");
 
     private static final int EXPIRE_BATCH = 100;
     private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
@@ -447,5 +450,32 @@ public final class ClusterState {
 
     public UnifiedJedis redis() {
         return redis;
+    }
+
+    /** Keeps a guest link's fields until {@code expiresAt}. */
+    public void storeGuestLink(String ticket, Map<String, String> fields, Instant expiresAt) {
+        String key = keys.guestLink(ticket);
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.hset(key, fields);
+            tx.pexpireAt(key, expiresAt.toEpochMilli());
+            tx.exec();
+        }
+    }
+
+    /** A use of a guest link: {@code first} for the one use that admits, and the link's fields. */
+    public record GuestLinkUse(boolean first, Map<String, String> link) {
+    }
+
+    /** Uses a guest link; empty for an unknown or expired ticket. Exactly one use of a link is ever the first. */
+    public Optional<GuestLinkUse> useGuestLink(String ticket, Instant now) {
+        List<String> r = run(REDEEM_GUEST, ticket, now.toEpochMilli());
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> fields = new HashMap<>();
+        for (int i = 1; i + 1 < r.size(); i += 2) {
+            fields.put(r.get(i), r.get(i + 1));
+        }
+        return Optional.of(new GuestLinkUse("FIRST".equals(r.get(0)), fields));
     }
 }

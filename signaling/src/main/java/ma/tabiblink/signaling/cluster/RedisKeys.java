@@ -53,4 +53,9 @@ public record RedisKeys(String prefix) {
     public String specialties() {
         return prefix + "specialties";
     }
+
+    /** Hash of a guest's single-use Jitsi link, by its ticket. */
+    public String guestLink(String ticket) {
+        return prefix + "guest:" + ticket;
+    }
 }

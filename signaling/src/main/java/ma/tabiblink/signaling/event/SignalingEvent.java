@@ -42,4 +42,19 @@ public sealed interface SignalingEvent {
 
     record QueueChanged(Instant at, String specialty, int length) implements SignalingEvent {
     }
+
+    /** A specialist invited a guest into the Jitsi room of a call: a single-use link was issued. */
+    record GuestInvited(Instant at, String callId, String specialistId, String guestId, String guestName,
+                        String patientRef) implements SignalingEvent {
+    }
+
+    /**
+     * A guest link was opened.
+     *
+     * @param admitted true for the first use (the guest got a Jitsi token), false when it was used already
+     * @param from     the address it was opened from
+     */
+    record GuestLinkUsed(Instant at, String callId, String specialistId, String guestId, String guestName,
+                         String patientRef, boolean admitted, String from) implements SignalingEvent {
+    }
 }

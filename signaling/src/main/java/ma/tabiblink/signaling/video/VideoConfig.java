@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  *
  * <p>TURN urls follow RFC 7065, e.g. {@code turn:turn.example.org:3478?transport=udp},
  * {@code turn:turn.example.org:3478?transport=tcp}, {@code turns:turn.example.org:443?transport=tcp} (TURN over TLS
- * on 443 for networks that block UDP). The credential TTL should outlast the longest call: coturn re-checks the
- * expiry when an allocation is refreshed.
+ * on 443 for networks that block UDP). A credential lives at most an hour, so that a leaked one is soon worthless;
+ * every call acceptance and every resume hands out a fresh one. coturn re-checks the expiry when an allocation is
+ * refreshed.
  */
 public record VideoConfig(
         List<String> stunUrls,
@@ -26,9 +27,9 @@ public record VideoConfig(
 
     public static final String ICE_POLICY_ALL = "all";
     public static final String ICE_POLICY_RELAY = "relay";
-    public static final Duration DEFAULT_TURN_TTL = Duration.ofHours(12);
+    public static final Duration DEFAULT_TURN_TTL = Duration.ofHours(1);
     public static final Duration MIN_TURN_TTL = Duration.ofMinutes(5);
-    public static final Duration MAX_TURN_TTL = Duration.ofDays(2);
+    public static final Duration MAX_TURN_TTL = Duration.ofHours(1);
 
     private static final Pattern ICE_URL = Pattern.compile(
             "(stuns?|turns?):(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\\d{1,5}))?(\\?transport=(udp|tcp))?");
@@ -48,8 +49,8 @@ public record VideoConfig(
         }
         turnCredentialTtl = turnCredentialTtl == null ? DEFAULT_TURN_TTL : turnCredentialTtl;
         if (turnCredentialTtl.compareTo(MIN_TURN_TTL) < 0 || turnCredentialTtl.compareTo(MAX_TURN_TTL) > 0) {
-            throw VideoException.config("TURN credential TTL must be between " + MIN_TURN_TTL.toMinutes() + " minutes and "
-                    + MAX_TURN_TTL.toHours() + " hours, got " + turnCredentialTtl);
+            throw VideoException.config("TURN credential TTL must be between " + MIN_TURN_TTL.toMinutes() + " and "
+                    + MAX_TURN_TTL.toMinutes() + " minutes, got " + turnCredentialTtl);
         }
         iceTransportPolicy = iceTransportPolicy == null ? ICE_POLICY_ALL : iceTransportPolicy;
         if (!ICE_POLICY_ALL.equals(iceTransportPolicy) && !ICE_POLICY_RELAY.equals(iceTransportPolicy)) {

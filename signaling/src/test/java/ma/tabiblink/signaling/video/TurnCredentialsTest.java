@@ -25,7 +25,7 @@ class TurnCredentialsTest {
             "turns:turn.example.org:443?transport=tcp");
 
     private final VideoConfig config = VideoConfig.stunOnly(STUN).withTurn(TURN, SECRET)
-            .withTurnCredentialTtl(Duration.ofHours(6));
+            .withTurnCredentialTtl(Duration.ofMinutes(45));
     private final VideoBroker broker = new VideoBroker(config, Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
@@ -46,7 +46,7 @@ class TurnCredentialsTest {
         String[] parts = turn.username().split(":", 2);
         assertThat(parts[1]).isEqualTo("dr.cardio");
         long expiry = Long.parseLong(parts[0]);
-        assertThat(expiry).isEqualTo(NOW.getEpochSecond() + Duration.ofHours(6).toSeconds());
+        assertThat(expiry).isEqualTo(NOW.getEpochSecond() + Duration.ofMinutes(45).toSeconds());
         assertThat(Instant.ofEpochSecond(expiry)).isAfter(NOW);
     }
 

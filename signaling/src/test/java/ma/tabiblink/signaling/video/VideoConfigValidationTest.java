@@ -71,6 +71,19 @@ class VideoConfigValidationTest {
     }
 
     @Test
+    void turnCredentialsLiveAtMostOneHour() {
+        VideoConfig base = VideoConfig.stunOnly(List.of()).withTurn(TURN, "s3cret");
+        assertThat(base.turnCredentialTtl()).isLessThanOrEqualTo(Duration.ofHours(1));
+        assertRefused(() -> base.withTurnCredentialTtl(Duration.ofMinutes(61)), "between 5 and 60 minutes");
+        assertRefused(() -> base.withTurnCredentialTtl(Duration.ofHours(12)), "TTL");
+        java.time.Instant now = java.time.Instant.parse("2026-03-01T09:00:00Z");
+        IceServer turn = new VideoBroker(base, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC))
+                .peerToPeer("nurse1").iceServers().stream().filter(s -> s.username() != null).findFirst().orElseThrow();
+        long expiry = Long.parseLong(turn.username().split(":", 2)[0]);
+        assertThat(expiry - now.getEpochSecond()).isPositive().isLessThanOrEqualTo(3600);
+    }
+
+    @Test
     void jitsiConfigWithNeitherKeyIsRefused() {
         assertRefused(() -> new JitsiConfig(MEET, "app", null, null, null, null, null, null), "needs a signing key");
     }

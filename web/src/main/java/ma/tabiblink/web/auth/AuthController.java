@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
@@ -54,6 +55,7 @@ class AuthController {
     @PostMapping("/auth/logout")
     @Operation(summary = "End the session of the refresh token given (no access token needed), or of the access "
             + "token sent: its tokens stop working and its sockets close")
+    @ApiResponse(responseCode = "204", description = "Signed out")
     ResponseEntity<Void> logout(@RequestBody(required = false) LogoutRequest request,
                                 @Parameter(hidden = true) Optional<TokenClaims> caller, HttpServletRequest http) {
         auth.logout(request == null ? null : request.refreshToken(), caller, http.getRemoteAddr());
@@ -76,6 +78,7 @@ class AuthController {
 
     @PutMapping("/me/language")
     @Operation(summary = "Remember the user's interface language (ar, fr or en)")
+    @ApiResponse(responseCode = "204", description = "Remembered")
     ResponseEntity<Void> language(@Valid @RequestBody LanguageRequest request, CurrentUser user) {
         if (!Languages.supported(request.language())) {
             throw new ApiException(400, "UNSUPPORTED_LANGUAGE", "Language must be one of ar, fr, en.");

@@ -42,6 +42,14 @@ public class BearerTokenFilter extends OncePerRequestFilter {
         return !path.startsWith("/api/") || PUBLIC_PATHS.contains(path);
     }
 
+    /**
+     * Whether a request to this path must carry an access token (the API documentation says the same). Logout goes
+     * through the filter, which reads a token if one is sent, but works with the refresh token alone.
+     */
+    public static boolean requiresToken(String path) {
+        return path.startsWith("/api/") && !PUBLIC_PATHS.contains(path) && !LOGOUT_PATH.equals(path);
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
+import java.util.Set;
 import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
@@ -17,6 +18,12 @@ import ma.tabiblink.web.config.StartupException;
 
 /** The EC P-256 key (a JWK file) that signs access tokens; every web and signalling node reads the same file. */
 public final class SigningKeyFile {
+
+    /**
+     * Key ids of signing keys that were once published (committed to the source repository): anyone can mint tokens
+     * with them, so they are refused wherever they turn up.
+     */
+    static final Set<String> PUBLISHED_KEY_IDS = Set.of("6232968d-89b5-43ae-9162-a4699384352d");
 
     private SigningKeyFile() {
     }
@@ -31,6 +38,12 @@ public final class SigningKeyFile {
             ECKey key = ECKey.parse(Files.readString(file));
             if (!key.isPrivate()) {
                 throw new StartupException("The access-token key " + file + " holds no private key.");
+            }
+            if (PUBLISHED_KEY_IDS.contains(key.getKeyID())) {
+                throw new StartupException("The access-token key " + file + " (kid " + key.getKeyID() + ") was "
+                        + "published in the source repository: anyone can sign tokens with it. Delete the file and "
+                        + "create a new key with 'java -jar tabib-link.jar token-key " + file + "' (in demo mode a new "
+                        + "one is generated on the next start); every token signed with the old key stops working.");
             }
             return key;
         } catch (IOException | ParseException e) {

@@ -9,7 +9,8 @@ class StartupFailureAnalyzer extends AbstractFailureAnalyzer<StartupException> {
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, StartupException cause) {
         return new FailureAnalysis(cause.getMessage(),
-                "Set the missing configuration (see the configuration table in README.md), or run in demo mode with TABIB_DEMO=true.",
+                "Set the missing configuration (see the configuration table in README.md), or try Tabib Link on this machine in "
+                        + "demo mode: `bash ops/run.sh` (it sets TABIB_DEMO=true).",
                 cause);
     }
 }

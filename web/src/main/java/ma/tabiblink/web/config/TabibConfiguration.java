@@ -15,10 +15,25 @@ public class TabibConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(TabibConfiguration.class);
 
+    /** What a server started with no configuration at all says (a plain {@code java -jar}). */
+    static final String NOT_CONFIGURED = """
+            No Redis configured: set REDIS_URL. Tabib Link starts either in demo mode, asked for explicitly, or \
+            configured for real use:
+              - demo on this machine: `bash ops/run.sh`, or TABIB_DEMO=true java -jar tabib-link.jar (embedded Redis, \
+            generated keys, demo accounts with the password demo1234; never with real patients);
+              - real use: REDIS_URL (or REDIS_SENTINELS with REDIS_SENTINEL_MASTER), TABIB_TOKEN_KEY_FILE, \
+            TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE and, once, TABIB_BOOTSTRAP_ADMIN_PASSWORD \
+            (README.md, "Configuration"; docs/operations.md).""";
+
     @Bean
     TabibSettings tabibSettings(@Value("${tabib.data-dir}") String dataDir,
                                 @Value("${tabib.demo}") boolean demo,
-                                @Value("${tabib.zone}") String zone) {
+                                @Value("${tabib.zone}") String zone,
+                                @Value("${tabib.redis.url:}") String redisUrl,
+                                @Value("${tabib.redis.sentinels:}") String redisSentinels) {
+        if (!demo && redisUrl.isBlank() && redisSentinels.isBlank()) {
+            throw new StartupException(NOT_CONFIGURED);
+        }
         TabibSettings settings = new TabibSettings(Path.of(dataDir).toAbsolutePath().normalize(), demo, ZoneId.of(zone));
         if (demo) {
             log.warn("""

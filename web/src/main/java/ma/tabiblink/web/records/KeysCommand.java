@@ -1,14 +1,19 @@
 package ma.tabiblink.web.records;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.Records;
+import ma.tabiblink.records.audit.AuditCheckpoint;
 import ma.tabiblink.records.audit.ChainVerification;
 import ma.tabiblink.records.keys.KeyRing;
 import ma.tabiblink.records.keys.KeystoreSettings;
@@ -19,7 +24,7 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * Operator commands for the records keys, run without starting the web application:
  * <pre>
- *   java -jar tabib-link.jar keys init|rotate|rewrap|verify|shred &lt;patientId&gt;|audit-verify
+ *   java -jar tabib-link.jar keys init|rotate|rewrap|verify|shred &lt;patientId&gt;|audit-verify|audit-checkpoint
  * </pre>
  * Configuration from the environment, as for the server: {@code TABIB_DATA_DIR}, {@code TABIB_DEMO},
  * {@code TABIB_RECORDS_KEYSTORE_PASSPHRASE} or {@code TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE},
@@ -37,7 +42,10 @@ public final class KeysCommand {
               verify              open every data key, decrypt every note, check signatures and the audit chain
               shred <patientId>   legal erasure of a patient: their identity and the data keys of their notes
                                   are destroyed, every later write for them is refused (irreversible)
-              audit-verify        walk the hash-chained audit log
+              audit-verify [--checkpoint FILE]...
+                                  walk the hash-chained audit log; with checkpoints kept off the server, also prove
+                                  that no entry they vouch for was changed or deleted
+              audit-checkpoint    print a signed checkpoint of the verified audit chain: keep it off the server
             environment: TABIB_DATA_DIR, TABIB_DEMO, REDIS_URL, TABIB_RECORDS_KEYSTORE_PASSPHRASE or
                          TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE, TABIB_RECORDS_KEYSTORE_FILE""";
 
@@ -56,7 +64,7 @@ public final class KeysCommand {
             return 2;
         }
         String command = args[first];
-        boolean demo = Boolean.parseBoolean(envOr(env, "TABIB_DEMO", "true"));
+        boolean demo = Boolean.parseBoolean(envOr(env, "TABIB_DEMO", "false"));
         Path dataDir = Path.of(envOr(env, "TABIB_DATA_DIR", "./data")).toAbsolutePath().normalize();
         String passphraseFile = envOr(env, "TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE", "");
         String keystoreFile = envOr(env, "TABIB_RECORDS_KEYSTORE_FILE", "");
@@ -137,10 +145,37 @@ public final class KeysCommand {
                 return 0;
             }
             case "audit-verify" -> {
-                ChainVerification v = ops.verifyAudit(operator);
-                out.println(v.intact() ? "audit chain intact: " + v.entriesChecked() + " entries"
+                List<AuditCheckpoint> checkpoints = new ArrayList<>();
+                for (int i = first + 1; i < args.length; i++) {
+                    if (!args[i].equals("--checkpoint") || i + 1 >= args.length) {
+                        err.println(USAGE);
+                        return 2;
+                    }
+                    Path file = Path.of(args[++i]);
+                    try {
+                        for (String line : Files.readAllLines(file)) {
+                            if (!line.isBlank() && !line.startsWith("#")) {
+                                checkpoints.add(AuditCheckpoint.parse(line));
+                            }
+                        }
+                    } catch (IOException e) {
+                        err.println("cannot read the checkpoint file " + file + ": " + e.getMessage());
+                        return 1;
+                    }
+                }
+                ChainVerification v = ops.verifyAudit(operator, checkpoints);
+                String against = checkpoints.isEmpty() ? "" : ", matching " + checkpoints.size() + " checkpoint(s)";
+                out.println(v.intact() ? "audit chain intact: " + v.entriesChecked() + " entries" + against
                         : "audit chain BROKEN at entry " + v.firstBrokenSeq() + ": " + v.problem());
                 return v.intact() ? 0 : 1;
+            }
+            case "audit-checkpoint" -> {
+                if (argc != 1) {
+                    err.println(USAGE);
+                    return 2;
+                }
+                out.println(ops.auditCheckpoint(operator).toLine());
+                return 0;
             }
             default -> {
                 err.println("unknown command '" + command + "'\n" + USAGE);

@@ -19,6 +19,9 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import ma.tabiblink.records.Records;
@@ -173,6 +176,8 @@ class PatientController {
 
     @GetMapping(value = "/{id}/fhir", produces = {"application/fhir+json", "application/json"})
     @Operation(summary = "The patient's record as a FHIR R4 Bundle: Patient, Encounter, DocumentReference, Provenance")
+    @ApiResponse(responseCode = "200", description = "FHIR R4 Bundle (type collection) of the patient", content = @Content(
+            mediaType = "application/fhir+json", schema = @Schema(type = "object", description = "resourceType Bundle")))
     ResponseEntity<String> fhir(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
         user.requireRole(Role.SPECIALIST);
         String json = records.fhir().patientBundleJson(RecordsActors.of(user, http), id);

@@ -35,10 +35,7 @@ public class RedisConfiguration {
         if (redis.configured()) {
             return EmbeddedRedisHolder.none();
         }
-        if (!settings.demo()) {
-            throw new StartupException("No Redis configured: set REDIS_URL (redis:// or rediss://) or "
-                    + "REDIS_SENTINELS with REDIS_SENTINEL_MASTER. The embedded Redis is only used in demo mode.");
-        }
+        // TabibSettings refuses to start outside demo mode without Redis configured.
         return EmbeddedRedisHolder.of(EmbeddedRedis.start(settings.dataDir().resolve("redis"), redis.embeddedPort()));
     }
 

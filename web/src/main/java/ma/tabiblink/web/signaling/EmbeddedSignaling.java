@@ -3,6 +3,7 @@ package ma.tabiblink.web.signaling;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -22,6 +23,7 @@ import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.auth.Authenticator;
 import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.TokenRefresher;
+import ma.tabiblink.signaling.call.GuestLinks;
 import ma.tabiblink.signaling.event.CallEventListener;
 import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.patient.PatientAccess;
@@ -135,6 +137,12 @@ public class EmbeddedSignaling implements SmartLifecycle, SessionRevocations.Lis
         if (running != null) {
             running.recheckSessions();
         }
+    }
+
+    /** The guests' single-use Jitsi links; empty before the server started. */
+    public Optional<GuestLinks> guestLinks() {
+        SignalingServer running = server;
+        return running == null ? Optional.empty() : Optional.of(running.guestLinks());
     }
 
     /** What the cluster looks like now; empty before the server started. */

@@ -6,21 +6,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -38,6 +46,8 @@ final class BrowserSession implements AutoCloseable {
     private final ChromeDriver driver;
     private final Path profile;
     private final String baseUrl;
+    private final List<String> consoleViolations = new ArrayList<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private BrowserSession(String baseUrl, int width, int height, Path binary, List<String> extraArguments)
             throws IOException {
@@ -58,7 +68,48 @@ final class BrowserSession implements AutoCloseable {
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
                 .build();
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         this.driver = new ChromeDriver(service, options);
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", VIOLATION_COLLECTOR));
+    }
+
+    /**
+     * Collects every Content-Security-Policy violation the page reports, across navigations of the tab. Injected by
+     * the driver, so the policy under test does not apply to it.
+     */
+    private static final String VIOLATION_COLLECTOR = """
+            document.addEventListener('securitypolicyviolation', (e) => {
+              const list = JSON.parse(sessionStorage.getItem('tabib.csp') || '[]');
+              list.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`);
+              sessionStorage.setItem('tabib.csp', JSON.stringify(list));
+            }, true);
+            """;
+
+    /** CSP violations seen so far: reported to the page, or written to the browser's console. */
+    List<String> cspViolations() {
+        List<String> found = new ArrayList<>();
+        try {
+            Object reported = script("return sessionStorage.getItem('tabib.csp') || '[]'");
+            for (JsonNode v : JSON.readTree(String.valueOf(reported))) {
+                found.add(v.asText());
+            }
+        } catch (IOException | RuntimeException notOurPage) {
+            // No page of ours is open (the console log below still counts).
+        }
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getMessage().contains("Content Security Policy")) {
+                consoleViolations.add(entry.getMessage());
+            }
+        }
+        found.addAll(consoleViolations);
+        return found;
+    }
+
+    /** Forgets the violations seen so far (after a test provoked some on purpose). */
+    void forgetCspViolations() {
+        cspViolations();
+        consoleViolations.clear();
+        script("sessionStorage.removeItem('tabib.csp')");
     }
 
     /** Skips the calling test, with the reason, when Debian's Chromium or chromedriver is not installed. */
@@ -119,11 +170,13 @@ final class BrowserSession implements AutoCloseable {
     }
 
     void waitUntil(String description, java.util.function.Predicate<BrowserSession> condition) {
-        new WebDriverWait(driver, WAIT).withMessage(description).until(d -> condition.test(this));
+        waitUntil(description, WAIT, condition);
     }
 
+    /** Elements the page replaced while the condition read them are read again on the next try. */
     void waitUntil(String description, Duration timeout, java.util.function.Predicate<BrowserSession> condition) {
-        new WebDriverWait(driver, timeout).withMessage(description).until(d -> condition.test(this));
+        new WebDriverWait(driver, timeout).withMessage(description).ignoring(StaleElementReferenceException.class)
+                .until(d -> condition.test(this));
     }
 
     Object script(String js, Object... args) {
@@ -156,8 +209,15 @@ final class BrowserSession implements AutoCloseable {
         }
     }
 
+    /** Quits the browser; a screen that broke the Content-Security-Policy fails the test that showed it. */
     @Override
     public void close() throws IOException {
+        List<String> violations;
+        try {
+            violations = cspViolations();
+        } catch (RuntimeException e) {
+            violations = List.of();
+        }
         try {
             driver.quit();
         } finally {
@@ -165,6 +225,9 @@ final class BrowserSession implements AutoCloseable {
             try (Stream<Path> files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+        if (!violations.isEmpty()) {
+            throw new AssertionError("Content-Security-Policy violations: " + violations);
         }
     }
 }

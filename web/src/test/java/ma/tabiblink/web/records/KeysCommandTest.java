@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.Records;
+import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.Role;
 import ma.tabiblink.records.consultation.ConsultationMode;
 import ma.tabiblink.records.consultation.ConsultationOrigin;
@@ -32,6 +34,7 @@ import ma.tabiblink.records.note.NoteContent;
 import ma.tabiblink.records.patient.NewPatient;
 import ma.tabiblink.records.patient.Sex;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.resps.StreamEntry;
 import redis.embedded.RedisServer;
 
 /** The operator's {@code keys} commands against a real Redis and a demo keystore, as the server would leave them. */
@@ -105,6 +108,50 @@ class KeysCommandTest {
         assertThat(records.notes().read(CARDIO, noteId, 1).sections()).isNotEmpty();
 
         assertThat(run("keys", "audit-verify").out()).contains("audit chain intact");
+    }
+
+    @Test
+    void auditVerifyWithACheckpointKeptOffTheServerCatchesTheNewestEntriesDeletedAndAnOldHeadPutBack() throws IOException {
+        Map<String, String> oldHead = redis.hgetAll(RedisKeys.auditHead());
+        long oldSeq = Long.parseLong(oldHead.get("seq"));
+        records.patients().get(Actor.system("test"), patientId);
+        Result checkpoint = run("keys", "audit-checkpoint");
+        assertThat(checkpoint.code()).as(checkpoint.err()).isZero();
+        assertThat(checkpoint.out()).startsWith("tabib-audit-checkpoint/v1 seq=");
+        Path offTheServer = Files.createTempFile("audit-checkpoints", ".txt");
+        Files.writeString(offTheServer, "# kept by the regional health information officer\n" + checkpoint.out());
+
+        Result matching = run("keys", "audit-verify", "--checkpoint", offTheServer.toString());
+        assertThat(matching.code()).as(matching.out() + matching.err()).isZero();
+        assertThat(matching.out()).contains("audit chain intact").contains("matching 1 checkpoint");
+
+        List<StreamEntry> all = redis.xrange(RedisKeys.auditStream(), "-", "+");
+        Map<String, String> head = redis.hgetAll(RedisKeys.auditHead());
+        try {
+            for (StreamEntry e : all) {
+                if (Long.parseLong(e.getFields().get("seq")) > oldSeq) {
+                    redis.xdel(RedisKeys.auditStream(), e.getID());
+                }
+            }
+            redis.del(RedisKeys.auditHead());
+            redis.hset(RedisKeys.auditHead(), oldHead);
+
+            Result rewound = run("keys", "audit-verify", "--checkpoint", offTheServer.toString());
+            assertThat(rewound.code()).isEqualTo(1);
+            assertThat(rewound.out()).contains("audit chain BROKEN at entry " + (oldSeq + 1))
+                    .contains("newest entries are missing");
+        } finally {
+            // Put the chain back as it was for the other tests.
+            redis.del(RedisKeys.auditStream());
+            for (StreamEntry e : all) {
+                redis.xadd(RedisKeys.auditStream(), e.getID(), e.getFields());
+            }
+            redis.del(RedisKeys.auditHead());
+            redis.hset(RedisKeys.auditHead(), head);
+        }
+        assertThat(run("keys", "audit-verify", "--checkpoint").code()).isEqualTo(2);
+        Files.writeString(offTheServer, "not a checkpoint\n");
+        assertThat(run("keys", "audit-verify", "--checkpoint", offTheServer.toString()).err()).contains("INVALID_INPUT");
     }
 
     @Test

@@ -129,6 +129,18 @@ class RecordsApiTest extends WebTestSupport {
         assertThat(verify.json().get("intact").asBoolean()).isTrue();
         assertThat(admin.get("/api/v1/audit/events?limit=20").body()).contains("AuditEvent");
         assertThat(as("nurse1").post("/api/v1/audit/verify", null).code()).isEqualTo("FORBIDDEN_ROLE");
+
+        ApiClient.Response checkpoint = admin.get("/api/v1/audit/checkpoint");
+        assertThat(checkpoint.status()).as(checkpoint.body()).isEqualTo(200);
+        String line = checkpoint.json().path("line").asText();
+        assertThat(line).startsWith("tabib-audit-checkpoint/v1 seq=" + checkpoint.json().path("seq").asLong() + " ");
+        ApiClient.Response against = admin.post("/api/v1/audit/verify", java.util.Map.of("checkpoints", java.util.List.of(line)));
+        assertThat(against.json().get("intact").asBoolean()).as(against.body()).isTrue();
+        ApiClient.Response forged = admin.post("/api/v1/audit/verify", java.util.Map.of("checkpoints",
+                java.util.List.of(line.replaceFirst("seq=\\d+", "seq=999999"))));
+        assertThat(forged.json().get("intact").asBoolean()).isFalse();
+        assertThat(forged.json().get("problem").asText()).contains("not genuine");
+        assertThat(as("nurse1").get("/api/v1/audit/checkpoint").code()).isEqualTo("FORBIDDEN_ROLE");
     }
 
     @Test

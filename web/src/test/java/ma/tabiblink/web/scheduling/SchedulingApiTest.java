@@ -277,6 +277,22 @@ class SchedulingApiTest extends WebTestSupport {
                 "originRef", othersAppointment, "mode", "VIDEO")).code()).isEqualTo("APPOINTMENT_NOT_BOOKED");
     }
 
+    @Test
+    void slotLimitsOutsideOneToAThousandAreRefusedAndNeverLiftTheDefaultCapOf200() {
+        ApiClient coordinator = as("coord1");
+        LocalDate from = monday(1);
+        String range = "specialty=cardiology&from=" + from + "&to=" + from.plusDays(61);
+        assertThat(slots(coordinator, range)).hasSize(200);
+        assertThat(slots(coordinator, range + "&limit=1000").size()).isGreaterThan(200);
+        for (String limit : List.of("-1", "0", "1001", "1000000")) {
+            ApiClient.Response r = coordinator.get("/api/v1/slots?" + range + "&limit=" + limit);
+            assertThat(r.status()).as("limit=" + limit).isEqualTo(400);
+            assertThat(r.code()).as("limit=" + limit).isEqualTo("INVALID_LIMIT");
+            assertThat(r.json().path("message").asText()).contains("between 1 and 1000");
+        }
+        assertThat(coordinator.get("/api/v1/slots?" + range + "&limit=lots").code()).isEqualTo("BAD_PARAMETER");
+    }
+
     @Autowired
     private AppointmentDirectory callDirectory;
 
