@@ -141,7 +141,10 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
             JsonNode session = api().login("nurse2", "demo1234").session();
             return call(null, "POST", "/api/v1/auth/refresh", Map.of("refreshToken", session.path("refreshToken").asText()), 200);
         });
+        s.put("POST /api/v1/auth/ticket", () -> call("nurse1", "POST", "/api/v1/auth/ticket",
+                Map.of("socket", "signal"), 200));
         s.put("GET /api/v1/me", () -> call("nurse1", "GET", "/api/v1/me", null, 200));
+        s.put("GET /api/v1/video/ice-servers", () -> call("nurse1", "GET", "/api/v1/video/ice-servers", null, 200));
         s.put("PUT /api/v1/me/language", () -> call("nurse2", "PUT", "/api/v1/me/language", Map.of("language", "fr"), 204));
         s.put("GET /api/v1/config", () -> call("nurse1", "GET", "/api/v1/config", null, 200));
         s.put("GET /api/v1/specialties", () -> call("coord1", "GET", "/api/v1/specialties", null, 200));
@@ -178,6 +181,18 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
         s.put("GET /api/v1/notes/{id}", () -> call("dr.cardio", "GET", "/api/v1/notes/" + made("note"), null, 200));
         s.put("POST /api/v1/notes/{id}/break-glass", () -> call("dr.pedia", "POST", "/api/v1/notes/" + made("note")
                 + "/break-glass", Map.of("reason", "Transferred unconscious to our ward", "version", 1), 200));
+        s.put("GET /api/v1/admin/break-glass", () -> call("admin", "GET", "/api/v1/admin/break-glass?open=true", null, 200));
+        s.put("POST /api/v1/admin/break-glass/{id}/review", () -> {
+            String list = send(call("admin", "GET", "/api/v1/admin/break-glass?open=true", null, 200)).body();
+            String id;
+            try {
+                id = JSON.readTree(list).path(0).path("id").asText();
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + list, e);
+            }
+            return call("admin", "POST", "/api/v1/admin/break-glass/" + id + "/review",
+                    Map.of("note", "Transfer confirmed with the ward; access justified"), 200);
+        });
         s.put("GET /api/v1/patients/{id}/notes", () -> call("dr.cardio", "GET", "/api/v1/patients/" + made("patient")
                 + "/notes", null, 200));
         s.put("GET /api/v1/patients/{id}/fhir", () -> call("dr.cardio", "GET", "/api/v1/patients/" + made("patient")
@@ -222,6 +237,8 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
         s.put("POST /api/v1/admin/users", () -> call("admin", "POST", "/api/v1/admin/users", Map.of("id", "dr.openapi",
                 "displayName", "Dr. Open API", "role", "SPECIALIST", "password", "openapi-password-2026",
                 "specialties", List.of("ent"), "language", "fr"), 201));
+        s.put("PUT /api/v1/admin/users/{id}/role", () -> call("admin", "PUT", "/api/v1/admin/users/dr.openapi/role",
+                Map.of("role", "SPECIALIST", "specialties", List.of("ent", "dermatology")), 200));
         s.put("PUT /api/v1/admin/users/{id}/enabled", () -> call("admin", "PUT", "/api/v1/admin/users/dr.openapi/enabled",
                 Map.of("enabled", true), 200));
         s.put("POST /api/v1/admin/dispensaries", () -> call("admin", "POST", "/api/v1/admin/dispensaries",
