@@ -1,7 +1,8 @@
 // One peer-to-peer WebRTC call over the signalling relay: media, trickle ICE, ICE restart, network quality from
 // getStats, and adaptation to the link: Opus with FEC and DTX, video scaled to the bandwidth, audio only when video
 // does not fit (the video stream really stops) and video back once the link has been good for a while.
-import { QualityMeter, MediaPolicy, readReport, SAMPLE_PERIOD_MS, VIDEO_TIERS } from './quality.js';
+import { QualityMeter, MediaPolicy, readReport, SAMPLE_PERIOD_MS, PEER_REPORT_PERIOD_MS, VIDEO_TIERS } from './quality.js';
+import { api } from './session.js';
 
 /** ICE that has not connected by then will not: try the TURN relay, or tell the users. */
 export const CONNECT_TIMEOUT_MS = 10000;
@@ -13,6 +14,13 @@ const SIGNAL_PROBE_TIMEOUT_MS = 4000;
  * packets a second) it stays under 40 kbit/s, which EDGE carries with room to spare.
  */
 const POOR_LINK_AUDIO_BITRATE = 12000;
+/**
+ * TURN credentials expire (an hour at most), and coturn checks them again whenever a relay allocation is refreshed:
+ * this long before they do, a call fetches fresh ones (the answerer a minute before the offerer, so that both are
+ * ready when the offerer restarts ICE through the relay with them).
+ */
+const CREDENTIAL_REFRESH_LEAD_MS = 5 * 60 * 1000;
+const MIN_CREDENTIAL_REFRESH_DELAY_MS = 60 * 1000;
 
 /** Opens camera and microphone; falls back to microphone only when no camera is usable. */
 export async function openLocalMedia(audioOnly = false) {
@@ -106,6 +114,7 @@ export class CallSession {
     this.on('ice.candidate', (msg) => this.onCandidate(msg));
     this.on('ice.restart', () => this.restartIce());
     this.on('call.media', (msg) => this.onPeerMedia(msg));
+    this.on('call.quality', (msg) => this.meter.heardFromPeer(msg));
     this.on('peer.reconnecting', () => this.listener('peer', 'reconnecting'));
     this.on('peer.back', () => this.listener('peer', 'back'));
     this.on('call.ended', (msg) => this.finish(msg.reason, msg.by));
@@ -116,6 +125,7 @@ export class CallSession {
     this.statsTimer = setInterval(() => this.sample().catch(() => {}), SAMPLE_PERIOD_MS);
     this.signal.setInCall?.(true);
     this.armConnectTimer();
+    this.scheduleCredentialRefresh();
     if (this.offerer) await this.makeOffer(false);
   }
 
@@ -261,6 +271,40 @@ export class CallSession {
     this.armConnectTimer();
   }
 
+  /** The earliest expiry of our TURN credentials (coturn's REST scheme: "<expiry-unix-seconds>:<user>"), or null. */
+  credentialsExpireAt() {
+    const expiries = (this.media.iceServers || [])
+      .map((server) => /^(\d+):/.exec(server.username || ''))
+      .filter(Boolean)
+      .map((m) => Number(m[1]) * 1000);
+    return expiries.length ? Math.min(...expiries) : null;
+  }
+
+  scheduleCredentialRefresh() {
+    clearTimeout(this.credentialTimer);
+    const expiresAt = this.credentialsExpireAt();
+    if (expiresAt === null) return;
+    const at = expiresAt - CREDENTIAL_REFRESH_LEAD_MS - (this.offerer ? 0 : 60 * 1000);
+    this.credentialTimer = setTimeout(() => this.refreshCredentials(), Math.max(MIN_CREDENTIAL_REFRESH_DELAY_MS, at - Date.now()));
+  }
+
+  async refreshCredentials() {
+    if (this.ended) return;
+    try {
+      const fresh = await api('GET', '/api/v1/video/ice-servers');
+      if (this.ended) return;
+      this.media = { ...this.media, iceServers: fresh.iceServers };
+      this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: fresh.iceServers });
+      const path = this.quality.path;
+      // An allocation made with the old credentials would be refused at its next refresh: make new ones now.
+      if (path?.local === 'relay' || path?.remote === 'relay') this.restartIce();
+      this.timeline.credentialsRefreshedAt = Date.now();
+      this.scheduleCredentialRefresh();
+    } catch {
+      if (!this.ended) this.credentialTimer = setTimeout(() => this.refreshCredentials(), MIN_CREDENTIAL_REFRESH_DELAY_MS);
+    }
+  }
+
   setMuted(muted) {
     this.muted = muted;
     this.localStream.getAudioTracks().forEach((track) => { track.enabled = !muted; });
@@ -394,6 +438,7 @@ export class CallSession {
     quality.audioOnlyReason = this.audioOnlyReason;
     this.quality = quality;
     this.watchInterruption(quality);
+    this.tellPeer(quality);
     this.listener('quality', quality);
     const decision = this.policy.decide(quality, {
       audioOnly: this.audioOnly,
@@ -411,6 +456,21 @@ export class CallSession {
     if (decision.audioOnly === true) this.setAudioOnly(true, 'poor-network');
     else if (decision.audioOnly === false) this.setAudioOnly(false, 'network-recovered');
     this.applyAudioBitrate();
+  }
+
+  /** Every couple of seconds, how we receive the peer: it grades its sending on that rather than on late RTCP. */
+  tellPeer(quality) {
+    const now = Date.now();
+    if (quality.level === 'connecting' || !this.signal.ready) return;
+    if (this.toldPeerAt && now - this.toldPeerAt < PEER_REPORT_PERIOD_MS) return;
+    this.toldPeerAt = now;
+    const round = (value, digits) => (value === null || value === undefined ? undefined : Number(value.toFixed(digits)));
+    this.relay('call.quality', {
+      grade: quality.level === 'interrupted' ? 'interrupted' : quality.inbound.grade,
+      lossPercent: round(quality.inbound.lossPercent, 1),
+      mos: round(quality.inbound.mos === null ? null : Math.min(5, Math.max(1, quality.inbound.mos)), 2),
+      jitterMs: round(quality.inbound.jitterMs, 0),
+    });
   }
 
   watchInterruption(quality) {
@@ -443,6 +503,7 @@ export class CallSession {
     this.ended = true;
     clearInterval(this.statsTimer);
     clearTimeout(this.connectTimer);
+    clearTimeout(this.credentialTimer);
     this.unsubscribe.forEach((off) => off());
     this.signal.setInCall?.(false);
     this.pc?.close();

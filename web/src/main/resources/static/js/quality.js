@@ -12,6 +12,9 @@ export const INTERRUPTED_AFTER_MS = 2000;
  * they describe a link that may no longer exist (an EDGE link that has since turned into 4G), and are left out.
  */
 const REMOTE_REPORT_STALE_MS = 2500;
+/** The peer tells how it receives us every couple of seconds (call.quality); older than this, its word is stale. */
+export const PEER_REPORT_PERIOD_MS = 2000;
+const PEER_REPORT_FRESH_MS = 3500;
 // ITU-T G.107's bands: from 3.8 most users are satisfied; below 3.1 nearly all are dissatisfied.
 const GOOD_MOS = 3.8;
 const FAIR_MOS = 3.1;
@@ -120,6 +123,12 @@ export class QualityMeter {
     this.everConnected = false;
     this.remoteReport = null;
     this.remoteReportAt = null;
+    this.peerReport = null;
+  }
+
+  /** What the peer says of its reception (a call.quality message): fresher than RTCP, it grades our sending. */
+  heardFromPeer(report, time = performance.now()) {
+    this.peerReport = { ...report, time };
   }
 
   add(snapshot, connectionState) {
@@ -173,6 +182,14 @@ export class QualityMeter {
       ? mosEstimate({ rttMs, jitterMs: outbound.jitterMs, lossPercent: outbound.lossPercent }) : null;
     inbound.grade = gradeMos(inbound.mos);
     outbound.grade = gradeMos(outbound.mos);
+    const peer = this.peerReport && now.time - this.peerReport.time <= PEER_REPORT_FRESH_MS ? this.peerReport : null;
+    if (peer && this.everConnected) {
+      outbound.lossPercent = peer.lossPercent ?? null;
+      outbound.jitterMs = peer.jitterMs ?? null;
+      outbound.mos = peer.mos ?? null;
+      outbound.grade = peer.grade === 'interrupted' ? 'poor' : peer.grade;
+      outbound.fromPeer = true;
+    }
 
     let level;
     const dropped = connectionState === 'disconnected' || connectionState === 'failed';

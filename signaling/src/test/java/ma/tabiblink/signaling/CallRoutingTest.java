@@ -100,6 +100,18 @@ class CallRoutingTest {
             assertThat(end.path("candidate").isNull()).isTrue();
             doctor.send("call.media", "callId", callId, "audioOnly", true, "reason", "poor-network");
             assertThat(nurse.await("call.media").path("audioOnly").asBoolean()).isTrue();
+            nurse.send("call.quality", "callId", callId, "grade", "fair", "lossPercent", 2.5, "mos", 3.6, "jitterMs", 18);
+            JsonNode quality = doctor.await("call.quality");
+            assertThat(quality.path("grade").asText()).isEqualTo("fair");
+            assertThat(quality.path("lossPercent").asDouble()).isEqualTo(2.5);
+            assertThat(quality.path("mos").asDouble()).isEqualTo(3.6);
+            assertThat(quality.path("from").asText()).isEqualTo("nurse1");
+            String excellent = nurse.send("call.quality", "callId", callId, "grade", "excellent");
+            JsonNode refused = nurse.await("error");
+            assertThat(refused.path("re").asText()).isEqualTo(excellent);
+            assertThat(refused.path("code").asText()).isEqualTo("INVALID_MESSAGE");
+            nurse.send("call.quality", "callId", callId, "grade", "poor", "lossPercent", 140);
+            assertThat(nurse.await("error").path("message").asText()).contains("lossPercent");
 
             String hang = doctor.send("call.hangup", "callId", callId, "reason", "completed");
             JsonNode doctorEnded = doctor.await("call.ended");

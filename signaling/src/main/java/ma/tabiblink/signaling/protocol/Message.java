@@ -39,6 +39,7 @@ public sealed interface Message {
             @JsonSubTypes.Type(value = SdpAnswer.class, name = "sdp.answer"),
             @JsonSubTypes.Type(value = IceCandidate.class, name = "ice.candidate"),
             @JsonSubTypes.Type(value = CallMedia.class, name = "call.media"),
+            @JsonSubTypes.Type(value = CallQuality.class, name = "call.quality"),
             @JsonSubTypes.Type(value = CallHangup.class, name = "call.hangup"),
             @JsonSubTypes.Type(value = SessionResume.class, name = "session.resume"),
             @JsonSubTypes.Type(value = CallJitsi.class, name = "call.jitsi"),
@@ -148,6 +149,30 @@ public sealed interface Message {
         @Override
         public Server toPeer(String from) {
             return new CallMediaRelay(callId, audioOnly, reason, from);
+        }
+    }
+
+    /**
+     * How the sender receives the call, by its own measurements (sent every few seconds): the peer learns how its
+     * sending arrives sooner than from its RTCP reports, which for audio come every five seconds.
+     */
+    record CallQuality(String id, String callId, String grade, Double lossPercent, Double mos, Double jitterMs)
+            implements Relayed {
+        static final Set<String> GRADES = Set.of("good", "fair", "poor", "interrupted", "unknown");
+
+        public CallQuality {
+            ref("callId", callId);
+            if (grade == null || !GRADES.contains(grade)) {
+                throw new IllegalArgumentException("grade must be one of " + GRADES);
+            }
+            within("lossPercent", lossPercent, 0, 100);
+            within("mos", mos, 1, 5);
+            within("jitterMs", jitterMs, 0, 60_000);
+        }
+
+        @Override
+        public Server toPeer(String from) {
+            return new CallQualityRelay(callId, grade, lossPercent, mos, jitterMs, from);
         }
     }
 
@@ -307,6 +332,11 @@ public sealed interface Message {
     record CallMediaRelay(String callId, boolean audioOnly, String reason, String from) implements Server {
     }
 
+    @JsonTypeName("call.quality")
+    record CallQualityRelay(String callId, String grade, Double lossPercent, Double mos, Double jitterMs, String from)
+            implements Server {
+    }
+
     @JsonTypeName("peer.reconnecting")
     record PeerReconnecting(String callId) implements Server {
     }
@@ -369,6 +399,12 @@ public sealed interface Message {
         }
         if (!valid) {
             throw new IllegalArgumentException(field + " must be 1-" + MAX_REF + " letters, digits or . _ : -");
+        }
+    }
+
+    private static void within(String field, Double value, double min, double max) {
+        if (value != null && !(value >= min && value <= max)) {
+            throw new IllegalArgumentException(field + " must be between " + (long) min + " and " + (long) max);
         }
     }
 

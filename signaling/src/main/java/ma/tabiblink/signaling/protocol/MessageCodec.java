@@ -25,7 +25,7 @@ public final class MessageCodec {
 
     private static final Set<String> CLIENT_TYPES = Set.of("ping", "presence.set", "call.request", "call.cancel",
             "call.accept", "call.decline", "call.join", "sdp.offer", "sdp.answer", "ice.candidate", "call.media",
-            "call.hangup", "session.resume", "call.jitsi", "call.invite");
+            "call.quality", "call.hangup", "session.resume", "call.jitsi", "call.invite");
     private static final int MAX_NESTING = 16;
 
     private final ObjectMapper mapper;

@@ -38,6 +38,8 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
         if (TURN != null) {
             registry.add("tabib.video.turn-urls", TURN::urls);
             registry.add("tabib.video.turn-secret", () -> TURN.secret);
+            // The shortest lifetime allowed: a call through the relay renews its credentials within this test class.
+            registry.add("tabib.video.turn-credential-ttl", () -> "5m");
         }
     }
 
@@ -96,6 +98,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             Thread.sleep(5000);
             Window window = measure(nurse, specialist, Duration.ofSeconds(10));
             report(profile, "connected in " + (connected - accepted) + " ms; " + window);
+            result(profile, "setupMs", connected - accepted, window);
 
             assertThat(connected - accepted).as("set-up time on " + profile).isLessThanOrEqualTo(6000);
             for (Side side : new Side[] {window.nurse(), window.specialist()}) {
@@ -127,6 +130,8 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             DirectionStats down = LAB.down().since(downBefore);
             report("edge", String.format("audio only after %d ms; then %s; UDP sent by the nurse %.0f kbit/s, towards her %.0f kbit/s",
                     audioOnly - degraded, window, up.offeredUdpKbps(), down.offeredUdpKbps()));
+            result("edge", "audioOnlyMs", audioOnly - degraded, window, "nurseSendsKbps", up.offeredUdpKbps(),
+                    "towardsNurseKbps", down.offeredUdpKbps());
 
             assertThat(audioOnly - degraded).as("time to audio only").isLessThanOrEqualTo(4000);
             for (Side side : new Side[] {window.nurse(), window.specialist()}) {
@@ -163,6 +168,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             Long decidedBySpecialist = sample(specialist).timelineValue("videoBackAt");
             report("edge-to-4g", "video back " + (videoBack - improved) + " ms after EDGE turned into 4G (turned on "
                     + (decidedByNurse - improved) + " ms after by the nurse, " + (decidedBySpecialist - improved) + " ms by the specialist)");
+            result("edge-to-4g", "videoBackMs", videoBack - improved);
 
             assertThat(videoBack - improved).as("time until video is back").isLessThanOrEqualTo(20_000);
             assertThat(nurse.driver().findElements(By.cssSelector("#call.audio-only"))).isEmpty();
@@ -195,6 +201,8 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
                     s -> s.audioPackets() > nurseAudio + 5, s -> s.audioPackets() > specialistAudio + 5);
             report("blackout-10s", String.format("interrupted shown after %d ms (nurse) and %d ms (specialist); audio back %d ms after the link",
                     nurseShown - cut, specialistShown - cut, audioBack - restored));
+            result("blackout-10s", "interruptedShownMs", Math.max(nurseShown, specialistShown) - cut,
+                    "audioBackMs", audioBack - restored);
 
             assertThat(Math.max(nurseShown, specialistShown) - cut).as("time until interrupted is shown").isLessThanOrEqualTo(3000);
             assertThat(audioBack - restored).as("time until audio is back").isLessThanOrEqualTo(2000);
@@ -222,6 +230,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
                     s -> "connected".equals(s.state()) && s.signalReady() && s.audioPackets() > nurseAudio + 5,
                     s -> "connected".equals(s.state()) && s.signalReady() && s.audioPackets() > specialistAudio + 5);
             report("blackout-40s", "call back " + (back - restored) + " ms after the link returned");
+            result("blackout-40s", "callBackMs", back - restored);
 
             assertThat(back - restored).as("time until the call is back").isLessThanOrEqualTo(5000);
             assertThat(nurse.driver().findElements(By.id("call"))).hasSize(1);
@@ -231,13 +240,14 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
     }
 
     @Test
-    void behindAFirewallThatBlocksUdpTheCallGoesThroughTurnOverTcp() throws Exception {
-        callThroughTheFirewall(TURN == null ? 0 : TURN.port, "tcp");
+    void behindAFirewallThatBlocksUdpTheCallGoesThroughTurnOverTcpAndRenewsItsCredentialsBeforeTheyExpire()
+            throws Exception {
+        callThroughTheFirewall(TURN == null ? 0 : TURN.port, "tcp", true);
     }
 
     @Test
     void behindAFirewallThatBlocksUdpTheCallGoesThroughTurnOverTls() throws Exception {
-        callThroughTheFirewall(TURN == null ? 0 : TURN.tlsPort, "tls");
+        callThroughTheFirewall(TURN == null ? 0 : TURN.tlsPort, "tls", false);
     }
 
     @Test
@@ -263,7 +273,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
         }
     }
 
-    private void callThroughTheFirewall(int turnPort, String relayProtocol) throws Exception {
+    private void callThroughTheFirewall(int turnPort, String relayProtocol, boolean untilCredentialsRenew) throws Exception {
         assumeTrue(TURN != null, "coturn is not installed; skipped");
         LAB.openPorts(Set.of(port, signaling.boundPort(), turnPort));
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
@@ -275,13 +285,34 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             Window window = measure(nurse, specialist, Duration.ofSeconds(8));
             report("udp-blocked, TURN/" + relayProtocol, "connected in " + (connected - accepted) + " ms through "
                     + path.localCandidate() + "/" + path.relayProtocol() + "; " + window);
+            result("udp-blocked-turn-" + relayProtocol, "setupMs", connected - accepted, window);
 
             assertThat(path.localCandidate()).as("the nurse's side of the path").isEqualTo("relay");
             assertThat(path.relayProtocol()).as("how the nurse reaches the relay").isEqualTo(relayProtocol);
             assertThat(window.nurse().audioPacketsPerSecond()).isGreaterThanOrEqualTo(40);
             assertThat(window.specialist().audioPacketsPerSecond()).isGreaterThanOrEqualTo(40);
+            if (untilCredentialsRenew) {
+                // Credentials of 5 minutes are renewed after a minute (five minutes ahead, at the earliest after one).
+                String before = turnUsername(nurse);
+                whenBoth(nurse, specialist, Duration.ofSeconds(120), "TURN credentials renewed",
+                        s -> s.timelineValue("credentialsRefreshedAt") != null);
+                Thread.sleep(5000);
+                MediaSample after = sample(nurse);
+                Window renewed = measure(nurse, specialist, Duration.ofSeconds(5));
+                report("udp-blocked, TURN/" + relayProtocol, "credentials renewed, then " + renewed);
+                assertThat(turnUsername(nurse)).isNotEqualTo(before);
+                assertThat(after.localCandidate()).isEqualTo("relay");
+                assertThat(after.state()).isEqualTo("connected");
+                assertThat(renewed.nurse().audioPacketsPerSecond()).isGreaterThanOrEqualTo(40);
+                assertThat(renewed.specialist().audioPacketsPerSecond()).isGreaterThanOrEqualTo(40);
+            }
             hangUp(nurse, specialist);
         }
+    }
+
+    private static String turnUsername(BrowserSession browser) {
+        return (String) browser.script("return window.tabib.call.pc.getConfiguration().iceServers"
+                + ".map((s) => s.username).find(Boolean);");
     }
 
     private static void awaitVideo(BrowserSession nurse, BrowserSession specialist) throws InterruptedException {

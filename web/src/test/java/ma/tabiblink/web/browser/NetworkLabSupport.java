@@ -334,7 +334,34 @@ abstract class NetworkLabSupport {
         }
     }
 
+    /**
+     * One machine-readable line of figures for ops/scripts/bench-netlab.sh: {@code netlab-result profile=… key=value…}.
+     * {@code keyValues} alternate names and numbers; a {@link Window} adds its own figures.
+     */
+    static void result(String profile, Object... keyValues) {
+        StringBuilder line = new StringBuilder("netlab-result profile=").append(profile);
+        for (int i = 0; i < keyValues.length; i++) {
+            if (keyValues[i] instanceof Window w) {
+                line.append(w.fields());
+            } else {
+                Object value = keyValues[++i];
+                line.append(' ').append(keyValues[i - 1]).append('=')
+                        .append(value instanceof Double d ? String.format(java.util.Locale.ROOT, "%.2f", d) : value);
+            }
+        }
+        System.out.println(line);
+    }
+
     record Window(Side nurse, Side specialist) {
+        String fields() {
+            return String.format(java.util.Locale.ROOT,
+                    " nurseAudioPps=%.1f nurseConcealedPct=%.2f nurseVideoFps=%.1f nurseMos=%.2f"
+                            + " specialistAudioPps=%.1f specialistConcealedPct=%.2f specialistVideoFps=%.1f specialistMos=%.2f",
+                    nurse.audioPacketsPerSecond(), nurse.concealmentPercent(), nurse.videoFps(),
+                    nurse.mos() == null ? 0 : nurse.mos(), specialist.audioPacketsPerSecond(),
+                    specialist.concealmentPercent(), specialist.videoFps(), specialist.mos() == null ? 0 : specialist.mos());
+        }
+
         @Override
         public String toString() {
             return String.format("nurse receives %.1f audio packets/s, %.1f %% concealed, %.1f video fps, MOS %s; "

@@ -58,6 +58,7 @@ class UdpBlockedWithoutTurnTest extends NetworkLabSupport {
             long bothTold = System.currentTimeMillis();
             System.out.println("netlab udp-blocked without TURN: told after " + (nurseTold - accepted) + " ms (nurse), "
                     + (bothTold - accepted) + " ms (both)");
+            result("udp-blocked-no-turn", "toldMs", bothTold - accepted);
 
             assertThat(bothTold - accepted).as("time until both are told").isLessThanOrEqualTo(12_000);
             for (BrowserSession browser : new BrowserSession[] {nurse, specialist}) {

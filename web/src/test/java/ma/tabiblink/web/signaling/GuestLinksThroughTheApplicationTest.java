@@ -45,12 +45,13 @@ class GuestLinksThroughTheApplicationTest extends WebTestSupport {
     void aGuestLinkLetsTheGuestIntoTheRoomOnceAndEveryUseIsAudited() throws Exception {
         ApiClient nurse = as("nurse1");
         ApiClient cardiologist = as("dr.cardio");
+        String patient = registerConsentingPatient(nurse, "Tuda Ait Lahcen");
         String link;
         String callId;
         try (JsonWebSocket doctor = signaling(cardiologist); JsonWebSocket tablet = signaling(nurse)) {
             doctor.send(Map.of("type", "presence.set", "id", "p1", "status", "available"));
             doctor.awaitType("presence", WAIT);
-            tablet.send(Map.of("type", "call.request", "id", "r1", "specialty", "cardiology", "patientRef", "pat-guest"));
+            tablet.send(Map.of("type", "call.request", "id", "r1", "specialty", "cardiology", "patientRef", patient));
             callId = doctor.awaitType("call.incoming", WAIT).path("callId").asText();
             doctor.send(Map.of("type", "call.accept", "id", "a1", "callId", callId));
             tablet.awaitType("call.accepted", WAIT);
@@ -84,7 +85,7 @@ class GuestLinksThroughTheApplicationTest extends WebTestSupport {
             List<AuditEntry> about = records.audit().entries(null, 100_000).stream()
                     .filter(e -> call.equals(e.entityId())).toList();
             assertThat(about).anyMatch(e -> e.action() == AuditAction.JITSI_GUEST_INVITE && e.actorId().equals("dr.cardio")
-                    && e.outcome() == AuditOutcome.SUCCESS && "pat-guest".equals(e.patientId())
+                    && e.outcome() == AuditOutcome.SUCCESS && patient.equals(e.patientId())
                     && e.detail().contains("Interprète tamazight"));
             assertThat(about).filteredOn(e -> e.action() == AuditAction.JITSI_GUEST_JOIN)
                     .extracting(AuditEntry::outcome).containsExactly(AuditOutcome.SUCCESS, AuditOutcome.DENIED);

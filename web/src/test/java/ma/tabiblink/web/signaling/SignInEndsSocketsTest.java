@@ -63,7 +63,7 @@ class SignInEndsSocketsTest extends WebTestSupport {
         ApiClient admin = as("admin");
         ApiClient nurse = as("nurse1");
         ApiClient cardiologist = as("dr.cardio");
-        String patient = registerPatient(nurse);
+        String patient = registerConsentingPatient(nurse, "Fadma Ouhammou");
         try (ConfigurableApplicationContext otherNode = startSignalingNode("second-node")) {
             String otherUrl = "ws://127.0.0.1:" + otherNode.getBean(EmbeddedSignaling.class).boundPort() + "/signal";
             try (JsonWebSocket doctor = signaling(cardiologist);
@@ -103,7 +103,7 @@ class SignInEndsSocketsTest extends WebTestSupport {
         ApiClient tabletSignIn = as("nurse2");
         ApiClient desktopSignIn = as("nurse2");
         ApiClient dermatologist = as("dr.derm");
-        String patient = registerPatient(tabletSignIn);
+        String patient = registerConsentingPatient(tabletSignIn, "Fadma Ouhammou");
         String url = signalingUrl(desktopSignIn);
         try (JsonWebSocket doctor = signaling(dermatologist); JsonWebSocket tablet = signaling(tabletSignIn);
              JsonWebSocket desktop = signaling(desktopSignIn)) {
@@ -213,13 +213,6 @@ class SignInEndsSocketsTest extends WebTestSupport {
 
     private List<AuditEntry> audit() {
         return records.audit().entries(null, 100_000);
-    }
-
-    private static String registerPatient(ApiClient nurse) {
-        ApiClient.Response registered = nurse.post("/api/v1/patients", Map.of("fullName", "Fadma Ouhammou",
-                "birthYear", 1979, "sex", "FEMALE", "preferredLanguage", "ar", "teleconsultationConsent", true));
-        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
-        return registered.json().path("id").asText();
     }
 
     private static String establishCall(JsonWebSocket doctor, JsonWebSocket tablet, String specialty, String patient) {

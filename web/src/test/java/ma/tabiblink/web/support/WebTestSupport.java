@@ -62,6 +62,16 @@ public abstract class WebTestSupport {
         return user.get("/api/v1/config").json().path("signalingUrl").asText();
     }
 
+    /** Registers a patient of the nurse's dispensary who consented to teleconsultation; returns the patient's id. */
+    protected static String registerConsentingPatient(ApiClient nurse, String fullName) {
+        ApiClient.Response registered = nurse.post("/api/v1/patients", java.util.Map.of("fullName", fullName,
+                "birthYear", 1979, "sex", "FEMALE", "preferredLanguage", "ar", "teleconsultationConsent", true));
+        if (registered.status() != 201) {
+            throw new AssertionError("registering " + fullName + ": " + registered.status() + " " + registered.body());
+        }
+        return registered.json().path("id").asText();
+    }
+
     private static Path tempDir() {
         try {
             return Files.createTempDirectory("tabib-test-data");

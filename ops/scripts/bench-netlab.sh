@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Calls through the network lab, every profile, RUNS times (default 3), then the median of each figure per profile:
+# set-up time, audio packets/s and concealment each way, MOS estimate, video fps, time to audio only, time until video,
+# audio or the whole call is back. Runs the lab's browser tests (CallsOnRuralLinksTest, UdpBlockedWithoutTurnTest),
+# which need root, Debian's chromium and chromium-driver, and coturn (bash ops/scripts/install-test-deps.sh). Each run
+# takes about 7 minutes. Results: ops/bench/results/netlab-<time>.txt (raw lines) and the medians on stdout.
+#
+#   sudo bash ops/scripts/bench-netlab.sh
+#   RUNS=5 sudo bash ops/scripts/bench-netlab.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUNS="${RUNS:-3}"
+RESULTS_DIR="${RESULTS_DIR:-$ROOT/ops/bench/results}"
+mkdir -p "$RESULTS_DIR"
+RAW="$RESULTS_DIR/netlab-$(date -u +%Y%m%dT%H%M%SZ).txt"
+REPORTS="$ROOT/web/target/surefire-reports"
+
+[ "$(id -u)" -eq 0 ] || { echo "bench-netlab: the network lab needs root" >&2; exit 2; }
+{
+  echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1), $(chromium --version 2>/dev/null)"
+  echo "# main at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%FT%TZ)"
+} >"$RAW"
+for run in $(seq 1 "$RUNS"); do
+  echo "bench-netlab: run $run of $RUNS" >&2
+  rm -f "$REPORTS"/*CallsOnRuralLinksTest* "$REPORTS"/*UdpBlockedWithoutTurnTest*
+  (cd "$ROOT" && mvn -B -q -pl web -am test -Dtest='CallsOnRuralLinksTest,UdpBlockedWithoutTurnTest' \
+      -Dsurefire.failIfNoSpecifiedTests=false >/dev/null 2>&1) || echo "bench-netlab: run $run had failing checks (see $REPORTS)" >&2
+  cat "$REPORTS"/*-output.txt 2>/dev/null | grep '^netlab-result ' | sed "s/^/run=$run /" >>"$RAW" || true
+done
+
+# Median of every numeric field, per profile.
+grep '^run=' "$RAW" | awk '
+  { profile = ""; for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "profile") profile = kv[2] }
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] != "profile" && kv[1] != "run" && kv[2] ~ /^-?[0-9.]+$/) {
+      key = profile SUBSEP kv[1]; n[key]++; v[key, n[key]] = kv[2]; if (!(profile in seen)) { seen[profile] = 1; order[++np] = profile }
+      if (!((profile, kv[1]) in has)) { has[profile, kv[1]] = 1; fields[profile] = fields[profile] " " kv[1] } } } }
+  END {
+    for (p = 1; p <= np; p++) {
+      profile = order[p]; line = profile ":"; m = split(fields[profile], names, " ")
+      for (f = 1; f <= m; f++) {
+        key = profile SUBSEP names[f]; count = n[key]
+        for (i = 1; i <= count; i++) sorted[i] = v[key, i] + 0
+        for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (sorted[j] < sorted[i]) { t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t }
+        median = count % 2 ? sorted[(count + 1) / 2] : (sorted[count / 2] + sorted[count / 2 + 1]) / 2
+        line = line sprintf(" %s=%g", names[f], median)
+        if (count > 1) line = line sprintf(" (%g-%g, n=%d)", sorted[1], sorted[count], count)
+      }
+      print line
+    }
+  }'
+echo "bench-netlab: raw figures in $RAW" >&2
