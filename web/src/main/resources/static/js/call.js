@@ -84,6 +84,8 @@ export class CallSession {
     this.parameterChain = Promise.resolve();
     /** Wall-clock times (ms) of what happened to the call, for the record and for tests. */
     this.timeline = { startedAt: Date.now(), connectedAt: null, audioOnlyAt: null, videoBackAt: null, interruptedAt: null, restoredAt: null };
+    /** The last minutes of what the link looked like, one line a second: for support staff (window.tabib.call.recent). */
+    this.recent = [];
     this.ended = false;
     this.unsubscribe = [];
   }
@@ -439,6 +441,7 @@ export class CallSession {
     this.quality = quality;
     this.watchInterruption(quality);
     this.tellPeer(quality);
+    this.remember(quality);
     this.listener('quality', quality);
     const decision = this.policy.decide(quality, {
       audioOnly: this.audioOnly,
@@ -471,6 +474,18 @@ export class CallSession {
       mos: round(quality.inbound.mos === null ? null : Math.min(5, Math.max(1, quality.inbound.mos)), 2),
       jitterMs: round(quality.inbound.jitterMs, 0),
     });
+  }
+
+  remember(quality) {
+    const now = Date.now();
+    if (this.recent.length && now - this.recent[this.recent.length - 1].at < 1000) return;
+    const fixed = (value) => (value === null || value === undefined ? null : Number(value.toFixed(1)));
+    this.recent.push({
+      at: now, level: quality.level, rttMs: fixed(quality.rttMs), inLoss: fixed(quality.inbound.lossPercent),
+      outLoss: fixed(quality.outbound.lossPercent), inMos: fixed(quality.inbound.mos), outMos: fixed(quality.outbound.mos),
+      availableKbps: fixed(quality.outbound.availableKbps), audioOnly: this.audioOnly, cleanSince: this.policy.goodSince !== null,
+    });
+    if (this.recent.length > 180) this.recent.shift();
   }
 
   watchInterruption(quality) {

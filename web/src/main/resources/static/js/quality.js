@@ -3,8 +3,11 @@
 // plus whether media flows at all and the bandwidth the sender may use. Pure logic: call.js feeds it reports.
 
 export const SAMPLE_PERIOD_MS = 500;
-/** Rates and loss are measured over this much recent time. */
-const WINDOW_MS = 2000;
+/**
+ * Rates and loss are measured over this much recent time: a second (50 audio packets) follows a changing link closely;
+ * decisions that need steadier figures average them over time (MediaPolicy).
+ */
+const WINDOW_MS = 1000;
 /** No packet at all for this long, after media flowed: the call is interrupted. */
 export const INTERRUPTED_AFTER_MS = 2000;
 /**
@@ -209,8 +212,13 @@ const VERY_POOR_MOS = 2.6;
 const VERY_POOR_FOR_MS = 1000;
 /** Right after video comes back the estimate needs a moment to climb from what audio alone used. */
 const BANDWIDTH_SHORT_ON_PROBATION_FOR_MS = 3000;
-/** Below this loss the link is clean enough to try video again (rural 3G loses about 2 %, EDGE 5 %). */
+/**
+ * Video comes back once the loss, averaged over the clean stretch, is under this (rural 3G loses about 2 %, EDGE 5 %);
+ * a second losing more than SPIKE_LOSS_PERCENT, or a poor one, starts the stretch again.
+ */
 const CLEAN_LOSS_PERCENT = 3;
+const SPIKE_LOSS_PERCENT = 10;
+const MIN_SAMPLES_FOR_AVERAGE = 4;
 const FIRST_RECOVERY_WAIT_MS = 15000;
 const MAX_RECOVERY_WAIT_MS = 120000;
 const PROBATION_MS = 10000;
@@ -236,11 +244,25 @@ function tierFor(availableKbps) {
 }
 
 /**
+ * A satellite hop's 600 ms are there with or without video: whether video is what hurts the link is judged on its
+ * loss and jitter, with the round trip counted up to this much.
+ */
+const DELAY_VIDEO_DOES_NOT_ADD_MS = 300;
+
+/** The worse of the two directions' MOS with the round trip capped: what the link does, not how far it reaches. */
+function linkMos(quality) {
+  const rttMs = Math.min(quality.rttMs ?? 0, DELAY_VIDEO_DOES_NOT_ADD_MS);
+  const scores = [quality.inbound, quality.outbound]
+    .map((d) => mosEstimate({ rttMs, jitterMs: d.jitterMs ?? null, lossPercent: d.lossPercent ?? null }))
+    .filter((mos) => mos !== null);
+  return scores.length ? Math.min(...scores) : null;
+}
+
+/**
  * When to drop to audio only, when to bring video back, and how to send video meanwhile. Audio only when the
- * bandwidth estimate cannot carry video for a second, or the link is poor for a second and a half (very poor for
- * one); video back after the link has been
- * clean (under 3 % lost, not poor) for 15 s (then 30, 60… if it had to drop again within 10 s), never over a user's own
- * choice.
+ * bandwidth estimate cannot carry video for a second, or the link is poor (by its loss and jitter) for a second and a
+ * half (very poor for one); video back after the link has been clean (under 3 % lost on average, no poor second) for
+ * 15 s (then 30, 60… if it had to drop again within 10 s), never over a user's own choice.
  */
 export class MediaPolicy {
   constructor() {
@@ -285,14 +307,33 @@ export class MediaPolicy {
     const available = quality.outbound.availableKbps;
     const short = videoSent && available !== null && available < MIN_VIDEO_KBPS;
     this.shortSince = short ? this.shortSince ?? now : null;
-    this.poorSince = quality.level === 'poor' ? this.poorSince ?? now : null;
-    const veryPoor = Math.min(quality.inbound.mos ?? 5, quality.outbound.mos ?? 5) < VERY_POOR_MOS;
+    const mos = linkMos(quality);
+    const poor = mos !== null && mos < FAIR_MOS;
+    this.poorSince = poor ? this.poorSince ?? now : null;
+    const veryPoor = mos !== null && mos < VERY_POOR_MOS;
     this.veryPoorSince = veryPoor ? this.veryPoorSince ?? now : null;
     // Long but clean links (satellite) are fair at best because of their delay, which video does not worsen: what
     // matters for bringing video back is that little is lost and the link is not poor.
-    const good = quality.level !== 'poor' && (quality.inbound.lossPercent ?? 0) < CLEAN_LOSS_PERCENT
-      && (quality.outbound.lossPercent ?? 0) < CLEAN_LOSS_PERCENT;
-    this.goodSince = good ? this.goodSince ?? now : null;
+    const loss = Math.max(quality.inbound.lossPercent ?? 0, quality.outbound.lossPercent ?? 0);
+    if (!poor && loss < SPIKE_LOSS_PERCENT) {
+      if (this.goodSince === null) {
+        this.goodSince = now;
+        this.cleanLossSum = 0;
+        this.cleanSamples = 0;
+      }
+      this.cleanLossSum += loss;
+      this.cleanSamples += 1;
+      // A stretch that loses too much on average (a steady EDGE link) is no clean stretch: it starts again.
+      if (this.cleanSamples >= MIN_SAMPLES_FOR_AVERAGE && this.cleanLossSum / this.cleanSamples >= CLEAN_LOSS_PERCENT) {
+        this.goodSince = now;
+        this.cleanLossSum = 0;
+        this.cleanSamples = 0;
+      }
+    } else {
+      this.goodSince = null;
+    }
+    const clean = this.goodSince !== null && this.cleanSamples > 0
+      && this.cleanLossSum / this.cleanSamples < CLEAN_LOSS_PERCENT;
 
     if (!audioOnly) {
       const onProbation = this.probationUntil !== null && now < this.probationUntil;
@@ -328,12 +369,12 @@ export class MediaPolicy {
       } else {
         this.tierCandidate = null;
       }
-    } else if (automatic && this.goodSince !== null && now - this.goodSince >= this.recoveryWaitMs) {
+    } else if (automatic && clean && now - this.goodSince >= this.recoveryWaitMs) {
       // Video restarts gently; the bandwidth estimate then lifts it.
       this.videoRestored(now);
       decision.tier = 'low';
       decision.audioOnly = false;
-    } else if (automatic && this.goodSince !== null && now - this.goodSince >= this.recoveryWaitMs - PREPARE_AHEAD_MS) {
+    } else if (automatic && clean && now - this.goodSince >= this.recoveryWaitMs - PREPARE_AHEAD_MS) {
       if (!this.prepared) {
         this.prepared = true;
         decision.prepareVideo = true;

@@ -113,12 +113,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
     void onEdgeTheCallTurnsAudioOnlyWithin4sStopsTheVideoStreamAndKeepsTheAudioClear() throws Exception {
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
              AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
-            startCall(nurse, specialist, "Hmad Oubella", "4g");
-            awaitConnected(nurse, specialist, CALL_WAIT);
-            awaitVideo(nurse, specialist);
-
-            long degraded = System.currentTimeMillis();
-            link("edge");
+            long degraded = videoCallThenEdge(nurse, specialist, "Hmad Oubella");
             long audioOnly = whenBoth(nurse, specialist, Duration.ofSeconds(20), "audio only", MediaSample::audioOnly);
             nurse.waitFor("#call.audio-only #media-note");
             specialist.waitFor("#call.audio-only #media-note");
@@ -150,10 +145,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
     void whenEdgeTurnsInto4gVideoComesBackWithin20s() throws Exception {
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
              AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
-            startCall(nurse, specialist, "Zahra Amellal", "4g");
-            awaitConnected(nurse, specialist, CALL_WAIT);
-            awaitVideo(nurse, specialist);
-            link("edge");
+            videoCallThenEdge(nurse, specialist, "Zahra Amellal");
             whenBoth(nurse, specialist, Duration.ofSeconds(20), "audio only", MediaSample::audioOnly);
             Thread.sleep(10_000);
 
@@ -169,6 +161,12 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             report("edge-to-4g", "video back " + (videoBack - improved) + " ms after EDGE turned into 4G (turned on "
                     + (decidedByNurse - improved) + " ms after by the nurse, " + (decidedBySpecialist - improved) + " ms by the specialist)");
             result("edge-to-4g", "videoBackMs", videoBack - improved);
+            if (videoBack - improved > 20_000) {
+                System.out.println("netlab edge-to-4g, the nurse's link second by second: "
+                        + nurse.script("return JSON.stringify(window.tabib.call.recent.slice(-40));"));
+                System.out.println("netlab edge-to-4g, the specialist's: "
+                        + specialist.script("return JSON.stringify(window.tabib.call.recent.slice(-40));"));
+            }
 
             assertThat(videoBack - improved).as("time until video is back").isLessThanOrEqualTo(20_000);
             assertThat(nurse.driver().findElements(By.cssSelector("#call.audio-only"))).isEmpty();
@@ -315,8 +313,14 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
                 + ".map((s) => s.username).find(Boolean);");
     }
 
-    private static void awaitVideo(BrowserSession nurse, BrowserSession specialist) throws InterruptedException {
+    /** A video call on good 4G, then the link turns into EDGE; returns when it did. */
+    private long videoCallThenEdge(BrowserSession nurse, BrowserSession specialist, String patient) throws InterruptedException {
+        startCall(nurse, specialist, patient, "4g");
+        awaitConnected(nurse, specialist, CALL_WAIT);
         whenBoth(nurse, specialist, Duration.ofSeconds(30), "video decoded", s -> s.framesDecoded() > 30);
+        long degraded = System.currentTimeMillis();
+        link("edge");
+        return degraded;
     }
 
     private static void report(String profile, String line) {

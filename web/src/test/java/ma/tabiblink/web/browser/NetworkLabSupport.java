@@ -48,13 +48,13 @@ abstract class NetworkLabSupport {
             const call = window.tabib && window.tabib.call;
             if (!call || !call.pc) { done(null); return; }
             call.pc.getStats().then((report) => {
-              const r = { now: Date.now(), state: call.pc.connectionState, audioPackets: 0, concealed: 0, samples: 0,
+              const r = { now: Date.now(), state: call.pc.connectionState, audioPackets: 0, audioBySsrc: {}, concealed: 0, samples: 0,
                           framesDecoded: 0, videoPacketsSent: 0, videoBytesSent: 0, local: null, relayProtocol: null };
               let pairId = null;
               report.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
               report.forEach((s) => {
                 if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-                  r.audioPackets += s.packetsReceived || 0; r.concealed += s.concealedSamples || 0; r.samples += s.totalSamplesReceived || 0;
+                  r.audioPackets += s.packetsReceived || 0; r.audioBySsrc[String(s.ssrc)] = s.packetsReceived || 0; r.concealed += s.concealedSamples || 0; r.samples += s.totalSamplesReceived || 0;
                 } else if (s.type === 'inbound-rtp' && s.kind === 'video') {
                   r.framesDecoded += s.framesDecoded || 0;
                 } else if (s.type === 'outbound-rtp' && s.kind === 'video') {
@@ -327,7 +327,7 @@ abstract class NetworkLabSupport {
             double seconds = (after.now() - before.now()) / 1000.0;
             double samples = after.number("samples").doubleValue() - before.number("samples").doubleValue();
             double concealed = after.number("concealed").doubleValue() - before.number("concealed").doubleValue();
-            return new Side((after.audioPackets() - before.audioPackets()) / seconds,
+            return new Side(audioPacketsBetween(before, after) / seconds,
                     samples > 0 ? 100 * concealed / samples : 100,
                     (after.framesDecoded() - before.framesDecoded()) / seconds,
                     after.videoPacketsSent() - before.videoPacketsSent(), after.mos());
@@ -350,6 +350,19 @@ abstract class NetworkLabSupport {
             }
         }
         System.out.println(line);
+    }
+
+    /** Audio packets received in between, per stream: a stream that appeared meanwhile does not bring its whole count. */
+    private static long audioPacketsBetween(MediaSample before, MediaSample after) {
+        Map<?, ?> then = (Map<?, ?>) before.raw().get("audioBySsrc");
+        Map<?, ?> now = (Map<?, ?>) after.raw().get("audioBySsrc");
+        long received = 0;
+        for (Map.Entry<?, ?> stream : now.entrySet()) {
+            if (then.get(stream.getKey()) instanceof Number earlier) {
+                received += ((Number) stream.getValue()).longValue() - earlier.longValue();
+            }
+        }
+        return received;
     }
 
     record Window(Side nurse, Side specialist) {
