@@ -49,7 +49,7 @@ abstract class NetworkLabSupport {
             if (!call || !call.pc) { done(null); return; }
             call.pc.getStats().then((report) => {
               const r = { now: Date.now(), state: call.pc.connectionState, audioPackets: 0, audioBySsrc: {}, concealed: 0, samples: 0,
-                          framesDecoded: 0, videoPacketsSent: 0, videoBytesSent: 0, local: null, relayProtocol: null };
+                          framesDecoded: 0, videoPacketsSent: 0, videoSentBySsrc: {}, videoBytesSent: 0, audioBytesSent: 0, local: null, relayProtocol: null };
               let pairId = null;
               report.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
               report.forEach((s) => {
@@ -57,8 +57,11 @@ abstract class NetworkLabSupport {
                   r.audioPackets += s.packetsReceived || 0; r.audioBySsrc[String(s.ssrc)] = s.packetsReceived || 0; r.concealed += s.concealedSamples || 0; r.samples += s.totalSamplesReceived || 0;
                 } else if (s.type === 'inbound-rtp' && s.kind === 'video') {
                   r.framesDecoded += s.framesDecoded || 0;
+                } else if (s.type === 'outbound-rtp' && s.kind === 'audio') {
+                  r.audioBytesSent += (s.bytesSent || 0) + (s.headerBytesSent || 0);
                 } else if (s.type === 'outbound-rtp' && s.kind === 'video') {
                   r.videoPacketsSent += s.packetsSent || 0; r.videoBytesSent += s.bytesSent || 0;
+                  r.videoSentBySsrc[String(s.ssrc)] = { packets: s.packetsSent || 0, bytes: s.bytesSent || 0, active: s.active };
                 }
               });
               const pair = pairId && report.get(pairId);
@@ -68,6 +71,7 @@ abstract class NetworkLabSupport {
               r.level = q.level || null;
               r.mos = q.inbound && q.inbound.mos !== undefined ? q.inbound.mos : null;
               r.audioOnly = call.audioOnly;
+              r.videoDirection = call.videoTransceiver ? call.videoTransceiver.currentDirection : null;
               r.timeline = call.timeline;
               r.signalReady = window.tabib.signal.ready;
               done(r);
@@ -287,6 +291,11 @@ abstract class NetworkLabSupport {
             return Boolean.TRUE.equals(raw.get("audioOnly"));
         }
 
+        /** The negotiated direction of the video transceiver: inactive once audio only is renegotiated. */
+        String videoDirection() {
+            return (String) raw.get("videoDirection");
+        }
+
         String level() {
             return (String) raw.get("level");
         }
@@ -322,7 +331,8 @@ abstract class NetworkLabSupport {
     }
 
     /** One side's reception over a window. */
-    record Side(double audioPacketsPerSecond, double concealmentPercent, double videoFps, long videoPacketsSent, Double mos) {
+    record Side(double audioPacketsPerSecond, double concealmentPercent, double videoFps, long videoPacketsSent, Double mos,
+                String videoSending) {
         static Side between(MediaSample before, MediaSample after) {
             double seconds = (after.now() - before.now()) / 1000.0;
             double samples = after.number("samples").doubleValue() - before.number("samples").doubleValue();
@@ -330,7 +340,11 @@ abstract class NetworkLabSupport {
             return new Side(audioPacketsBetween(before, after) / seconds,
                     samples > 0 ? 100 * concealed / samples : 100,
                     (after.framesDecoded() - before.framesDecoded()) / seconds,
-                    after.videoPacketsSent() - before.videoPacketsSent(), after.mos());
+                    after.videoPacketsSent() - before.videoPacketsSent(), after.mos(),
+                    String.format("audio sent %.1f kbit/s; ", 8 * (after.number("audioBytesSent").doubleValue()
+                            - before.number("audioBytesSent").doubleValue()) / seconds / 1000)
+                            + "video streams sent " + before.raw().get("videoSentBySsrc") + " (" + before.raw().get("videoDirection")
+                            + ") then " + after.raw().get("videoSentBySsrc") + " (" + after.raw().get("videoDirection") + ")");
         }
     }
 
