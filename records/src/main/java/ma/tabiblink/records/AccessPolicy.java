@@ -14,6 +14,9 @@ package ma.tabiblink.records;
  *   <li>COORDINATOR: reads demographics to book consultations and opens them; never clinical content.</li>
  *   <li>ADMIN: audit and key operations; no patient data and never clinical content.</li>
  *   <li>SYSTEM: the application (call routing, booking, seeding): registers patients and opens consultations.</li>
+ *   <li>Tele-expertise cases: a nurse writes and reads the cases of her dispensary's patients; a specialist reads a
+ *       sent case of their specialty until someone claims it, then only its claimer reads it and answers it; a
+ *       coordinator sees cases without their content (to follow overdue ones and hand them back to the inbox).</li>
  *   <li>Break-glass: a specialist may read a whole signed note they could not otherwise read, a nurse its care-plan
  *       sections, giving a reason; never a draft. It is rate-limited per user, audited as BREAK_GLASS_READ and
  *       raises an alert administrators review.</li>
@@ -23,6 +26,9 @@ public final class AccessPolicy {
 
     /** How much of a note an actor may read. */
     public enum NoteAccess { FULL, CARE_PLAN, NONE }
+
+    /** How much of a tele-expertise case an actor may see: all of it, its routing facts only, or nothing. */
+    public enum CaseAccess { CONTENT, SUMMARY, NONE }
 
     public static final int MIN_BREAK_GLASS_REASON = 10;
 
@@ -97,6 +103,36 @@ public final class AccessPolicy {
 
     public boolean mayExport(Actor a, boolean inCareTeam) {
         return a.is(Role.SPECIALIST) && inCareTeam;
+    }
+
+    /** Writing a case (and adding to it, sending it, answering the specialist's questions). */
+    public boolean mayWriteCase(Actor a, String patientDispensary) {
+        return a.is(Role.NURSE) && patientDispensary.equals(a.dispensaryId());
+    }
+
+    /**
+     * @param sentUnclaimed the case is in its specialty's inbox: sent, nobody has claimed it
+     * @param claimedBy     who claimed it, null when nobody has
+     */
+    public CaseAccess caseAccess(Actor a, String caseDispensary, String specialty, boolean sentUnclaimed,
+                                 String claimedBy) {
+        return switch (a.role()) {
+            case NURSE -> caseDispensary.equals(a.dispensaryId()) ? CaseAccess.CONTENT : CaseAccess.NONE;
+            case SPECIALIST -> a.userId().equals(claimedBy) || (sentUnclaimed && a.specialties().contains(specialty))
+                    ? CaseAccess.CONTENT : CaseAccess.NONE;
+            case COORDINATOR, SYSTEM -> CaseAccess.SUMMARY;
+            case ADMIN -> CaseAccess.NONE;
+        };
+    }
+
+    /** Listing a specialty's inbox and claiming its cases. */
+    public boolean mayTakeCases(Actor a, String specialty) {
+        return a.is(Role.SPECIALIST) && a.specialties().contains(specialty);
+    }
+
+    /** Following overdue cases and handing a claimed one back to its specialty's inbox. */
+    public boolean mayReassignCases(Actor a) {
+        return a.is(Role.COORDINATOR);
     }
 
     public boolean mayAdminister(Actor a) {

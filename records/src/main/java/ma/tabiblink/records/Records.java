@@ -4,6 +4,8 @@ import java.time.Clock;
 import ma.tabiblink.records.audit.AuditLog;
 import ma.tabiblink.records.breakglass.BreakGlassLimit;
 import ma.tabiblink.records.breakglass.BreakGlassRegister;
+import ma.tabiblink.records.cases.Cases;
+import ma.tabiblink.records.cases.ServiceLevels;
 import ma.tabiblink.records.consultation.Consultation;
 import ma.tabiblink.records.consultation.ConsultationEligibility;
 import ma.tabiblink.records.consultation.Consultations;
@@ -18,8 +20,8 @@ import ma.tabiblink.records.patient.PatientRegistry;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The records module assembled: patients, consultations, encrypted and signed notes, the audit log, FHIR export and
- * the operator's key operations, all over one Redis connection, one clock and one key ring.
+ * The records module assembled: patients, consultations, encrypted and signed notes, tele-expertise cases, the audit
+ * log, FHIR export and the operator's key operations, all over one Redis connection, one clock and one key ring.
  */
 public final class Records {
 
@@ -31,10 +33,12 @@ public final class Records {
     private final BreakGlassRegister breakGlass;
     private final ConsultationEligibility eligibility;
     private final Notes notes;
+    private final Cases cases;
     private final FhirExport fhir;
     private final KeyOperations keyOperations;
 
-    private Records(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl, BreakGlassLimit limit) {
+    private Records(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl, BreakGlassLimit limit,
+                    ServiceLevels serviceLevels) {
         this.keyRing = keyRing;
         AccessPolicy policy = new AccessPolicy();
         CareTeam careTeam = new CareTeam(redis);
@@ -46,21 +50,31 @@ public final class Records {
         this.breakGlass = new BreakGlassRegister(redis, clock, audit, policy, limit);
         this.eligibility = new ConsultationEligibility(redis);
         this.notes = new Notes(redis, clock, envelope, audit, policy, consultations, signingKeys, breakGlass);
+        this.cases = new Cases(redis, clock, envelope, audit, policy, patients, consultations, notes, serviceLevels);
         this.fhir = new FhirExport(clock, fhirBaseUrl, audit, policy, careTeam, patients, consultations, notes);
-        this.keyOperations = new KeyOperations(redis, keyRing, envelope, audit, policy, notes, patients);
+        this.keyOperations = new KeyOperations(redis, keyRing, envelope, audit, policy, notes, patients, cases);
     }
 
     /**
      * @param fhirBaseUrl absolute base URL for the fullUrl of exported FHIR resources
      */
     public static Records create(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl) {
-        return new Records(redis, clock, keyRing, fhirBaseUrl, BreakGlassLimit.DEFAULT);
+        return new Records(redis, clock, keyRing, fhirBaseUrl, BreakGlassLimit.DEFAULT, ServiceLevels.DEFAULT);
     }
 
     /** @param breakGlassLimit how often one user may use emergency access */
     public static Records create(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl,
                                  BreakGlassLimit breakGlassLimit) {
-        return new Records(redis, clock, keyRing, fhirBaseUrl, breakGlassLimit);
+        return new Records(redis, clock, keyRing, fhirBaseUrl, breakGlassLimit, ServiceLevels.DEFAULT);
+    }
+
+    /**
+     * @param breakGlassLimit   how often one user may use emergency access
+     * @param caseServiceLevels how soon a tele-expertise case must be answered, per urgency
+     */
+    public static Records create(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl,
+                                 BreakGlassLimit breakGlassLimit, ServiceLevels caseServiceLevels) {
+        return new Records(redis, clock, keyRing, fhirBaseUrl, breakGlassLimit, caseServiceLevels);
     }
 
     /**
@@ -81,6 +95,11 @@ public final class Records {
 
     public Notes notes() {
         return notes;
+    }
+
+    /** Store-and-forward tele-expertise cases. */
+    public Cases cases() {
+        return cases;
     }
 
     public SigningKeys signingKeys() {

@@ -116,6 +116,71 @@ public final class RedisKeys {
         return PREFIX + "bg:user:" + userId;
     }
 
+    /** Hash: a tele-expertise case: routing fields in clear, question and vitals sealed (dk, kv, ct). */
+    public static String teleCase(String caseId) {
+        return PREFIX + "case:" + caseId;
+    }
+
+    /** String: the case a nurse's idempotency key created, with the fingerprint of that request. */
+    public static String caseIdempotency(String userId, String key) {
+        return PREFIX + "case:idem:" + userId + ":" + key;
+    }
+
+    /** Sorted set of a case's attachment ids, scored by when their upload began. */
+    public static String caseAttachments(String caseId) {
+        return PREFIX + "case:" + caseId + ":atts";
+    }
+
+    /** Set of a case's attachment ids still uploading: the case cannot be sent while it is not empty. */
+    public static String caseUploads(String caseId) {
+        return PREFIX + "case:" + caseId + ":uploading";
+    }
+
+    /** Hash: one attachment: upload progress, then its sealed content (dk, kv, ct) once complete. */
+    public static String caseAttachment(String caseId, String attachmentId) {
+        return PREFIX + "case:" + caseId + ":att:" + attachmentId;
+    }
+
+    /** String: the attachment an upload's idempotency key began. */
+    public static String caseAttachmentIdempotency(String caseId, String key) {
+        return PREFIX + "case:" + caseId + ":att:idem:" + key;
+    }
+
+    /** Hash: one sealed chunk of an attachment still uploading, by its byte offset. */
+    public static String caseChunk(String caseId, String attachmentId, long offset) {
+        return PREFIX + "case:" + caseId + ":att:" + attachmentId + ":c:" + offset;
+    }
+
+    /** Hash: one sealed message of a case (a request for information or its reply), numbered from 1. */
+    public static String caseMessage(String caseId, int number) {
+        return PREFIX + "case:" + caseId + ":msg:" + number;
+    }
+
+    /** Sorted set: the sent, unclaimed cases of a specialty, most urgent first, then oldest. */
+    public static String caseInbox(String specialty) {
+        return PREFIX + "case:inbox:" + specialty;
+    }
+
+    /** Sorted set: every sent, unanswered case, scored by its due time (ms): the overdue ones are its head. */
+    public static String casesOpen() {
+        return PREFIX + "case:open";
+    }
+
+    /** Sorted set: the cases of a dispensary, scored by creation time (ms). */
+    public static String dispensaryCases(String dispensaryId) {
+        return PREFIX + "disp:" + dispensaryId + ":cases";
+    }
+
+    /** Sorted set: the cases a specialist has claimed, scored by when they were sent (ms). */
+    public static String specialistCases(String userId) {
+        return PREFIX + "case:claimed:" + userId;
+    }
+
+    /** Set: the case ids of one patient (crypto-shredding). */
+    public static String patientCases(String patientId) {
+        return PREFIX + "pat:" + patientId + ":cases";
+    }
+
     /** String: set once the demo patients have been seeded, so seeding runs once per data folder. */
     public static String demoSeeded() {
         return PREFIX + "demo:seeded";

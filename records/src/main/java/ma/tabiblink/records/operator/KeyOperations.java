@@ -10,6 +10,7 @@ import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.audit.AuditAction;
+import ma.tabiblink.records.cases.Cases;
 import ma.tabiblink.records.audit.AuditCheckpoint;
 import ma.tabiblink.records.audit.AuditLog;
 import ma.tabiblink.records.audit.ChainVerification;
@@ -40,10 +41,11 @@ public final class KeyOperations {
     private final AccessPolicy policy;
     private final Notes notes;
     private final PatientRegistry patients;
+    private final Cases cases;
     private final LuaScript rewrapScript = LuaScript.load(KeyOperations.class, "rewrap.lua");
 
     public KeyOperations(UnifiedJedis redis, KeyRing ring, Envelope envelope, AuditLog audit, AccessPolicy policy,
-                         Notes notes, PatientRegistry patients) {
+                         Notes notes, PatientRegistry patients, Cases cases) {
         this.redis = redis;
         this.ring = ring;
         this.envelope = envelope;
@@ -51,6 +53,7 @@ public final class KeyOperations {
         this.policy = policy;
         this.notes = notes;
         this.patients = patients;
+        this.cases = cases;
     }
 
     /** @param retired versions destroyed because nothing used them; remaining: data keys per version afterwards */
@@ -67,7 +70,7 @@ public final class KeyOperations {
      * @param demographicsDestroyed the patient's encrypted demographics were deleted by this run (false when an
      *                              earlier run already had)
      * @param identifiersRemoved    national ID and insurance number index entries removed
-     * @param dataKeysDestroyed     data keys of note versions destroyed
+     * @param dataKeysDestroyed     data keys of note versions and of case parts destroyed
      */
     public record ShredReport(String patientId, boolean demographicsDestroyed, int identifiersRemoved,
                               int dataKeysDestroyed) {
@@ -167,13 +170,13 @@ public final class KeyOperations {
     /**
      * Legal erasure of a patient: first their identity (encrypted demographics and data key deleted, identifier index
      * entries removed, every later write refused with {@code PATIENT_ERASED}), then the data keys of every version of
-     * their notes, whose ciphertexts can never be read again. In that order, so that no note written meanwhile
-     * escapes. Running it again finishes an interrupted erasure.
+     * their notes, whose ciphertexts can never be read again, and their tele-expertise cases, content and all. In that
+     * order, so that no note or case written meanwhile escapes. Running it again finishes an interrupted erasure.
      */
     public ShredReport shred(Actor actor, String patientId) {
         requireAdmin(actor, AuditAction.KEY_SHRED);
         PatientRegistry.Erasure erasure = patients.erase(patientId);
-        int destroyed = notes.shredPatient(patientId);
+        int destroyed = notes.shredPatient(patientId) + cases.shredPatient(patientId);
         audit.record(actor, AuditLog.Event.success(AuditAction.KEY_SHRED, "Patient", patientId, patientId)
                 .withDetail((erasure.demographicsDestroyed() ? "demographics destroyed, " : "")
                         + erasure.identifiersRemoved() + " identifiers removed, " + destroyed + " data keys destroyed"));

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.Records;
 import ma.tabiblink.records.breakglass.BreakGlassLimit;
+import ma.tabiblink.records.cases.ServiceLevels;
 import ma.tabiblink.records.keys.KeyRing;
 import ma.tabiblink.records.keys.KeystoreSettings;
 import ma.tabiblink.web.config.StartupException;
@@ -28,6 +29,8 @@ import redis.clients.jedis.UnifiedJedis;
  *   <li>{@code tabib.records.break-glass-limit} and {@code tabib.records.break-glass-window} (env
  *       {@code TABIB_RECORDS_BREAK_GLASS_LIMIT}, {@code TABIB_RECORDS_BREAK_GLASS_WINDOW}): emergency accesses per user
  *       and window (10 per 24 h)</li>
+ *   <li>{@code TABIB_CASES_DUE_URGENT}, {@code _PRIORITY}, {@code _ROUTINE}: how soon a tele-expertise case must be
+ *       answered, per urgency (4 h, 24 h, 72 h)</li>
  * </ul>
  * In demo mode a missing keystore and passphrase file are generated; otherwise they are a startup error.
  */
@@ -36,7 +39,8 @@ public class RecordsConfiguration {
 
     /** Settings of the records module, resolved from properties and the environment. */
     public record RecordsProperties(String passphrase, String passphraseFile, String keystoreFile, String fhirBaseUrl,
-                                    int breakGlassLimit, Duration breakGlassWindow) {
+                                    int breakGlassLimit, Duration breakGlassWindow, Duration caseDueUrgent,
+                                    Duration caseDuePriority, Duration caseDueRoutine) {
 
         KeystoreSettings keystore(TabibSettings settings) {
             KeystoreSettings defaults = KeystoreSettings.inDataDir(settings.dataDir(), blankToNull(passphrase),
@@ -56,7 +60,8 @@ public class RecordsConfiguration {
         public String toString() {
             return "RecordsProperties[passphrase=" + (passphrase.isEmpty() ? "" : "(set)") + ", passphraseFile="
                     + passphraseFile + ", keystoreFile=" + keystoreFile + ", fhirBaseUrl=" + fhirBaseUrl
-                    + ", breakGlassLimit=" + breakGlassLimit + ", breakGlassWindow=" + breakGlassWindow + "]";
+                    + ", breakGlassLimit=" + breakGlassLimit + ", breakGlassWindow=" + breakGlassWindow
+                    + ", caseDue=" + caseDueUrgent + "/" + caseDuePriority + "/" + caseDueRoutine + "]";
         }
     }
 
@@ -67,9 +72,12 @@ public class RecordsConfiguration {
             @Value("${tabib.records.keystore-file:${TABIB_RECORDS_KEYSTORE_FILE:}}") String keystoreFile,
             @Value("${tabib.records.fhir-base-url:${TABIB_RECORDS_FHIR_BASE_URL:http://localhost:8080/fhir}}") String fhirBaseUrl,
             @Value("${tabib.records.break-glass-limit:${TABIB_RECORDS_BREAK_GLASS_LIMIT:10}}") int breakGlassLimit,
-            @Value("${tabib.records.break-glass-window:${TABIB_RECORDS_BREAK_GLASS_WINDOW:24h}}") Duration breakGlassWindow) {
+            @Value("${tabib.records.break-glass-window:${TABIB_RECORDS_BREAK_GLASS_WINDOW:24h}}") Duration breakGlassWindow,
+            @Value("${tabib.cases.due-urgent:${TABIB_CASES_DUE_URGENT:4h}}") Duration caseDueUrgent,
+            @Value("${tabib.cases.due-priority:${TABIB_CASES_DUE_PRIORITY:24h}}") Duration caseDuePriority,
+            @Value("${tabib.cases.due-routine:${TABIB_CASES_DUE_ROUTINE:72h}}") Duration caseDueRoutine) {
         return new RecordsProperties(passphrase, passphraseFile, keystoreFile, fhirBaseUrl, breakGlassLimit,
-                breakGlassWindow);
+                breakGlassWindow, caseDueUrgent, caseDuePriority, caseDueRoutine);
     }
 
     /** Opened after Redis, so that a missing Redis is reported before a missing keystore. */
@@ -77,12 +85,15 @@ public class RecordsConfiguration {
     Records records(UnifiedJedis redis, Clock clock, TabibSettings settings, RecordsProperties properties) {
         KeyRing keyRing;
         BreakGlassLimit limit;
+        ServiceLevels caseServiceLevels;
         try {
             keyRing = KeyRing.open(properties.keystore(settings));
             limit = new BreakGlassLimit(properties.breakGlassLimit(), properties.breakGlassWindow());
+            caseServiceLevels = new ServiceLevels(properties.caseDueUrgent(), properties.caseDuePriority(),
+                    properties.caseDueRoutine());
         } catch (RecordsException | IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
         }
-        return Records.create(redis, clock, keyRing, properties.fhirBaseUrl(), limit);
+        return Records.create(redis, clock, keyRing, properties.fhirBaseUrl(), limit, caseServiceLevels);
     }
 }

@@ -2,6 +2,8 @@ package ma.tabiblink.web.apidocs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +24,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
+
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +53,9 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
     /** A Monday three weeks ahead, dermatology: no other test of this application books there. */
     private static final LocalDate DAY = LocalDate.now(ZoneId.of("Africa/Casablanca"))
             .with(TemporalAdjusters.next(DayOfWeek.MONDAY)).plusWeeks(3);
+
+    /** A small real PNG, the photo of the case samples. */
+    private static final byte[] PHOTO = png();
 
     private JsonNode document;
     private final Map<String, String> tokens = new LinkedHashMap<>();
@@ -200,6 +207,40 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
         s.put("GET /api/v1/specialists/{id}/signing-key", () -> call("dr.cardio", "GET",
                 "/api/v1/specialists/dr.cardio/signing-key", null, 200));
 
+        // Store-and-forward cases: written, a photo uploaded, sent, claimed, asked about, handed back.
+        s.put("POST /api/v1/cases", () -> call("nurse1", "POST", "/api/v1/cases", Map.of("patientId", made("patient"),
+                "specialty", "cardiology", "question", "Essoufflement à l'effort", "urgency", "URGENT", "vitals",
+                Map.of("systolicMmHg", 150, "diastolicMmHg", 95, "heartRatePerMinute", 92)),
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()), 201));
+        s.put("GET /api/v1/cases", () -> call("nurse1", "GET", "/api/v1/cases", null, 200));
+        s.put("POST /api/v1/cases/{id}/attachments", () -> call("nurse1", "POST", "/api/v1/cases/" + made("case")
+                + "/attachments", Map.of("kind", "PHOTO", "bytes", PHOTO.length),
+                Map.of("Idempotency-Key", UUID.randomUUID().toString()), 201));
+        s.put("PUT /api/v1/cases/{id}/attachments/{attachmentId}", () -> call("nurse1", "PUT", "/api/v1/cases/"
+                + made("case") + "/attachments/" + made("attachment") + "?offset=0", PHOTO,
+                Map.of("Content-Type", "application/octet-stream"), 200));
+        s.put("GET /api/v1/cases/{id}/attachments/{attachmentId}/progress", () -> call("nurse1", "GET",
+                "/api/v1/cases/" + made("case") + "/attachments/" + made("attachment") + "/progress", null, 200));
+        s.put("POST /api/v1/cases/{id}/submit", () -> call("nurse1", "POST", "/api/v1/cases/" + made("case")
+                + "/submit", null, 200));
+        s.put("GET /api/v1/cases/inbox", () -> call("dr.cardio", "GET", "/api/v1/cases/inbox?specialty=cardiology",
+                null, 200));
+        s.put("GET /api/v1/cases/{id}", () -> call("dr.cardio", "GET", "/api/v1/cases/" + made("case"), null, 200));
+        s.put("GET /api/v1/cases/{id}/attachments/{attachmentId}", () -> call("dr.cardio", "GET", "/api/v1/cases/"
+                + made("case") + "/attachments/" + made("attachment"), null, 200));
+        s.put("POST /api/v1/cases/{id}/claim", () -> call("dr.cardio", "POST", "/api/v1/cases/" + made("case")
+                + "/claim", null, 200));
+        s.put("POST /api/v1/cases/{id}/information-requests", () -> call("dr.cardio", "POST", "/api/v1/cases/"
+                + made("case") + "/information-requests", Map.of("text", "Des œdèmes des chevilles ?"), 200));
+        s.put("POST /api/v1/cases/{id}/information", () -> call("nurse1", "POST", "/api/v1/cases/" + made("case")
+                + "/information", Map.of("text", "Oui, bilatéraux"), 200));
+        s.put("GET /api/v1/cases/claimed", () -> call("dr.cardio", "GET", "/api/v1/cases/claimed", null, 200));
+        s.put("POST /api/v1/cases/{id}/answer", () -> call("dr.cardio", "POST", "/api/v1/cases/" + made("case")
+                + "/answer", null, 409));
+        s.put("GET /api/v1/cases/overdue", () -> call("coord1", "GET", "/api/v1/cases/overdue", null, 200));
+        s.put("POST /api/v1/cases/{id}/release", () -> call("coord1", "POST", "/api/v1/cases/" + made("case")
+                + "/release", null, 200));
+
         // Scheduling.
         String range = "specialty=dermatology&from=" + DAY + "&to=" + DAY;
         s.put("GET /api/v1/slots", () -> call("coord1", "GET", "/api/v1/slots?" + range, null, 200));
@@ -272,6 +313,18 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
         return s;
     }
 
+    private static byte[] png() {
+        try {
+            BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+            image.setRGB(5, 5, 0xC04030);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Map<String, Object> note(String text) {
         return Map.of("reason", "Chest pain " + text, "findings", "BP 150/95", "plan", "ECG", "language", "fr");
     }
@@ -320,12 +373,13 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody()
+                            : call.body() instanceof byte[] bytes ? HttpRequest.BodyPublishers.ofByteArray(bytes)
                             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(call.body())));
             if (call.user() != null) {
                 String token = tokens.computeIfAbsent(call.user(), u -> as(u).accessToken());
                 request.header("Authorization", "Bearer " + token);
             }
-            call.headers().forEach(request::header);
+            call.headers().forEach(request::setHeader);
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             Answer answer = new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.body());
@@ -351,6 +405,10 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
             made.put("consultation", answer.json("id"));
         } else if (path.endsWith("/notes") && call.method().equals("POST")) {
             made.put("note", answer.json("noteId"));
+        } else if (path.equals("/api/v1/cases") && call.method().equals("POST")) {
+            made.put("case", jsonAt(answer.body(), "/summary/id"));
+        } else if (path.endsWith("/attachments") && call.method().equals("POST")) {
+            made.put("attachment", answer.json("id"));
         } else if (path.equals("/api/v1/holds")) {
             made.put("hold", answer.json("id"));
         } else if (path.equals("/api/v1/appointments") && call.method().equals("POST") && !made.containsKey("appointment")) {
@@ -518,6 +576,14 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return String.join(", ", names);
+    }
+
+    private static String jsonAt(String body, String pointer) {
+        try {
+            return JSON.readTree(body).at(pointer).asText();
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
     }
 
     private static String jsonField(String body, String field) {

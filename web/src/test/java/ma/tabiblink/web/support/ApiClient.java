@@ -87,6 +87,33 @@ public final class ApiClient {
         return send(request(path).PUT(body(body)));
     }
 
+    /** A PUT of raw bytes with the given content type (an upload chunk). */
+    public Response putBytes(String path, byte[] content, String contentType) {
+        HttpRequest.Builder builder = request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(content));
+        builder.setHeader("Content-Type", contentType);
+        return send(builder);
+    }
+
+    /** A GET whose answer is kept as bytes (an attachment), with its headers. */
+    public BytesResponse getBytes(String path) {
+        HttpRequest.Builder builder = request(path).GET();
+        builder.setHeader("Accept", "*/*");
+        try {
+            HttpResponse<byte[]> response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new BytesResponse(response.statusCode(), response.body(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().firstValue("Cache-Control").orElse(""));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record BytesResponse(int status, byte[] body, String contentType, String cacheControl) {
+    }
+
     public Response postRaw(String path, String rawBody) {
         return send(request(path).POST(HttpRequest.BodyPublishers.ofString(rawBody)));
     }

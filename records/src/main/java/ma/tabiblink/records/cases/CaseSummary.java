@@ -1,0 +1,13 @@
+package ma.tabiblink.records.cases;
+
+import java.time.Instant;
+
+/**
+ * A case without its content: what inboxes, the nurse's list and the coordinators' board show. {@code submittedAt},
+ * {@code dueAt}, {@code claimedBy} and {@code answerNoteId} are null until they happen.
+ */
+public record CaseSummary(String id, String patientId, String dispensaryId, String nurseId, String specialty,
+                          CaseUrgency urgency, CaseStatus status, Instant createdAt, Instant submittedAt,
+                          Instant dueAt, String claimedBy, String answerNoteId, boolean overdue, int photos,
+                          boolean voiceNote) {
+}
