@@ -1,7 +1,9 @@
-// Boot: configuration, language, session, then the screen of the signed-in user's role.
+// Boot: offline shell, configuration, language, session, then the screen of the signed-in user's role.
 import { h, clear, field, announce, setText } from './dom.js';
 import { LANGUAGES, currentLanguage, preferredLanguage, setLanguage, t } from './i18n.js';
 import * as session from './session.js';
+import * as network from './network.js';
+import { claimDevice, wipeDevice } from './device.js';
 import { SignalClient } from './signal.js';
 
 const ROLE_SCREENS = {
@@ -11,6 +13,11 @@ const ROLE_SCREENS = {
   ADMIN: () => import('./admin.js'),
 };
 const LANGUAGE_NAMES = { ar: 'العربية', fr: 'Français', en: 'English' };
+/** The client configuration of this sign-in, kept for a page reloaded while the link is down. */
+const CONFIG_KEY = 'tabib.config';
+const CONFIG_TIMEOUT_MS = 8000;
+/** How long a newer shell may take to take over at start before the page goes on with the current one. */
+const TAKE_OVER_TIMEOUT_MS = 3000;
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -21,16 +28,71 @@ let activeCall = () => false;
 window.tabib = {};
 
 async function boot() {
+  if (await startOfflineShell()) return;
   await setLanguage(preferredLanguage());
   session.onLogout((reasonKey) => {
     signal?.close();
     signal = null;
     window.tabib = {};
+    network.stopWatching();
+    sessionStorage.removeItem(CONFIG_KEY);
     showLogin(reasonKey);
+    forgetDevice();
   });
   const user = session.restore();
-  if (user) await showRole(user);
-  else showLogin();
+  if (user) {
+    await showRole(user);
+  } else {
+    showLogin();
+    // Nobody is signed in on this page: nothing of theirs stays on the tablet.
+    forgetDevice();
+  }
+}
+
+function forgetDevice() {
+  return wipeDevice().catch(() => {});
+}
+
+/**
+ * Registers the service worker that keeps the app shell for offline use (sw.js). A newer shell it installed in the
+ * background takes over here, at the start of the page and before anything is shown: resolves true when the page is
+ * reloading for that, never in the middle of work.
+ */
+async function startOfflineShell() {
+  if (!('serviceWorker' in navigator)) return false; // plain HTTP off localhost: online only
+  const registering = navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => null);
+  // Not controlled yet (first visit): nothing to hand over, and no reason to wait for the registration.
+  if (!navigator.serviceWorker.controller) return false;
+  const waiting = (await registering)?.waiting;
+  if (!waiting) return false;
+  return new Promise((resolve) => {
+    const reload = () => {
+      clearTimeout(timer);
+      location.reload();
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      navigator.serviceWorker.removeEventListener('controllerchange', reload);
+      resolve(false);
+    }, TAKE_OVER_TIMEOUT_MS);
+    navigator.serviceWorker.addEventListener('controllerchange', reload, { once: true });
+    waiting.postMessage({ type: 'take-over' });
+  });
+}
+
+/** This sign-in's configuration: the kept copy at once when there is one (refreshed behind), else from the server. */
+async function loadConfig() {
+  const kept = JSON.parse(sessionStorage.getItem(CONFIG_KEY) || 'null');
+  const fresh = session.api('GET', '/api/v1/config', undefined, undefined, { timeoutMs: CONFIG_TIMEOUT_MS })
+    .then((loaded) => {
+      if (session.user()) sessionStorage.setItem(CONFIG_KEY, JSON.stringify(loaded));
+      return loaded;
+    });
+  if (kept) {
+    fresh.then((loaded) => Object.assign(kept, loaded)).catch(() => {});
+    return kept;
+  }
+  return fresh.catch(() => ({}));
 }
 
 function renderTopbar(user) {
@@ -91,12 +153,11 @@ async function showRole(user) {
     session.logout();
     return;
   }
-  try {
-    config = await session.api('GET', '/api/v1/config');
-  } catch {
-    config = {};
-  }
+  // Whatever another user left on the tablet goes before this one's screen opens.
+  await claimDevice(user).catch(() => {});
+  config = await loadConfig();
   if (user.role === 'NURSE' || user.role === 'SPECIALIST') connectSignal();
+  network.watchNetwork(() => (signal?.ready ? signal.answers(network.PROBE_TIMEOUT_MS) : null));
   session.watchInactivity(config.idleTimeoutSeconds || 1800, () => activeCall());
   const screen = await loader();
   clear(main);
@@ -125,12 +186,27 @@ function connectSignal() {
       return true;
     },
   });
+  const client = signal;
   const pill = h('span', { class: 'link-pill', id: 'link-status', role: 'status', i18n: 'link.connecting' });
   topbar.insertBefore(pill, topbar.querySelector('.spacer'));
-  signal.on('status', (status) => {
-    document.body.dataset.signal = status;
+  // No network outranks whatever the socket believes.
+  const showLink = () => {
+    const status = network.isOffline() ? 'offline' : client.status;
     pill.dataset.status = status;
     setText(pill, `link.${status}`);
+  };
+  showLink();
+  client.on('status', (status) => {
+    document.body.dataset.signal = status;
+    showLink();
+    if (status === 'reconnecting') network.checkNow();
+  });
+  network.onNetworkChange((offline) => {
+    showLink();
+    if (offline) return;
+    // Back: a socket that looks open may have died meanwhile (replaced if it does not answer); a closed one retries now.
+    if (client.ready) client.probe(network.PROBE_TIMEOUT_MS);
+    else client.retryNow();
   });
   signal.on('fatal', (err) => {
     // signed out elsewhere, account disabled or changed: back to the sign-in screen

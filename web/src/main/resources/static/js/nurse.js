@@ -9,9 +9,15 @@ import { startCallView } from './callview.js';
 import { runPrecheck } from './precheck.js';
 import { patientLabel, renderNotes, openConsultation } from './patient.js';
 import { jitsiRoom } from './jitsi.js';
+import { isOffline, onNetworkChange, checkNow } from './network.js';
+import { keepPatients, keepPatient, searchSavedPatients } from './device.js';
 
 const JOINABLE = new Set(['booked', 'arrived']);
 const NATIONAL_ID = /^[A-Za-z]{1,2}\d{4,8}$/;
+const SEARCH_TIMEOUT_MS = 6000;
+const LIST_TIMEOUT_MS = 20000;
+/** The most the server lists at once: the dispensary's patients this tablet keeps for searching offline. */
+const DEVICE_LIST_LIMIT = 500;
 
 /** A patient whose consent to teleconsultation is known not to be recorded (unknown: the server decides). */
 function withoutConsent(p) {
@@ -33,6 +39,23 @@ export function mount(root, { user, config, signal, setCallActive }) {
   const afterBox = h('section', { class: 'card', id: 'after-call', hidden: true, 'aria-labelledby': 'after-title' });
   home.append(afterBox, patientBox, bookingsBox, callBox, checkBox);
   clear(root, home);
+  let searchPatients = () => {};
+  let searchAttempt = 0;
+
+  // The dispensary's list, kept on the tablet for searching when the link is down (see device.js).
+  async function keepDispensaryList() {
+    if (isOffline()) return;
+    try {
+      const list = await api('GET', `/api/v1/patients?limit=${DEVICE_LIST_LIMIT}`, undefined, undefined, { timeoutMs: LIST_TIMEOUT_MS });
+      await keepPatients(list || []);
+    } catch {
+      // The list kept from the last time stays; the next return of the network replaces it.
+    }
+  }
+
+  function rememberPatient(p) {
+    keepPatient(p).catch(() => {});
+  }
 
   // Patient: search, pick or register.
   function renderPatient() {
@@ -42,19 +65,51 @@ export function mount(root, { user, config, signal, setCallActive }) {
         h('p', { class: 'patient-chosen', 'data-patient-id': patient.id }, h('strong', { text: patientLabel(patient) })),
         withoutConsent(patient) ? consentBox() : null,
         h('button', { type: 'button', class: 'secondary', i18n: 'nurse.changePatient', onclick: () => { patient = null; renderPatient(); renderCall(); } }));
+      searchPatients = () => {};
       return;
     }
     const query = h('input', { type: 'search', id: 'patient-search', name: 'q', autocomplete: 'off', i18nAttr: { placeholder: 'nurse.searchHint' } });
     const results = h('ul', { class: 'pick-list', id: 'patient-results', 'aria-live': 'polite' });
+    const pick = (p) => h('li', {},
+      h('button', { type: 'button', class: 'pick big', 'data-patient-id': p.id, onclick: () => choose(p) }, patientLabel(p)));
+    const showFound = (list) => {
+      clear(results, list.map(pick));
+      if (!list.length) results.append(h('li', { class: 'muted', i18n: 'nurse.noPatient' }));
+    };
+    // Offline: the list kept on the tablet, and saying so (an empty answer must not read as "no such patient").
+    const showSaved = async (text, attempt) => {
+      const byNationalId = NATIONAL_ID.test(text);
+      const saved = byNationalId ? [] : await searchSavedPatients(text).catch(() => []);
+      if (attempt !== searchAttempt) return;
+      clear(results, h('li', { class: 'banner warn', id: 'offline-search', i18n: 'nurse.offlineSearch' }), saved.map(pick));
+      if (!saved.length) results.append(h('li', { class: 'muted', i18n: byNationalId ? 'nurse.offlineByName' : 'nurse.noSavedPatient' }));
+    };
     const search = async () => {
+      const attempt = ++searchAttempt;
       const text = query.value.trim();
+      if (isOffline()) {
+        await showSaved(text, attempt);
+        return;
+      }
       // A national ID card number (CNIE: one or two letters then digits) is looked up exactly; anything else by name.
       const param = NATIONAL_ID.test(text) ? `nationalId=${encodeURIComponent(text.toUpperCase())}` : `q=${encodeURIComponent(text)}&limit=20`;
-      const list = await api('GET', `/api/v1/patients?${param}`).catch(() => []);
-      clear(results, (list || []).map((p) => h('li', {},
-        h('button', { type: 'button', class: 'pick big', 'data-patient-id': p.id, onclick: () => choose(p) }, patientLabel(p)))));
-      if (!list?.length) results.append(h('li', { class: 'muted', i18n: 'nurse.noPatient' }));
+      try {
+        const list = await api('GET', `/api/v1/patients?${param}`, undefined, undefined, { timeoutMs: SEARCH_TIMEOUT_MS });
+        if (attempt === searchAttempt) showFound(list || []);
+      } catch (error) {
+        if (error.status >= 400 && error.status < 500) {
+          // The server answered: nobody it would show this nurse (unknown ID, another dispensary's patient).
+          if (attempt === searchAttempt) showFound([]);
+        } else if (error.status === 0 && await checkNow()) {
+          await showSaved(text, attempt);
+        } else if (attempt === searchAttempt) {
+          clear(results, h('li', { class: 'error', id: 'search-failed', role: 'alert' },
+            h('span', { i18n: 'nurse.searchFailed' }), ' ',
+            h('button', { type: 'button', class: 'secondary', id: 'search-retry', i18n: 'nurse.retry', onclick: search })));
+        }
+      }
     };
+    searchPatients = search;
     const form = h('form', { class: 'row', role: 'search' }, field('nurse.searchPatient', query),
       h('button', { type: 'submit', class: 'primary', i18n: 'nurse.search' }));
     form.addEventListener('submit', (event) => { event.preventDefault(); search(); });
@@ -73,6 +128,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       record.disabled = true;
       try {
         patient = await api('PUT', `/api/v1/patients/${encodeURIComponent(patient.id)}/consent`, { teleconsultation: true });
+        rememberPatient(patient);
         announce('nurse.consentRecorded');
         renderPatient();
         renderCall();
@@ -114,6 +170,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
           nationalId: nationalId.value.trim() || null, dispensaryId: user.dispensaryId,
           teleconsultationConsent: consent.checked,
         });
+        rememberPatient(created);
         choose(created);
       } catch (error) {
         announce('error.generic', { message: error.message }, 'error');
@@ -133,8 +190,19 @@ export function mount(root, { user, config, signal, setCallActive }) {
   async function renderBookings() {
     const list = h('ul', { class: 'pick-list', id: 'booking-list' });
     clear(bookingsBox, h('h2', { id: 'bookings-title', i18n: 'nurse.todayBookings' }), list);
-    const bookings = (await api('GET', `/api/v1/appointments?date=${dateIn(config.zone)}`).catch(() => []) || [])
-      .filter((b) => JOINABLE.has(b.status));
+    if (isOffline()) {
+      list.append(h('li', { class: 'muted', id: 'bookings-offline', i18n: 'nurse.bookingsOffline' }));
+      return;
+    }
+    let bookings;
+    try {
+      bookings = (await api('GET', `/api/v1/appointments?date=${dateIn(config.zone)}`, undefined, undefined, { timeoutMs: LIST_TIMEOUT_MS }) || [])
+        .filter((b) => JOINABLE.has(b.status));
+    } catch {
+      list.append(h('li', { class: 'error', role: 'alert' }, h('span', { i18n: 'nurse.bookingsFailed' }), ' ',
+        h('button', { type: 'button', class: 'secondary', i18n: 'nurse.retry', onclick: renderBookings })));
+      return;
+    }
     if (!bookings.length) {
       list.append(h('li', { class: 'muted', i18n: 'nurse.noBookings' }));
       return;
@@ -305,5 +373,22 @@ export function mount(root, { user, config, signal, setCallActive }) {
   renderPatient();
   renderBookings();
   renderCall();
-  loadSpecialties().then((codes) => { specialties = codes; renderCall(); });
+  // An answer lost to a dead link ([]) never replaces the codes a later one brought.
+  const refreshSpecialties = () => loadSpecialties().then((codes) => {
+    if (codes.length) {
+      specialties = codes;
+      renderCall();
+    }
+  });
+  refreshSpecialties();
+  keepDispensaryList();
+  // Offline: the searches go to the kept list and say so. Back: the lists come from the server again.
+  onNetworkChange((offline) => {
+    if (!offline) {
+      keepDispensaryList();
+      if (!specialties.length) refreshSpecialties();
+    }
+    searchPatients();
+    renderBookings();
+  });
 }

@@ -1,5 +1,10 @@
 // Access token + refresh token, REST calls, automatic logoff after inactivity.
+import { checkNow as checkNetwork } from './network.js';
+
 const STORE = 'tabib.session';
+/** A refresh that cannot reach the server is tried again this soon: a dead link is no reason to sign out. */
+const REFRESH_RETRY_MS = 10000;
+const REFRESH_TIMEOUT_MS = 15000;
 const ACTIVITY_EVENTS = ['pointerdown', 'keydown', 'touchstart', 'wheel'];
 
 let state = JSON.parse(sessionStorage.getItem(STORE) || 'null');
@@ -69,18 +74,22 @@ let refreshing = null;
 export function refresh() {
   if (!state?.refreshToken) return Promise.reject(new ApiError(401, 'AUTH_REQUIRED'));
   if (!refreshing) {
-    refreshing = request('POST', '/api/v1/auth/refresh', { refreshToken: state.refreshToken }, { anonymous: true })
+    refreshing = request('POST', '/api/v1/auth/refresh', { refreshToken: state.refreshToken },
+      { anonymous: true, timeoutMs: REFRESH_TIMEOUT_MS })
       .then(store)
       .finally(() => { refreshing = null; });
   }
   return refreshing;
 }
 
-function scheduleRefresh() {
+function scheduleRefresh(delay = Math.max(5000, (state?.expiresAt ?? 0) - Date.now() - 60000)) {
   clearTimeout(refreshTimer);
   if (!state) return;
-  const delay = Math.max(5000, state.expiresAt - Date.now() - 60000);
-  refreshTimer = setTimeout(() => refresh().catch(() => logout('session.expired')), delay);
+  refreshTimer = setTimeout(() => refresh().catch((error) => {
+    // Unreachable server: the sign-in session (30 minutes idle) outlives the token; refused: it is over.
+    if (error.status === 0) scheduleRefresh(REFRESH_RETRY_MS);
+    else logout('session.expired');
+  }), delay);
 }
 
 let loggingOut = null;
@@ -123,36 +132,47 @@ export function idempotencyKey() {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** JSON request to the REST API; refreshes the access token once on 401. */
-export async function api(method, path, body, headers) {
+/**
+ * JSON request to the REST API; refreshes the access token once on 401. options.timeoutMs bounds the wait (a dead
+ * mobile link otherwise leaves a request pending for minutes): past it the request fails like an unreachable server.
+ */
+export async function api(method, path, body, headers, options = {}) {
   try {
-    return await request(method, path, body, { headers });
+    return await request(method, path, body, { headers, timeoutMs: options.timeoutMs });
   } catch (error) {
     if (error.status === 401 && state?.refreshToken) {
       try {
         await refresh();
       } catch (refreshError) {
-        logout('session.expired');
+        if (refreshError.status !== 0) logout('session.expired');
         throw refreshError;
       }
-      return request(method, path, body, { headers });
+      return request(method, path, body, { headers, timeoutMs: options.timeoutMs });
     }
     if (error.status === 401) logout('session.expired');
     throw error;
   }
 }
 
-async function request(method, path, body, { anonymous, headers: extra }) {
+async function request(method, path, body, { anonymous, headers: extra, timeoutMs }) {
   const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (!anonymous && state) headers.Authorization = `Bearer ${state.accessToken}`;
+  const abort = new AbortController();
+  const timer = timeoutMs ? setTimeout(() => abort.abort(), timeoutMs) : null;
   let response;
+  let text;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: abort.signal,
+    });
+    text = await response.text();
   } catch (networkError) {
+    checkNetwork();
     throw new ApiError(0, 'NETWORK', networkError.message);
+  } finally {
+    clearTimeout(timer);
   }
-  const text = await response.text();
   const data = text ? safeJson(text) : null;
   if (!response.ok) {
     throw Object.assign(new ApiError(response.status, data?.code || `HTTP_${response.status}`, data?.message), { details: data?.details });

@@ -63,15 +63,18 @@ export class SignalClient {
 
   async open() {
     let ticket;
+    this.opening = true;
     try {
       // A ticket asked for over a link that just died would leave the reconnection waiting on it: bounded as well.
       ticket = await Promise.race([this.ticket(), new Promise((_, reject) => {
         setTimeout(() => reject(new Error('ticket timeout')), CONNECT_TIMEOUT_MS);
       })]);
     } catch {
+      this.opening = false;
       if (!this.stopped) this.scheduleReconnect();
       return;
     }
+    this.opening = false;
     if (this.stopped) return;
     const resuming = Boolean(this.resumeToken);
     const separator = this.url.includes('?') ? '&' : '?';
@@ -261,6 +264,19 @@ export class SignalClient {
       ws.close(4000, 'probe unanswered');
       this.closed(ws, { code: 4000 }, true);
     });
+  }
+
+  /** Whether the connection answers a ping within timeoutMs (false without one); unlike probe, leaves it alone. */
+  answers(timeoutMs) {
+    if (!this.ready) return Promise.resolve(false);
+    return this.request({ type: 'ping' }, timeoutMs).then(() => true, () => false);
+  }
+
+  /** The network is back: connect now rather than at the end of the backoff the outage has grown. */
+  retryNow() {
+    if (this.stopped || this.ready || this.opening || this.ws?.readyState === WebSocket.CONNECTING) return;
+    clearTimeout(this.reconnectTimer);
+    this.open();
   }
 
   /** Simulates a lost link: closes the socket without stopping, so the client reconnects and resumes. */

@@ -82,6 +82,7 @@ class SecurityHeadersFilter extends OncePerRequestFilter {
                 + "; connect-src 'self' " + signalingOrigin(request)
                 + "; frame-src " + (jitsiOrigin.isEmpty() ? "'none'" : jitsiOrigin)
                 + "; worker-src 'self'"
+                + "; manifest-src 'self'"
                 + "; object-src 'none'"
                 + "; base-uri 'none'"
                 + "; form-action 'self'"

@@ -55,14 +55,18 @@ class RoleScreensBrowserTest extends WebTestSupport {
         }
     }
 
+    /**
+     * 150 KB until the offline shell added its link watch and device store (network.js, device.js, about 18 KB with
+     * the manifest and icon); the measure also counts every language bundle the sign-in flow loaded (up to three).
+     */
     @Test
-    void nurseScreenDownloadsLessThan150KilobytesOfStaticFiles() throws Exception {
+    void nurseScreenDownloadsLessThan175KilobytesOfStaticFiles() throws Exception {
         try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
             nurse.signIn("nurse1", "fr");
             nurse.waitFor("#urgent button.specialty");
             long bytes = ((Number) nurse.script(STATIC_BYTES)).longValue();
             System.out.printf("Nurse screen static files: %d bytes uncompressed%n", bytes);
-            assertThat(bytes).isPositive().isLessThan(150 * 1024);
+            assertThat(bytes).isPositive().isLessThan(175 * 1024);
         }
     }
 

@@ -1,0 +1,311 @@
+package ma.tabiblink.web.browser;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import ma.tabiblink.web.signaling.EmbeddedSignaling;
+import ma.tabiblink.web.support.WebTestSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The nurse's tablet on a link that dies for real: the browser reaches the application (page, API and signalling
+ * socket) only through {@link CuttableLink}s the test cuts and restores. The screen says offline soon after the link
+ * dies, searches the patient list kept on the tablet and says so, opens again from the service worker, comes back
+ * by itself; signing out leaves no patient data on the tablet, and no API answer is ever kept in Cache Storage.
+ */
+class OfflineNurseBrowserTest extends WebTestSupport {
+
+    private static final CuttableLink WEB = CuttableLink.open();
+    private static final CuttableLink SIGNALING = CuttableLink.open();
+    /** The requirement is "within about ten seconds"; this bound only keeps a slow test machine from failing it. */
+    private static final Duration OFFLINE_SHOWN_WITHIN = Duration.ofSeconds(15);
+    private static final String NURSE1_PATIENT = "Mohamed Oubella";
+    private static final String NURSE2_PATIENT = "Lahcen Amellal";
+
+    /** Names in the tablet's patient store; null when there is no store. Never creates the database. */
+    private static final String SAVED_PATIENTS = """
+            const done = arguments[arguments.length - 1];
+            (async () => {
+              const databases = await indexedDB.databases();
+              if (!databases.some((d) => d.name === 'tabib-device')) return null;
+              return new Promise((resolve) => {
+                const request = indexedDB.open('tabib-device');
+                request.onupgradeneeded = () => request.transaction.abort();
+                request.onerror = () => resolve(null);
+                request.onsuccess = () => {
+                  const db = request.result;
+                  if (!db.objectStoreNames.contains('patients')) { db.close(); resolve([]); return; }
+                  const all = db.transaction('patients').objectStore('patients').getAll();
+                  all.onsuccess = () => { db.close(); resolve(all.result.map((p) => p.fullName)); };
+                  all.onerror = () => { db.close(); resolve(null); };
+                };
+              });
+            })().then(done, (e) => done('failed: ' + e));
+            """;
+
+    /** Every cache name and the paths of every request stored in it: {name: [paths]}. */
+    private static final String CACHE_STORAGE = """
+            const done = arguments[arguments.length - 1];
+            (async () => {
+              const out = {};
+              for (const name of await caches.keys()) {
+                const requests = await (await caches.open(name)).keys();
+                out[name] = requests.map((r) => new URL(r.url).pathname + new URL(r.url).search);
+              }
+              return out;
+            })().then(done, (e) => done({ failed: [String(e)] }));
+            """;
+
+    @Autowired
+    private EmbeddedSignaling signaling;
+
+    @DynamicPropertySource
+    static void throughTheCuttableLink(DynamicPropertyRegistry registry) throws IOException {
+        registry.add("tabib.demo", () -> "true");
+        registry.add("tabib.signaling.port", () -> "0");
+        String dataDir = Files.createTempDirectory("tabib-offline-test").toString();
+        registry.add("tabib.data-dir", () -> dataDir);
+        registry.add("tabib.signaling.public-url", () -> "ws://127.0.0.1:" + SIGNALING.port() + "/signal");
+        registry.add("tabib.allowed-origins", () -> "http://127.0.0.1:" + WEB.port());
+        // Each cut leaves a resumable session behind for its resume window: room for all of this class's sign-ins.
+        registry.add("tabib.signaling.max-connections-per-user", () -> "20");
+    }
+
+    @BeforeAll
+    static void requireBrowser() {
+        BrowserSession.assumeBrowserInstalled();
+    }
+
+    @BeforeEach
+    void linkUp() {
+        WEB.forwardTo(port);
+        SIGNALING.forwardTo(signaling.boundPort());
+        restoreLink();
+    }
+
+    @AfterEach
+    void restoreLinkAfterwards() {
+        restoreLink();
+    }
+
+    @AfterAll
+    static void closeLinks() {
+        WEB.close();
+        SIGNALING.close();
+    }
+
+    @Test
+    void aDeadLinkIsShownAsOfflineAndThePatientSearchUsesTheListSavedOnTheTabletThenRefreshesWhenTheLinkReturns()
+            throws Exception {
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "fr");
+            waitUntilReadyForOffline(nurse);
+
+            long cutAt = System.nanoTime();
+            cutLink();
+            nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
+                    b -> "offline".equals(b.attribute("#link-status", "data-status")));
+            System.out.printf("Dead link shown as offline after %d ms%n", (System.nanoTime() - cutAt) / 1_000_000);
+            assertThat(nurse.driver().findElement(By.id("link-status")).getText()).isEqualTo("Hors ligne : pas de réseau");
+
+            search(nurse, "oubel");
+            nurse.waitFor("#patient-results #offline-search");
+            assertThat(nurse.driver().findElement(By.id("offline-search")).getText())
+                    .isEqualTo("Hors ligne : recherche parmi les patient·e·s enregistré·e·s sur cette tablette.");
+            assertThat(resultNames(nurse)).containsExactly(NURSE1_PATIENT);
+            search(nurse, "amellal");
+            nurse.waitUntil("another dispensary's patient is not on this tablet",
+                    b -> b.driver().getPageSource().contains("Aucun·e patient·e enregistré·e sur cette tablette ne correspond."));
+            assertThat(resultNames(nurse)).isEmpty();
+
+            // Meanwhile the dispensary registers a patient (from another device): the tablet learns it when the link returns.
+            String newcomer = "Zahra Idrissi";
+            registerConsentingPatient(as("nurse1"), newcomer);
+            search(nurse, "");
+            nurse.waitUntil("the whole saved list shown offline", b -> resultNames(b).contains(NURSE1_PATIENT));
+            assertThat(resultNames(nurse)).doesNotContain(newcomer);
+
+            restoreLink();
+            nurse.waitUntil("the real link state is back", b -> "open".equals(b.attribute("#link-status", "data-status")));
+            nurse.waitUntil("the patient list refreshed from the server by itself",
+                    b -> b.driver().findElements(By.id("offline-search")).isEmpty() && resultNames(b).contains(newcomer));
+            nurse.waitUntil("the list kept on the tablet refreshed too", b -> savedPatients(b).contains(newcomer));
+            assertThat(savedPatients(nurse)).doesNotContain(NURSE2_PATIENT);
+
+            assertOnlyTheShellIsCached(nurse);
+            assertThat(nurse.cspViolations()).isEmpty();
+        }
+    }
+
+    @Test
+    void reloadingWhileTheLinkIsCutShowsTheAppFromTheServiceWorkerStillSignedIn() throws Exception {
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "ar");
+            waitUntilReadyForOffline(nurse);
+
+            cutLink();
+            nurse.driver().navigate().refresh();
+            nurse.waitFor("#logout");
+            assertThat(nurse.driver().getCurrentUrl()).startsWith(baseUrl());
+            assertThat(nurse.script("return document.documentElement.dir")).isEqualTo("rtl");
+            assertThat(nurse.script("return JSON.parse(sessionStorage.getItem('tabib.session')).user.role")).isEqualTo("NURSE");
+            nurse.waitUntil("the reloaded screen says offline", OFFLINE_SHOWN_WITHIN,
+                    b -> "offline".equals(b.attribute("#link-status", "data-status")));
+            nurse.waitFor("#patient-results #offline-search");
+            assertThat(resultNames(nurse)).contains(NURSE1_PATIENT);
+
+            restoreLink();
+            nurse.waitUntil("the link state is back after the offline reload",
+                    b -> "open".equals(b.attribute("#link-status", "data-status")));
+            nurse.waitUntil("the search answered by the server again",
+                    b -> b.driver().findElements(By.id("offline-search")).isEmpty() && resultNames(b).contains(NURSE1_PATIENT));
+            nurse.waitFor("#urgent button.specialty");
+            assertOnlyTheShellIsCached(nurse);
+            assertThat(nurse.cspViolations()).isEmpty();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAppIsInstallableFromItsManifest() throws Exception {
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "fr");
+            waitUntilReadyForOffline(nurse);
+            Map<String, Object> manifest = nurse.driver().executeCdpCommand("Page.getAppManifest", Map.of());
+            assertThat(manifest.get("url")).isEqualTo(baseUrl() + "/manifest.webmanifest");
+            assertThat((List<Object>) manifest.get("errors")).isEmpty();
+            Map<String, Object> installability = nurse.driver().executeCdpCommand("Page.getInstallabilityErrors", Map.of());
+            assertThat((List<Object>) installability.get("installabilityErrors")).isEmpty();
+        }
+    }
+
+    @Test
+    void signingOutWipesThePatientListFromTheTabletAndLeavesOnlyTheShellInCacheStorage() throws Exception {
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "en");
+            waitUntilReadyForOffline(nurse);
+
+            nurse.click("#logout");
+            nurse.waitFor("#login-form");
+            nurse.waitUntil("the tablet's patient store is deleted", b -> savedPatients(b) == null);
+            assertThat(nurse.script("return indexedDB.databases().then((d) => d.map((x) => x.name))")).asList().isEmpty();
+            assertOnlyTheShellIsCached(nurse);
+        }
+    }
+
+    @Test
+    void beingSignedOutElsewhereWipesThePatientListFromTheTablet() throws Exception {
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "fr");
+            waitUntilReadyForOffline(nurse);
+            String refreshToken = (String) nurse.script("return JSON.parse(sessionStorage.getItem('tabib.session')).refreshToken");
+
+            assertThat(api().post("/api/v1/auth/logout", Map.of("refreshToken", refreshToken)).status()).isLessThan(300);
+            nurse.waitFor("#login-form");
+            nurse.waitUntil("the tablet's patient store is deleted", b -> savedPatients(b) == null);
+        }
+    }
+
+    @Test
+    void aTabletLeftSignedInKeepsNoListOnceClosedAndTheNextNurseSeesOnlyHerOwnPatients() throws Exception {
+        try (BrowserSession tablet = openNurse()) {
+            tablet.signIn("nurse1", "fr");
+            waitUntilReadyForOffline(tablet);
+
+            // Closing the app forgets the session (sessionStorage) but not IndexedDB: the next start wipes it.
+            tablet.script("sessionStorage.removeItem('tabib.session'); sessionStorage.removeItem('tabib.config')");
+            tablet.driver().navigate().refresh();
+            tablet.waitFor("#login-form");
+            tablet.waitUntil("nothing kept while nobody is signed in", b -> savedPatients(b) == null);
+
+            tablet.signIn("nurse2", "fr");
+            tablet.waitUntil("nurse2's list saved", b -> {
+                List<String> saved = savedPatients(b);
+                return saved != null && saved.contains(NURSE2_PATIENT);
+            });
+            assertThat(savedPatients(tablet)).doesNotContain(NURSE1_PATIENT);
+        }
+    }
+
+    private BrowserSession openNurse() throws IOException {
+        BrowserSession nurse = BrowserSession.openTablet(baseUrl());
+        nurse.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        nurse.driver().manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        return nurse;
+    }
+
+    private String baseUrl() {
+        return "http://127.0.0.1:" + WEB.port();
+    }
+
+    /** The shell installed and controlling the page, the socket open and the dispensary's list kept on the tablet. */
+    private static void waitUntilReadyForOffline(BrowserSession nurse) {
+        nurse.waitFor("#urgent button.specialty");
+        nurse.waitUntil("the service worker controls the page",
+                b -> Boolean.TRUE.equals(b.script("return navigator.serviceWorker.controller?.state === 'activated'")));
+        nurse.waitUntil("the signalling socket is open", b -> "open".equals(b.attribute("#link-status", "data-status")));
+        nurse.waitUntil("the dispensary's list is kept on the tablet", b -> {
+            List<String> saved = savedPatients(b);
+            return saved != null && saved.contains(NURSE1_PATIENT);
+        });
+    }
+
+    private static void cutLink() {
+        WEB.cut();
+        SIGNALING.cut();
+    }
+
+    private static void restoreLink() {
+        WEB.restore();
+        SIGNALING.restore();
+    }
+
+    private static void search(BrowserSession nurse, String text) {
+        WebElement query = nurse.waitFor("#patient-search");
+        query.clear();
+        query.sendKeys(text);
+        nurse.click("#patient form[role=search] button[type=submit]");
+    }
+
+    /** The names on the patient buttons (their labels end with the birth date or year in brackets). */
+    private static List<String> resultNames(BrowserSession nurse) {
+        return nurse.driver().findElements(By.cssSelector("#patient-results button.pick")).stream()
+                .map(button -> button.getText().replaceFirst("\\s*\\(.*\\)$", "")).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> savedPatients(BrowserSession nurse) {
+        Object names = nurse.driver().executeAsyncScript(SAVED_PATIENTS);
+        if (names instanceof String failure) {
+            throw new AssertionError(failure);
+        }
+        return (List<String>) names;
+    }
+
+    /** Cache Storage holds the current shell and nothing else: no API answer, socket or management path, ever. */
+    @SuppressWarnings("unchecked")
+    private static void assertOnlyTheShellIsCached(BrowserSession browser) throws IOException {
+        Map<String, List<String>> caches = (Map<String, List<String>>) browser.driver().executeAsyncScript(CACHE_STORAGE);
+        assertThat(caches).hasSize(1);
+        assertThat(caches.keySet()).allMatch(name -> name.startsWith("tabib-shell-"));
+        List<String> cached = caches.values().iterator().next();
+        assertThat(cached).noneMatch(path -> path.startsWith("/api/") || path.startsWith("/actuator")
+                || path.startsWith("/signal") || path.startsWith("/board") || path.contains("?"));
+        assertThat(cached).containsExactlyInAnyOrderElementsOf(ServiceWorkerShellTest.shellList());
+    }
+}
