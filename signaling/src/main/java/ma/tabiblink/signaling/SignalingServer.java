@@ -29,6 +29,7 @@ import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.event.EventDispatcher;
 import ma.tabiblink.signaling.patient.PatientAccess;
+import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.MessageCodec;
 import ma.tabiblink.signaling.session.Session;
 import ma.tabiblink.signaling.session.SessionRegistry;
@@ -311,6 +312,14 @@ public final class SignalingServer {
      */
     public void endSessions(String userId, String signInSession, SessionEnd why) {
         connections.endSessions(Objects.requireNonNull(userId, "userId"), signInSession, Objects.requireNonNull(why));
+    }
+
+    /**
+     * Tells every connection of {@code userId}, on whichever node, that a tele-expertise case changed; a user with no
+     * open connection learns it at the next sync of their cases.
+     */
+    public void caseChanged(String userId, String caseId, String status) {
+        sessions.sendToUser(Objects.requireNonNull(userId, "userId"), new Message.CaseUpdate(caseId, status));
     }
 
     /** Checks at once the sign-in session of every connection on this node, through the token refresher. */

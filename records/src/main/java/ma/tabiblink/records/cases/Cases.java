@@ -10,10 +10,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.AccessPolicy.CaseAccess;
 import ma.tabiblink.records.Actor;
@@ -571,6 +573,31 @@ public final class Cases {
         }
         List<String> ids = redis.zrangeByScore(RedisKeys.casesOpen(), 0, clock.millis(), 0, clamp(limit));
         return summaries(ids);
+    }
+
+    /**
+     * What the coordinators' board shows, without content and without audit (like the other board sections): how many
+     * sent cases wait in each specialty's inbox, how many are overdue, and the most overdue.
+     */
+    public Board board(Collection<String> specialties, int shown) {
+        Map<String, Long> waiting = new TreeMap<>();
+        List<Response<Long>> counts = new ArrayList<>();
+        Response<Long> overdueCount;
+        try (AbstractPipeline p = redis.pipelined()) {
+            specialties.forEach(s -> counts.add(p.zcard(RedisKeys.caseInbox(s))));
+            overdueCount = p.zcount(RedisKeys.casesOpen(), 0, clock.millis());
+            p.sync();
+        }
+        int i = 0;
+        for (String specialty : specialties) {
+            waiting.put(specialty, counts.get(i++).get());
+        }
+        List<String> ids = redis.zrangeByScore(RedisKeys.casesOpen(), 0, clock.millis(), 0, clamp(shown));
+        return new Board(waiting, overdueCount.get(), summaries(ids));
+    }
+
+    /** @param waiting per specialty, the sent cases nobody has claimed yet */
+    public record Board(Map<String, Long> waiting, long overdue, List<CaseSummary> mostOverdue) {
     }
 
     // --- erasure ---

@@ -469,6 +469,26 @@ class CasesTest {
     }
 
     @Test
+    void theBoardCountsWaitingCasesPerSpecialtyAndListsTheMostOverdueFirst() {
+        String urgent = draft("Douleur thoracique", CaseUrgency.URGENT).summary().id();
+        String routine = draft("Contrôle", CaseUrgency.ROUTINE).summary().id();
+        draft("Brouillon", CaseUrgency.URGENT);
+        cases().submit(NURSE1, routine);
+        cases().submit(NURSE1, urgent);
+        Cases.Board now = cases().board(List.of("cardiology", "dermatology"), 10);
+        assertThat(now.waiting()).containsExactlyEntriesOf(Map.of("cardiology", 2L, "dermatology", 0L));
+        assertThat(now.overdue()).isZero();
+
+        cases().claim(CARDIO, urgent);
+        clock.advance(Duration.ofHours(80));
+        Cases.Board later = cases().board(List.of("cardiology", "dermatology"), 10);
+        assertThat(later.waiting()).containsEntry("cardiology", 1L);
+        assertThat(later.overdue()).isEqualTo(2);
+        assertThat(later.mostOverdue()).extracting(CaseSummary::id).containsExactly(urgent, routine);
+        assertThat(cases().board(List.of("cardiology"), 1).mostOverdue()).hasSize(1);
+    }
+
+    @Test
     void noCaseTextPhotoOrMessageIsInRedisInPlaintext() {
         String marker = "ZQX" + UUID.randomUUID().toString().substring(0, 8);
         String id = draft("Question " + marker, CaseUrgency.URGENT).summary().id();

@@ -373,6 +373,14 @@ public sealed interface Message {
     record ServerDraining() implements Server {
     }
 
+    /**
+     * A tele-expertise case the user follows has changed (answered, or information requested): the client fetches it
+     * over REST. Nothing of the case's content travels here.
+     */
+    @JsonTypeName("case.update")
+    record CaseUpdate(String caseId, String status) implements Server {
+    }
+
     // ---------------------------------------------------------------- field checks
 
     private static void required(String field, String value) {

@@ -38,8 +38,10 @@ import ma.tabiblink.records.cases.Vitals;
 import ma.tabiblink.web.account.AccountRepository;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
+import ma.tabiblink.web.board.LiveBoard;
 import ma.tabiblink.web.error.ApiException;
 import ma.tabiblink.web.records.RecordsActors;
+import ma.tabiblink.web.signaling.EmbeddedSignaling;
 
 /**
  * Store-and-forward tele-expertise over REST: the nurse's tablet creates a case, uploads its photos and voice note in
@@ -57,10 +59,23 @@ class CaseController {
 
     private final Records records;
     private final AccountRepository accounts;
+    private final EmbeddedSignaling signaling;
+    private final LiveBoard board;
 
-    CaseController(Records records, AccountRepository accounts) {
+    CaseController(Records records, AccountRepository accounts, EmbeddedSignaling signaling, LiveBoard board) {
         this.records = records;
         this.accounts = accounts;
+        this.signaling = signaling;
+        this.board = board;
+    }
+
+    /** The board counts cases per status; the nurse who wrote the case hears of an answer or a question at once. */
+    private CaseSummary changed(CaseSummary summary, boolean tellTheNurse) {
+        board.changed();
+        if (tellTheNurse) {
+            signaling.caseChanged(summary.nurseId(), summary.id(), summary.status().name());
+        }
+        return summary;
     }
 
     record CreateCase(String patientId, String specialty, String question, Vitals vitals, CaseUrgency urgency) {
@@ -166,7 +181,7 @@ class CaseController {
             + "unfinished")
     CaseSummary submit(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
         user.requireRole(Role.NURSE);
-        return cases().submit(RecordsActors.of(user, http), id);
+        return changed(cases().submit(RecordsActors.of(user, http), id), false);
     }
 
     @PostMapping("/{id}/information")
@@ -174,7 +189,7 @@ class CaseController {
     CaseSummary provideInformation(CurrentUser user, HttpServletRequest http, @PathVariable String id,
                                    @RequestBody Text body) {
         user.requireRole(Role.NURSE);
-        return cases().provideInformation(RecordsActors.of(user, http), id, body.text());
+        return changed(cases().provideInformation(RecordsActors.of(user, http), id, body.text()), false);
     }
 
     @GetMapping("/inbox")
@@ -198,7 +213,9 @@ class CaseController {
             + "someone was first); opens the case's consultation for the claimer")
     TeleExpertiseCase claim(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
         user.requireRole(Role.SPECIALIST);
-        return cases().claim(RecordsActors.of(user, http), id);
+        TeleExpertiseCase claimed = cases().claim(RecordsActors.of(user, http), id);
+        changed(claimed.summary(), false);
+        return claimed;
     }
 
     @PostMapping("/{id}/information-requests")
@@ -206,14 +223,14 @@ class CaseController {
     CaseSummary requestInformation(CurrentUser user, HttpServletRequest http, @PathVariable String id,
                                    @RequestBody Text body) {
         user.requireRole(Role.SPECIALIST);
-        return cases().requestInformation(RecordsActors.of(user, http), id, body.text());
+        return changed(cases().requestInformation(RecordsActors.of(user, http), id, body.text()), true);
     }
 
     @PostMapping("/{id}/answer")
     @Operation(summary = "Close the case with the signed note of its consultation (CASE_ANSWER_NOT_SIGNED before)")
     CaseSummary answer(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
         user.requireRole(Role.SPECIALIST);
-        return cases().answer(RecordsActors.of(user, http), id);
+        return changed(cases().answer(RecordsActors.of(user, http), id), true);
     }
 
     @GetMapping("/overdue")
@@ -229,6 +246,6 @@ class CaseController {
             + "cancelled")
     CaseSummary release(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
         user.requireRole(Role.COORDINATOR);
-        return cases().release(RecordsActors.of(user, http), id);
+        return changed(cases().release(RecordsActors.of(user, http), id), false);
     }
 }

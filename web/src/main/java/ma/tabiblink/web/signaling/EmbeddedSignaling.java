@@ -139,6 +139,14 @@ public class EmbeddedSignaling implements SmartLifecycle, SessionRevocations.Lis
         }
     }
 
+    /** Tells a user's open connections, on every node, that a tele-expertise case changed (nothing before start). */
+    public void caseChanged(String userId, String caseId, String status) {
+        SignalingServer running = server;
+        if (running != null) {
+            running.caseChanged(userId, caseId, status);
+        }
+    }
+
     /** The guests' single-use Jitsi links; empty before the server started. */
     public Optional<GuestLinks> guestLinks() {
         SignalingServer running = server;

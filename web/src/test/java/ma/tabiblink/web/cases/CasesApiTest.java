@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import ma.tabiblink.web.support.ApiClient;
+import ma.tabiblink.web.support.JsonWebSocket;
 import ma.tabiblink.web.support.WebTestSupport;
 
 /**
@@ -93,11 +95,19 @@ class CasesApiTest extends WebTestSupport {
         assertThat(image.cacheControl()).contains("no-store");
         assertThat(pixels(image.body())).isEqualTo(pixels(photo));
 
+        assertThat(as("coord1").get("/api/v1/board").json().at("/cases/waiting/cardiology").asLong()).isPositive();
+
         JsonNode claimed = cardio.post("/api/v1/cases/" + id + "/claim", null).json();
         String consultation = claimed.path("consultationId").asText();
         assertThat(consultation).startsWith("con-");
-        assertThat(cardio.post("/api/v1/cases/" + id + "/information-requests", Map.of("text", "Poids ?")).json()
-                .path("status").asText()).isEqualTo("INFO_REQUESTED");
+        try (JsonWebSocket tablet = signaling(nurse)) {
+            assertThat(cardio.post("/api/v1/cases/" + id + "/information-requests", Map.of("text", "Poids ?")).json()
+                    .path("status").asText()).isEqualTo("INFO_REQUESTED");
+            JsonNode told = tablet.awaitType("case.update", Duration.ofSeconds(10));
+            assertThat(told.path("caseId").asText()).isEqualTo(id);
+            assertThat(told.path("status").asText()).isEqualTo("INFO_REQUESTED");
+            assertThat(told.toString()).doesNotContain("Poids");
+        }
         assertThat(nurse.post("/api/v1/cases/" + id + "/information", Map.of("text", "71 kg")).json()
                 .path("status").asText()).isEqualTo("CLAIMED");
         assertThat(cardio.post("/api/v1/cases/" + id + "/answer", null).code()).isEqualTo("CASE_ANSWER_NOT_SIGNED");
@@ -105,8 +115,12 @@ class CasesApiTest extends WebTestSupport {
                 "Insuffisance cardiaque probable", "plan", "Furosémide, échographie au CHP", "language", "fr"))
                 .json().path("noteId").asText();
         assertThat(cardio.post("/api/v1/notes/" + note + "/signature", null).status()).isEqualTo(200);
-        JsonNode answered = cardio.post("/api/v1/cases/" + id + "/answer", null).json();
-        assertThat(answered.path("status").asText()).isEqualTo("ANSWERED");
+        try (JsonWebSocket tablet = signaling(nurse)) {
+            JsonNode answered = cardio.post("/api/v1/cases/" + id + "/answer", null).json();
+            assertThat(answered.path("status").asText()).isEqualTo("ANSWERED");
+            assertThat(tablet.awaitType("case.update", Duration.ofSeconds(10)).path("status").asText())
+                    .isEqualTo("ANSWERED");
+        }
 
         JsonNode synced = nurse.get("/api/v1/cases").json();
         assertThat(synced.toString()).contains(id).contains(note);
