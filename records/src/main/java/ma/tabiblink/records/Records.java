@@ -10,6 +10,7 @@ import ma.tabiblink.records.consultation.Consultation;
 import ma.tabiblink.records.consultation.ConsultationEligibility;
 import ma.tabiblink.records.consultation.Consultations;
 import ma.tabiblink.records.consultation.OpenConsultation;
+import ma.tabiblink.records.fhir.CaseFhirExport;
 import ma.tabiblink.records.fhir.FhirExport;
 import ma.tabiblink.records.keys.Envelope;
 import ma.tabiblink.records.keys.KeyRing;
@@ -35,6 +36,7 @@ public final class Records {
     private final Notes notes;
     private final Cases cases;
     private final FhirExport fhir;
+    private final CaseFhirExport caseFhir;
     private final KeyOperations keyOperations;
 
     private Records(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl, BreakGlassLimit limit,
@@ -52,6 +54,7 @@ public final class Records {
         this.notes = new Notes(redis, clock, envelope, audit, policy, consultations, signingKeys, breakGlass);
         this.cases = new Cases(redis, clock, envelope, audit, policy, patients, consultations, notes, serviceLevels);
         this.fhir = new FhirExport(clock, fhirBaseUrl, audit, policy, careTeam, patients, consultations, notes);
+        this.caseFhir = new CaseFhirExport(clock, fhirBaseUrl, audit, cases, notes);
         this.keyOperations = new KeyOperations(redis, keyRing, envelope, audit, policy, notes, patients, cases);
     }
 
@@ -118,6 +121,11 @@ public final class Records {
 
     public FhirExport fhir() {
         return fhir;
+    }
+
+    /** A tele-expertise case as FHIR R4 (ServiceRequest, vital-signs Observations, Media, Communications). */
+    public CaseFhirExport caseFhir() {
+        return caseFhir;
     }
 
     public AuditLog audit() {

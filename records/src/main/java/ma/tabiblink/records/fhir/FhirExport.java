@@ -137,7 +137,8 @@ public final class FhirExport {
         b.addEntry().setFullUrl(baseUrl + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r);
     }
 
-    private static Reference user(String userId) {
+    /** A person of this server, referenced by their user id (no Practitioner resource is exported). */
+    static Reference user(String userId) {
         return new Reference().setIdentifier(new Identifier().setSystem(SYSTEM_BASE + "/user").setValue(userId))
                 .setDisplay(userId);
     }
@@ -288,7 +289,8 @@ public final class FhirExport {
         return sb.toString().strip() + "\n";
     }
 
-    private static byte[] sha1(byte[] data) {
+    /** The SHA-1 digest FHIR's Attachment.hash holds. */
+    static byte[] sha1(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-1").digest(data);
         } catch (GeneralSecurityException e) {

@@ -113,6 +113,17 @@ class CaseController {
         return cases().get(RecordsActors.of(user, http), id);
     }
 
+    @GetMapping(value = "/{id}/fhir", produces = {"application/fhir+json", "application/json"})
+    @Operation(summary = "The case as a FHIR R4 Bundle: ServiceRequest, vital-signs Observations, Media, Communication "
+            + "(audited)")
+    @ApiResponse(responseCode = "200", description = "FHIR R4 Bundle (type collection) of the case", content = @Content(
+            mediaType = "application/fhir+json", schema = @Schema(type = "object", description = "resourceType Bundle")))
+    ResponseEntity<String> fhir(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
+        user.requireRole(Role.NURSE, Role.SPECIALIST);
+        String json = records.caseFhir().exportCaseJson(RecordsActors.of(user, http), id);
+        return ResponseEntity.ok().header("Content-Type", "application/fhir+json").body(json);
+    }
+
     @GetMapping
     @Operation(summary = "A dispensary's cases, newest first (nurses: their own dispensary by default; coordinators): "
             + "what the tablet syncs to learn of answers and requests")

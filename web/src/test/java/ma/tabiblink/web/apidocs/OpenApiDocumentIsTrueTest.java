@@ -226,6 +226,8 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
         s.put("GET /api/v1/cases/inbox", () -> call("dr.cardio", "GET", "/api/v1/cases/inbox?specialty=cardiology",
                 null, 200));
         s.put("GET /api/v1/cases/{id}", () -> call("dr.cardio", "GET", "/api/v1/cases/" + made("case"), null, 200));
+        s.put("GET /api/v1/cases/{id}/fhir", () -> call("dr.cardio", "GET", "/api/v1/cases/" + made("case")
+                + "/fhir", null, 200));
         s.put("GET /api/v1/cases/{id}/attachments/{attachmentId}", () -> call("dr.cardio", "GET", "/api/v1/cases/"
                 + made("case") + "/attachments/" + made("attachment"), null, 200));
         s.put("POST /api/v1/cases/{id}/claim", () -> call("dr.cardio", "POST", "/api/v1/cases/" + made("case")
