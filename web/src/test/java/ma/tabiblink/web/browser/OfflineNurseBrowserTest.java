@@ -139,6 +139,10 @@ class OfflineNurseBrowserTest extends WebTestSupport {
             search(nurse, "");
             nurse.waitUntil("the whole saved list shown offline", b -> resultNames(b).contains(NURSE1_PATIENT));
             assertThat(resultNames(nurse)).doesNotContain(newcomer);
+            // A search by name, so that the answer does not depend on how many patients other tests registered.
+            search(nurse, "idrissi");
+            nurse.waitUntil("the newcomer is not on this tablet yet",
+                    b -> b.driver().getPageSource().contains("Aucun·e patient·e enregistré·e sur cette tablette ne correspond."));
 
             restoreLink();
             nurse.waitUntil("the real link state is back", b -> "open".equals(b.attribute("#link-status", "data-status")));
@@ -168,6 +172,8 @@ class OfflineNurseBrowserTest extends WebTestSupport {
                     b -> "offline".equals(b.attribute("#link-status", "data-status")));
             nurse.waitFor("#patient-results #offline-search");
             assertThat(resultNames(nurse)).contains(NURSE1_PATIENT);
+            search(nurse, "oubel");
+            nurse.waitUntil("the offline search by name", b -> resultNames(b).contains(NURSE1_PATIENT));
 
             restoreLink();
             nurse.waitUntil("the link state is back after the offline reload",
