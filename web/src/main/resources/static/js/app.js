@@ -80,10 +80,12 @@ async function signOut() {
  */
 async function startOfflineShell() {
   if (!('serviceWorker' in navigator)) return false; // plain HTTP off localhost: online only
-  const registering = navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => null);
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => null);
   // Not controlled yet (first visit): nothing to hand over, and no reason to wait for the registration.
   if (!navigator.serviceWorker.controller) return false;
-  const waiting = (await registering)?.waiting;
+  // Not register()'s answer: it waits behind the browser's own update check of sw.js, which a link that died during
+  // it leaves hanging (the page would never start). The registration as it stands answers at once.
+  const waiting = (await navigator.serviceWorker.getRegistration('/').catch(() => null))?.waiting;
   if (!waiting) return false;
   return new Promise((resolve) => {
     const reload = () => {

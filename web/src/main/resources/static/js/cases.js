@@ -235,7 +235,7 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       await queueReply(full.summary.id, text.value.trim(), { specialty: full.summary.specialty });
-      announce(isOffline() ? 'cases.queuedOffline' : 'cases.queued');
+      announce('cases.replyQueued');
       clear(form, h('p', { class: 'muted', i18n: 'cases.replyQueued' }));
     });
     return h('div', { class: 'info-request' },

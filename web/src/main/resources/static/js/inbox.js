@@ -146,7 +146,7 @@ export function mountInbox({ root, home, user }) {
         h('h2', {}, h('span', { i18n: `specialty.${s.specialty}` }), ' · ', h('span', { class: `chip urgency-${s.urgency}`, i18n: `urgency.${s.urgency}` })),
         h('p', { class: 'muted' }, h('span', { i18n: `case.status.${s.status}` }), ' · ', h('span', { text: age(s.submittedAt || s.createdAt) })),
         patientBox,
-        h('h3', { i18n: 'cases.question' }), h('p', { class: 'note-text case-question', text: c.question || '' }),
+        h('h3', { i18n: 'cases.questionHeading' }), h('p', { class: 'note-text case-question', text: c.question || '' }),
         vitalsList(c.vitals),
         photos.length ? [h('h3', { i18n: 'cases.photos' }), gallery] : null,
         (c.messages || []).length ? [h('h3', { i18n: 'cases.messages' }), h('ol', { class: 'messages' }, c.messages.map((m) => h('li', { 'data-role': m.authorRole },
@@ -182,6 +182,6 @@ function vitalsList(v) {
     .forEach(([key]) => rows.push([`vitals.${key}`, `${new Intl.NumberFormat(locale()).format(v[key])} ${t(`unit.${UNITS[key]}`)}`]));
   if (v.glucose) rows.push(['vitals.glucose', `${new Intl.NumberFormat(locale()).format(v.glucose.value)} ${t(`unit.${v.glucose.unit}`)}`]);
   if (!rows.length) return null;
-  return [h('h3', { i18n: 'cases.vitals' }), h('dl', { class: 'summary vitals-view', id: 'case-vitals-view' },
+  return [h('h3', { i18n: 'cases.vitalsHeading' }), h('dl', { class: 'summary vitals-view', id: 'case-vitals-view' },
     rows.flatMap(([key, value]) => [h('dt', { i18n: key }), h('dd', { dir: 'auto', text: value })]))];
 }

@@ -72,7 +72,8 @@ export async function queueCase(body, photos, label) {
     ...photos.map((blob, index) => ({ kind: 'photo', group, key: idempotencyKey(), blob, bytes: blob.size, received: 0, number: index + 1, label, state: 'queued' })),
     { kind: 'submit', group, label, state: 'queued' },
   ]);
-  items.push(...added);
+  // What was sent before has been seen as sent: the list shows the new work.
+  items = [...items.filter((i) => i.state !== 'sent'), ...added];
   changed();
   run();
 }
@@ -80,7 +81,8 @@ export async function queueCase(body, photos, label) {
 /** Queues the nurse's reply to a specialist's request for information. */
 export async function queueReply(caseId, text, label) {
   const added = await outboxAdd([{ kind: 'reply', group: caseId, caseId, text, label, state: 'queued' }]);
-  items.push(...added);
+  // What was sent before has been seen as sent: the list shows the new work.
+  items = [...items.filter((i) => i.state !== 'sent'), ...added];
   changed();
   run();
 }

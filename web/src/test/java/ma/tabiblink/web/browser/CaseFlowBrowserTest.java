@@ -98,7 +98,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
         try (BrowserSession nurse = openNurse()) {
             nurse.signIn("nurse1", "fr");
             waitUntilReadyForOffline(nurse);
-            choosePatient(nurse, "Ait Ouhmad", patient);
+            choosePatient(nurse, patient);
 
             cutLink();
             nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
@@ -120,6 +120,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
             nurse.waitUntil("the case, its two photos and its sending wait in the outbox",
                     b -> outboxStates(b).equals(List.of("queued", "queued", "queued", "queued")));
             assertThat(kinds(nurse)).containsExactly("case", "photo", "photo", "submit");
+            nurse.screenshot("nurse-case-outbox-fr");
             assertThat(casesOf(nurseApi, patient)).isEmpty();
 
             nurse.driver().navigate().refresh();
@@ -151,6 +152,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
                 assertThat(cardio.driver().findElement(By.cssSelector("#case-view .case-question")).getText()).contains("œdèmes");
                 cardio.waitUntil("both photos shown", b -> Long.valueOf(2).equals(b.script(
                         "return [...document.querySelectorAll('#case-photos-view img')].filter((i) => i.complete && i.naturalWidth > 0).length")));
+                cardio.screenshot("specialist-case-fr");
                 cardio.click("#case-photos-view button.thumb");
                 cardio.waitFor("#photo-full img");
                 assertThat(cardio.script("return document.querySelector('#photo-full img').naturalWidth")).isIn(800L, 640L);
@@ -184,6 +186,8 @@ class CaseFlowBrowserTest extends WebTestSupport {
             nurse.click("#cases-refresh");
             WebElement answer = nurse.waitFor("#cases li.case[data-case-id='" + caseId + "'][data-status='ANSWERED'] .case-answer");
             assertThat(answer.getText()).contains("Échographie au CHP", "Furosémide 40 mg", "Revoir dans 7 jours");
+            nurse.script("arguments[0].scrollIntoView()", answer);
+            nurse.screenshot("nurse-case-answer-fr");
             assertThat(nurse.cspViolations()).isEmpty();
         }
         assertThat(casesOf(nurseApi, patient)).hasSize(1);
@@ -196,7 +200,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
         try (BrowserSession nurse = openNurse()) {
             nurse.signIn("nurse1", "fr");
             waitUntilReadyForOffline(nurse);
-            choosePatient(nurse, "Oubaha", patient);
+            choosePatient(nurse, patient);
             new Select(nurse.waitFor("#case-specialty")).selectByValue("dermatology");
             nurse.driver().findElement(By.id("case-question")).sendKeys("Éruption étendue, prurit.");
             nurse.driver().findElement(By.id("case-photos")).sendKeys(images.resolve("rash-large.png").toAbsolutePath().toString());
@@ -239,12 +243,44 @@ class CaseFlowBrowserTest extends WebTestSupport {
     }
 
     @Test
+    void aCaseLeftUnsentInAClosedTabIsSentAtTheSameNursesNextSignInAndWipedWhenAnotherUserSignsIn() throws Exception {
+        ApiClient nurseApi = as("nurse1");
+        String patient = registerConsentingPatient(nurseApi, "Rkia Ait Baha");
+        try (BrowserSession tablet = openNurse()) {
+            tablet.signIn("nurse1", "ar");
+            waitUntilReadyForOffline(tablet);
+            queueCaseOffline(tablet, patient, "Toux depuis trois semaines.");
+            tablet.click("#case-vitals summary");
+            tablet.script("document.getElementById('outbox').scrollIntoView()");
+            tablet.screenshot("nurse-case-ar");
+            closeTheTabAndOpenItAgain(tablet);
+            assertThat(storedOutbox(tablet)).as("the outbox kept for its owner, the patient list wiped").isEqualTo(List.of(2L, 0L));
+
+            restoreLink();
+            tablet.signIn("nurse1", "fr");
+            tablet.waitUntil("the case sent at the next sign-in", DELIVERED_WITHIN, b -> casesOf(nurseApi, patient).size() == 1
+                    && "SUBMITTED".equals(casesOf(nurseApi, patient).get(0).path("status").asText()));
+            tablet.waitUntil("the outbox emptied", b -> storedOutbox(b).get(0) == 0L);
+
+            waitUntilReadyForOffline(tablet);
+            queueCaseOffline(tablet, patient, "Fièvre ce soir.");
+            closeTheTabAndOpenItAgain(tablet);
+            restoreLink();
+            tablet.signIn("nurse2", "fr");
+            tablet.waitFor("#urgent button.specialty");
+            tablet.waitUntil("another nurse's sign-in wipes the outbox", b -> storedOutbox(b).get(0) == 0L);
+            assertThat(tablet.driver().findElements(By.cssSelector("#outbox li.outbox-item"))).isEmpty();
+        }
+        assertThat(casesOf(nurseApi, patient)).hasSize(1);
+    }
+
+    @Test
     void signingOutWithUnsentItemsAsksFirstAndSigningOutAnywayWipesTheOutbox() throws Exception {
         String patient = registerConsentingPatient(as("nurse1"), "Hada Ouchen");
         try (BrowserSession nurse = openNurse()) {
             nurse.signIn("nurse1", "en");
             waitUntilReadyForOffline(nurse);
-            choosePatient(nurse, "Ouchen", patient);
+            choosePatient(nurse, patient);
             cutLink();
             nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
                     b -> "offline".equals(b.attribute("#link-status", "data-status")));
@@ -267,6 +303,44 @@ class CaseFlowBrowserTest extends WebTestSupport {
         }
     }
 
+    private static void queueCaseOffline(BrowserSession nurse, String patientId, String question) {
+        choosePatient(nurse, patientId);
+        cutLink();
+        nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
+                b -> "offline".equals(b.attribute("#link-status", "data-status")));
+        nurse.driver().findElement(By.id("case-question")).sendKeys(question);
+        nurse.click("#case-send");
+        nurse.waitUntil("the case waits in the outbox", b -> kinds(b).equals(List.of("case", "submit")));
+    }
+
+    /** Closing the app forgets the session (sessionStorage) but not IndexedDB; it opens again from the service worker. */
+    private static void closeTheTabAndOpenItAgain(BrowserSession tablet) {
+        tablet.script("sessionStorage.removeItem('tabib.session'); sessionStorage.removeItem('tabib.config')");
+        tablet.driver().navigate().refresh();
+        tablet.waitFor("#login-form");
+    }
+
+    /** [items in the outbox, patients in the list] on the tablet; [0, 0] without a store. Never creates the database. */
+    @SuppressWarnings("unchecked")
+    private static List<Long> storedOutbox(BrowserSession tablet) {
+        return (List<Long>) tablet.driver().executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                indexedDB.databases().then((databases) => {
+                  if (!databases.some((d) => d.name === 'tabib-device')) { done([0, 0]); return; }
+                  const request = indexedDB.open('tabib-device');
+                  request.onupgradeneeded = () => request.transaction.abort();
+                  request.onerror = () => done([0, 0]);
+                  request.onsuccess = () => {
+                    const db = request.result;
+                    const tx = db.transaction(['outbox', 'patients']);
+                    const outbox = tx.objectStore('outbox').count();
+                    const patients = tx.objectStore('patients').count();
+                    tx.oncomplete = () => { db.close(); done([outbox.result, patients.result]); };
+                  };
+                });
+                """);
+    }
+
     private BrowserSession openNurse() throws IOException {
         BrowserSession nurse = BrowserSession.openTablet(baseUrl());
         nurse.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
@@ -285,11 +359,8 @@ class CaseFlowBrowserTest extends WebTestSupport {
         nurse.waitUntil("the signalling socket is open", b -> "open".equals(b.attribute("#link-status", "data-status")));
     }
 
-    private static void choosePatient(BrowserSession nurse, String search, String patientId) {
-        WebElement query = nurse.waitFor("#patient-search");
-        query.clear();
-        query.sendKeys(search);
-        nurse.click("#patient form[role=search] button[type=submit]");
+    /** From the dispensary's list the screen shows at first (no search typed: nothing replaces the list meanwhile). */
+    private static void choosePatient(BrowserSession nurse, String patientId) {
         nurse.click("#patient-results button[data-patient-id='" + patientId + "']");
         nurse.waitFor("#case-form");
     }
