@@ -62,6 +62,7 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
   let photos = []; // { blob, url }
   let names = new Map();
   const answers = new Map();
+  const requests = new Map();
 
   // Writing a case.
   function renderWrite() {
@@ -208,7 +209,10 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
         if (!answers.has(c.answerNoteId)) answers.set(c.answerNoteId, await api('GET', `/api/v1/notes/${encodeURIComponent(c.answerNoteId)}`));
         return { note: answers.get(c.answerNoteId) };
       }
-      return { full: await api('GET', `/api/v1/cases/${encodeURIComponent(c.id)}`) };
+      // Reading a case is audited: read again only when it moved (a new request changes its status or due time).
+      const version = `${c.id}|${c.status}|${c.dueAt}`;
+      if (!requests.has(version)) requests.set(version, await api('GET', `/api/v1/cases/${encodeURIComponent(c.id)}`));
+      return { full: requests.get(version) };
     } catch {
       return null;
     }
