@@ -11,7 +11,7 @@
 // ServiceWorkerShellTest, which fails with the value to put here whenever a shell file changes or is added. The
 // browser then finds this script changed, installs the new shell in the background, and the page hands over to it at
 // its next start (app.js: one reload before anything is shown); activation deletes every older cache.
-const SHELL_VERSION = '5ddf4e8843c8';
+const SHELL_VERSION = '36371149e0ca';
 const SHELL_CACHE = `tabib-shell-${SHELL_VERSION}`;
 const SHELL = [
   '/index.html',
@@ -27,13 +27,17 @@ const SHELL = [
   '/js/board.js',
   '/js/call.js',
   '/js/callview.js',
+  '/js/cases.js',
   '/js/coordinator.js',
   '/js/device.js',
   '/js/dom.js',
   '/js/i18n.js',
+  '/js/inbox.js',
   '/js/jitsi.js',
   '/js/network.js',
+  '/js/noteeditor.js',
   '/js/nurse.js',
+  '/js/outbox.js',
   '/js/patient.js',
   '/js/precheck.js',
   '/js/quality.js',

@@ -3,7 +3,7 @@ import { h, clear, field, announce, setText } from './dom.js';
 import { LANGUAGES, currentLanguage, preferredLanguage, setLanguage, t } from './i18n.js';
 import * as session from './session.js';
 import * as network from './network.js';
-import { claimDevice, wipeDevice } from './device.js';
+import { claimDevice, wipeDevice, outboxItems } from './device.js';
 import { SignalClient } from './signal.js';
 
 const ROLE_SCREENS = {
@@ -37,20 +37,40 @@ async function boot() {
     network.stopWatching();
     sessionStorage.removeItem(CONFIG_KEY);
     showLogin(reasonKey);
-    forgetDevice();
+    // Signing out by hand wipes everything (the nurse was warned of unsent items); a session that ended by itself
+    // (inactivity, expiry, elsewhere) keeps unsent work for its owner's next sign-in, like a closed tab.
+    forgetDevice(reasonKey ? { keepUnsent: true } : undefined);
   });
   const user = session.restore();
   if (user) {
     await showRole(user);
   } else {
     showLogin();
-    // Nobody is signed in on this page: nothing of theirs stays on the tablet.
-    forgetDevice();
+    // Nobody is signed in on this page: nothing of theirs stays on the tablet, but unsent work waits for its owner.
+    forgetDevice({ keepUnsent: true });
   }
 }
 
-function forgetDevice() {
-  return wipeDevice().catch(() => {});
+function forgetDevice(options) {
+  return wipeDevice(options).catch(() => {});
+}
+
+/** Signing out wipes the outbox with the rest: with items still unsent, the nurse confirms first. */
+async function signOut() {
+  const unsent = await outboxItems().catch(() => []);
+  if (!unsent.length) {
+    session.logout();
+    return;
+  }
+  const dialog = h('dialog', { class: 'confirm', id: 'unsent-warning', 'aria-labelledby': 'unsent-title' },
+    h('h2', { id: 'unsent-title', i18n: 'outbox.unsentTitle' }),
+    h('p', { i18n: 'outbox.unsentWarning', args: { count: unsent.length } }),
+    h('div', { class: 'row' },
+      h('button', { type: 'button', class: 'primary big', id: 'stay-signed-in', i18n: 'outbox.stay', onclick: () => dialog.close() }),
+      h('button', { type: 'button', class: 'danger', id: 'sign-out-anyway', i18n: 'outbox.signOutAnyway', onclick: () => { dialog.close(); session.logout(); } })));
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
 }
 
 /**
@@ -60,10 +80,12 @@ function forgetDevice() {
  */
 async function startOfflineShell() {
   if (!('serviceWorker' in navigator)) return false; // plain HTTP off localhost: online only
-  const registering = navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => null);
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => null);
   // Not controlled yet (first visit): nothing to hand over, and no reason to wait for the registration.
   if (!navigator.serviceWorker.controller) return false;
-  const waiting = (await registering)?.waiting;
+  // Not register()'s answer: it waits behind the browser's own update check of sw.js, which a link that died during
+  // it leaves hanging (the page would never start). The registration as it stands answers at once.
+  const waiting = (await navigator.serviceWorker.getRegistration('/').catch(() => null))?.waiting;
   if (!waiting) return false;
   return new Promise((resolve) => {
     const reload = () => {
@@ -108,7 +130,7 @@ function renderTopbar(user) {
       h('span', { class: 'who-role' }, ' · ', h('span', { i18n: `role.${user.role}` }))) : null,
     h('span', { class: 'spacer' }),
     select,
-    user ? h('button', { type: 'button', class: 'link', id: 'logout', i18n: 'app.logout', onclick: () => session.logout() }) : null);
+    user ? h('button', { type: 'button', class: 'link', id: 'logout', i18n: 'app.logout', onclick: signOut }) : null);
 }
 
 function showLogin(reasonKey) {

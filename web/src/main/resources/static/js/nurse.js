@@ -11,6 +11,7 @@ import { patientLabel, renderNotes, openConsultation } from './patient.js';
 import { jitsiRoom } from './jitsi.js';
 import { isOffline, onNetworkChange, checkNow } from './network.js';
 import { keepPatients, keepPatient, searchSavedPatients } from './device.js';
+import { mountCases } from './cases.js';
 
 const JOINABLE = new Set(['booked', 'arrived']);
 const NATIONAL_ID = /^[A-Za-z]{1,2}\d{4,8}$/;
@@ -37,8 +38,12 @@ export function mount(root, { user, config, signal, setCallActive }) {
   const callBox = h('section', { class: 'card', id: 'urgent', 'aria-labelledby': 'urgent-title' });
   const checkBox = h('section', { class: 'card', id: 'precheck', 'aria-labelledby': 'precheck-title' });
   const afterBox = h('section', { class: 'card', id: 'after-call', hidden: true, 'aria-labelledby': 'after-title' });
-  home.append(afterBox, patientBox, bookingsBox, callBox, checkBox);
+  const caseBox = h('section', { class: 'card', id: 'case-new', 'aria-labelledby': 'case-title' });
+  const outboxBox = h('section', { class: 'card', id: 'outbox', hidden: true, 'aria-labelledby': 'outbox-title' });
+  const casesBox = h('section', { class: 'card', id: 'cases', 'aria-labelledby': 'cases-title' });
+  home.append(afterBox, patientBox, bookingsBox, callBox, outboxBox, caseBox, casesBox, checkBox);
   clear(root, home);
+  const cases = mountCases({ writeBox: caseBox, outboxBox, listBox: casesBox, user });
   let searchPatients = () => {};
   let searchAttempt = 0;
 
@@ -64,7 +69,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
         h('h2', { id: 'patient-title', i18n: 'nurse.patient' }),
         h('p', { class: 'patient-chosen', 'data-patient-id': patient.id }, h('strong', { text: patientLabel(patient) })),
         withoutConsent(patient) ? consentBox() : null,
-        h('button', { type: 'button', class: 'secondary', i18n: 'nurse.changePatient', onclick: () => { patient = null; renderPatient(); renderCall(); } }));
+        h('button', { type: 'button', class: 'secondary', i18n: 'nurse.changePatient', onclick: () => { patient = null; cases.setPatient(null); renderPatient(); renderCall(); } }));
       searchPatients = () => {};
       return;
     }
@@ -181,6 +186,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
 
   function choose(p) {
     patient = p;
+    cases.setPatient(p);
     renderPatient();
     renderCall();
     showAfterCall(false);
@@ -377,6 +383,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
   const refreshSpecialties = () => loadSpecialties().then((codes) => {
     if (codes.length) {
       specialties = codes;
+      cases.setSpecialties(codes);
       renderCall();
     }
   });

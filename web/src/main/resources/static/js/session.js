@@ -138,7 +138,7 @@ export function idempotencyKey() {
  */
 export async function api(method, path, body, headers, options = {}) {
   try {
-    return await request(method, path, body, { headers, timeoutMs: options.timeoutMs });
+    return await request(method, path, body, { headers, ...options });
   } catch (error) {
     if (error.status === 401 && state?.refreshToken) {
       try {
@@ -147,16 +147,20 @@ export async function api(method, path, body, headers, options = {}) {
         if (refreshError.status !== 0) logout('session.expired');
         throw refreshError;
       }
-      return request(method, path, body, { headers, timeoutMs: options.timeoutMs });
+      return request(method, path, body, { headers, ...options });
     }
     if (error.status === 401) logout('session.expired');
     throw error;
   }
 }
 
-async function request(method, path, body, { anonymous, headers: extra, timeoutMs }) {
-  const headers = { Accept: 'application/json', ...extra };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+/**
+ * options.raw: body is a Blob sent as application/octet-stream (attachment chunks); options.blob: the answer is read
+ * as a Blob (a case's photo, shown through a blob: URL).
+ */
+async function request(method, path, body, { anonymous, headers: extra, timeoutMs, raw, blob }) {
+  const headers = { Accept: blob ? '*/*' : 'application/json', ...extra };
+  if (body !== undefined) headers['Content-Type'] = raw ? 'application/octet-stream' : 'application/json';
   if (!anonymous && state) headers.Authorization = `Bearer ${state.accessToken}`;
   const abort = new AbortController();
   const timer = timeoutMs ? setTimeout(() => abort.abort(), timeoutMs) : null;
@@ -164,8 +168,9 @@ async function request(method, path, body, { anonymous, headers: extra, timeoutM
   let text;
   try {
     response = await fetch(path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: abort.signal,
+      method, headers, body: body === undefined || raw ? body : JSON.stringify(body), signal: abort.signal,
     });
+    if (blob && response.ok) return await response.blob();
     text = await response.text();
   } catch (networkError) {
     checkNetwork();

@@ -1,6 +1,6 @@
 // Specialist screen (desktop): availability, incoming calls, today's schedule, the call with
 // the patient summary and note editor side by side, signing, previous notes, Jitsi third participant.
-import { h, clear, field, setText, announce } from './dom.js';
+import { h, clear, setText, announce } from './dom.js';
 import { dateIn, formatInstant } from './i18n.js';
 import { api } from './session.js';
 import { openLocalMedia } from './call.js';
@@ -8,9 +8,9 @@ import { startCallView } from './callview.js';
 import { renderPatientSummary, renderNotes, findConsultation } from './patient.js';
 import { unlock, startRinging, stopRinging } from './ring.js';
 import { jitsiPanel } from './jitsi.js';
+import { noteEditor } from './noteeditor.js';
+import { mountInbox } from './inbox.js';
 
-// NoteContent field -> section name used by the message bundles.
-const EDITOR_SECTIONS = { findings: 'FINDINGS', assessment: 'ASSESSMENT', plan: 'PLAN', prescription: 'PRESCRIPTION', followUp: 'FOLLOW_UP' };
 
 export function mount(root, { user, config, signal, setCallActive }) {
   let available = false;
@@ -31,6 +31,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     h('section', { class: 'card', 'aria-labelledby': 'schedule-title' },
       h('h2', { id: 'schedule-title', i18n: 'specialist.todaySchedule' }), schedule));
   clear(root, home);
+  mountInbox({ root, home, user });
 
   const showPresence = (status) => {
     presenceText.dataset.status = status;
@@ -181,50 +182,6 @@ export function mount(root, { user, config, signal, setCallActive }) {
       renderPatientSummary(summary, patientId);
       renderNotes(previous, patientId);
     });
-  }
-
-  function noteEditor(consultationReady) {
-    const fields = {};
-    const inputs = Object.entries(EDITOR_SECTIONS).map(([key, section]) => {
-      fields[key] = h('textarea', { name: key, rows: key === 'findings' ? 4 : 3 });
-      return field(`notes.${section}`, fields[key]);
-    });
-    const state = h('p', { class: 'muted', id: 'note-state', role: 'status', i18n: 'notes.notSaved' });
-    const save = h('button', { type: 'submit', class: 'secondary', id: 'save-note', i18n: 'notes.save' });
-    const sign = h('button', { type: 'button', class: 'primary', id: 'sign-note', i18n: 'notes.sign' });
-    const form = h('form', { class: 'note-editor', id: 'note-editor' }, h('h3', { i18n: 'notes.editor' }), inputs, state, h('div', { class: 'row' }, save, sign));
-    let noteId = null;
-    const content = () => ({
-      ...Object.fromEntries(Object.entries(fields).map(([key, el]) => [key, el.value.trim() || null])),
-      language: document.documentElement.lang,
-    });
-    const persist = async () => {
-      const consultation = await consultationReady();
-      if (!consultation) throw Object.assign(new Error('no consultation'), { code: 'CONSULTATION_NOT_OPEN' });
-      const saved = await api('POST', `/api/v1/consultations/${encodeURIComponent(consultation.id)}/notes`, content());
-      noteId = saved.noteId;
-      setText(state, 'notes.saved');
-      return saved;
-    };
-    const failed = (error) => announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      persist().catch(failed);
-    });
-    sign.addEventListener('click', async () => {
-      try {
-        await persist();
-        await api('POST', `/api/v1/notes/${encodeURIComponent(noteId)}/signature`, {});
-        setText(state, 'notes.signed');
-        state.dataset.signed = 'true';
-        Object.values(fields).forEach((el) => { el.readOnly = true; });
-        save.disabled = true;
-        sign.disabled = true;
-      } catch (error) {
-        failed(error);
-      }
-    });
-    return form;
   }
 
   loadSchedule();

@@ -37,6 +37,8 @@ final class CuttableLink implements AutoCloseable {
     private int opening;
     private volatile int targetPort = -1;
     private volatile boolean cut;
+    /** Bytes per second the browser may send through the link (0: as fast as loopback). */
+    private volatile int uploadBytesPerSecond;
 
     private CuttableLink() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -73,6 +75,14 @@ final class CuttableLink implements AutoCloseable {
             forwarding.clear();
         }
         dropped.forEach(CuttableLink::reset);
+    }
+
+    /**
+     * A slow uplink, as on a weak 3G cell: what the browser sends goes through at most this many bytes a second
+     * (0 lifts the limit). Answers from the server are not slowed.
+     */
+    void throttleUploads(int bytesPerSecond) {
+        uploadBytesPerSecond = bytesPerSecond;
     }
 
     /** The link is back: the hanging connections are closed (the browser tries again), new ones are forwarded. */
@@ -128,19 +138,25 @@ final class CuttableLink implements AutoCloseable {
             forwarding.add(client);
             forwarding.add(upstream);
         }
-        threads.execute(() -> pump(upstream, client));
-        pump(client, upstream);
+        threads.execute(() -> pump(upstream, client, false));
+        pump(client, upstream, true);
     }
 
-    /** Copies one direction until either side ends, then closes both. */
-    private void pump(Socket from, Socket to) {
+    /** Copies one direction until either side ends, then closes both; uploads at the throttled rate, if any. */
+    private void pump(Socket from, Socket to, boolean upload) {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             byte[] buffer = new byte[BUFFER_BYTES];
             int read;
-            while ((read = in.read(buffer)) >= 0) {
+            while ((read = in.read(buffer, 0, upload && uploadBytesPerSecond > 0 ? 2048 : BUFFER_BYTES)) >= 0) {
+                int rate = upload ? uploadBytesPerSecond : 0;
+                if (rate > 0) {
+                    Thread.sleep(Math.max(1, 1000L * read / rate));
+                }
                 out.write(buffer, 0, read);
                 out.flush();
             }
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
         } catch (IOException ended) {
             // reset, closed by the other direction, or cut
         } finally {

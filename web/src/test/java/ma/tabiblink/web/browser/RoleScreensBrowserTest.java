@@ -57,16 +57,19 @@ class RoleScreensBrowserTest extends WebTestSupport {
 
     /**
      * 150 KB until the offline shell added its link watch and device store (network.js, device.js, about 18 KB with
-     * the manifest and icon); the measure also counts every language bundle the sign-in flow loaded (up to three).
+     * the manifest and icon), then 175 KB, which the screen had already outgrown (184.6 KB measured before the case
+     * flow). The store-and-forward cases add about 43 KB: the case form and list (cases.js, 15 KB), the outbox
+     * (outbox.js, 8 KB), its store (device.js, +3 KB), styles (+2 KB) and their words in each bundle (+4 to 5 KB).
+     * The measure also counts every language bundle the sign-in flow loaded (up to three).
      */
     @Test
-    void nurseScreenDownloadsLessThan175KilobytesOfStaticFiles() throws Exception {
+    void nurseScreenDownloadsLessThan235KilobytesOfStaticFiles() throws Exception {
         try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
             nurse.signIn("nurse1", "fr");
             nurse.waitFor("#urgent button.specialty");
             long bytes = ((Number) nurse.script(STATIC_BYTES)).longValue();
             System.out.printf("Nurse screen static files: %d bytes uncompressed%n", bytes);
-            assertThat(bytes).isPositive().isLessThan(175 * 1024);
+            assertThat(bytes).isPositive().isLessThan(235 * 1024);
         }
     }
 

@@ -1,0 +1,209 @@
+// The nurse's outbox: cases, their photos, their sending and her replies, kept in IndexedDB (device.js) with their
+// idempotency keys and photos until the server has them. Sent in order whenever the link is up: a case first, then
+// each photo in chunks (resuming where the server's upload stands after a cut), then its submission. A dead link or a
+// busy server is retried with a growing delay, and at once when the link returns; a refusal stops that case's items
+// with the reason and a retry button. Nothing is lost to a reload or a closed tab; sign-out wipes it (app.js warns).
+import { api, idempotencyKey, onLogout } from './session.js';
+import { isOffline, onNetworkChange, checkNow } from './network.js';
+import { outboxAdd, outboxItems, outboxSave, outboxRemove } from './device.js';
+
+/** Between the server's 32 KB floor and 256 KB ceiling, small enough for a 3G link to carry in a few seconds. */
+const CHUNK_BYTES = 48 * 1024;
+const TIMEOUT_MS = 20000;
+const BACKOFF_MS = [2000, 5000, 10000, 30000, 60000];
+
+/** The items, oldest first: those still in the store, plus those sent since this page opened (state 'sent'). */
+let items = [];
+let started = false;
+let running = false;
+let again = false;
+let timer = null;
+let failures = 0;
+const listeners = new Set();
+const sentListeners = new Set();
+
+/** fn(items) on every change of an item's state or progress; returns the function that unsubscribes. */
+export function onOutboxChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** fn(item) when an item reached the server (a submission: the case list may refresh). */
+export function onItemSent(fn) {
+  sentListeners.add(fn);
+  return () => sentListeners.delete(fn);
+}
+
+export function outboxView() {
+  return items;
+}
+
+function changed() {
+  listeners.forEach((fn) => fn(items));
+}
+
+onLogout(() => {
+  started = false;
+  items = [];
+  clearTimeout(timer);
+  listeners.clear();
+  sentListeners.clear();
+});
+
+/** Loads what the store holds for the signed-in nurse and starts sending. */
+export async function startOutbox() {
+  if (started) return;
+  started = true;
+  items = (await outboxItems().catch(() => [])).map((item) => (item.state === 'sending' ? { ...item, state: 'queued' } : item));
+  changed();
+  onNetworkChange((offline) => {
+    if (offline) return;
+    failures = 0;
+    run();
+  });
+  run();
+}
+
+/** Queues a case with its photos (JPEG blobs) and its sending; resolves once it is safely in the store. */
+export async function queueCase(body, photos, label) {
+  const group = idempotencyKey();
+  const added = await outboxAdd([
+    { kind: 'case', group, key: idempotencyKey(), body, label, state: 'queued' },
+    ...photos.map((blob, index) => ({ kind: 'photo', group, key: idempotencyKey(), blob, bytes: blob.size, received: 0, number: index + 1, label, state: 'queued' })),
+    { kind: 'submit', group, label, state: 'queued' },
+  ]);
+  // What was sent before has been seen as sent: the list shows the new work.
+  items = [...items.filter((i) => i.state !== 'sent'), ...added];
+  changed();
+  run();
+}
+
+/** Queues the nurse's reply to a specialist's request for information. */
+export async function queueReply(caseId, text, label) {
+  const added = await outboxAdd([{ kind: 'reply', group: caseId, caseId, text, label, state: 'queued' }]);
+  // What was sent before has been seen as sent: the list shows the new work.
+  items = [...items.filter((i) => i.state !== 'sent'), ...added];
+  changed();
+  run();
+}
+
+/** A failed item (and the rest of its case) is tried again. */
+export function retry(seq) {
+  const item = items.find((i) => i.seq === seq);
+  if (!item) return;
+  item.state = 'queued';
+  item.error = null;
+  failures = 0;
+  outboxSave(item).catch(() => {});
+  changed();
+  run();
+}
+
+async function run() {
+  if (!started || isOffline()) return;
+  if (running) {
+    again = true;
+    return;
+  }
+  running = true;
+  clearTimeout(timer);
+  try {
+    do {
+      again = false;
+      const blocked = new Set();
+      for (const item of [...items]) {
+        if (!started) return;
+        if (item.state === 'sent' || blocked.has(item.group)) continue;
+        if (item.state === 'failed') {
+          blocked.add(item.group);
+          continue;
+        }
+        try {
+          await send(item);
+        } catch (error) {
+          if (error.status === 0 || error.status >= 500 || error.status === 429 || error.status === 408) {
+            // The link or the server: everything waits, and tries again later (or when the link returns).
+            item.state = 'queued';
+            item.waiting = true;
+            changed();
+            checkNow();
+            const delay = BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)];
+            failures += 1;
+            timer = setTimeout(run, delay);
+            return;
+          }
+          item.state = 'failed';
+          item.error = { code: error.code || 'generic', message: error.message || '' };
+          outboxSave(item).catch(() => {});
+          blocked.add(item.group);
+          changed();
+        }
+      }
+    } while (again);
+    failures = 0;
+  } finally {
+    running = false;
+  }
+}
+
+async function send(item) {
+  item.state = 'sending';
+  item.waiting = false;
+  changed();
+  if (item.kind === 'case') {
+    const created = await api('POST', '/api/v1/cases', item.body, { 'Idempotency-Key': item.key }, { timeoutMs: TIMEOUT_MS });
+    // Its photos and its sending need the server's id; kept with them before this item goes.
+    for (const other of items.filter((i) => i.group === item.group && i !== item)) {
+      other.caseId = created.summary.id;
+      if (other.state !== 'sent') await outboxSave(other);
+    }
+  } else if (item.kind === 'photo') {
+    await upload(item);
+  } else if (item.kind === 'submit') {
+    await unlessAlready(item, () => api('POST', `/api/v1/cases/${encodeURIComponent(item.caseId)}/submit`, {}, undefined, { timeoutMs: TIMEOUT_MS }),
+      (c) => c.summary.status !== 'DRAFT');
+  } else if (item.kind === 'reply') {
+    await unlessAlready(item, () => api('POST', `/api/v1/cases/${encodeURIComponent(item.caseId)}/information`, { text: item.text }, undefined, { timeoutMs: TIMEOUT_MS }),
+      (c) => (c.messages || []).some((m) => m.authorRole === 'NURSE' && m.text === item.text));
+  }
+  item.state = 'sent';
+  item.blob = null;
+  await outboxRemove(item.seq);
+  changed();
+  sentListeners.forEach((fn) => fn(item));
+}
+
+/** Requests without an idempotency key: refused after an earlier try went through (its answer lost), it is done. */
+async function unlessAlready(item, attempt, alreadyDone) {
+  try {
+    await attempt();
+  } catch (error) {
+    if (error.status < 400 || error.status >= 500 || error.status === 401) throw error;
+    const current = await api('GET', `/api/v1/cases/${encodeURIComponent(item.caseId)}`, undefined, undefined, { timeoutMs: TIMEOUT_MS });
+    if (!alreadyDone(current)) throw error;
+  }
+}
+
+/** Begins (or, with the same key, finds) the upload, then sends the chunks from where the server stands. */
+async function upload(item) {
+  const base = `/api/v1/cases/${encodeURIComponent(item.caseId)}/attachments`;
+  const begun = await api('POST', base, { kind: 'PHOTO', bytes: item.bytes }, { 'Idempotency-Key': item.key }, { timeoutMs: TIMEOUT_MS });
+  if (item.attachmentId !== begun.id) {
+    item.attachmentId = begun.id;
+    await outboxSave(item);
+  }
+  const path = `${base}/${encodeURIComponent(begun.id)}`;
+  let { received, complete } = begun;
+  while (!complete) {
+    item.received = received;
+    changed();
+    const chunk = item.blob.slice(received, Math.min(item.bytes, received + CHUNK_BYTES));
+    try {
+      ({ received, complete } = await api('PUT', `${path}?offset=${received}`, chunk, undefined, { raw: true, timeoutMs: TIMEOUT_MS }));
+    } catch (error) {
+      if (error.code !== 'UPLOAD_OFFSET_MISMATCH') throw error;
+      ({ received, complete } = await api('GET', `${path}/progress`, undefined, undefined, { timeoutMs: TIMEOUT_MS }));
+    }
+  }
+  item.received = item.bytes;
+}

@@ -1,0 +1,430 @@
+package ma.tabiblink.web.browser;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.StreamSupport;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import ma.tabiblink.web.signaling.EmbeddedSignaling;
+import ma.tabiblink.web.support.ApiClient;
+import ma.tabiblink.web.support.WebTestSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Store-and-forward tele-expertise in real Chromium, the nurse's tablet reaching the application only through
+ * {@link CuttableLink}s: a case written with the link dead waits in the outbox (across a reload), reaches the server
+ * exactly once when the link returns, and goes to the cardiologist's inbox and back with a signed answer; a photo
+ * upload cut halfway resumes where the server's upload stands.
+ */
+class CaseFlowBrowserTest extends WebTestSupport {
+
+    private static final CuttableLink WEB = CuttableLink.open();
+    private static final CuttableLink SIGNALING = CuttableLink.open();
+    private static final Duration OFFLINE_SHOWN_WITHIN = Duration.ofSeconds(15);
+    /** Back online, the outbox sends within seconds; this bound only keeps a slow test machine from failing it. */
+    private static final Duration DELIVERED_WITHIN = Duration.ofSeconds(60);
+    private static Path images;
+
+    @Autowired
+    private EmbeddedSignaling signaling;
+
+    @DynamicPropertySource
+    static void throughTheCuttableLink(DynamicPropertyRegistry registry) throws IOException {
+        registry.add("tabib.demo", () -> "true");
+        registry.add("tabib.signaling.port", () -> "0");
+        String dataDir = Files.createTempDirectory("tabib-case-test").toString();
+        registry.add("tabib.data-dir", () -> dataDir);
+        registry.add("tabib.signaling.public-url", () -> "ws://127.0.0.1:" + SIGNALING.port() + "/signal");
+        registry.add("tabib.allowed-origins", () -> "http://127.0.0.1:" + WEB.port());
+        registry.add("tabib.signaling.max-connections-per-user", () -> "20");
+    }
+
+    @BeforeAll
+    static void requireBrowserAndMakePhotos() throws IOException {
+        BrowserSession.assumeBrowserInstalled();
+        images = Files.createTempDirectory("tabib-case-photos");
+        ImageIO.write(gradient(800, 600, 0), "png", images.resolve("wound-1.png").toFile());
+        ImageIO.write(gradient(640, 900, 90), "png", images.resolve("wound-2.png").toFile());
+        ImageIO.write(noise(1400, 1050), "png", images.resolve("rash-large.png").toFile());
+    }
+
+    @BeforeEach
+    void linkUp() {
+        WEB.forwardTo(port);
+        SIGNALING.forwardTo(signaling.boundPort());
+        WEB.throttleUploads(0);
+        restoreLink();
+    }
+
+    @AfterEach
+    void restoreLinkAfterwards() {
+        WEB.throttleUploads(0);
+        restoreLink();
+    }
+
+    @AfterAll
+    static void closeLinks() {
+        WEB.close();
+        SIGNALING.close();
+    }
+
+    @Test
+    void aCaseWrittenOfflineSurvivesAReloadArrivesOnceWhenTheLinkReturnsAndTheCardiologistsSignedAnswerReachesTheNurse()
+            throws Exception {
+        ApiClient nurseApi = as("nurse1");
+        String patient = registerConsentingPatient(nurseApi, "Fadma Ait Ouhmad");
+        String caseId;
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "fr");
+            waitUntilReadyForOffline(nurse);
+            choosePatient(nurse, patient);
+
+            cutLink();
+            nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
+                    b -> "offline".equals(b.attribute("#link-status", "data-status")));
+            new Select(nurse.waitFor("#case-specialty")).selectByValue("cardiology");
+            new Select(nurse.driver().findElement(By.id("case-urgency"))).selectByValue("PRIORITY");
+            nurse.driver().findElement(By.id("case-question")).sendKeys("Dyspnée d'effort, œdèmes des chevilles depuis 10 jours.");
+            nurse.click("#case-vitals summary");
+            nurse.waitFor("#v-systolicMmHg").sendKeys("165");
+            nurse.driver().findElement(By.id("v-diastolicMmHg")).sendKeys("98");
+            nurse.driver().findElement(By.id("v-heartRatePerMinute")).sendKeys("88");
+            nurse.driver().findElement(By.id("v-glucose")).sendKeys("1.4");
+            nurse.driver().findElement(By.id("case-photos")).sendKeys(
+                    images.resolve("wound-1.png").toAbsolutePath() + "\n" + images.resolve("wound-2.png").toAbsolutePath());
+            nurse.waitUntil("both photos shrunk and shown", b -> photoSizes(b).size() == 2);
+            assertThat(photoSizes(nurse)).allMatch(bytes -> bytes > 0 && bytes <= 200 * 1024);
+            nurse.click("#case-send");
+
+            nurse.waitUntil("the case, its two photos and its sending wait in the outbox",
+                    b -> outboxStates(b).equals(List.of("queued", "queued", "queued", "queued")));
+            assertThat(kinds(nurse)).containsExactly("case", "photo", "photo", "submit");
+            nurse.screenshot("nurse-case-outbox-fr");
+            assertThat(casesOf(nurseApi, patient)).isEmpty();
+
+            nurse.driver().navigate().refresh();
+            nurse.waitFor("#logout");
+            nurse.waitUntil("the outbox survived the reload", b -> kinds(b).equals(List.of("case", "photo", "photo", "submit")));
+            assertThat(casesOf(nurseApi, patient)).isEmpty();
+
+            restoreLink();
+            nurse.waitUntil("everything in the outbox sent", DELIVERED_WITHIN,
+                    b -> !outboxStates(b).isEmpty() && outboxStates(b).stream().allMatch("sent"::equals));
+            List<JsonNode> arrived = casesOf(nurseApi, patient);
+            assertThat(arrived).hasSize(1);
+            caseId = arrived.get(0).path("id").asText();
+            JsonNode full = nurseApi.get("/api/v1/cases/" + caseId).json();
+            assertThat(full.at("/summary/status").asText()).isEqualTo("SUBMITTED");
+            assertThat(full.at("/summary/urgency").asText()).isEqualTo("PRIORITY");
+            assertThat(full.at("/vitals/systolicMmHg").asInt()).isEqualTo(165);
+            assertThat(full.at("/vitals/glucose/unit").asText()).isEqualTo("GRAMS_PER_LITRE");
+            assertThat(full.path("attachments")).hasSize(2);
+            assertThat(full.path("attachments")).allMatch(a -> a.path("complete").asBoolean()
+                    && "image/jpeg".equals(a.path("mediaType").asText()));
+            nurse.waitFor("#cases li.case[data-case-id='" + caseId + "'][data-status='SUBMITTED']");
+
+            try (BrowserSession cardio = BrowserSession.open(baseUrl())) {
+                cardio.signIn("dr.cardio", "fr");
+                cardio.click("#case-inbox li.case[data-case-id='" + caseId + "'] button[data-action=claim]");
+                cardio.waitFor("#case-view[data-case-id='" + caseId + "']");
+                assertThat(cardio.driver().findElement(By.id("case-vitals-view")).getText()).contains("165/98 mmHg", "1,4 g/L");
+                assertThat(cardio.driver().findElement(By.cssSelector("#case-view .case-question")).getText()).contains("œdèmes");
+                cardio.waitUntil("both photos shown", b -> Long.valueOf(2).equals(b.script(
+                        "return [...document.querySelectorAll('#case-photos-view img')].filter((i) => i.complete && i.naturalWidth > 0).length")));
+                cardio.screenshot("specialist-case-fr");
+                cardio.click("#case-photos-view button.thumb");
+                cardio.waitFor("#photo-full img");
+                assertThat(cardio.script("return document.querySelector('#photo-full img').naturalWidth")).isIn(800L, 640L);
+                cardio.click("#photo-full button");
+
+                // More information first: the question reaches the nurse, her reply goes through her outbox.
+                cardio.waitFor("#info-request").sendKeys("Poids actuel et prise de poids récente ?");
+                cardio.click("#ask-more");
+                cardio.waitFor("#claimed-cases li.case[data-case-id='" + caseId + "'][data-status='INFO_REQUESTED']");
+                nurse.click("#cases-refresh");
+                String asked = "#cases li.case[data-case-id='" + caseId + "'][data-status='INFO_REQUESTED']";
+                assertThat(nurse.waitFor(asked + " .asked").getText()).isEqualTo("Poids actuel et prise de poids récente ?");
+                nurse.driver().findElement(By.cssSelector(asked + " textarea.reply-text")).sendKeys("71 kg, +4 kg en deux semaines");
+                nurse.click(asked + " button[data-action=reply]");
+                nurse.waitFor("#cases li.case[data-case-id='" + caseId + "'][data-status='CLAIMED']");
+
+                cardio.click("#claimed-cases li.case[data-case-id='" + caseId + "'] button[data-action=open]");
+                cardio.waitUntil("the nurse's reply shown", b -> b.driver().findElements(By.cssSelector("#case-view .messages li")).stream()
+                        .anyMatch(li -> li.getText().contains("71 kg, +4 kg en deux semaines")));
+                cardio.waitFor("#note-editor textarea[name=assessment]").sendKeys("Insuffisance cardiaque probable");
+                cardio.driver().findElement(By.cssSelector("#note-editor textarea[name=plan]")).sendKeys("Échographie au CHP cette semaine");
+                cardio.driver().findElement(By.cssSelector("#note-editor textarea[name=prescription]")).sendKeys("Furosémide 40 mg le matin");
+                cardio.driver().findElement(By.cssSelector("#note-editor textarea[name=followUp]")).sendKeys("Revoir dans 7 jours");
+                cardio.click("#sign-note");
+                cardio.waitUntil("the answer note signed", b -> "true".equals(b.attribute("#note-state", "data-signed")));
+                cardio.click("#answer-case");
+                cardio.waitUntil("back to the inbox", b -> b.driver().findElements(By.id("case-view")).isEmpty());
+                cardio.waitFor("#claimed-cases li.case[data-case-id='" + caseId + "'][data-status='ANSWERED']");
+            }
+
+            nurse.click("#cases-refresh");
+            WebElement answer = nurse.waitFor("#cases li.case[data-case-id='" + caseId + "'][data-status='ANSWERED'] .case-answer");
+            assertThat(answer.getText()).contains("Échographie au CHP", "Furosémide 40 mg", "Revoir dans 7 jours");
+            nurse.script("arguments[0].scrollIntoView()", answer);
+            nurse.screenshot("nurse-case-answer-fr");
+            assertThat(nurse.cspViolations()).isEmpty();
+        }
+        assertThat(casesOf(nurseApi, patient)).hasSize(1);
+    }
+
+    @Test
+    void aPhotoUploadCutHalfwayResumesWhereTheServerStandsAndCompletesWithTheShrunkPhotosBytes() throws Exception {
+        ApiClient nurseApi = as("nurse1");
+        String patient = registerConsentingPatient(nurseApi, "Itto Oubaha");
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "fr");
+            waitUntilReadyForOffline(nurse);
+            choosePatient(nurse, patient);
+            new Select(nurse.waitFor("#case-specialty")).selectByValue("dermatology");
+            nurse.driver().findElement(By.id("case-question")).sendKeys("Éruption étendue, prurit.");
+            nurse.driver().findElement(By.id("case-photos")).sendKeys(images.resolve("rash-large.png").toAbsolutePath().toString());
+            nurse.waitUntil("the photo shrunk and shown", b -> photoSizes(b).size() == 1);
+            long shrunk = photoSizes(nurse).get(0);
+            assertThat(shrunk).as("several chunks").isBetween(100L * 1024, 200L * 1024);
+
+            // A weak uplink: the photo takes seconds to go, so the link can die in the middle of it.
+            WEB.throttleUploads(24 * 1024);
+            nurse.click("#case-send");
+            long[] partial = new long[1];
+            nurse.waitUntil("part of the photo on the server", Duration.ofSeconds(45), b -> {
+                JsonNode upload = firstAttachment(nurseApi, patient);
+                partial[0] = upload == null ? 0 : upload.path("received").asLong();
+                return partial[0] > 0 && partial[0] < shrunk;
+            });
+            cutLink();
+            WEB.throttleUploads(0);
+            nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
+                    b -> "offline".equals(b.attribute("#link-status", "data-status")));
+            JsonNode stopped = firstAttachment(nurseApi, patient);
+            assertThat(stopped.path("complete").asBoolean()).isFalse();
+            assertThat(stopped.path("received").asLong()).isLessThan(shrunk);
+            assertThat(outboxStates(nurse)).as("the photo and the sending wait in the outbox").anyMatch(state -> !"sent".equals(state));
+
+            restoreLink();
+            nurse.waitUntil("everything in the outbox sent", DELIVERED_WITHIN,
+                    b -> !outboxStates(b).isEmpty() && outboxStates(b).stream().allMatch("sent"::equals));
+            List<JsonNode> arrived = casesOf(nurseApi, patient);
+            assertThat(arrived).hasSize(1);
+            JsonNode full = nurseApi.get("/api/v1/cases/" + arrived.get(0).path("id").asText()).json();
+            assertThat(full.at("/summary/status").asText()).isEqualTo("SUBMITTED");
+            assertThat(full.path("attachments")).hasSize(1);
+            JsonNode photo = full.path("attachments").get(0);
+            assertThat(photo.path("complete").asBoolean()).isTrue();
+            assertThat(photo.path("declaredBytes").asLong()).isEqualTo(shrunk);
+            assertThat(photo.path("received").asLong()).isEqualTo(shrunk);
+            System.out.printf("Photo of %d bytes resumed after a cut at %d bytes%n", shrunk, partial[0]);
+        }
+    }
+
+    @Test
+    void aCaseLeftUnsentInAClosedTabIsSentAtTheSameNursesNextSignInAndWipedWhenAnotherUserSignsIn() throws Exception {
+        ApiClient nurseApi = as("nurse1");
+        String patient = registerConsentingPatient(nurseApi, "Rkia Ait Baha");
+        try (BrowserSession tablet = openNurse()) {
+            tablet.signIn("nurse1", "ar");
+            waitUntilReadyForOffline(tablet);
+            queueCaseOffline(tablet, patient, "Toux depuis trois semaines.");
+            tablet.click("#case-vitals summary");
+            tablet.script("document.getElementById('outbox').scrollIntoView()");
+            tablet.screenshot("nurse-case-ar");
+            closeTheTabAndOpenItAgain(tablet);
+            assertThat(storedOutbox(tablet)).as("the outbox kept for its owner, the patient list wiped").isEqualTo(List.of(2L, 0L));
+
+            restoreLink();
+            tablet.signIn("nurse1", "fr");
+            tablet.waitUntil("the case sent at the next sign-in", DELIVERED_WITHIN, b -> casesOf(nurseApi, patient).size() == 1
+                    && "SUBMITTED".equals(casesOf(nurseApi, patient).get(0).path("status").asText()));
+            tablet.waitUntil("the outbox emptied", b -> storedOutbox(b).get(0) == 0L);
+
+            waitUntilReadyForOffline(tablet);
+            queueCaseOffline(tablet, patient, "Fièvre ce soir.");
+            closeTheTabAndOpenItAgain(tablet);
+            restoreLink();
+            tablet.signIn("nurse2", "fr");
+            tablet.waitFor("#urgent button.specialty");
+            tablet.waitUntil("another nurse's sign-in wipes the outbox", b -> storedOutbox(b).get(0) == 0L);
+            assertThat(tablet.driver().findElements(By.cssSelector("#outbox li.outbox-item"))).isEmpty();
+        }
+        assertThat(casesOf(nurseApi, patient)).hasSize(1);
+    }
+
+    @Test
+    void signingOutWithUnsentItemsAsksFirstAndSigningOutAnywayWipesTheOutbox() throws Exception {
+        String patient = registerConsentingPatient(as("nurse1"), "Hada Ouchen");
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "en");
+            waitUntilReadyForOffline(nurse);
+            choosePatient(nurse, patient);
+            cutLink();
+            nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
+                    b -> "offline".equals(b.attribute("#link-status", "data-status")));
+            nurse.driver().findElement(By.id("case-question")).sendKeys("Fever for three days.");
+            nurse.click("#case-send");
+            nurse.waitUntil("the case waits in the outbox", b -> kinds(b).equals(List.of("case", "submit")));
+
+            nurse.click("#logout");
+            assertThat(nurse.waitFor("#unsent-warning").getText()).contains("2 outbox item(s) are not sent yet");
+            nurse.click("#stay-signed-in");
+            nurse.waitUntil("the warning closed", b -> b.driver().findElements(By.id("unsent-warning")).isEmpty());
+            assertThat(kinds(nurse)).containsExactly("case", "submit");
+
+            nurse.click("#logout");
+            nurse.click("#sign-out-anyway");
+            nurse.waitFor("#login-form");
+            nurse.waitUntil("the tablet's store is deleted", b -> Boolean.FALSE.equals(b.driver().executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                            + "indexedDB.databases().then((d) => done(d.some((x) => x.name === 'tabib-device')))")));
+        }
+    }
+
+    private static void queueCaseOffline(BrowserSession nurse, String patientId, String question) {
+        choosePatient(nurse, patientId);
+        cutLink();
+        nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
+                b -> "offline".equals(b.attribute("#link-status", "data-status")));
+        nurse.driver().findElement(By.id("case-question")).sendKeys(question);
+        nurse.click("#case-send");
+        nurse.waitUntil("the case waits in the outbox", b -> kinds(b).equals(List.of("case", "submit")));
+    }
+
+    /** Closing the app forgets the session (sessionStorage) but not IndexedDB; it opens again from the service worker. */
+    private static void closeTheTabAndOpenItAgain(BrowserSession tablet) {
+        tablet.script("sessionStorage.removeItem('tabib.session'); sessionStorage.removeItem('tabib.config')");
+        tablet.driver().navigate().refresh();
+        tablet.waitFor("#login-form");
+    }
+
+    /** [items in the outbox, patients in the list] on the tablet; [0, 0] without a store. Never creates the database. */
+    @SuppressWarnings("unchecked")
+    private static List<Long> storedOutbox(BrowserSession tablet) {
+        return (List<Long>) tablet.driver().executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                indexedDB.databases().then((databases) => {
+                  if (!databases.some((d) => d.name === 'tabib-device')) { done([0, 0]); return; }
+                  const request = indexedDB.open('tabib-device');
+                  request.onupgradeneeded = () => request.transaction.abort();
+                  request.onerror = () => done([0, 0]);
+                  request.onsuccess = () => {
+                    const db = request.result;
+                    const tx = db.transaction(['outbox', 'patients']);
+                    const outbox = tx.objectStore('outbox').count();
+                    const patients = tx.objectStore('patients').count();
+                    tx.oncomplete = () => { db.close(); done([outbox.result, patients.result]); };
+                  };
+                });
+                """);
+    }
+
+    private BrowserSession openNurse() throws IOException {
+        BrowserSession nurse = BrowserSession.openTablet(baseUrl());
+        nurse.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        nurse.driver().manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        return nurse;
+    }
+
+    private String baseUrl() {
+        return "http://127.0.0.1:" + WEB.port();
+    }
+
+    private static void waitUntilReadyForOffline(BrowserSession nurse) {
+        nurse.waitFor("#urgent button.specialty");
+        nurse.waitUntil("the service worker controls the page",
+                b -> Boolean.TRUE.equals(b.script("return navigator.serviceWorker.controller?.state === 'activated'")));
+        nurse.waitUntil("the signalling socket is open", b -> "open".equals(b.attribute("#link-status", "data-status")));
+    }
+
+    /** From the dispensary's list the screen shows at first (no search typed: nothing replaces the list meanwhile). */
+    private static void choosePatient(BrowserSession nurse, String patientId) {
+        nurse.click("#patient-results button[data-patient-id='" + patientId + "']");
+        nurse.waitFor("#case-form");
+    }
+
+    private static void cutLink() {
+        WEB.cut();
+        SIGNALING.cut();
+    }
+
+    private static void restoreLink() {
+        WEB.restore();
+        SIGNALING.restore();
+    }
+
+    /** The sizes of the shrunk photos waiting in the case form. */
+    private static List<Long> photoSizes(BrowserSession nurse) {
+        return nurse.driver().findElements(By.cssSelector("#case-photo-list li")).stream()
+                .map(li -> Long.parseLong(li.getDomAttribute("data-bytes"))).toList();
+    }
+
+    private static List<String> outboxStates(BrowserSession nurse) {
+        return nurse.driver().findElements(By.cssSelector("#outbox li.outbox-item")).stream()
+                .map(li -> li.getDomAttribute("data-state")).toList();
+    }
+
+    private static List<String> kinds(BrowserSession nurse) {
+        return nurse.driver().findElements(By.cssSelector("#outbox li.outbox-item")).stream()
+                .map(li -> li.getDomAttribute("data-kind")).toList();
+    }
+
+    /** The dispensary's cases about the patient, as the server lists them to the nurse. */
+    private static List<JsonNode> casesOf(ApiClient nurse, String patientId) {
+        return StreamSupport.stream(nurse.get("/api/v1/cases").json().spliterator(), false)
+                .filter(c -> patientId.equals(c.path("patientId").asText())).toList();
+    }
+
+    private static JsonNode firstAttachment(ApiClient nurse, String patientId) {
+        List<JsonNode> found = casesOf(nurse, patientId);
+        if (found.isEmpty()) {
+            return null;
+        }
+        JsonNode attachments = nurse.get("/api/v1/cases/" + found.get(0).path("id").asText()).json().path("attachments");
+        return attachments.isEmpty() ? null : attachments.get(0);
+    }
+
+    private static BufferedImage gradient(int width, int height, int hue) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, ((x * 255 / width + hue) % 256) << 16 | (y * 255 / height) << 8 | 0x60);
+            }
+        }
+        return image;
+    }
+
+    /** Hard to compress: the browser must lower the quality, then the size, to get under 200 KB. */
+    private static BufferedImage noise(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(7);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        return image;
+    }
+}
