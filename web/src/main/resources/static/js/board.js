@@ -1,10 +1,11 @@
 // The live board of coordinators and administrators: a plain WebSocket that receives a full snapshot on every
 // change. Administrators' snapshots also carry the open alerts of emergency (break-glass) accesses.
-import { h, clear, setText } from './dom.js';
+import { h, clear, setText, announce } from './dom.js';
 import { duration, formatInstant } from './i18n.js';
-import { refresh, socketTicket, logout } from './session.js';
+import { api, refresh, socketTicket, logout } from './session.js';
 
-export function liveBoard(target, { onSnapshot } = {}) {
+/** @param canHandBack coordinators may hand an overdue claimed case back to its specialty's inbox */
+export function liveBoard(target, { onSnapshot, canHandBack = false } = {}) {
   let ws = null;
   let attempt = 0;
   let stopped = false;
@@ -17,6 +18,9 @@ export function liveBoard(target, { onSnapshot } = {}) {
   const bookings = h('tbody', { id: 'board-bookings' });
   const counts = h('ul', { class: 'counts', id: 'board-counts' });
   const alerts = h('section', { class: 'card alerts', id: 'board-alerts', hidden: true, 'aria-live': 'polite' });
+  const casesWaiting = h('tbody', { id: 'board-cases-waiting' });
+  const overdueCount = h('span', { class: 'stat', id: 'board-overdue-count', text: '0' });
+  const overdue = h('tbody', { id: 'board-overdue' });
   clear(target,
     status,
     alerts,
@@ -26,6 +30,11 @@ export function liveBoard(target, { onSnapshot } = {}) {
         h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.queueLength'), th('board.longestWait'))), queues)),
       h('section', { class: 'card wide' }, h('h3', {}, h('span', { i18n: 'board.calls' }), ' ', callCount),
         h('table', {}, h('thead', {}, h('tr', {}, th('board.specialist'), th('board.specialty'))), calls))),
+    h('section', { class: 'card', id: 'board-cases' }, h('h3', { i18n: 'board.cases' }),
+      h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.casesWaiting'))), casesWaiting),
+      h('h4', {}, h('span', { i18n: 'board.overdueCases' }), ' ', overdueCount),
+      h('table', {}, h('thead', {}, h('tr', {}, th('board.due'), th('board.specialty'), th('cases.urgency'),
+        th('board.dispensary'), th('board.claimedBy'), th('board.status'), th('board.action'))), overdue)),
     h('section', { class: 'card' }, h('h3', { i18n: 'board.bookings' }), counts,
       h('table', {}, h('thead', {}, h('tr', {}, th('board.time'), th('board.specialty'), th('board.specialist'), th('board.dispensary'), th('board.status'))), bookings)));
 
@@ -92,7 +101,38 @@ export function liveBoard(target, { onSnapshot } = {}) {
     clear(counts, Object.entries(snapshot.bookings?.counts || {}).map(([status, count]) =>
       h('li', { 'data-status': status }, h('span', { class: 'stat', text: String(count) }), ' ', h('span', { i18n: `status.${status}` }))));
     renderAlerts(snapshot.alerts);
+    renderCases(snapshot.cases);
     onSnapshot?.(snapshot);
+  }
+
+  // Tele-expertise cases: waiting per specialty, and the overdue ones (routing facts only, never their content).
+  function renderCases(section) {
+    clear(casesWaiting, Object.entries(section?.waiting || {}).map(([code, count]) => h('tr', { 'data-specialty': code },
+      h('td', { i18n: `specialty.${code}` }), h('td', { class: 'stat', text: String(count) }))));
+    overdueCount.textContent = String(section?.overdue ?? 0);
+    const late = section?.mostOverdue || [];
+    clear(overdue, late.map((c) => h('tr', { 'data-case-id': c.id, 'data-status': c.status },
+      h('td', { 'data-datetime': c.dueAt, text: formatInstant(c.dueAt) }),
+      h('td', { i18n: `specialty.${c.specialty}` }), h('td', { i18n: `urgency.${c.urgency}` }),
+      h('td', { text: c.dispensaryId || '' }), h('td', { dir: 'ltr', text: c.claimedBy || '—' }),
+      h('td', { i18n: `case.status.${c.status}` }),
+      h('td', {}, canHandBack && c.claimedBy ? handBackButton(c) : null))));
+    if (!late.length) overdue.append(h('tr', {}, h('td', { colspan: 7, class: 'muted', i18n: 'board.noOverdue' })));
+  }
+
+  function handBackButton(c) {
+    const button = h('button', { type: 'button', class: 'secondary', 'data-hand-back': c.id, i18n: 'board.handBack' });
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await api('POST', `/api/v1/cases/${encodeURIComponent(c.id)}/release`, {});
+        announce('board.handedBack');
+      } catch {
+        button.disabled = false;
+        announce('board.handBackFailed');
+      }
+    });
+    return button;
   }
 
   // Emergency accesses not reviewed yet (administrators only; the section is absent for coordinators).

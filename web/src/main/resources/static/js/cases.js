@@ -266,6 +266,10 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
   startOutbox();
 
   return {
+    /** A case of hers changed on the server (the specialist asked or answered): fetch the list now. */
+    refresh() {
+      if (!isOffline()) refreshList();
+    },
     setPatient(p) {
       patient = p;
       renderWrite();

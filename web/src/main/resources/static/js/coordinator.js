@@ -78,7 +78,7 @@ export function mount(root, { config }) {
     Object.entries(panels).forEach(([key, panel]) => { panel.hidden = key !== name; });
     if (name === 'waitlist') waitlist.load();
   }
-  liveBoard(panels.board);
+  liveBoard(panels.board, { canHandBack: true });
   weekCalendar(panels.calendar, config.zone);
 }
 

@@ -44,6 +44,10 @@ export function mount(root, { user, config, signal, setCallActive }) {
   home.append(afterBox, patientBox, bookingsBox, callBox, outboxBox, caseBox, casesBox, checkBox);
   clear(root, home);
   const cases = mountCases({ writeBox: caseBox, outboxBox, listBox: casesBox, user });
+  signal.on('case.update', () => {
+    announce('cases.updated');
+    cases.refresh();
+  });
   let searchPatients = () => {};
   let searchAttempt = 0;
 

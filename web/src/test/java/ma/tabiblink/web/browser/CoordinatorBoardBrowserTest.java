@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A coordinator books a free slot in the week calendar and, without reloading the page, sees the booking arrive on
- * the live board pushed over its WebSocket. Runs its own application (own data folder) in a zone where it is morning.
+ * the live board pushed over its WebSocket, then a tele-expertise case a nurse sends waiting for its specialty. Runs its own application (own data folder) in a zone where it is morning.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
@@ -99,6 +99,18 @@ class CoordinatorBoardBrowserTest {
                     .findElements(By.cssSelector("#board-bookings tr[data-status='booked']")).stream()
                     .anyMatch(row -> row.getText().contains("dr.derm") && row.getText().contains("disp-tinghir")));
             assertThat(coordinator.script("return window.__samePage === true")).isEqualTo(true);
+
+            // A tele-expertise case sent meanwhile shows as waiting for its specialty.
+            ApiClient nurse = new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234");
+            String caseId = nurse.post("/api/v1/cases", Map.of("patientId", patientId, "specialty", "cardiology",
+                    "question", "Souffle à l'auscultation", "urgency", "ROUTINE"),
+                    Map.of("Idempotency-Key", "board-case-1")).json().at("/summary/id").asText();
+            assertThat(nurse.post("/api/v1/cases/" + caseId + "/submit", null).status()).isEqualTo(200);
+            coordinator.waitUntil("the case waiting on the live board", b -> b.driver()
+                    .findElements(By.cssSelector("#board-cases-waiting tr[data-specialty='cardiology'] td.stat"))
+                    .stream().anyMatch(cell -> cell.getText().equals("1")));
+            assertThat(coordinator.driver().findElement(By.id("board-cases")).getText())
+                    .doesNotContain("Souffle");
             assertThat(coordinatorApi().get("/api/v1/appointments?date=" + today).json().findValuesAsText("start"))
                     .anyMatch(s -> Instant.parse(s).equals(Instant.parse(start)));
         }
