@@ -22,7 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
  * check it came from us: header {@value #SIGNATURE_HEADER} is {@code v1=} + hex HMAC-SHA256 over
  * {@code <timestamp>.<body>} with the shared secret, the timestamp being header {@value #TIMESTAMP_HEADER} (epoch
  * seconds). {@value #DELIVERY_HEADER} carries the reminder id for de-duplication. Network errors, 429 and 5xx are
- * retried with exponential backoff; other answers are final.
+ * retried with exponential backoff; other answers are final. {@link #post} sends other events the same way (the web
+ * application's tele-expertise case updates).
  */
 public final class WebhookReminderChannel implements ReminderChannel {
 
@@ -59,7 +60,16 @@ public final class WebhookReminderChannel implements ReminderChannel {
 
     @Override
     public void deliver(Reminder reminder) {
-        String body = body(reminder);
+        post("appointment.reminder", reminder.id(), body(reminder));
+    }
+
+    /**
+     * POSTs one event of any kind ({@value #EVENT_HEADER}), signed and retried like a reminder;
+     * {@code deliveryId} is what receivers de-duplicate on.
+     *
+     * @throws ReminderDeliveryException when every attempt failed or the receiver refused it
+     */
+    public void post(String event, String deliveryId, String body) {
         Duration backoff = initialBackoff;
         Exception last = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -67,8 +77,8 @@ public final class WebhookReminderChannel implements ReminderChannel {
             HttpRequest request = HttpRequest.newBuilder(url)
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
-                    .header(EVENT_HEADER, "appointment.reminder")
-                    .header(DELIVERY_HEADER, reminder.id())
+                    .header(EVENT_HEADER, event)
+                    .header(DELIVERY_HEADER, deliveryId)
                     .header(TIMESTAMP_HEADER, timestamp)
                     .header(SIGNATURE_HEADER, "v1=" + sign(secret, timestamp + "." + body))
                     .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
@@ -86,19 +96,19 @@ public final class WebhookReminderChannel implements ReminderChannel {
                 last = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ReminderDeliveryException("interrupted while delivering " + reminder.id(), e);
+                throw new ReminderDeliveryException("interrupted while delivering " + deliveryId, e);
             }
             if (attempt < maxAttempts) {
                 try {
                     Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new ReminderDeliveryException("interrupted while delivering " + reminder.id(), e);
+                    throw new ReminderDeliveryException("interrupted while delivering " + deliveryId, e);
                 }
                 backoff = backoff.multipliedBy(2);
             }
         }
-        throw new ReminderDeliveryException("webhook delivery of " + reminder.id() + " failed", last);
+        throw new ReminderDeliveryException("webhook delivery of " + deliveryId + " failed", last);
     }
 
     /** Hex HMAC-SHA256 of {@code payload}; receivers compute the same to verify a delivery. */

@@ -38,10 +38,8 @@ import ma.tabiblink.records.cases.Vitals;
 import ma.tabiblink.web.account.AccountRepository;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
-import ma.tabiblink.web.board.LiveBoard;
 import ma.tabiblink.web.error.ApiException;
 import ma.tabiblink.web.records.RecordsActors;
-import ma.tabiblink.web.signaling.EmbeddedSignaling;
 
 /**
  * Store-and-forward tele-expertise over REST: the nurse's tablet creates a case, uploads its photos and voice note in
@@ -59,23 +57,16 @@ class CaseController {
 
     private final Records records;
     private final AccountRepository accounts;
-    private final EmbeddedSignaling signaling;
-    private final LiveBoard board;
+    private final CaseNotifications notifications;
 
-    CaseController(Records records, AccountRepository accounts, EmbeddedSignaling signaling, LiveBoard board) {
+    CaseController(Records records, AccountRepository accounts, CaseNotifications notifications) {
         this.records = records;
         this.accounts = accounts;
-        this.signaling = signaling;
-        this.board = board;
+        this.notifications = notifications;
     }
 
-    /** The board counts cases per status; the nurse who wrote the case hears of an answer or a question at once. */
     private CaseSummary changed(CaseSummary summary, boolean tellTheNurse) {
-        board.changed();
-        if (tellTheNurse) {
-            signaling.caseChanged(summary.nurseId(), summary.id(), summary.status().name());
-        }
-        return summary;
+        return notifications.changed(summary, tellTheNurse);
     }
 
     record CreateCase(String patientId, String specialty, String question, Vitals vitals, CaseUrgency urgency) {

@@ -56,27 +56,30 @@ class SchedulingConfiguration {
         return scheduler.calendar();
     }
 
+    /** The operator's webhook, when reminders go to one; tele-expertise case updates are posted there too. */
     @Bean
-    ReminderChannel reminderChannel(SchedulingProperties properties, Clock clock, MeterRegistry meters) {
-        return new MeteredReminderChannel(configuredChannel(properties, clock), meters);
-    }
-
-    private static ReminderChannel configuredChannel(SchedulingProperties properties, Clock clock) {
+    ReminderWebhook reminderWebhook(SchedulingProperties properties, Clock clock) {
         return switch (properties.reminderChannel()) {
-            case "log" -> new LogReminderChannel();
+            case "log" -> new ReminderWebhook(null);
             case "webhook" -> {
                 if (properties.webhookUrl() == null || properties.webhookSecret() == null
                         || properties.webhookSecret().getBytes(StandardCharsets.UTF_8).length < 16) {
                     throw new StartupException("The webhook reminder channel needs tabib.scheduling.webhook-url and "
                             + "tabib.scheduling.webhook-secret (at least 16 bytes).");
                 }
-                yield new WebhookReminderChannel(properties.webhookUrl(),
+                yield new ReminderWebhook(new WebhookReminderChannel(properties.webhookUrl(),
                         properties.webhookSecret().getBytes(StandardCharsets.UTF_8), properties.webhookMaxAttempts(),
-                        properties.webhookInitialBackoff(), properties.webhookTimeout(), clock);
+                        properties.webhookInitialBackoff(), properties.webhookTimeout(), clock));
             }
             default -> throw new StartupException("tabib.scheduling.reminder-channel must be 'log' or 'webhook', not '"
                     + properties.reminderChannel() + "'.");
         };
+    }
+
+    @Bean
+    ReminderChannel reminderChannel(ReminderWebhook webhook, MeterRegistry meters) {
+        return new MeteredReminderChannel(webhook.channel().<ReminderChannel>map(c -> c)
+                .orElseGet(LogReminderChannel::new), meters);
     }
 
     @Bean(destroyMethod = "stop")
