@@ -37,6 +37,20 @@ class OfflineNurseBrowserTest extends WebTestSupport {
     private static final String NURSE1_PATIENT = "Mohamed Oubella";
     private static final String NURSE2_PATIENT = "Lahcen Amellal";
 
+    /**
+     * How the reload with the link cut went, for docs/benchmarks.md: when the document was parsed and loaded (ms from
+     * the navigation's start), how many files the service worker served and their size, and by when the signed-in
+     * screen was there (an upper bound: when the test saw it).
+     */
+    private static final String SHELL_FROM_CACHE = """
+            const nav = performance.getEntriesByType('navigation')[0];
+            const files = performance.getEntriesByType('resource').filter((r) => r.name.startsWith(location.origin));
+            const bytes = files.reduce((sum, r) => sum + (r.decodedBodySize || 0), 0) + (nav.decodedBodySize || 0);
+            return 'domContentLoadedMs=' + Math.round(nav.domContentLoadedEventEnd) + ' loadMs=' + Math.round(nav.loadEventEnd)
+                + ' files=' + (files.length + 1) + ' bytes=' + bytes
+                + ' fromServiceWorker=' + (nav.workerStart > 0) + ' signedInScreenByMs=' + Math.round(performance.now());
+            """;
+
     /** Names in the tablet's patient store; null when there is no store. Never creates the database. */
     private static final String SAVED_PATIENTS = """
             const done = arguments[arguments.length - 1];
@@ -165,6 +179,7 @@ class OfflineNurseBrowserTest extends WebTestSupport {
             cutLink();
             nurse.driver().navigate().refresh();
             nurse.waitFor("#logout");
+            System.out.println("offline-shell " + nurse.script(SHELL_FROM_CACHE));
             assertThat(nurse.driver().getCurrentUrl()).startsWith(baseUrl());
             assertThat(nurse.script("return document.documentElement.dir")).isEqualTo("rtl");
             assertThat(nurse.script("return JSON.parse(sessionStorage.getItem('tabib.session')).user.role")).isEqualTo("NURSE");
