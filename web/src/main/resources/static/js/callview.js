@@ -14,8 +14,9 @@ const MEDIA_NOTE = {
  * Builds the in-call screen for an accepted call and starts the WebRTC session.
  * side: optional element shown beside the videos (the specialist's patient summary and note editor).
  * onEnd(reason) is called once the call is over.
+ * onSendCase: optional; offered when the network blocks the call, to send the patient's case in writing instead.
  */
-export async function startCallView({ accepted, signal, localStream, side, onEnd }) {
+export async function startCallView({ accepted, signal, localStream, side, onEnd, onSendCase }) {
   const remote = h('video', { class: 'remote-video', autoplay: true, playsinline: true, i18nAttr: { 'aria-label': 'call.remoteVideo' } });
   const local = h('video', { class: 'local-video', autoplay: true, playsinline: true, muted: true, i18nAttr: { 'aria-label': 'call.localVideo' } });
   local.muted = true;
@@ -32,7 +33,9 @@ export async function startCallView({ accepted, signal, localStream, side, onEnd
   const blocked = h('div', { class: 'banner alert blocked', id: 'call-blocked', hidden: true, role: 'alert' },
     h('p', {}, h('span', { class: 'icon', 'aria-hidden': 'true', text: '⛔' }), ' ', h('strong', { i18n: 'call.blockedTitle' })),
     blockedText,
-    h('div', { class: 'row' }, retryAudioBtn, blockedHangupBtn));
+    h('div', { class: 'row' }, retryAudioBtn, blockedHangupBtn,
+      onSendCase ? h('button', { type: 'button', id: 'blocked-send-case', class: 'secondary', onclick: onSendCase },
+        h('span', { 'aria-hidden': 'true', text: '📨 ' }), h('span', { i18n: 'nurse.sendCaseInstead' })) : null));
   const quality = h('div', { class: 'quality', id: 'quality', 'data-level': 'connecting', 'data-state': 'new', role: 'status' },
     h('span', { class: 'bars', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
     h('span', { class: 'quality-label', i18n: 'quality.connecting' }),

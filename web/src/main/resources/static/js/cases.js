@@ -274,6 +274,20 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
       patient = p;
       renderWrite();
     },
+    /**
+     * A call that could not be made becomes a case: the form for the chosen patient, with this specialty, marked
+     * urgent, the call's reason as the start of the question, scrolled to and focused.
+     */
+    startFor(specialty, reason) {
+      const form = writeBox.querySelector('#case-form');
+      writeBox.scrollIntoView({ block: 'start' });
+      if (!form) return;
+      if (specialties.includes(specialty)) form.querySelector('#case-specialty').value = specialty;
+      form.querySelector('#case-urgency').value = 'URGENT';
+      const question = form.querySelector('#case-question');
+      if (reason && !question.value) question.value = reason;
+      question.focus({ preventScroll: true });
+    },
     setSpecialties(codes) {
       if (codes.join() === specialties.join()) return;
       specialties = codes;

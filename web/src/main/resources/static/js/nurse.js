@@ -241,7 +241,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       // The second participant to join is answered with call.accepted straight away.
       const origin = { origin: 'APPOINTMENT', originRef: booking.id };
       if (reply.type === 'call.accepted') enterCall(reply, stream, origin);
-      else waitFor(reply, stream, 'nurse.waitingSpecialist', null, origin);
+      else showWaiting({ titleKey: 'nurse.waitingSpecialist', origin, media: Promise.resolve(stream) }).answered(reply);
     } catch (error) {
       stream?.getTracks().forEach((track) => track.stop());
       if (error.code === 'CONSENT_REQUIRED') consentRequired();
@@ -267,68 +267,147 @@ export function mount(root, { user, config, signal, setCallActive }) {
       h('div', { class: 'specialty-grid' }, buttons));
   }
 
-  async function requestCall(specialty, reason) {
-    let stream;
-    try {
-      stream = await openLocalMedia(preferAudioOnly);
-    } catch {
-      announce('advice.permission', null, 'error');
-      return;
-    }
-    try {
-      const reply = await signal.request({ type: 'call.request', specialty, patientRef: patient.id, reason });
-      waitFor(reply, stream, 'nurse.inQueue', specialty, { origin: 'URGENT_CALL', originRef: reply.callId });
-    } catch (error) {
-      stream.getTracks().forEach((track) => track.stop());
+  /**
+   * The tap answers at once ("connecting…"); the request waits through a dead or dropped link and goes when
+   * signalling is back, queued once (signal.lastingRequest), while the camera opens.
+   */
+  function requestCall(specialty, reason) {
+    const request = signal.lastingRequest({ type: 'call.request', specialty, patientRef: patient.id, reason });
+    const media = openLocalMedia(preferAudioOnly);
+    const waiting = showWaiting({
+      titleKey: 'nurse.inQueue', specialty, reason, origin: { origin: 'URGENT_CALL' }, media, withdraw: request.withdraw,
+    });
+    media.catch(() => {
+      if (waiting.giveUp()) announce('advice.permission', null, 'error');
+    });
+    request.reply.then((reply) => waiting.answered(reply), (error) => {
+      if (!waiting.giveUp()) return;
       if (error.code === 'CONSENT_REQUIRED') consentRequired();
       else announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
-    }
+    });
   }
 
-  function waitFor(reply, stream, titleKey, specialty, origin) {
-    const callId = reply.callId;
-    const position = h('strong', { class: 'queue-position', 'data-position': reply.position ?? '' });
+  /** While signalling is down, or the tablet offline, nothing can reach the server: the screen says so. */
+  const linkDown = () => isOffline() || signal.status !== 'open';
+
+  /**
+   * The waiting screen, shown at once: "connecting…" (or "waiting for the network") until the server answers, then
+   * the place in the queue and the wait. Cancel at any time; "send a case instead" when the call cannot be made now
+   * (no specialist free, no network). answered(reply) takes the server's answer; giveUp() leaves (false if already
+   * left), cancelling the call on the server, or dropping the request if it has not gone, or cancelling it once answered.
+   */
+  function showWaiting({ titleKey, specialty, reason, origin, media, withdraw }) {
+    let callId = null;
+    let over = false;
+    let noSpecialist = false;
+    const position = h('strong', { class: 'queue-position' });
     const wait = h('strong', { class: 'queue-wait' });
-    const status = h('p', { class: 'queue-status', role: 'status', i18n: 'nurse.waiting' });
-    const cancel = h('button', { type: 'button', class: 'danger big', i18n: 'nurse.cancelCall' });
-    const panel = h('section', { class: 'card waiting', id: 'waiting', 'data-call-id': callId, 'aria-live': 'polite' },
+    const positionLine = h('p', { class: 'queue-line', hidden: true }, h('span', { i18n: 'nurse.position' }), ' ', position);
+    const waitLine = h('p', { class: 'queue-line', hidden: true }, h('span', { i18n: 'nurse.estimatedWait' }), ' ', wait);
+    const status = h('p', { class: 'queue-status', id: 'call-status', role: 'status' });
+    const cancel = h('button', { type: 'button', class: 'danger big', id: 'cancel-call', i18n: 'nurse.cancelCall' });
+    const sendCase = specialty ? h('button', { type: 'button', class: 'secondary big', id: 'send-case-instead', hidden: true },
+      h('span', { 'aria-hidden': 'true', text: '📨 ' }), h('span', { i18n: 'nurse.sendCaseInstead' })) : null;
+    const panel = h('section', { class: 'card waiting', id: 'waiting', 'aria-live': 'polite' },
       h('h2', { i18n: titleKey }),
-      specialty ? h('p', { i18n: `specialty.${specialty}` }) : null,
-      reply.position !== undefined ? h('p', { class: 'queue-line' }, h('span', { i18n: 'nurse.position' }), ' ', position) : null,
-      reply.estimatedWaitSeconds !== undefined ? h('p', { class: 'queue-line' }, h('span', { i18n: 'nurse.estimatedWait' }), ' ', wait) : null,
-      status, cancel);
-    const update = (msg) => {
-      if (msg.position !== undefined) { position.textContent = String(msg.position); position.dataset.position = msg.position; }
-      if (msg.estimatedWaitSeconds !== undefined) wait.textContent = duration(msg.estimatedWaitSeconds);
+      specialty ? h('p', { class: 'waiting-specialty', 'data-specialty': specialty, i18n: `specialty.${specialty}` }) : null,
+      positionLine, waitLine, status, h('div', { class: 'row' }, cancel, sendCase));
+    const show = (state, key, args) => {
+      status.dataset.state = state;
+      setText(status, key, args);
+      // A case instead, when the call cannot be made now.
+      if (sendCase) sendCase.hidden = state !== 'waiting-network' && state !== 'no-specialist';
     };
-    update(reply);
+    const showLink = () => {
+      if (over) return;
+      if (!callId) show(linkDown() ? 'waiting-network' : 'connecting', linkDown() ? 'nurse.waitingNetwork' : 'nurse.connecting');
+      else if (noSpecialist) show('no-specialist', 'nurse.noSpecialist');
+    };
+    const update = (msg) => {
+      if (msg.position !== undefined) {
+        position.textContent = String(msg.position);
+        position.dataset.position = msg.position;
+        positionLine.hidden = false;
+      }
+      if (msg.estimatedWaitSeconds !== undefined) {
+        wait.textContent = duration(msg.estimatedWaitSeconds);
+        waitLine.hidden = false;
+      }
+    };
+    const mine = (msg) => callId && msg.callId === callId;
     const offs = [
-      signal.on('queue.update', (msg) => { if (msg.callId === callId) update(msg); }),
-      signal.on('call.ringing', (msg) => { if (msg.callId === callId) setText(status, 'nurse.ringing', { name: msg.specialist?.name || '' }); }),
-      signal.on('call.noSpecialist', (msg) => { if (msg.callId === callId) setText(status, 'nurse.noSpecialist'); }),
-      signal.on('call.ended', (msg) => { if (msg.callId === callId) done(); }),
-      signal.on('call.accepted', (msg) => { if (msg.callId === callId) { done(true); enterCall(msg, stream, origin); } }),
-      signal.on('session.lost', () => { announce('nurse.queueLost', null, 'error'); done(); }),
+      signal.on('status', showLink),
+      onNetworkChange(showLink),
+      signal.on('queue.update', (msg) => { if (mine(msg)) update(msg); }),
+      signal.on('call.ringing', (msg) => {
+        if (!mine(msg)) return;
+        noSpecialist = false;
+        show('ringing', 'nurse.ringing', { name: msg.specialist?.name || '' });
+      }),
+      signal.on('call.noSpecialist', (msg) => {
+        if (!mine(msg)) return;
+        noSpecialist = true;
+        show('no-specialist', 'nurse.noSpecialist');
+      }),
+      signal.on('call.ended', (msg) => { if (mine(msg)) finish(); }),
+      signal.on('call.accepted', (msg) => {
+        if (!mine(msg)) return;
+        finish(true);
+        media.then((stream) => enterCall(msg, stream, { ...origin, originRef: origin.originRef || callId }, specialty));
+      }),
+      // A call queued by a session that could not be resumed ended with it; a request not answered yet is sent again.
+      signal.on('session.lost', () => {
+        if (!callId) return;
+        announce('nurse.queueLost', null, 'error');
+        finish();
+      }),
     ];
     queued = { callId };
-    const done = (keepStream) => {
+    const finish = (keepStream) => {
+      over = true;
       offs.forEach((off) => off());
       queued = null;
       panel.remove();
       home.hidden = false;
-      if (!keepStream) stream.getTracks().forEach((track) => track.stop());
+      if (!keepStream) media.then((stream) => stream.getTracks().forEach((track) => track.stop()), () => {});
       renderCall();
     };
-    cancel.addEventListener('click', () => {
-      signal.request({ type: 'call.cancel', callId }).catch(() => {});
-      done();
+    const giveUp = () => {
+      if (over) return false;
+      if (callId) signal.request({ type: 'call.cancel', callId }).catch(() => {});
+      else withdraw?.();
+      finish();
+      return true;
+    };
+    cancel.addEventListener('click', giveUp);
+    sendCase?.addEventListener('click', () => {
+      giveUp();
+      cases.startFor(specialty, reason);
     });
+    showLink();
     home.hidden = true;
     root.append(panel);
     cancel.focus();
+    return {
+      giveUp,
+      answered(reply) {
+        if (over) {
+          // Given up before the answer came: the call it queued is cancelled at once.
+          if (reply.callId) signal.request({ type: 'call.cancel', callId: reply.callId }).catch(() => {});
+          return;
+        }
+        callId = reply.callId;
+        queued = { callId };
+        panel.dataset.callId = callId;
+        update(reply);
+        show('queued', 'nurse.waiting');
+      },
+    };
   }
 
-  async function enterCall(accepted, stream, origin) {
+  /** specialty: known for urgent calls, it lets a call the network blocks turn into a case for the same specialty. */
+  async function enterCall(accepted, stream, origin, specialty) {
+    let caseAfterCall = null;
     home.hidden = true;
     const patientRef = accepted.patientRef || patient?.id;
     if (patientRef) {
@@ -339,6 +418,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     const room = config.jitsiEnabled ? jitsiRoom({ signal, callId: accepted.callId, baseUrl: config.jitsiUrl }) : null;
     const view = await startCallView({
       accepted, signal, localStream: stream,
+      onSendCase: specialty ? () => { caseAfterCall = specialty; view.session.hangup(); } : null,
       onEnd: (detail) => {
         room?.dispose();
         call = null;
@@ -350,6 +430,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
           if (!patient || patient.id !== patientRef) patient = { id: patientRef };
           showAfterCall(true);
         }
+        if (caseAfterCall) cases.startFor(caseAfterCall);
       },
     });
     call = view.session;

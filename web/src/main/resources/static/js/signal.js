@@ -19,12 +19,14 @@ export class SignalClient {
     this.onAuthFailure = onAuthFailure;
     this.handlers = new Map();
     this.pending = new Map();
+    this.lasting = new Map();
     this.outbox = [];
     this.nextId = 1;
     this.lastSeq = 0;
     this.resumeToken = null;
     this.attempt = 0;
     this.ready = false;
+    this.readyCount = 0;
     this.stopped = false;
     this.status = 'connecting';
     this.inCall = false;
@@ -145,11 +147,18 @@ export class SignalClient {
       this.resumeToken = msg.resumeToken;
       this.heartbeatSeconds = msg.heartbeatSeconds || 20;
       this.session = msg;
+      this.sessionId = msg.sessionId;
       this.becomeReady();
     } else if (msg.type === 'token.refresh') {
       this.onTokenPushed?.(msg.accessToken, msg.expiresAt);
     } else if (msg.type === 'server.draining') {
       this.draining = true;
+    }
+    if (msg.re && this.lasting.has(msg.re)) {
+      const entry = this.lasting.get(msg.re);
+      this.lasting.delete(msg.re);
+      if (msg.type === 'error') entry.reject(Object.assign(new Error(msg.message || msg.code), { code: msg.code }));
+      else entry.resolve(msg);
     }
     if (msg.re && this.pending.has(msg.re)) {
       const { resolve, reject, timer } = this.pending.get(msg.re);
@@ -168,6 +177,63 @@ export class SignalClient {
     this.startHeartbeat();
     const queued = this.outbox.splice(0);
     queued.forEach((msg) => this.ws.send(JSON.stringify(msg)));
+    this.readyCount += 1;
+    this.sendLastingAgain();
+  }
+
+  /**
+   * A request that must be neither lost to a drop nor carried out twice (the server takes a request sent again for a
+   * new one). It waits for its answer without a deadline: sent as soon as the link is up, and sent again only where
+   * the server cannot have had it: the session it went to is gone (its calls ended with it), or that session was
+   * resumed and the replay of everything the server had sent it (over once a ping sent after it is answered) did not
+   * bring its answer. withdraw() stops it: never sent again; true when it had not left the tablet, else its answer
+   * still settles the reply (so that whatever it started can be undone).
+   */
+  lastingRequest(msg) {
+    const entry = { message: { ...msg, id: this.newId() }, sentIn: null, sentOn: 0, withdrawn: false };
+    entry.reply = new Promise((resolve, reject) => { entry.resolve = resolve; entry.reject = reject; });
+    this.lasting.set(entry.message.id, entry);
+    this.sendLasting(entry);
+    return {
+      reply: entry.reply,
+      withdraw: () => {
+        entry.withdrawn = true;
+        if (entry.sentIn === null) this.lasting.delete(entry.message.id);
+        return entry.sentIn === null;
+      },
+    };
+  }
+
+  sendLasting(entry) {
+    if (!this.ready || this.ws?.readyState !== WebSocket.OPEN) return;
+    this.ws.send(JSON.stringify(entry.message));
+    entry.sentIn = this.sessionId;
+    entry.sentOn = this.readyCount;
+  }
+
+  /** After a (re)connection: the lasting requests the server cannot have had go (again). */
+  sendLastingAgain() {
+    const resumedOne = [];
+    this.lasting.forEach((entry, id) => {
+      if (entry.sentIn === this.sessionId && entry.sentOn < this.readyCount) {
+        resumedOne.push(entry);
+      } else if (entry.sentIn === null || entry.sentIn !== this.sessionId) {
+        // Never sent, or sent to a session that is gone with everything it had queued.
+        if (entry.withdrawn) this.lasting.delete(id);
+        else this.sendLasting(entry);
+      }
+    });
+    if (!resumedOne.length) return;
+    const connection = this.readyCount;
+    this.request({ type: 'ping' }, REQUEST_TIMEOUT_MS).then(() => {
+      resumedOne.forEach((entry) => {
+        const id = entry.message.id;
+        if (!this.lasting.has(id) || entry.sentOn >= connection) return;
+        // The replay is over without its answer: the server never had it.
+        if (entry.withdrawn) this.lasting.delete(id);
+        else this.sendLasting(entry);
+      });
+    }, () => {});
   }
 
   closed(ws, event, abandoned = false) {
