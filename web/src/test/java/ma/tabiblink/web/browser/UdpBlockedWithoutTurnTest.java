@@ -66,6 +66,9 @@ class UdpBlockedWithoutTurnTest extends NetworkLabSupport {
                 assertThat(browser.driver().findElement(By.cssSelector("#call-blocked .blocked-text")).getText()).isNotBlank();
                 assertThat(browser.driver().findElement(By.id("retry-audio-only")).isDisplayed()).isTrue();
             }
+            // The nurse may send a written case instead; the specialist has nothing to send.
+            assertThat(nurse.driver().findElement(By.id("blocked-send-case")).isDisplayed()).isTrue();
+            assertThat(specialist.driver().findElements(By.id("blocked-send-case"))).isEmpty();
             nurse.click("#call-blocked button.danger");
             specialist.waitUntil("call ended for the specialist", CALL_WAIT,
                     b -> !b.driver().findElements(By.cssSelector("#call .call-main.ended")).isEmpty()
