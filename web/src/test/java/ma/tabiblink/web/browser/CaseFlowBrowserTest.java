@@ -93,12 +93,13 @@ class CaseFlowBrowserTest extends WebTestSupport {
     void aCaseWrittenOfflineSurvivesAReloadArrivesOnceWhenTheLinkReturnsAndTheCardiologistsSignedAnswerReachesTheNurse()
             throws Exception {
         ApiClient nurseApi = as("nurse1");
-        String patient = registerConsentingPatient(nurseApi, "Fadma Ait Ouhmad");
+        String name = "Fadma Ait Ouhmad";
+        String patient = registerConsentingPatient(nurseApi, name);
         String caseId;
         try (BrowserSession nurse = openNurse()) {
             nurse.signIn("nurse1", "fr");
             waitUntilReadyForOffline(nurse);
-            choosePatient(nurse, patient);
+            choosePatient(nurse, patient, name);
 
             cutLink();
             nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
@@ -196,11 +197,12 @@ class CaseFlowBrowserTest extends WebTestSupport {
     @Test
     void aPhotoUploadCutHalfwayResumesWhereTheServerStandsAndCompletesWithTheShrunkPhotosBytes() throws Exception {
         ApiClient nurseApi = as("nurse1");
-        String patient = registerConsentingPatient(nurseApi, "Itto Oubaha");
+        String name = "Itto Oubaha";
+        String patient = registerConsentingPatient(nurseApi, name);
         try (BrowserSession nurse = openNurse()) {
             nurse.signIn("nurse1", "fr");
             waitUntilReadyForOffline(nurse);
-            choosePatient(nurse, patient);
+            choosePatient(nurse, patient, name);
             new Select(nurse.waitFor("#case-specialty")).selectByValue("dermatology");
             nurse.driver().findElement(By.id("case-question")).sendKeys("Éruption étendue, prurit.");
             nurse.driver().findElement(By.id("case-photos")).sendKeys(images.resolve("rash-large.png").toAbsolutePath().toString());
@@ -245,11 +247,12 @@ class CaseFlowBrowserTest extends WebTestSupport {
     @Test
     void aCaseLeftUnsentInAClosedTabIsSentAtTheSameNursesNextSignInAndWipedWhenAnotherUserSignsIn() throws Exception {
         ApiClient nurseApi = as("nurse1");
-        String patient = registerConsentingPatient(nurseApi, "Rkia Ait Baha");
+        String name = "Rkia Ait Baha";
+        String patient = registerConsentingPatient(nurseApi, name);
         try (BrowserSession tablet = openNurse()) {
             tablet.signIn("nurse1", "ar");
             waitUntilReadyForOffline(tablet);
-            queueCaseOffline(tablet, patient, "Toux depuis trois semaines.");
+            queueCaseOffline(tablet, patient, name, "Toux depuis trois semaines.");
             tablet.click("#case-vitals summary");
             tablet.script("document.getElementById('outbox').scrollIntoView()");
             tablet.screenshot("nurse-case-ar");
@@ -263,7 +266,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
             tablet.waitUntil("the outbox emptied", b -> storedOutbox(b).get(0) == 0L);
 
             waitUntilReadyForOffline(tablet);
-            queueCaseOffline(tablet, patient, "Fièvre ce soir.");
+            queueCaseOffline(tablet, patient, name, "Fièvre ce soir.");
             closeTheTabAndOpenItAgain(tablet);
             restoreLink();
             tablet.signIn("nurse2", "fr");
@@ -276,11 +279,12 @@ class CaseFlowBrowserTest extends WebTestSupport {
 
     @Test
     void signingOutWithUnsentItemsAsksFirstAndSigningOutAnywayWipesTheOutbox() throws Exception {
-        String patient = registerConsentingPatient(as("nurse1"), "Hada Ouchen");
+        String name = "Hada Ouchen";
+        String patient = registerConsentingPatient(as("nurse1"), name);
         try (BrowserSession nurse = openNurse()) {
             nurse.signIn("nurse1", "en");
             waitUntilReadyForOffline(nurse);
-            choosePatient(nurse, patient);
+            choosePatient(nurse, patient, name);
             cutLink();
             nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
                     b -> "offline".equals(b.attribute("#link-status", "data-status")));
@@ -303,8 +307,8 @@ class CaseFlowBrowserTest extends WebTestSupport {
         }
     }
 
-    private static void queueCaseOffline(BrowserSession nurse, String patientId, String question) {
-        choosePatient(nurse, patientId);
+    private static void queueCaseOffline(BrowserSession nurse, String patientId, String name, String question) {
+        choosePatient(nurse, patientId, name);
         cutLink();
         nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
                 b -> "offline".equals(b.attribute("#link-status", "data-status")));
@@ -359,8 +363,15 @@ class CaseFlowBrowserTest extends WebTestSupport {
         nurse.waitUntil("the signalling socket is open", b -> "open".equals(b.attribute("#link-status", "data-status")));
     }
 
-    /** From the dispensary's list the screen shows at first (no search typed: nothing replaces the list meanwhile). */
-    private static void choosePatient(BrowserSession nurse, String patientId) {
+    /**
+     * Searches the patient by name (the first list shows only the first patients of the dispensary, and other tests
+     * register many) and picks them.
+     */
+    private static void choosePatient(BrowserSession nurse, String patientId, String name) {
+        WebElement query = nurse.waitFor("#patient-search");
+        query.clear();
+        query.sendKeys(name);
+        nurse.click("#patient form[role=search] button[type=submit]");
         nurse.click("#patient-results button[data-patient-id='" + patientId + "']");
         nurse.waitFor("#case-form");
     }
