@@ -128,6 +128,22 @@ final class BrowserSession implements AutoCloseable {
         return new BrowserSession(baseUrl, 800, 1280, CHROMIUM, List.of());
     }
 
+    /** A nurse's tablet for the offline tests: scripts and page loads bounded, so a dead link never hangs a test. */
+    static BrowserSession openOfflineTablet(String baseUrl) throws IOException {
+        BrowserSession tablet = openTablet(baseUrl);
+        tablet.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        tablet.driver().manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        return tablet;
+    }
+
+    /** The nurse's screen is up, the service worker controls the page and the signalling socket is open. */
+    void awaitShellAndSignalling() {
+        waitFor("#urgent button.specialty");
+        waitUntil("the service worker controls the page",
+                b -> Boolean.TRUE.equals(b.script("return navigator.serviceWorker.controller?.state === 'activated'")));
+        waitUntil("the signalling socket is open", b -> "open".equals(b.attribute("#link-status", "data-status")));
+    }
+
     /**
      * A browser started through {@code launcher} (a script that runs Chromium elsewhere, such as inside the network
      * lab) with extra arguments. The driver talks to it over a pipe, so it needs no network path to the browser.

@@ -346,10 +346,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
     }
 
     private BrowserSession openNurse() throws IOException {
-        BrowserSession nurse = BrowserSession.openTablet(baseUrl());
-        nurse.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
-        nurse.driver().manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        return nurse;
+        return BrowserSession.openOfflineTablet(baseUrl());
     }
 
     private String baseUrl() {
@@ -357,10 +354,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
     }
 
     private static void waitUntilReadyForOffline(BrowserSession nurse) {
-        nurse.waitFor("#urgent button.specialty");
-        nurse.waitUntil("the service worker controls the page",
-                b -> Boolean.TRUE.equals(b.script("return navigator.serviceWorker.controller?.state === 'activated'")));
-        nurse.waitUntil("the signalling socket is open", b -> "open".equals(b.attribute("#link-status", "data-status")));
+        nurse.awaitShellAndSignalling();
     }
 
     /**

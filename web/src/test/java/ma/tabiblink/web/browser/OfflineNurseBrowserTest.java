@@ -264,10 +264,7 @@ class OfflineNurseBrowserTest extends WebTestSupport {
     }
 
     private BrowserSession openNurse() throws IOException {
-        BrowserSession nurse = BrowserSession.openTablet(baseUrl());
-        nurse.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
-        nurse.driver().manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        return nurse;
+        return BrowserSession.openOfflineTablet(baseUrl());
     }
 
     private String baseUrl() {
@@ -276,10 +273,7 @@ class OfflineNurseBrowserTest extends WebTestSupport {
 
     /** The shell installed and controlling the page, the socket open and the dispensary's list kept on the tablet. */
     private static void waitUntilReadyForOffline(BrowserSession nurse) {
-        nurse.waitFor("#urgent button.specialty");
-        nurse.waitUntil("the service worker controls the page",
-                b -> Boolean.TRUE.equals(b.script("return navigator.serviceWorker.controller?.state === 'activated'")));
-        nurse.waitUntil("the signalling socket is open", b -> "open".equals(b.attribute("#link-status", "data-status")));
+        nurse.awaitShellAndSignalling();
         nurse.waitUntil("the dispensary's list is kept on the tablet", b -> {
             List<String> saved = savedPatients(b);
             return saved != null && saved.contains(NURSE1_PATIENT);
