@@ -483,7 +483,7 @@ export class CallSession {
     this.recent.push({
       at: now, level: quality.level, rttMs: fixed(quality.rttMs), inLoss: fixed(quality.inbound.lossPercent),
       outLoss: fixed(quality.outbound.lossPercent), inMos: fixed(quality.inbound.mos), outMos: fixed(quality.outbound.mos),
-      availableKbps: fixed(quality.outbound.availableKbps), audioOnly: this.audioOnly, cleanSince: this.policy.goodSince !== null,
+      availableKbps: fixed(quality.outbound.availableKbps), audioOnly: this.audioOnly, cleanSince: this.policy.goodSince !== null, videoPrepared: this.policy.prepared,
     });
     if (this.recent.length > 180) this.recent.shift();
   }

@@ -67,6 +67,8 @@ final class LinkDirection {
         threads = new Thread[] {reader, writer};
         for (Thread t : threads) {
             t.setDaemon(true);
+            // A packet held back because the emulator lost the CPU to the browsers reads as jitter the link never had.
+            t.setPriority(Thread.MAX_PRIORITY);
             t.start();
         }
     }

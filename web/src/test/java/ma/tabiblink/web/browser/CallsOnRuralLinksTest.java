@@ -132,6 +132,12 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             result("edge", "audioOnlyMs", audioOnly - degraded, window, "videoOffMs", videoOff - audioOnly,
                     "nurseSendsKbps", up.offeredUdpKbps(), "towardsNurseKbps", down.offeredUdpKbps());
 
+            if (window.nurse().concealmentPercent() > 10 || window.specialist().concealmentPercent() > 10) {
+                System.out.println("netlab edge, the nurse's link second by second: "
+                        + nurse.script("return JSON.stringify(window.tabib.call.recent.slice(-30));"));
+                System.out.println("netlab edge, the specialist's: "
+                        + specialist.script("return JSON.stringify(window.tabib.call.recent.slice(-30));"));
+            }
             assertThat(audioOnly - degraded).as("time to audio only").isLessThanOrEqualTo(4000);
             for (Side side : new Side[] {window.nurse(), window.specialist()}) {
                 assertThat(side.videoPacketsSent()).as("video packets sent once audio only; " + side.videoSending())
