@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Calls through the network lab, every profile, RUNS times (default 3), then the median of each figure per profile:
 # set-up time, audio packets/s and concealment each way, MOS estimate, video fps, time to audio only, time until video,
-# audio or the whole call is back. Runs the lab's browser tests (CallsOnRuralLinksTest, UdpBlockedWithoutTurnTest),
+# audio or the whole call is back, and how long a case with photos takes to send. Runs the lab's browser tests
+# (CallsOnRuralLinksTest, UdpBlockedWithoutTurnTest, CasesOnRuralLinksTest),
 # which need root, Debian's chromium and chromium-driver, and coturn (bash ops/scripts/install-test-deps.sh). Each run
-# takes about 7 minutes. Results: ops/bench/results/netlab-<time>.txt (raw lines) and the medians on stdout.
+# takes about 10 minutes. Results: ops/bench/results/netlab-<time>.txt (raw lines) and the medians on stdout.
 #
 #   sudo bash ops/scripts/bench-netlab.sh
 #   RUNS=5 sudo bash ops/scripts/bench-netlab.sh
@@ -22,8 +23,8 @@ REPORTS="$ROOT/web/target/surefire-reports"
 } >"$RAW"
 for run in $(seq 1 "$RUNS"); do
   echo "bench-netlab: run $run of $RUNS" >&2
-  rm -f "$REPORTS"/*CallsOnRuralLinksTest* "$REPORTS"/*UdpBlockedWithoutTurnTest*
-  (cd "$ROOT" && mvn -B -q -pl web -am test -Dtest='CallsOnRuralLinksTest,UdpBlockedWithoutTurnTest' \
+  rm -f "$REPORTS"/*CallsOnRuralLinksTest* "$REPORTS"/*UdpBlockedWithoutTurnTest* "$REPORTS"/*CasesOnRuralLinksTest*
+  (cd "$ROOT" && mvn -B -q -pl web -am test -Dtest='CallsOnRuralLinksTest,UdpBlockedWithoutTurnTest,CasesOnRuralLinksTest' \
       -Dsurefire.failIfNoSpecifiedTests=false >/dev/null 2>&1) || echo "bench-netlab: run $run had failing checks (see $REPORTS)" >&2
   cat "$REPORTS"/*-output.txt 2>/dev/null | grep '^netlab-result ' | sed "s/^/run=$run /" >>"$RAW" || true
 done
