@@ -31,7 +31,13 @@ export function mount(root, { user, config, signal, setCallActive }) {
     h('section', { class: 'card', 'aria-labelledby': 'schedule-title' },
       h('h2', { id: 'schedule-title', i18n: 'specialist.todaySchedule' }), schedule));
   clear(root, home);
-  mountInbox({ root, home, user });
+  const inbox = mountInbox({ root, home, user });
+  // A case of one of her specialties moved (sent, claimed by a colleague, handed back): the inbox follows at once.
+  let inboxRefresh = null;
+  signal.on('case.update', () => {
+    clearTimeout(inboxRefresh);
+    inboxRefresh = setTimeout(() => inbox.refresh(), 300);
+  });
 
   const showPresence = (status) => {
     presenceText.dataset.status = status;

@@ -18,40 +18,43 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import ma.tabiblink.records.cases.CaseSummary;
 import ma.tabiblink.scheduler.reminder.ReminderDeliveryException;
 import ma.tabiblink.scheduler.reminder.WebhookReminderChannel;
+import ma.tabiblink.web.account.AccountRepository;
+import ma.tabiblink.web.account.Role;
+import ma.tabiblink.web.account.UserAccount;
 import ma.tabiblink.web.board.LiveBoard;
 import ma.tabiblink.web.scheduling.ReminderWebhook;
 import ma.tabiblink.web.signaling.EmbeddedSignaling;
 
 /**
- * Who hears that a tele-expertise case changed: the coordinators' board always; when the specialist asks for more or
- * answers, the nurse who wrote it, at once over signalling on every node, and through the operator's webhook (an SMS
- * gateway reaches a nurse whose tablet is off) when one is configured. Only routing facts leave, never the content.
- * Webhook posts run on one background thread so that a slow gateway never delays the specialist's answer.
+ * Who hears that a tele-expertise case changed: the coordinators' board always; the specialists of its specialty, over
+ * signalling, so that their inboxes follow at once (a case sent, claimed by a colleague, handed back); when the
+ * specialist asks for more or answers, the nurse who wrote it, at once over signalling on every node, and through the
+ * operator's webhook (an SMS gateway reaches a nurse whose tablet is off) when one is configured. Only routing facts
+ * leave, never the content. Finding the specialists and posting to the webhook run on background threads, one each,
+ * so that neither a long staff list nor a slow gateway delays the request that moved the case.
  */
 @Component
 class CaseNotifications implements DisposableBean {
 
     static final String WEBHOOK_EVENT = "case.update";
     private static final Logger log = LoggerFactory.getLogger(CaseNotifications.class);
-    private static final int MAX_PENDING_POSTS = 1000;
+    private static final int MAX_PENDING = 1000;
 
     private final LiveBoard board;
     private final EmbeddedSignaling signaling;
     private final ReminderWebhook webhook;
     private final ObjectMapper json;
     private final Clock clock;
-    private final ThreadPoolExecutor posts = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(MAX_PENDING_POSTS), r -> {
-                Thread t = new Thread(r, "case-webhook");
-                t.setDaemon(true);
-                return t;
-            }, (task, executor) -> log.warn("Case webhook queue full: an update was not posted"));
+    private final AccountRepository accounts;
+    private final ThreadPoolExecutor posts = background("case-webhook", "an update was not posted to the webhook");
+    private final ThreadPoolExecutor inboxes = background("case-inboxes", "specialists' inboxes were not told");
 
-    CaseNotifications(LiveBoard board, EmbeddedSignaling signaling, ReminderWebhook webhook, ObjectMapper json,
-                      Clock clock) {
+    CaseNotifications(LiveBoard board, EmbeddedSignaling signaling, ReminderWebhook webhook, AccountRepository accounts,
+                      ObjectMapper json, Clock clock) {
         this.board = board;
         this.signaling = signaling;
         this.webhook = webhook;
+        this.accounts = accounts;
         this.json = json;
         this.clock = clock;
     }
@@ -59,11 +62,20 @@ class CaseNotifications implements DisposableBean {
     /** A case moved; {@code tellTheNurse} when the move is news for her (a question or the answer). */
     CaseSummary changed(CaseSummary summary, boolean tellTheNurse) {
         board.changed();
+        inboxes.execute(() -> tellSpecialists(summary));
         if (tellTheNurse) {
             signaling.caseChanged(summary.nurseId(), summary.id(), summary.status().name());
             webhook.channel().ifPresent(channel -> posts.execute(() -> post(channel, summary)));
         }
         return summary;
+    }
+
+    private void tellSpecialists(CaseSummary summary) {
+        for (UserAccount user : accounts.allUsers()) {
+            if (user.enabled() && user.role() == Role.SPECIALIST && user.specialties().contains(summary.specialty())) {
+                signaling.caseChanged(user.id(), summary.id(), summary.status().name());
+            }
+        }
     }
 
     private void post(WebhookReminderChannel channel, CaseSummary summary) {
@@ -86,5 +98,14 @@ class CaseNotifications implements DisposableBean {
     @Override
     public void destroy() {
         posts.shutdownNow();
+        inboxes.shutdownNow();
+    }
+
+    private static ThreadPoolExecutor background(String name, String whenFull) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_PENDING), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        }, (task, executor) -> log.warn("Case notifications queue full: {}", whenFull));
     }
 }

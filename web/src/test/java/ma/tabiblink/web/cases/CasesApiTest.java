@@ -128,6 +128,37 @@ class CasesApiTest extends WebTestSupport {
     }
 
     @Test
+    void theSpecialistsOfTheCasesSpecialtyAreToldAtOnceAndNoOneElse() {
+        ApiClient nurse = as("nurse1");
+        String patient = registerConsentingPatient(nurse, "Yamna Inbox");
+        try (JsonWebSocket cardiologist = signaling(as("dr.cardio"));
+             JsonWebSocket dermatologist = signaling(as("dr.derm"))) {
+            String cardiology = sent(nurse, patient, "cardiology");
+            JsonNode told = cardiologist.awaitType("case.update", Duration.ofSeconds(10));
+            assertThat(told.path("caseId").asText()).isEqualTo(cardiology);
+            assertThat(told.path("status").asText()).isEqualTo("SUBMITTED");
+            assertThat(told.toString()).doesNotContain("Palpitations");
+
+            assertThat(as("dr.cardio").post("/api/v1/cases/" + cardiology + "/claim", null).status()).isEqualTo(200);
+            assertThat(cardiologist.awaitType("case.update", Duration.ofSeconds(10)).path("status").asText())
+                    .isEqualTo("CLAIMED");
+
+            // Updates leave in order: the dermatologist's first is about the dermatology case, so none came before.
+            String dermatology = sent(nurse, patient, "dermatology");
+            assertThat(dermatologist.awaitType("case.update", Duration.ofSeconds(10)).path("caseId").asText())
+                    .isEqualTo(dermatology);
+        }
+    }
+
+    /** A case written and sent, without attachments; returns its id. */
+    private static String sent(ApiClient nurse, String patient, String specialty) {
+        String id = nurse.post("/api/v1/cases", Map.of("patientId", patient, "specialty", specialty, "question",
+                "Palpitations depuis deux jours", "urgency", "ROUTINE"), key()).json().at("/summary/id").asText();
+        assertThat(nurse.post("/api/v1/cases/" + id + "/submit", null).status()).isEqualTo(200);
+        return id;
+    }
+
+    @Test
     void everyRefusalIsCoded() throws IOException {
         ApiClient nurse = as("nurse1");
         String patient = registerConsentingPatient(nurse, "Moha Refus");
