@@ -119,7 +119,8 @@ class BookedConsultationTest {
             doctor.send("call.hangup", "callId", callId);
             nurse.await("call.ended");
             await().atMost(Duration.ofSeconds(5)).until(() -> fx.events.stream()
-                    .anyMatch(e -> e instanceof SignalingEvent.CallEnded x && x.callId().equals(callId)));
+                    .anyMatch(e -> e instanceof SignalingEvent.CallEnded x && x.callId().equals(callId)
+                            && "appt-now".equals(x.appointmentId()) && x.wasActive()));
             assertThat(fx.events).anyMatch(e -> e instanceof SignalingEvent.CallAccepted a
                     && a.callId().equals(callId) && "appt-now".equals(a.appointmentId()));
         }

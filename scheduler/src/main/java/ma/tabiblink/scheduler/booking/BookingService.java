@@ -206,6 +206,17 @@ public final class BookingService {
                 "fulfil", "", "", false, BookingEvent.Type.FULFILLED);
     }
 
+    /**
+     * The booked consultation's call took place and has ended: the appointment is fulfilled, whether or not the nurse
+     * had checked the patient in (being in the call shows they came). Fulfilled already changes nothing; an appointment
+     * cancelled meanwhile is left as it is (an invalid transition).
+     */
+    public Appointment fulfilAfterCall(String appointmentId) {
+        return change(Actor.SYSTEM, appointmentId, AppointmentStatus.FULFILLED,
+                EnumSet.of(AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED), "fulfil", "call ended", "", false,
+                BookingEvent.Type.FULFILLED);
+    }
+
     /** Marks a booked patient who did not come; only once the appointment has started. */
     public Appointment markNoShow(Actor actor, String appointmentId) {
         requireRole(actor, ActorRole.COORDINATOR);

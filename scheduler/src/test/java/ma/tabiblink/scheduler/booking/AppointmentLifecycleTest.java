@@ -90,6 +90,28 @@ class AppointmentLifecycleTest extends SchedulerTestSupport {
     }
 
     @Test
+    void theEndOfItsCallFulfilsABookedAppointmentOnceAndLeavesACancelledOneAlone() {
+        Slot slot = firstFreeSlot("dr.cardio");
+        Appointment booked = scheduler.bookings().book(COORDINATOR, request(slot, "pat-1"), key());
+        Appointment cancelled = scheduler.bookings().book(COORDINATOR, request(firstFreeSlot("dr.cardio"), "pat-2"), key());
+        scheduler.bookings().cancel(COORDINATOR, cancelled.id(), "patient transferred");
+        clock.set(slot.start().plus(Duration.ofMinutes(20)));
+
+        Appointment fulfilled = scheduler.bookings().fulfilAfterCall(booked.id());
+        Appointment again = scheduler.bookings().fulfilAfterCall(booked.id());
+
+        assertThat(fulfilled.status()).isEqualTo(AppointmentStatus.FULFILLED);
+        assertThat(again.version()).isEqualTo(fulfilled.version());
+        assertThat(scheduler.bookings().history(booked.id()))
+                .extracting(HistoryEntry::action, HistoryEntry::actorId, HistoryEntry::fromStatus, HistoryEntry::toStatus)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("book", "coord1", null, "booked"),
+                        org.assertj.core.groups.Tuple.tuple("fulfil", "system", "booked", "fulfilled"));
+        expectCode(() -> scheduler.bookings().fulfilAfterCall(cancelled.id()), ErrorCode.INVALID_TRANSITION);
+        assertThat(scheduler.bookings().require(cancelled.id()).status()).isEqualTo(AppointmentStatus.CANCELLED);
+    }
+
+    @Test
     void cancellingFreesTheSlotForTheNextBookingAndIsIdempotent() {
         Slot slot = firstFreeSlot("dr.cardio");
         Appointment booked = scheduler.bookings().book(COORDINATOR, request(slot, "pat-1"), key());

@@ -307,7 +307,8 @@ public final class CallService {
         if (!e.ringingSpecialistId().isEmpty()) {
             sessions.sendToUser(e.ringingSpecialistId(), new Message.CallRingCancelled(null, callId));
         }
-        events.emit(new SignalingEvent.CallEnded(now(), callId, reason, byUser));
+        events.emit(new SignalingEvent.CallEnded(now(), callId, reason, byUser,
+                e.appointmentId().isEmpty() ? null : e.appointmentId(), "active".equals(e.previousState())));
         Set<String> specialties = new LinkedHashSet<>();
         if (!e.specialty().isEmpty()) {
             specialties.add(e.specialty());

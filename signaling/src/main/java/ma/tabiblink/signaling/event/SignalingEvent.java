@@ -30,10 +30,14 @@ public sealed interface SignalingEvent {
     }
 
     /**
-     * @param endedBy user id of whoever ended it ({@code null} when the server ended it)
-     * @param reason  {@code completed}, {@code cancelled}, {@code peer-lost}, {@code left} or the reason a member gave
+     * @param endedBy       user id of whoever ended it ({@code null} when the server ended it)
+     * @param reason        {@code completed}, {@code cancelled}, {@code peer-lost}, {@code left} or the reason a
+     *                      member gave
+     * @param appointmentId the booked consultation the call was for ({@code null} for an urgent call)
+     * @param wasActive     whether the two had been in the call (not a request cancelled or a lone wait given up)
      */
-    record CallEnded(Instant at, String callId, String reason, String endedBy) implements SignalingEvent {
+    record CallEnded(Instant at, String callId, String reason, String endedBy, String appointmentId, boolean wasActive)
+            implements SignalingEvent {
     }
 
     /** @param status {@code available}, {@code away}, {@code busy} or {@code offline} */

@@ -25,8 +25,8 @@ import ma.tabiblink.web.account.UserAccount;
  * server, which also records the specialist's care relationship with the patient: access to the record never depends
  * on the browser remembering to ask. It is opened as the nurse who called, under the records' own rule (a patient of
  * her dispensary who consented), so the audit names her; the signalling server already refused the call otherwise.
- * Opening is idempotent per call, so the nurse's screen may open it too. When an urgent call ends, its consultation is
- * finished (status and end time of the Encounter).
+ * Opening is idempotent per call, so the nurse's screen may open it too. When a call that took place ends, its
+ * consultation is finished (status and end time of the Encounter): an urgent call's, or a booked consultation's.
  */
 @Component
 class ConsultationsFromCalls implements CallEventListener {
@@ -78,10 +78,15 @@ class ConsultationsFromCalls implements CallEventListener {
                         PatientsForCalls.FROM_SIGNALING));
     }
 
-    /** An urgent call's consultation ends with the call (a booked one is finished from the specialist's screen). */
+    /** The consultation ends with its call: an urgent call's always, a booked one's once the two had been in it. */
     private void finish(SignalingEvent.CallEnded ended) {
+        boolean booked = ended.appointmentId() != null;
+        if (booked && !ended.wasActive()) {
+            return;
+        }
         try {
-            records.consultations().findByOrigin(ConsultationOrigin.URGENT_CALL, ended.callId())
+            records.consultations().findByOrigin(booked ? ConsultationOrigin.APPOINTMENT : ConsultationOrigin.URGENT_CALL,
+                            booked ? ended.appointmentId() : ended.callId())
                     .filter(c -> c.status() == ConsultationStatus.IN_PROGRESS || c.status() == ConsultationStatus.PLANNED)
                     .ifPresent(c -> records.consultations().update(SIGNALING, c.id(), ConsultationStatus.FINISHED, null));
         } catch (RecordsException e) {

@@ -12,13 +12,15 @@ import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.appointment.BookedConsultation;
 
 /**
- * Lets the signalling server open the call of a booked consultation: only a booked appointment, or one whose
- * patient the nurse has checked in, can be joined.
+ * Lets the signalling server open the call of a booked consultation: a booked appointment, one whose patient the
+ * nurse has checked in, or one fulfilled by an earlier call, which may be called again while its slot lasts (the
+ * signalling server keeps to the slot's times).
  */
 @Component
 class BookedAppointmentsForCalls implements AppointmentDirectory {
 
-    private static final Set<AppointmentStatus> JOINABLE = Set.of(AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED);
+    private static final Set<AppointmentStatus> JOINABLE = Set.of(AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED,
+            AppointmentStatus.FULFILLED);
 
     private final BookingService bookings;
 

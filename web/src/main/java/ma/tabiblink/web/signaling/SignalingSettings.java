@@ -44,7 +44,8 @@ final class SignalingSettings {
                 .idleTimeout(env.getProperty("tabib.signaling.idle-timeout", Duration.class, d.idleTimeout()))
                 .heartbeatInterval(env.getProperty("tabib.signaling.heartbeat", Duration.class, d.heartbeatInterval()))
                 .nodeTimeout(env.getProperty("tabib.signaling.node-timeout", Duration.class, d.nodeTimeout()))
-                .tokenRefreshLead(env.getProperty("tabib.signaling.token-refresh-lead", Duration.class, d.tokenRefreshLead()));
+                .tokenRefreshLead(env.getProperty("tabib.signaling.token-refresh-lead", Duration.class, d.tokenRefreshLead()))
+                .appointmentJoinEarly(env.getProperty("tabib.signaling.appointment-join-early", Duration.class, d.appointmentJoinEarly()));
         String nodeId = env.getProperty("tabib.signaling.node-id", "");
         if (!nodeId.isBlank()) {
             b.nodeId(nodeId);
