@@ -93,7 +93,8 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
     void onRuralLinksTheCallConnectsWithin6sAndCarriesClearAudio(String profile) throws Exception {
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
              AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
-            long accepted = startCall(nurse, specialist, "Ito Ait Baha", profile);
+            // One patient per profile: the same name and birth year twice in a dispensary is a likely duplicate.
+            long accepted = startCall(nurse, specialist, "Ito Ait Baha " + profile, profile);
             long connected = awaitConnected(nurse, specialist, CALL_WAIT);
             Thread.sleep(5000);
             Window window = measure(nurse, specialist, Duration.ofSeconds(10));
