@@ -324,7 +324,7 @@ export function duplicateResolution(error, { onUse, onDistinct, onDiscard }) {
   const existing = byName ? (error.details?.candidates || []) : [error.details?.existing].filter(Boolean);
   return h('div', { class: 'banner warn duplicate-resolution', role: 'alert', 'data-code': error.code },
     existing.length ? existing.map((p) => h('p', { class: 'duplicate-of', 'data-patient-id': p.id },
-      h('span', { i18n: 'patient.alreadyRegistered', args: { name: p.fullName, year: p.birthYear } }), ' ',
+      h('span', { i18n: 'patient.alreadyRegistered', args: { name: p.fullName, year: String(p.birthYear ?? '') } }), ' ',
       h('button', { type: 'button', class: 'primary', 'data-action': 'use-existing', i18n: 'patient.useThis', onclick: () => onUse(p) })))
       : h('p', { text: errorText(error) }),
     h('div', { class: 'row' },
