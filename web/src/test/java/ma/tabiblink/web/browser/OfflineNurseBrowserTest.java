@@ -236,6 +236,57 @@ class OfflineNurseBrowserTest extends WebTestSupport {
     }
 
     @Test
+    void aNamesakeRegisteredOnlineIsAskedAboutAndConsentRecordedOfflineIsSentWhenTheLinkReturns() throws Exception {
+        String name = "Tudda Homonyme";
+        ApiClient nurseApi = as("nurse1");
+        assertThat(nurseApi.post("/api/v1/patients", Map.of("fullName", name, "birthYear", 1958, "sex", "FEMALE",
+                "teleconsultationConsent", true)).status()).isEqualTo(201);
+        ApiClient.Response undecided = nurseApi.post("/api/v1/patients", Map.of("fullName", "Mamma Sansaccord",
+                "birthYear", 1961, "sex", "FEMALE", "teleconsultationConsent", false));
+        assertThat(undecided.status()).as(undecided.body()).isEqualTo(201);
+        String undecidedId = undecided.json().path("id").asText();
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "fr");
+            waitUntilReadyForOffline(nurse);
+
+            // Online: the same name and birth year is a likely duplicate; the nurse says it is another person.
+            nurse.click("details.register summary");
+            nurse.waitFor("#register-patient input[name=fullName]").sendKeys("tudda  homonyme");
+            nurse.script("document.querySelector('#register-patient input[name=birthDate]').value = '1958-09-30';");
+            nurse.click("#register-patient input[name=consent]");
+            nurse.click("#register-patient button[type=submit]");
+            String resolution = "#register-resolution .duplicate-resolution[data-code=PATIENT_POSSIBLE_DUPLICATE]";
+            assertThat(nurse.waitFor(resolution).getText()).contains("Cette personne est déjà enregistrée : " + name
+                    + " (1958).", "Une autre personne : enregistrer quand même");
+            nurse.click(resolution + " button[data-action=register-anyway]");
+            nurse.waitUntil("the other person registered and chosen", b -> b.driver().findElements(
+                    By.cssSelector("#patient .patient-chosen[data-patient-id^='pat-']")).size() == 1);
+            assertThat(StreamSupport.stream(nurseApi.get("/api/v1/patients?limit=50&q=homonyme").json().spliterator(), false)
+                    .filter(p -> p.path("fullName").asText().equalsIgnoreCase(name)).count()).isEqualTo(2);
+
+            // Offline: consent heard from the patient is recorded on the tablet and sent when the link returns.
+            nurse.click("#patient button.secondary");
+            search(nurse, "sansaccord");
+            nurse.click("#patient-results button[data-patient-id='" + undecidedId + "']");
+            nurse.waitFor("#consent-missing");
+            cutLink();
+            nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
+                    b -> "offline".equals(b.attribute("#link-status", "data-status")));
+            nurse.click("#record-consent");
+            nurse.waitUntil("the consent waits in the outbox", b -> outboxKinds(b).equals(List.of("consent")));
+            assertThat(nurse.driver().findElements(By.id("consent-missing"))).isEmpty();
+            assertThat(nurseApi.get("/api/v1/patients/" + undecidedId).json().at("/consent/teleconsultation").asBoolean())
+                    .isFalse();
+
+            restoreLink();
+            nurse.waitUntil("the consent sent", Duration.ofSeconds(60),
+                    b -> outboxStates(b).equals(List.of("sent")));
+            assertThat(nurseApi.get("/api/v1/patients/" + undecidedId).json().at("/consent/teleconsultation").asBoolean())
+                    .isTrue();
+        }
+    }
+
+    @Test
     void reloadingWhileTheLinkIsCutShowsTheAppFromTheServiceWorkerStillSignedIn() throws Exception {
         try (BrowserSession nurse = openNurse()) {
             nurse.signIn("nurse1", "ar");
