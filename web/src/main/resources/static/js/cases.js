@@ -8,6 +8,7 @@ import { isOffline, onNetworkChange } from './network.js';
 import { searchSavedPatients } from './device.js';
 import { patientLabel } from './patient.js';
 import { startOutbox, queueCase, queueReply, retry, onOutboxChange, onItemSent, outboxView } from './outbox.js';
+import { useExistingPatient, registerAnyway, discardPatient } from './outbox.js';
 
 export const URGENCIES = ['URGENT', 'PRIORITY', 'ROUTINE'];
 const MAX_PHOTOS = 6;
@@ -162,7 +163,14 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
         const what = item.kind === 'photo' ? t('outbox.photo', { n: item.number }) : t(`outbox.${item.kind}`);
         const percent = item.kind === 'photo' && item.bytes ? Math.floor((100 * (item.received || 0)) / item.bytes) : null;
         let state;
-        if (item.state === 'failed') {
+        if (item.state === 'failed' && DUPLICATE_CODES.has(item.error?.code)) {
+          // Stays until the nurse says which patient this is.
+          state = duplicateResolution(item.error, {
+            onUse: (existing) => useExistingPatient(item.seq, existing),
+            onDistinct: () => registerAnyway(item.seq),
+            onDiscard: () => discardPatient(item.seq),
+          });
+        } else if (item.state === 'failed') {
           state = h('span', { class: 'error' }, h('span', { i18n: 'outbox.failed' }), ' ',
             h('span', { class: 'reason', text: errorText(item.error) }), ' ',
             h('button', { type: 'button', class: 'secondary', 'data-action': 'retry', i18n: 'nurse.retry', onclick: () => retry(item.seq) }));
@@ -274,6 +282,10 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
       patient = p;
       renderWrite();
     },
+    /** The chosen patient, registered offline, now has the server's id: the case being written is kept. */
+    renamePatient(p) {
+      patient = p;
+    },
     /**
      * A call that could not be made becomes a case: the form for the chosen patient, with this specialty, marked
      * urgent, the call's reason as the start of the question, scrolled to and focused.
@@ -294,6 +306,30 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
       renderWrite();
     },
   };
+}
+
+const DUPLICATE_CODES = new Set(['PATIENT_DUPLICATE', 'PATIENT_POSSIBLE_DUPLICATE']);
+
+/** A registration the server refused as a duplicate (error.code in PATIENT_DUPLICATE, PATIENT_POSSIBLE_DUPLICATE). */
+export function isDuplicate(error) {
+  return DUPLICATE_CODES.has(error?.code);
+}
+
+/**
+ * What the nurse does about a registration refused as a duplicate: use the existing patient (each one the server
+ * showed), register anyway (a likely duplicate by name only: a different person with the same name), or discard.
+ */
+export function duplicateResolution(error, { onUse, onDistinct, onDiscard }) {
+  const byName = error.code === 'PATIENT_POSSIBLE_DUPLICATE';
+  const existing = byName ? (error.details?.candidates || []) : [error.details?.existing].filter(Boolean);
+  return h('div', { class: 'banner warn duplicate-resolution', role: 'alert', 'data-code': error.code },
+    existing.length ? existing.map((p) => h('p', { class: 'duplicate-of', 'data-patient-id': p.id },
+      h('span', { i18n: 'patient.alreadyRegistered', args: { name: p.fullName, year: String(p.birthYear ?? '') } }), ' ',
+      h('button', { type: 'button', class: 'primary', 'data-action': 'use-existing', i18n: 'patient.useThis', onclick: () => onUse(p) })))
+      : h('p', { text: errorText(error) }),
+    h('div', { class: 'row' },
+      byName ? h('button', { type: 'button', class: 'secondary', 'data-action': 'register-anyway', i18n: 'patient.registerAnyway', onclick: onDistinct }) : null,
+      h('button', { type: 'button', class: 'danger', 'data-action': 'discard', i18n: 'patient.discard', onclick: onDiscard })));
 }
 
 export function errorText(error) {

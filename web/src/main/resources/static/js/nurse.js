@@ -2,7 +2,7 @@
 // pre-call check, the call itself and, after it, the specialist's plan and prescription.
 import { h, clear, field, setText, announce } from './dom.js';
 import { dateIn, duration, formatInstant } from './i18n.js';
-import { api } from './session.js';
+import { api, idempotencyKey } from './session.js';
 import { loadSpecialties } from './specialties.js';
 import { openLocalMedia } from './call.js';
 import { startCallView } from './callview.js';
@@ -11,7 +11,8 @@ import { patientLabel, renderNotes, openConsultation } from './patient.js';
 import { jitsiRoom } from './jitsi.js';
 import { isOffline, onNetworkChange, checkNow } from './network.js';
 import { keepPatients, keepPatient, searchSavedPatients } from './device.js';
-import { mountCases } from './cases.js';
+import { mountCases, isDuplicate, duplicateResolution } from './cases.js';
+import { queuePatient, queueConsent, pendingPatients, registeredPatient, onOutboxChange, onItemSent } from './outbox.js';
 
 const JOINABLE = new Set(['booked', 'arrived']);
 const NATIONAL_ID = /^[A-Za-z]{1,2}\d{4,8}$/;
@@ -19,6 +20,22 @@ const SEARCH_TIMEOUT_MS = 6000;
 const LIST_TIMEOUT_MS = 20000;
 /** The most the server lists at once: the dispensary's patients this tablet keeps for searching offline. */
 const DEVICE_LIST_LIMIT = 500;
+
+/** A patient registered on this tablet, not yet on the server: chosen by her local id until it is known. */
+function placeholder(item) {
+  const b = item.body;
+  return { id: item.localId, fullName: b.fullName, birthDate: b.birthDate || null, birthYear: b.birthYear ?? null, sex: b.sex,
+    consent: { teleconsultation: Boolean(b.teleconsultationConsent) }, pending: true };
+}
+
+/** The registrations waiting to be sent that match a search (by name, or exactly by national ID). */
+function pendingMatching(text) {
+  const fold = (v) => String(v || '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+  const byNationalId = NATIONAL_ID.test(text);
+  return pendingPatients().filter((item) => (byNationalId
+    ? (item.body.nationalId || '').toUpperCase() === text.toUpperCase()
+    : fold(item.body.fullName).includes(fold(text)))).map(placeholder);
+}
 
 /** A patient whose consent to teleconsultation is known not to be recorded (unknown: the server decides). */
 function withoutConsent(p) {
@@ -72,6 +89,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       clear(patientBox,
         h('h2', { id: 'patient-title', i18n: 'nurse.patient' }),
         h('p', { class: 'patient-chosen', 'data-patient-id': patient.id }, h('strong', { text: patientLabel(patient) })),
+        patient.pending ? h('p', { class: 'banner warn', id: 'pending-patient', i18n: 'nurse.pendingPatient' }) : null,
         withoutConsent(patient) ? consentBox() : null,
         h('button', { type: 'button', class: 'secondary', i18n: 'nurse.changePatient', onclick: () => { patient = null; cases.setPatient(null); renderPatient(); renderCall(); } }));
       searchPatients = () => {};
@@ -80,15 +98,17 @@ export function mount(root, { user, config, signal, setCallActive }) {
     const query = h('input', { type: 'search', id: 'patient-search', name: 'q', autocomplete: 'off', i18nAttr: { placeholder: 'nurse.searchHint' } });
     const results = h('ul', { class: 'pick-list', id: 'patient-results', 'aria-live': 'polite' });
     const pick = (p) => h('li', {},
-      h('button', { type: 'button', class: 'pick big', 'data-patient-id': p.id, onclick: () => choose(p) }, patientLabel(p)));
+      h('button', { type: 'button', class: 'pick big', 'data-patient-id': p.id, 'data-pending': p.pending ? 'true' : null, onclick: () => choose(p) },
+        patientLabel(p), p.pending ? h('span', { class: 'chip pending', i18n: 'nurse.pendingTag' }) : null));
     const showFound = (list) => {
-      clear(results, list.map(pick));
-      if (!list.length) results.append(h('li', { class: 'muted', i18n: 'nurse.noPatient' }));
+      const all = [...pendingMatching(query.value.trim()), ...list];
+      clear(results, all.map(pick));
+      if (!all.length) results.append(h('li', { class: 'muted', i18n: 'nurse.noPatient' }));
     };
     // Offline: the list kept on the tablet, and saying so (an empty answer must not read as "no such patient").
     const showSaved = async (text, attempt) => {
       const byNationalId = NATIONAL_ID.test(text);
-      const saved = byNationalId ? [] : await searchSavedPatients(text).catch(() => []);
+      const saved = [...pendingMatching(text), ...(byNationalId ? [] : await searchSavedPatients(text).catch(() => []))];
       if (attempt !== searchAttempt) return;
       clear(results, h('li', { class: 'banner warn', id: 'offline-search', i18n: 'nurse.offlineSearch' }), saved.map(pick));
       if (!saved.length) results.append(h('li', { class: 'muted', i18n: byNationalId ? 'nurse.offlineByName' : 'nurse.noSavedPatient' }));
@@ -133,15 +153,29 @@ export function mount(root, { user, config, signal, setCallActive }) {
   // the patient has agreed (the server refuses the call with CONSENT_REQUIRED otherwise).
   function consentBox() {
     const record = h('button', { type: 'button', class: 'primary big', id: 'record-consent', i18n: 'nurse.recordConsent' });
+    // Offline (or the link failing now): the consent goes through the outbox, before any case written after it.
+    const queueIt = async () => {
+      await queueConsent(patient.id, { patient: patientLabel(patient) });
+      patient = { ...patient, consent: { ...(patient.consent || {}), teleconsultation: true } };
+      rememberPatient(patient);
+      announce('nurse.consentQueued');
+      renderPatient();
+      renderCall();
+    };
     record.addEventListener('click', async () => {
       record.disabled = true;
       try {
-        patient = await api('PUT', `/api/v1/patients/${encodeURIComponent(patient.id)}/consent`, { teleconsultation: true });
+        if (isOffline()) {
+          await queueIt();
+          return;
+        }
+        patient = await api('PUT', `/api/v1/patients/${encodeURIComponent(patient.id)}/consent`, { teleconsultation: true }, undefined, { timeoutMs: LIST_TIMEOUT_MS });
         rememberPatient(patient);
         announce('nurse.consentRecorded');
         renderPatient();
         renderCall();
       } catch (error) {
+        if (error.status === 0 && await queueIt().then(() => true, () => false)) return;
         record.disabled = false;
         announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
       }
@@ -171,21 +205,61 @@ export function mount(root, { user, config, signal, setCallActive }) {
       field('patient.nationalId', nationalId),
       h('label', { class: 'check-line' }, consent, ' ', h('span', { i18n: 'patient.consentAsk' })),
       h('button', { type: 'submit', class: 'primary big', i18n: 'nurse.register' }));
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
+    const resolution = h('div', { id: 'register-resolution' });
+    // One key per patient entered: a retry, online or from the outbox, finds the registration a lost answer made.
+    let key = idempotencyKey();
+    const reset = () => {
+      form.reset();
+      clear(resolution);
+      key = idempotencyKey();
+    };
+    const register = async (confirmedDistinct) => {
+      clear(resolution);
+      const body = {
+        fullName: name.value.trim(), birthDate: birth.value, sex: sex.value,
+        nationalId: nationalId.value.trim() || null, dispensaryId: user.dispensaryId,
+        teleconsultationConsent: consent.checked, confirmedDistinct,
+      };
+      const queueIt = async () => {
+        const item = await queuePatient(body, { patient: patientLabel(body) }, key);
+        reset();
+        announce('nurse.patientQueued');
+        choose(placeholder(item));
+      };
       try {
-        const created = await api('POST', '/api/v1/patients', {
-          fullName: name.value.trim(), birthDate: birth.value, sex: sex.value,
-          nationalId: nationalId.value.trim() || null, dispensaryId: user.dispensaryId,
-          teleconsultationConsent: consent.checked,
-        });
+        if (isOffline()) {
+          await queueIt();
+          return;
+        }
+        const created = await api('POST', '/api/v1/patients', body, { 'Idempotency-Key': key }, { timeoutMs: LIST_TIMEOUT_MS });
+        reset();
         rememberPatient(created);
         choose(created);
       } catch (error) {
-        announce('error.generic', { message: error.message }, 'error');
+        if (isDuplicate(error)) {
+          clear(resolution, duplicateResolution(error, {
+            onUse: async (existing) => {
+              const full = await api('GET', `/api/v1/patients/${encodeURIComponent(existing.id)}`).catch(() => existing);
+              reset();
+              rememberPatient(full);
+              choose(full);
+            },
+            onDistinct: () => register(true),
+            onDiscard: reset,
+          }));
+          resolution.querySelector('button')?.focus();
+        } else if (error.status === 0 || error.status >= 500) {
+          await queueIt().catch(() => announce('cases.notQueued', null, 'error'));
+        } else {
+          announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
+        }
       }
+    };
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      register(false);
     });
-    return form;
+    return h('div', {}, form, resolution);
   }
 
   function choose(p) {
@@ -254,7 +328,8 @@ export function mount(root, { user, config, signal, setCallActive }) {
   function renderCall() {
     if (queued) return;
     const reason = h('textarea', { id: 'call-reason', name: 'reason', rows: 2, maxlength: 500 });
-    const blocked = !patient || withoutConsent(patient);
+    // A call needs the link and the server's id: not for a patient still waiting to be sent.
+    const blocked = !patient || withoutConsent(patient) || Boolean(patient.pending);
     const buttons = specialties.map((code) => h('button', {
       type: 'button', class: 'specialty big', 'data-specialty': code, disabled: blocked, i18n: `specialty.${code}`,
       onclick: () => requestCall(code, reason.value.trim()),
@@ -263,6 +338,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       h('h2', { id: 'urgent-title', i18n: 'nurse.callSpecialist' }),
       patient ? null : h('p', { class: 'muted', i18n: 'nurse.pickPatientFirst' }),
       patient && withoutConsent(patient) ? h('p', { class: 'muted', i18n: 'nurse.consentFirst' }) : null,
+      patient?.pending ? h('p', { class: 'muted', id: 'pending-no-call', i18n: 'nurse.pendingNoCall' }) : null,
       field('nurse.reason', reason),
       h('div', { class: 'specialty-grid' }, buttons));
   }
@@ -474,6 +550,28 @@ export function mount(root, { user, config, signal, setCallActive }) {
   });
   refreshSpecialties();
   keepDispensaryList();
+  // A patient registered offline reached the server (or the nurse chose the existing one): she is known by that id.
+  onItemSent((item) => {
+    if (item.kind === 'patient' || item.kind === 'consent') rememberPatient(item.patient);
+  });
+  let pendingShown = '';
+  onOutboxChange(() => {
+    const pending = pendingPatients().map((i) => i.localId);
+    if (pending.join() === pendingShown) return;
+    pendingShown = pending.join();
+    if (!patient) searchPatients();
+    if (!patient?.pending || pending.includes(patient.id)) return;
+    const known = registeredPatient(patient.id);
+    if (known) {
+      patient = { ...known, consent: known.consent || patient.consent };
+      cases.renamePatient(patient);
+    } else {
+      patient = null;
+      cases.setPatient(null);
+    }
+    renderPatient();
+    renderCall();
+  });
   // Offline: the searches go to the kept list and say so. Back: the lists come from the server again.
   onNetworkChange((offline) => {
     if (!offline) {

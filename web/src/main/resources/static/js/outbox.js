@@ -1,5 +1,7 @@
-// The nurse's outbox: cases, their photos, their sending and her replies, kept in IndexedDB (device.js) with their
-// idempotency keys and photos until the server has them. Sent in order whenever the link is up: a case first, then
+// The nurse's outbox: patients registered and consents recorded offline, cases, their photos, their sending and her
+// replies, kept in IndexedDB (device.js) with their idempotency keys and photos until the server has them. A patient
+// registered offline has a local id until the server gives hers: what is written for her waits for that, and is
+// sent with the server's id (kept with the items, so a reload in between loses nothing). Sent in order whenever the link is up: a case first, then
 // each photo in chunks (resuming where the server's upload stands after a cut), then its submission. A dead link or a
 // busy server is retried with a growing delay, and at once when the link returns; a refusal stops that case's items
 // with the reason and a retry button. Nothing is lost to a reload or a closed tab; sign-out wipes it (app.js warns).
@@ -21,6 +23,8 @@ let timer = null;
 let failures = 0;
 const listeners = new Set();
 const sentListeners = new Set();
+/** Patients registered offline whose server id is now known (sent, or an existing patient used instead), by local id. */
+const registered = new Map();
 
 /** fn(items) on every change of an item's state or progress; returns the function that unsubscribes. */
 export function onOutboxChange(fn) {
@@ -45,6 +49,7 @@ function changed() {
 onLogout(() => {
   started = false;
   items = [];
+  registered.clear();
   clearTimeout(timer);
   listeners.clear();
   sentListeners.clear();
@@ -61,6 +66,89 @@ export async function startOutbox() {
     failures = 0;
     run();
   });
+  run();
+}
+
+/** The id a patient registered offline goes by until the server's is known. */
+export function isLocalPatientId(id) {
+  return typeof id === 'string' && id.startsWith('local-');
+}
+
+/** The patient a registration queued on this page became (the server's, or the existing one chosen instead). */
+export function registeredPatient(localId) {
+  return registered.get(localId) || null;
+}
+
+/** The registrations queued on this tablet and not sent yet (their localId, body and state: the nurse's search). */
+export function pendingPatients() {
+  return items.filter((i) => i.kind === 'patient' && i.state !== 'sent');
+}
+
+/**
+ * Queues a patient's registration (its own idempotency key: a key already tried online may be given, so that a
+ * registration whose answer was lost is found again, not repeated); resolves with the item, its localId set.
+ */
+export async function queuePatient(body, label, key = idempotencyKey()) {
+  const localId = `local-${idempotencyKey()}`;
+  const [added] = await outboxAdd([{ kind: 'patient', group: localId, localId, key, body, label, state: 'queued' }]);
+  items = [...items.filter((i) => i.state !== 'sent'), added];
+  changed();
+  run();
+  return added;
+}
+
+/** Queues the patient's consent to teleconsultation (PUT: sending it twice records the same). */
+export async function queueConsent(patientId, label) {
+  const added = await outboxAdd([{ kind: 'consent', group: `consent-${patientId}`, patientId, teleconsultation: true, label, state: 'queued' }]);
+  items = [...items.filter((i) => i.state !== 'sent'), ...added];
+  changed();
+  run();
+}
+
+/** The items written for a patient (her case, its photos and sending, her consent), found by her id. */
+function itemsFor(patientId) {
+  const groups = new Set(items.filter((i) => i.body?.patientId === patientId || i.patientId === patientId).map((i) => i.group));
+  return items.filter((i) => i.kind !== 'patient' && i.state !== 'sent' && groups.has(i.group));
+}
+
+/** Points what waits for a patient to another id (the server's, or an existing patient's), kept in the store. */
+async function repoint(fromId, toId) {
+  for (const other of itemsFor(fromId)) {
+    if (other.body?.patientId === fromId) other.body = { ...other.body, patientId: toId };
+    if (other.patientId === fromId) other.patientId = toId;
+    await outboxSave(other);
+  }
+}
+
+/** Registration refused as a duplicate: the cases waiting for it go to the existing patient, the registration goes. */
+export async function useExistingPatient(seq, existing) {
+  const item = items.find((i) => i.seq === seq);
+  if (!item) return;
+  registered.set(item.localId, existing);
+  await repoint(item.localId, existing.id);
+  await outboxRemove(item.seq);
+  items = items.filter((i) => i !== item);
+  failures = 0;
+  changed();
+  run();
+}
+
+/** Registration refused as a likely duplicate, and the nurse says it is another person: sent again, confirmed. */
+export function registerAnyway(seq) {
+  const item = items.find((i) => i.seq === seq);
+  if (!item) return;
+  item.body = { ...item.body, confirmedDistinct: true };
+  retry(seq);
+}
+
+/** The registration is dropped, with what was waiting for it (nothing can be sent without a patient). */
+export async function discardPatient(seq) {
+  const item = items.find((i) => i.seq === seq);
+  if (!item) return;
+  const dropped = [item, ...itemsFor(item.localId)];
+  for (const other of dropped) await outboxRemove(other.seq);
+  items = items.filter((i) => !dropped.includes(i));
+  changed();
   run();
 }
 
@@ -118,6 +206,15 @@ async function run() {
           blocked.add(item.group);
           continue;
         }
+        // Written for a patient whose registration has not gone through: it waits for her.
+        const patientId = item.body?.patientId ?? item.patientId;
+        if (item.kind !== 'patient' && isLocalPatientId(patientId)) {
+          if (!registered.has(patientId)) {
+            blocked.add(item.group);
+            continue;
+          }
+          await repoint(patientId, registered.get(patientId).id);
+        }
         try {
           await send(item);
         } catch (error) {
@@ -133,7 +230,7 @@ async function run() {
             return;
           }
           item.state = 'failed';
-          item.error = { code: error.code || 'generic', message: error.message || '' };
+          item.error = { code: error.code || 'generic', message: error.message || '', details: error.details || null };
           outboxSave(item).catch(() => {});
           blocked.add(item.group);
           changed();
@@ -150,7 +247,14 @@ async function send(item) {
   item.state = 'sending';
   item.waiting = false;
   changed();
-  if (item.kind === 'case') {
+  if (item.kind === 'patient') {
+    item.patient = await api('POST', '/api/v1/patients', item.body, { 'Idempotency-Key': item.key }, { timeoutMs: TIMEOUT_MS });
+    // What was written for her needs the server's id; kept with it before this item goes.
+    registered.set(item.localId, item.patient);
+    await repoint(item.localId, item.patient.id);
+  } else if (item.kind === 'consent') {
+    item.patient = await api('PUT', `/api/v1/patients/${encodeURIComponent(item.patientId)}/consent`, { teleconsultation: item.teleconsultation }, undefined, { timeoutMs: TIMEOUT_MS });
+  } else if (item.kind === 'case') {
     const created = await api('POST', '/api/v1/cases', item.body, { 'Idempotency-Key': item.key }, { timeoutMs: TIMEOUT_MS });
     // Its photos and its sending need the server's id; kept with them before this item goes.
     for (const other of items.filter((i) => i.group === item.group && i !== item)) {

@@ -16,6 +16,19 @@ public final class RedisKeys {
         return PREFIX + "pat:" + patientId;
     }
 
+    /**
+     * Set of the ids of a dispensary's patients sharing one name and birth year, named by a keyed hash of the
+     * normalised name and the year (never the name itself): the likely-duplicate check at registration.
+     */
+    public static String dispensaryNameIndex(String dispensaryId, String keyedHash) {
+        return PREFIX + "disp:" + dispensaryId + ":name:" + keyedHash;
+    }
+
+    /** String: the patient a user's registration idempotency key created, with the request's keyed fingerprint. */
+    public static String patientIdempotency(String userId, String key) {
+        return PREFIX + "pat:idem:" + userId + ":" + key;
+    }
+
     /** Sorted set of patient ids of one dispensary, scored by registration time. */
     public static String dispensaryPatients(String dispensaryId) {
         return PREFIX + "disp:" + dispensaryId + ":patients";

@@ -47,6 +47,8 @@ import redis.clients.jedis.resps.ScanResult;
 public final class PatientRegistry {
 
     public static final int MAX_DISPENSARY_LISTING = 5000;
+    /** How long a registration's idempotency key is remembered: as long as a case's, longer than any outbox waits. */
+    public static final long IDEMPOTENCY_SECONDS = 14 * 24 * 3600;
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
     private static final Pattern NATIONAL_ID = Pattern.compile("[A-Z]{1,2}[0-9]{1,8}");
     private static final Pattern INSURANCE = Pattern.compile("[A-Z0-9-]{3,32}");
@@ -93,12 +95,26 @@ public final class PatientRegistry {
     }
 
     public Patient register(Actor actor, NewPatient in) {
+        return register(actor, in, null, false);
+    }
+
+    /**
+     * Registers a patient. With an idempotency key, a retry of the same request by the same user returns the patient
+     * the first one registered (for {@link #IDEMPOTENCY_SECONDS}); the key with another request is refused with
+     * {@code IDEMPOTENCY_KEY_REUSED}. A national ID or insurance number already registered is refused with
+     * {@code PATIENT_DUPLICATE}; a patient of the dispensary with the same name and birth year with
+     * {@code PATIENT_POSSIBLE_DUPLICATE}, unless {@code confirmedDistinct}. Both carry, in their details, the
+     * existing patients the caller may see.
+     */
+    public Patient register(Actor actor, NewPatient in, String idempotencyKey, boolean confirmedDistinct) {
         String dispensary = Ids.requireExternal("dispensaryId", in.dispensaryId());
         AuditLog.Event event = AuditLog.Event.success(AuditAction.PATIENT_CREATE, "Patient", "new", null);
         if (!policy.mayRegisterPatient(actor, dispensary)) {
             throw audit.denied(actor, event.withDetail("dispensary " + dispensary),
                     "Only nurses of dispensary " + dispensary + " may register its patients");
         }
+        String idem = idempotencyKey == null ? "" : RedisKeys.patientIdempotency(actor.userId(),
+                Ids.requireExternal("idempotencyKey", idempotencyKey));
         Demographics d = validate(in);
         String language = in.preferredLanguage() == null || in.preferredLanguage().isBlank()
                 ? "ar" : in.preferredLanguage().strip();
@@ -120,7 +136,13 @@ public final class PatientRegistry {
         fields.put("consentBy", actor.userId());
         fields.put("createdAt", now.toString());
         fields.put("createdBy", actor.userId());
-        List<String> args = new ArrayList<>(List.of(id, Long.toString(now.toEpochMilli())));
+        // The request's fingerprint is a keyed hash too: it holds the demographics.
+        String fingerprint = keyedHash("register", String.join("|", dispensary, d.fullName(),
+                String.valueOf(d.birthDate()), String.valueOf(d.birthYear()), d.sex().name(), language,
+                String.valueOf(d.nationalId()), String.valueOf(d.insuranceNumber()),
+                Boolean.toString(in.teleconsultationConsent())));
+        List<String> args = new ArrayList<>(List.of(id, Long.toString(now.toEpochMilli()), fingerprint,
+                Long.toString(IDEMPOTENCY_SECONDS), confirmedDistinct ? "1" : "0"));
         fields.forEach((k, v) -> {
             args.add(k);
             args.add(v);
@@ -128,15 +150,80 @@ public final class PatientRegistry {
         String nidKey = d.nationalId() == null ? "" : RedisKeys.nationalIdIndex(keyedHash("cnie", d.nationalId()));
         String insKey = d.insuranceNumber() == null ? ""
                 : RedisKeys.insuranceIndex(keyedHash("ins", d.insuranceNumber()));
-        Object result = register.run(redis, List.of(key, RedisKeys.dispensaryPatients(dispensary),
-                RedisKeys.kekUsers(sealed.kekVersion()), nidKey, insKey), args);
-        if (!"OK".equals(result)) {
-            String which = result.toString().equals("DUP:NATIONAL_ID") ? "national ID" : "insurance number";
-            throw new RecordsException(RecordsError.PATIENT_DUPLICATE,
-                    "A patient with this " + which + " is already registered; look them up instead");
+        String result = (String) register.run(redis, List.of(key, RedisKeys.dispensaryPatients(dispensary),
+                RedisKeys.kekUsers(sealed.kekVersion()), nidKey, insKey, idem, nameIndex(dispensary, d)), args);
+        if (result.startsWith("SAME:")) {
+            return get(actor, result.substring("SAME:".length()));
+        }
+        if (result.equals("OTHER")) {
+            throw new RecordsException(RecordsError.IDEMPOTENCY_KEY_REUSED,
+                    "This idempotency key already registered another patient; use a new key for a new patient");
+        }
+        if (result.startsWith("DUP:")) {
+            boolean byNationalId = result.startsWith("DUP:NATIONAL_ID:");
+            String holder = result.substring(result.lastIndexOf(':') + 1);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("identifier", byNationalId ? "NATIONAL_ID" : "INSURANCE_NUMBER");
+            List<Map<String, Object>> shown = shownAsDuplicates(actor, List.of(holder));
+            if (!shown.isEmpty()) {
+                details.put("existing", shown.get(0));
+            }
+            throw new RecordsException(RecordsError.PATIENT_DUPLICATE, "A patient with this "
+                    + (byNationalId ? "national ID" : "insurance number")
+                    + " is already registered; look them up instead", details);
+        }
+        if (result.startsWith("NAME:")) {
+            List<Map<String, Object>> shown = shownAsDuplicates(actor,
+                    List.of(result.substring("NAME:".length()).split(",")));
+            throw new RecordsException(RecordsError.PATIENT_POSSIBLE_DUPLICATE, "A patient with the same name and "
+                    + "birth year is already registered in this dispensary; use them, or confirm a different person"
+                    + " (confirmedDistinct)", Map.of("candidates", shown));
         }
         audit.record(actor, AuditLog.Event.success(AuditAction.PATIENT_CREATE, "Patient", id, id));
         return view(id, fields, d);
+    }
+
+    /**
+     * The existing patients a refused registration points to, as far as the caller may read them (a nurse: those of
+     * her own dispensary): id, name and birth year, each showing audited as a read. Others are left out.
+     */
+    private List<Map<String, Object>> shownAsDuplicates(Actor actor, List<String> ids) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String candidate : ids) {
+            Map<String, String> h = redis.hgetAll(RedisKeys.patient(candidate));
+            if (h.isEmpty() || h.containsKey("erasedAt")
+                    || !policy.mayReadPatient(actor, h.get("disp"), careTeam.includes(candidate, actor.userId()))) {
+                continue;
+            }
+            Demographics d = decrypt(candidate, h);
+            Map<String, Object> label = new LinkedHashMap<>();
+            label.put("id", candidate);
+            label.put("fullName", d.fullName());
+            label.put("birthYear", d.birthYear());
+            out.add(label);
+            audit.record(actor, AuditLog.Event.success(AuditAction.PATIENT_READ, "Patient", candidate, candidate)
+                    .withDetail("shown as a possible duplicate at registration"));
+        }
+        return out;
+    }
+
+    /** The dispensary's name index entry of a name and birth year: case, accents, spacing and punctuation ignored. */
+    private String nameIndex(String dispensary, Demographics d) {
+        return RedisKeys.dispensaryNameIndex(dispensary, keyedHash("name", foldName(d.fullName()) + "|" + d.birthYear()));
+    }
+
+    /**
+     * A name as a nurse may spell it twice: compatibility forms and diacritics (Latin accents, Arabic short vowels
+     * and hamza seats) removed, tatweel dropped, the Arabic letters often written one for the other made one,
+     * lower case, anything but letters and digits a single space.
+     */
+    static String foldName(String name) {
+        String s = Normalizer.normalize(name, Normalizer.Form.NFKD).replaceAll("\\p{M}", "")
+                .replace("\u0640", "")
+                .replace('\u0649', '\u064A')
+                .replace('\u0629', '\u0647')
+                .toLowerCase(Locale.ROOT);
+        return s.replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
     }
 
     public Patient get(Actor actor, String patientId) {
@@ -269,6 +356,7 @@ public final class PatientRegistry {
                 if (d.insuranceNumber() != null) {
                     indexes.add(RedisKeys.insuranceIndex(keyedHash("ins", d.insuranceNumber())));
                 }
+                indexes.add(nameIndex(h.getOrDefault("disp", ""), d));
             } catch (RecordsException unreadable) {
                 indexes.addAll(indexEntriesOf(patientId));
             }

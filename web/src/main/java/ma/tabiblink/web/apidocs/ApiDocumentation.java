@@ -38,6 +38,9 @@ class ApiDocumentation {
     private static final String ERROR_SCHEMA = "ErrorBody";
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
+    /** The one operation whose Idempotency-Key is optional (without one, a retry may register twice). */
+    private static final String PATIENT_REGISTRATION = "/api/v1/patients";
+
     static {
         // Resolved from the access token by CurrentUserResolver, never sent by the caller.
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(CurrentUser.class);
@@ -80,8 +83,10 @@ class ApiDocumentation {
                             + "(TEMPORARILY_UNAVAILABLE, INTERNAL_ERROR)"));
                     if (operation.getParameters() != null) {
                         for (Parameter parameter : operation.getParameters()) {
+                            // Controllers refuse a missing key with their own code; a registration may go without.
                             if ("header".equals(parameter.getIn()) && IDEMPOTENCY_KEY.equals(parameter.getName())) {
-                                parameter.setRequired(true);
+                                parameter.setRequired(!(path.getKey().equals(PATIENT_REGISTRATION)
+                                        && operation == path.getValue().getPost()));
                             }
                         }
                     }

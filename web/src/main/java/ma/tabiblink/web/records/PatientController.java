@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -47,6 +48,8 @@ import ma.tabiblink.web.error.ApiException;
 @Tag(name = "Patients", description = "Patient records: demographics encrypted at rest, consultations, FHIR export")
 class PatientController {
 
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     /** Appointments whose consultation may be opened: booked, the patient arrived, or already held. */
     private static final Set<AppointmentStatus> OPENABLE = EnumSet.of(AppointmentStatus.BOOKED,
             AppointmentStatus.ARRIVED, AppointmentStatus.FULFILLED);
@@ -61,7 +64,7 @@ class PatientController {
 
     record RegisterPatient(String fullName, LocalDate birthDate, Integer birthYear, Sex sex, String dispensaryId,
                            String preferredLanguage, String nationalId, String insuranceNumber,
-                           boolean teleconsultationConsent) {
+                           boolean teleconsultationConsent, boolean confirmedDistinct) {
     }
 
     record ConsentChange(Boolean teleconsultation) {
@@ -73,13 +76,22 @@ class PatientController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Register a patient of the nurse's dispensary (consent to teleconsultation recorded)")
-    Patient register(CurrentUser user, HttpServletRequest http, @RequestBody RegisterPatient body) {
+    @Operation(summary = "Register a patient of the nurse's dispensary (consent to teleconsultation recorded). With "
+            + "header Idempotency-Key, a retry of the same request by the same user answers 201 with the same patient "
+            + "(for 14 days); the key with another request is IDEMPOTENCY_KEY_REUSED (422). A national ID or insurance "
+            + "number already registered is PATIENT_DUPLICATE (409); a patient of the dispensary with the same name "
+            + "and birth year is PATIENT_POSSIBLE_DUPLICATE (409) unless confirmedDistinct is true. Both list in "
+            + "details the existing patients the nurse may see (id, fullName, birthYear), never another "
+            + "dispensary's.")
+    Patient register(CurrentUser user, HttpServletRequest http,
+                     @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String idempotencyKey,
+                     @RequestBody RegisterPatient body) {
         user.requireRole(Role.NURSE);
         String dispensary = body.dispensaryId() == null ? user.dispensaryId() : body.dispensaryId();
         return records.patients().register(RecordsActors.of(user, http), new NewPatient(body.fullName(),
                 body.birthDate(), body.birthYear(), body.sex(), dispensary, body.preferredLanguage(),
-                body.nationalId(), body.insuranceNumber(), body.teleconsultationConsent()));
+                body.nationalId(), body.insuranceNumber(), body.teleconsultationConsent()), idempotencyKey,
+                body.confirmedDistinct());
     }
 
     @GetMapping

@@ -26,7 +26,7 @@ class RecordsExceptionHandler {
             // Codes and messages of the module never carry patient data or key material.
             log.warn("records error {}: {}", e.code(), e.getMessage());
         }
-        return ResponseEntity.status(status).body(ErrorBody.of(e.code().name(), e.getMessage()));
+        return ResponseEntity.status(status).body(new ErrorBody(e.code().name(), e.getMessage(), e.details()));
     }
 
     static int status(RecordsError code) {
@@ -35,10 +35,11 @@ class RecordsExceptionHandler {
             case ACCESS_DENIED -> 403;
             case PATIENT_NOT_FOUND, CONSULTATION_NOT_FOUND, NOTE_NOT_FOUND, NOTE_VERSION_NOT_FOUND,
                  BREAK_GLASS_NOT_FOUND, CASE_NOT_FOUND, ATTACHMENT_NOT_FOUND -> 404;
-            case PATIENT_DUPLICATE, NOTE_NOT_DRAFT, NOTE_DRAFT_PENDING, CONSENT_REQUIRED, KEY_IN_USE,
+            case PATIENT_DUPLICATE, PATIENT_POSSIBLE_DUPLICATE, NOTE_NOT_DRAFT, NOTE_DRAFT_PENDING, CONSENT_REQUIRED, KEY_IN_USE,
                  CASE_STATE_CONFLICT, CASE_ALREADY_CLAIMED, CASE_ANSWER_NOT_SIGNED, ATTACHMENT_LIMIT_REACHED,
                  UPLOAD_INCOMPLETE, UPLOAD_OFFSET_MISMATCH -> 409;
             case ATTACHMENT_TOO_LARGE -> 413;
+            case IDEMPOTENCY_KEY_REUSED -> 422;
             case ATTACHMENT_TYPE_REFUSED -> 415;
             case PATIENT_ERASED, NOTE_SHREDDED -> 410;
             case BREAK_GLASS_RATE_LIMITED -> 429;

@@ -1,6 +1,7 @@
 package ma.tabiblink.web.browser;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
@@ -93,7 +94,10 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
     void onRuralLinksTheCallConnectsWithin6sAndCarriesClearAudio(String profile) throws Exception {
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
              AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
-            long accepted = startCall(nurse, specialist, "Ito Ait Baha", profile);
+            // One patient per profile: the same name and birth year twice in a dispensary is a likely duplicate.
+            String patient = Map.of("3g-rural", "Ito Ait Baha", "weak-3g", "Hadda Ait Ali", "satellite", "Yamna Oukhouya")
+                    .get(profile);
+            long accepted = startCall(nurse, specialist, patient, profile);
             long connected = awaitConnected(nurse, specialist, CALL_WAIT);
             Thread.sleep(5000);
             Window window = measure(nurse, specialist, Duration.ofSeconds(10));

@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Store-and-forward tele-expertise in real Chromium, the nurse's tablet reaching the application only through
- * {@link CuttableLink}s: a case written with the link dead waits in the outbox (across a reload), reaches the server
- * exactly once when the link returns, and goes to the cardiologist's inbox and back with a signed answer; a photo
+ * {@link CuttableLink}s: a patient registered and a case written for her with the link dead wait in the outbox
+ * (across a reload), reach the server exactly once when the link returns, and goes to the cardiologist's inbox and back with a signed answer; a photo
  * upload cut halfway resumes where the server's upload stands.
  */
 class CaseFlowBrowserTest extends WebTestSupport {
@@ -90,20 +90,31 @@ class CaseFlowBrowserTest extends WebTestSupport {
     }
 
     @Test
-    void aCaseWrittenOfflineSurvivesAReloadArrivesOnceWhenTheLinkReturnsAndTheCardiologistsSignedAnswerReachesTheNurse()
+    void aPatientRegisteredAndACaseWrittenOfflineSurviveAReloadArriveOnceWhenTheLinkReturnsAndTheAnswerReachesTheNurse()
             throws Exception {
         ApiClient nurseApi = as("nurse1");
         String name = "Fadma Ait Ouhmad";
-        String patient = registerConsentingPatient(nurseApi, name);
+        String patient;
         String caseId;
         try (BrowserSession nurse = openNurse()) {
             nurse.signIn("nurse1", "fr");
             waitUntilReadyForOffline(nurse);
-            choosePatient(nurse, patient, name);
 
             cutLink();
             nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
                     b -> "offline".equals(b.attribute("#link-status", "data-status")));
+            // The patient is new: registered on the tablet, chosen by a local id until the server gives hers.
+            nurse.click("details.register summary");
+            nurse.waitFor("#register-patient input[name=fullName]").sendKeys(name);
+            nurse.script("document.querySelector('#register-patient input[name=birthDate]').value = '1983-02-11';");
+            nurse.click("#register-patient input[name=consent]");
+            nurse.click("#register-patient button[type=submit]");
+            assertThat(nurse.waitFor("#patient .patient-chosen").getDomAttribute("data-patient-id")).startsWith("local-");
+            nurse.waitFor("#pending-patient");
+            assertThat(nurse.waitFor("#pending-no-call").getText()).contains("un appel demande le réseau");
+            assertThat(nurse.driver().findElements(By.cssSelector("#urgent button.specialty")))
+                    .allMatch(button -> !button.isEnabled());
+            assertThat(kinds(nurse)).containsExactly("patient");
             new Select(nurse.waitFor("#case-specialty")).selectByValue("cardiology");
             new Select(nurse.driver().findElement(By.id("case-urgency"))).selectByValue("PRIORITY");
             nurse.driver().findElement(By.id("case-question")).sendKeys("Dyspnée d'effort, œdèmes des chevilles depuis 10 jours.");
@@ -118,20 +129,31 @@ class CaseFlowBrowserTest extends WebTestSupport {
             assertThat(photoSizes(nurse)).allMatch(bytes -> bytes > 0 && bytes <= 200 * 1024);
             nurse.click("#case-send");
 
-            nurse.waitUntil("the case, its two photos and its sending wait in the outbox",
-                    b -> outboxStates(b).equals(List.of("queued", "queued", "queued", "queued")));
-            assertThat(kinds(nurse)).containsExactly("case", "photo", "photo", "submit");
+            List<String> queued = List.of("patient", "case", "photo", "photo", "submit");
+            nurse.waitUntil("the registration, the case, its two photos and its sending wait in the outbox",
+                    b -> outboxStates(b).equals(List.of("queued", "queued", "queued", "queued", "queued")));
+            assertThat(kinds(nurse)).isEqualTo(queued);
             nurse.screenshot("nurse-case-outbox-fr");
-            assertThat(casesOf(nurseApi, patient)).isEmpty();
+            assertThat(patientsNamed(nurseApi, name)).isEmpty();
 
             nurse.driver().navigate().refresh();
             nurse.waitFor("#logout");
-            nurse.waitUntil("the outbox survived the reload", b -> kinds(b).equals(List.of("case", "photo", "photo", "submit")));
-            assertThat(casesOf(nurseApi, patient)).isEmpty();
+            nurse.waitUntil("the outbox survived the reload", b -> kinds(b).equals(queued));
+            // Still offline: the patient waiting to be sent is found by the search, marked so.
+            WebElement query = nurse.waitFor("#patient-search");
+            query.clear();
+            query.sendKeys("ouhmad");
+            nurse.click("#patient form[role=search] button[type=submit]");
+            assertThat(nurse.waitFor("#patient-results button[data-pending=true]").getText())
+                    .contains(name, "en attente d'envoi");
+            assertThat(patientsNamed(nurseApi, name)).isEmpty();
 
             restoreLink();
             nurse.waitUntil("everything in the outbox sent", DELIVERED_WITHIN,
                     b -> !outboxStates(b).isEmpty() && outboxStates(b).stream().allMatch("sent"::equals));
+            List<JsonNode> registered = patientsNamed(nurseApi, name);
+            assertThat(registered).hasSize(1);
+            patient = registered.get(0).path("id").asText();
             List<JsonNode> arrived = casesOf(nurseApi, patient);
             assertThat(arrived).hasSize(1);
             caseId = arrived.get(0).path("id").asText();
@@ -394,6 +416,12 @@ class CaseFlowBrowserTest extends WebTestSupport {
     private static List<String> kinds(BrowserSession nurse) {
         return nurse.driver().findElements(By.cssSelector("#outbox li.outbox-item")).stream()
                 .map(li -> li.getDomAttribute("data-kind")).toList();
+    }
+
+    /** The dispensary's patients with exactly this name, as the server finds them for the nurse. */
+    private static List<JsonNode> patientsNamed(ApiClient nurse, String name) {
+        return StreamSupport.stream(nurse.get("/api/v1/patients?limit=50&q=" + name.replace(' ', '+')).json()
+                .spliterator(), false).filter(p -> name.equals(p.path("fullName").asText())).toList();
     }
 
     /** The dispensary's cases about the patient, as the server lists them to the nurse. */

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -13,11 +14,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import ma.tabiblink.web.signaling.EmbeddedSignaling;
+import ma.tabiblink.web.support.ApiClient;
 import ma.tabiblink.web.support.WebTestSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * socket) only through {@link CuttableLink}s the test cuts and restores. The screen says offline soon after the link
  * dies, searches the patient list kept on the tablet and says so, opens again from the service worker, comes back
  * by itself; signing out leaves no patient data on the tablet, and no API answer is ever kept in Cache Storage.
+ * A patient registered offline whom a colleague registered meanwhile comes back as a duplicate the nurse resolves.
  */
 class OfflineNurseBrowserTest extends WebTestSupport {
 
@@ -171,6 +175,118 @@ class OfflineNurseBrowserTest extends WebTestSupport {
     }
 
     @Test
+    void aPatientRegisteredOfflineWhomAColleagueRegisteredMeanwhileIsResolvedByUsingTheExistingPatient() throws Exception {
+        String name = "Hadda Ouconflit";
+        ApiClient admin = as("admin");
+        assertThat(admin.post("/api/v1/admin/users", Map.of("id", "nurse.tinghir2", "displayName", "Itto Collegue",
+                "role", "NURSE", "password", "a-long-password", "dispensaryId", "disp-tinghir", "language", "fr"))
+                .status()).isEqualTo(201);
+        ApiClient colleague = api().login("nurse.tinghir2", "a-long-password");
+        ApiClient nurseApi = as("nurse1");
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "fr");
+            waitUntilReadyForOffline(nurse);
+            nurse.waitFor("#urgent button.specialty");
+
+            cutLink();
+            nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
+                    b -> "offline".equals(b.attribute("#link-status", "data-status")));
+            nurse.click("details.register summary");
+            nurse.waitFor("#register-patient input[name=fullName]").sendKeys(name);
+            nurse.script("document.querySelector('#register-patient input[name=birthDate]').value = '1972-06-01';");
+            nurse.driver().findElement(By.cssSelector("#register-patient input[name=nationalId]")).sendKeys("HC445566");
+            nurse.click("#register-patient input[name=consent]");
+            nurse.click("#register-patient button[type=submit]");
+            nurse.waitFor("#pending-patient");
+            new Select(nurse.waitFor("#case-specialty")).selectByValue("cardiology");
+            nurse.driver().findElement(By.id("case-question")).sendKeys("Palpitations depuis hier soir.");
+            nurse.click("#case-send");
+            nurse.waitUntil("the registration and the case wait in the outbox",
+                    b -> outboxKinds(b).equals(List.of("patient", "case", "submit")));
+
+            // Meanwhile a colleague of the dispensary registers the same patient (same national ID) online.
+            ApiClient.Response existing = colleague.post("/api/v1/patients", Map.of("fullName", name, "birthYear", 1972,
+                    "sex", "FEMALE", "nationalId", "HC445566", "teleconsultationConsent", true));
+            assertThat(existing.status()).as(existing.body()).isEqualTo(201);
+            String existingId = existing.json().path("id").asText();
+
+            restoreLink();
+            String resolution = "#outbox li.outbox-item[data-kind=patient] .duplicate-resolution[data-code=PATIENT_DUPLICATE]";
+            nurse.waitUntil("the registration comes back as a duplicate", Duration.ofSeconds(60),
+                    b -> !b.driver().findElements(By.cssSelector(resolution)).isEmpty());
+            assertThat(nurse.driver().findElement(By.cssSelector(resolution)).getText())
+                    .contains("Cette personne est déjà enregistrée : " + name + " (1972).", "Utiliser ce dossier", "Abandonner");
+            assertThat(nurse.driver().findElements(By.cssSelector(resolution + " [data-action=register-anyway]"))).isEmpty();
+            nurse.screenshot("nurse-duplicate-resolution-fr");
+            // The case waits for the nurse's answer: nothing about this patient reached the server from the tablet.
+            assertThat(casesOf(nurseApi, existingId)).isEmpty();
+
+            nurse.click(resolution + " .duplicate-of[data-patient-id='" + existingId + "'] button[data-action=use-existing]");
+            nurse.waitUntil("the case sent for the existing patient", Duration.ofSeconds(60), b -> {
+                List<String> kinds = outboxKinds(b);
+                return !kinds.contains("patient") && outboxStates(b).stream().allMatch("sent"::equals);
+            });
+            nurse.waitFor("#patient .patient-chosen[data-patient-id='" + existingId + "']");
+            assertThat(casesOf(nurseApi, existingId)).hasSize(1);
+            assertThat(StreamSupport.stream(nurseApi.get("/api/v1/patients?limit=50&q=ouconflit").json().spliterator(), false)
+                    .filter(p -> name.equals(p.path("fullName").asText())).map(p -> p.path("id").asText()).toList())
+                    .containsExactly(existingId);
+            assertThat(nurse.cspViolations()).isEmpty();
+        }
+    }
+
+    @Test
+    void aNamesakeRegisteredOnlineIsAskedAboutAndConsentRecordedOfflineIsSentWhenTheLinkReturns() throws Exception {
+        String name = "Tudda Homonyme";
+        ApiClient nurseApi = as("nurse1");
+        assertThat(nurseApi.post("/api/v1/patients", Map.of("fullName", name, "birthYear", 1958, "sex", "FEMALE",
+                "teleconsultationConsent", true)).status()).isEqualTo(201);
+        ApiClient.Response undecided = nurseApi.post("/api/v1/patients", Map.of("fullName", "Mamma Sansaccord",
+                "birthYear", 1961, "sex", "FEMALE", "teleconsultationConsent", false));
+        assertThat(undecided.status()).as(undecided.body()).isEqualTo(201);
+        String undecidedId = undecided.json().path("id").asText();
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "fr");
+            waitUntilReadyForOffline(nurse);
+
+            // Online: the same name and birth year is a likely duplicate; the nurse says it is another person.
+            nurse.click("details.register summary");
+            nurse.waitFor("#register-patient input[name=fullName]").sendKeys("tudda  homonyme");
+            nurse.script("document.querySelector('#register-patient input[name=birthDate]').value = '1958-09-30';");
+            nurse.click("#register-patient input[name=consent]");
+            nurse.click("#register-patient button[type=submit]");
+            String resolution = "#register-resolution .duplicate-resolution[data-code=PATIENT_POSSIBLE_DUPLICATE]";
+            assertThat(nurse.waitFor(resolution).getText()).contains("Cette personne est déjà enregistrée : " + name
+                    + " (1958).", "Une autre personne : enregistrer quand même");
+            nurse.click(resolution + " button[data-action=register-anyway]");
+            nurse.waitUntil("the other person registered and chosen", b -> b.driver().findElements(
+                    By.cssSelector("#patient .patient-chosen[data-patient-id^='pat-']")).size() == 1);
+            assertThat(StreamSupport.stream(nurseApi.get("/api/v1/patients?limit=50&q=homonyme").json().spliterator(), false)
+                    .filter(p -> p.path("fullName").asText().equalsIgnoreCase(name)).count()).isEqualTo(2);
+
+            // Offline: consent heard from the patient is recorded on the tablet and sent when the link returns.
+            nurse.click("#patient button.secondary");
+            search(nurse, "sansaccord");
+            nurse.click("#patient-results button[data-patient-id='" + undecidedId + "']");
+            nurse.waitFor("#consent-missing");
+            cutLink();
+            nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
+                    b -> "offline".equals(b.attribute("#link-status", "data-status")));
+            nurse.click("#record-consent");
+            nurse.waitUntil("the consent waits in the outbox", b -> outboxKinds(b).equals(List.of("consent")));
+            assertThat(nurse.driver().findElements(By.id("consent-missing"))).isEmpty();
+            assertThat(nurseApi.get("/api/v1/patients/" + undecidedId).json().at("/consent/teleconsultation").asBoolean())
+                    .isFalse();
+
+            restoreLink();
+            nurse.waitUntil("the consent sent", Duration.ofSeconds(60),
+                    b -> outboxStates(b).equals(List.of("sent")));
+            assertThat(nurseApi.get("/api/v1/patients/" + undecidedId).json().at("/consent/teleconsultation").asBoolean())
+                    .isTrue();
+        }
+    }
+
+    @Test
     void reloadingWhileTheLinkIsCutShowsTheAppFromTheServiceWorkerStillSignedIn() throws Exception {
         try (BrowserSession nurse = openNurse()) {
             nurse.signIn("nurse1", "ar");
@@ -301,6 +417,22 @@ class OfflineNurseBrowserTest extends WebTestSupport {
     private static List<String> resultNames(BrowserSession nurse) {
         return nurse.driver().findElements(By.cssSelector("#patient-results button.pick")).stream()
                 .map(button -> button.getText().replaceFirst("\\s*\\(.*\\)$", "")).toList();
+    }
+
+    private static List<String> outboxKinds(BrowserSession nurse) {
+        return nurse.driver().findElements(By.cssSelector("#outbox li.outbox-item")).stream()
+                .map(li -> li.getDomAttribute("data-kind")).toList();
+    }
+
+    private static List<String> outboxStates(BrowserSession nurse) {
+        return nurse.driver().findElements(By.cssSelector("#outbox li.outbox-item")).stream()
+                .map(li -> li.getDomAttribute("data-state")).toList();
+    }
+
+    /** The dispensary's cases about the patient, as the server lists them to the nurse. */
+    private static List<String> casesOf(ApiClient nurse, String patientId) {
+        return StreamSupport.stream(nurse.get("/api/v1/cases").json().spliterator(), false)
+                .filter(c -> patientId.equals(c.path("patientId").asText())).map(c -> c.path("id").asText()).toList();
     }
 
     @SuppressWarnings("unchecked")

@@ -29,10 +29,14 @@ class RecordsApiTest extends WebTestSupport {
         return m;
     }
 
-    /** nurse1 registers a patient and opens an urgent-call consultation with dr.cardio; returns {patient, consultation}. */
+    /**
+     * nurse1 registers a patient and opens an urgent-call consultation with dr.cardio; returns {patient, consultation}.
+     * Each call registers another person of the same name and year (another national ID): confirmed distinct.
+     */
     private String[] patientWithCardioConsultation(String callId, String nationalId) {
         ApiClient nurse = as("nurse1");
         ApiClient.Response registered = nurse.post("/api/v1/patients", Map.of("fullName", "Itto Ait Oussous",
+                "confirmedDistinct", true,
                 "birthYear", 1967, "sex", "FEMALE", "preferredLanguage", "zgh", "nationalId", nationalId,
                 "teleconsultationConsent", true));
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
