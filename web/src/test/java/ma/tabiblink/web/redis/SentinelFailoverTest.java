@@ -95,7 +95,7 @@ class SentinelFailoverTest {
         registry.add("tabib.demo", () -> "true");
         registry.add("tabib.data-dir", DATA_DIR::toString);
         registry.add("tabib.signaling.port", () -> "0");
-        registry.add("tabib.redis.sentinels", TOPOLOGY::sentinelsProperty);
+        registry.add("tabib.redis.sentinels", () -> TOPOLOGY.sentinelsProperty());
         registry.add("tabib.redis.sentinel-master", () -> SentinelTopology.MASTER_NAME);
         registry.add("tabib.redis.min-replicas-acked", () -> "1");
     }
