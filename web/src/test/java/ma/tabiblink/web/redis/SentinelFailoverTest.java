@@ -50,7 +50,7 @@ import redis.clients.jedis.Jedis;
 /**
  * The whole application on a Redis primary with two replicas under three sentinels, reached through
  * {@code REDIS_SENTINELS}. While coordinators book through the REST API from several threads, the primary is killed
- * with SIGKILL. The application, never restarted, must follow the promoted replica by itself: during the failover it
+ * with SIGKILL, three times in a row (the old primary rejoining as a replica in between). The application, never restarted, must follow the promoted replica by itself: during the failover it
  * answers coded 503s (never a 500), then bookings (Lua scripts, reloaded on the new primary) work again. The
  * application waits for one replica before acknowledging a booking ({@code tabib.redis.min-replicas-acked=1}), so
  * the client's log of acknowledged bookings, checked against the final state, must have none missing, and no slot may
@@ -60,17 +60,21 @@ import redis.clients.jedis.Jedis;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@Timeout(240)
+@Timeout(300)
 class SentinelFailoverTest {
 
     /** A hang guard, not a speed requirement: the measured recovery time is printed. */
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
     /** Far above the Redis client's 2 s timeouts: an answer slower than this means a request hung. */
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(10);
+    /** Failovers in a row: each kills the primary promoted by the one before. */
+    private static final int FAILOVERS = 3;
     private static final int LOADERS = 3;
     private static final int PATIENTS = 60;
     private static final int MAX_ATTEMPTS_PER_LOADER = 2_000;
-    private static final Duration LOADER_PAUSE = Duration.ofMillis(50);
+    private static final Duration LOADER_PAUSE = Duration.ofMillis(100);
+    /** Days of slots the loaders book from, enough for the whole run. */
+    private static final int DAYS = 28;
     private static final Duration LOAD_BEFORE_THE_KILL = Duration.ofSeconds(2);
     private static final Duration LOAD_AFTER_RECOVERY = Duration.ofSeconds(2);
     private static final ZoneId CASABLANCA = ZoneId.of("Africa/Casablanca");
@@ -139,20 +143,26 @@ class SentinelFailoverTest {
             int acknowledgedBeforeTheKill = acknowledged.size();
             assertThat(acknowledgedBeforeTheKill).as("bookings went through before the failover").isPositive();
 
-            long killedAt = System.nanoTime();
-            HostAndPort old = TOPOLOGY.killPrimary().address();
-            HostAndPort promoted = TOPOLOGY.awaitPromotion(old, RECOVERY_BOUND);
-            Duration promotion = Duration.ofNanos(System.nanoTime() - killedAt);
-            try (Jedis newPrimary = new Jedis(promoted)) {
-                // whatever the new primary's script cache holds, the application must reload its scripts
-                newPrimary.scriptFlush();
-            }
+            for (int failover = 1; failover <= FAILOVERS; failover++) {
+                long killedAt = System.nanoTime();
+                RedisProcess killed = TOPOLOGY.killPrimary();
+                HostAndPort promoted = TOPOLOGY.awaitPromotion(killed.address(), RECOVERY_BOUND);
+                Duration promotion = Duration.ofNanos(System.nanoTime() - killedAt);
+                try (Jedis newPrimary = new Jedis(promoted)) {
+                    // whatever the new primary's script cache holds, the application must reload its scripts
+                    newPrimary.scriptFlush();
+                }
 
-            Duration recovery = awaitABookingSucceeds(coordinator, free, patients.get(PATIENTS), killedAt);
-            System.out.printf("failover: %s killed, %s promoted after %d ms, bookings answered again after %d ms%n",
-                    old, promoted, promotion.toMillis(), recovery.toMillis());
-            assertThat(coordinator.get("/actuator/health").json().path("status").asText()).isEqualTo("UP");
-            Thread.sleep(LOAD_AFTER_RECOVERY.toMillis());
+                String probePatient = patients.get(PATIENTS + failover - 1);
+                Duration recovery = awaitABookingSucceeds(coordinator, free, probePatient, killedAt);
+                System.out.printf("failover %d: %s killed, %s promoted after %d ms, bookings answered again after "
+                                + "%d ms, %d bookings acknowledged so far%n", failover, killed, promoted,
+                        promotion.toMillis(), recovery.toMillis(), acknowledged.size());
+                assertThat(coordinator.get("/actuator/health").json().path("status").asText()).isEqualTo("UP");
+                Thread.sleep(LOAD_AFTER_RECOVERY.toMillis());
+                // the next failover kills the new primary, with the old one back as its replica
+                TOPOLOGY.restart(killed);
+            }
         } finally {
             loading.set(false);
             loaders.shutdown();
@@ -174,7 +184,9 @@ class SentinelFailoverTest {
     /** Books a fresh slot until it succeeds (a Lua script on the new primary); returns the time since the kill. */
     private static Duration awaitABookingSucceeds(ApiClient coordinator, Queue<JsonNode> free, String patient,
                                                   long killedAt) throws InterruptedException {
-        Attempt attempt = new Attempt(free.poll(), UUID.randomUUID().toString(), patient);
+        JsonNode slot = free.poll();
+        assertThat(slot).as("a free slot left for the recovery probe").isNotNull();
+        Attempt attempt = new Attempt(slot, UUID.randomUUID().toString(), patient);
         Instant deadline = Instant.now().plus(RECOVERY_BOUND);
         while (true) {
             ApiClient.Response answer = book(coordinator, attempt);
@@ -239,7 +251,7 @@ class SentinelFailoverTest {
     private List<String> slotsBookedTwice(ApiClient coordinator) {
         Map<String, Integer> perSlot = new HashMap<>();
         LocalDate from = firstDay();
-        for (LocalDate day = from; !day.isAfter(from.plusDays(11)); day = day.plusDays(1)) {
+        for (LocalDate day = from; day.isBefore(from.plusDays(DAYS)); day = day.plusDays(1)) {
             for (JsonNode a : coordinator.get("/api/v1/appointments?date=" + day).json()) {
                 if ("booked".equals(a.path("status").asText())) {
                     perSlot.merge(slotKey(a), 1, Integer::sum);
@@ -254,7 +266,7 @@ class SentinelFailoverTest {
         Queue<JsonNode> free = new ConcurrentLinkedQueue<>();
         for (String specialty : List.of("cardiology", "paediatrics", "dermatology")) {
             ApiClient.Response slots = coordinator.get("/api/v1/slots?specialty=" + specialty + "&from=" + from
-                    + "&to=" + from.plusDays(11));
+                    + "&to=" + from.plusDays(DAYS - 1) + "&limit=1000");
             assertThat(slots.status()).as(slots.body()).isEqualTo(200);
             slots.json().forEach(free::add);
         }
@@ -265,7 +277,7 @@ class SentinelFailoverTest {
     private List<String> registerPatients() {
         ApiClient nurse = new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234");
         List<String> patients = new ArrayList<>();
-        for (int i = 0; i <= PATIENTS; i++) { // one more, kept for the recovery probe
+        for (int i = 0; i < PATIENTS + FAILOVERS; i++) { // one more per failover, kept for its recovery probe
             ApiClient.Response registered = nurse.post("/api/v1/patients", Map.of("fullName", "Failover patient " + i,
                     "birthYear", 1960 + i, "sex", "FEMALE", "teleconsultationConsent", true));
             assertThat(registered.status()).as(registered.body()).isEqualTo(201);

@@ -169,7 +169,10 @@ public final class SentinelTopology implements AutoCloseable {
         throw new IllegalStateException("no replica was promoted within " + bound + " after " + old + " went down");
     }
 
-    /** Starts a killed server again on its port and files, as a replica of the current primary, and waits for its sync. */
+    /**
+     * Starts a killed server again on its port and files, as a replica of the current primary, and waits until it is
+     * in sync and every sentinel counts it as a healthy replica again (so that it can be promoted next time).
+     */
     public void restart(RedisProcess node) {
         if (node.running()) {
             throw new IllegalStateException(node + " is running");
@@ -177,12 +180,27 @@ public final class SentinelTopology implements AutoCloseable {
         HostAndPort primary = primary();
         node.start(serverConfig(Optional.of(primary)));
         Instant deadline = Instant.now().plus(SETTLE_BOUND);
-        while (!inSync(node.address())) {
+        while (!inSync(node.address()) || !everySentinelSeesAHealthyReplica(node.address())) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(node + " did not sync from " + primary + " within " + SETTLE_BOUND);
+                throw new IllegalStateException(node + " did not rejoin " + primary + " within " + SETTLE_BOUND);
             }
             RedisProcess.pause(POLL);
         }
+    }
+
+    private boolean everySentinelSeesAHealthyReplica(HostAndPort replica) {
+        for (RedisProcess sentinel : sentinels) {
+            try (Jedis jedis = new Jedis(sentinel.address(), RedisProcess.timeout())) {
+                boolean healthy = jedis.sentinelReplicas(MASTER_NAME).stream().anyMatch(r ->
+                        replica.getPort() == Integer.parseInt(r.get("port")) && "slave".equals(r.get("flags")));
+                if (!healthy) {
+                    return false;
+                }
+            } catch (JedisException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void awaitReady(HostAndPort primary) {
