@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond a JDK and Maven: Debian's Chromium and ChromeDriver for the browser tests,
-# coturn for the test that a real TURN server accepts our credentials, and GnuPG for the encrypted key backups. Idempotent; without root or apt those tests
-# skip themselves with a clear message.
+# coturn for the test that a real TURN server accepts our credentials, GnuPG for the encrypted key backups, and Redis
+# with Sentinel for the failover tests (they run their own primary, replicas and sentinels on free ports). Idempotent;
+# without root or apt those tests skip themselves with a clear message.
 set -uo pipefail
 
 missing=()
@@ -9,6 +10,8 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 [ -x /usr/bin/turnserver ] || missing+=(coturn)
 command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+[ -x /usr/bin/redis-sentinel ] || missing+=(redis-sentinel)
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
@@ -23,5 +26,12 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
 # the coturn package starts a system TURN server; the tests run their own on a free port
 if command -v systemctl >/dev/null 2>&1; then
   systemctl disable --now coturn >/dev/null 2>&1 || true
+  # likewise the Redis packages start a server on 6379 and a sentinel on 26379; only those we just installed are
+  # stopped, so a Redis the machine already ran is left alone
+  for package in redis-server redis-sentinel; do
+    if [[ " ${missing[*]} " == *" $package "* ]]; then
+      systemctl disable --now "$package" >/dev/null 2>&1 || true
+    fi
+  done
 fi
 exit 0

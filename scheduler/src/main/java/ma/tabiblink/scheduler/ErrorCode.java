@@ -21,10 +21,12 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_REUSED(Kind.CONFLICT),
     SCHEDULE_CHANGED(Kind.CONFLICT),
     FORBIDDEN_ROLE(Kind.FORBIDDEN),
-    NOT_YOUR_APPOINTMENT(Kind.FORBIDDEN);
+    NOT_YOUR_APPOINTMENT(Kind.FORBIDDEN),
+    /** The change was made on the primary but no replica confirmed it in time; retry with the same request. */
+    NOT_REPLICATED(Kind.UNAVAILABLE);
 
     /** Broad class of an error, independent of any transport. */
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, FORBIDDEN }
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT, FORBIDDEN, UNAVAILABLE }
 
     private final Kind kind;
 

@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -51,6 +54,43 @@ public final class RedisScript {
             sha = redis.scriptLoad(source);
             return redis.evalsha(sha, keys, args);
         }
+    }
+
+    /**
+     * Runs the script, then waits until {@code acknowledgement.replicas()} replicas hold its effects, and refuses with
+     * {@link ErrorCode#NOT_REPLICATED} when they do not in time (the effects stay on the primary: the caller's retry
+     * with the same idempotency key finds them). WAIT only covers the writes of its own connection, so the script,
+     * the probe and the wait are pipelined on one.
+     */
+    public Object run(List<String> keys, List<String> args, ReplicaAcknowledgement acknowledgement) {
+        if (!acknowledgement.required()) {
+            return run(keys, args);
+        }
+        try {
+            return runAndWait(sha(), keys, args, acknowledgement);
+        } catch (JedisNoScriptException e) {
+            sha = redis.scriptLoad(source);
+            return runAndWait(sha, keys, args, acknowledgement);
+        }
+    }
+
+    private Object runAndWait(String scriptSha, List<String> keys, List<String> args,
+                              ReplicaAcknowledgement acknowledgement) {
+        Response<Object> result;
+        Response<Object> acknowledged;
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            result = pipeline.evalsha(scriptSha, keys, args);
+            pipeline.publish(SchedulerKeys.replicationProbe(), "");
+            acknowledged = pipeline.sendCommand(Protocol.Command.WAIT,
+                    Integer.toString(acknowledgement.replicas()), Long.toString(acknowledgement.timeout().toMillis()));
+            pipeline.sync();
+        }
+        Object value = result.get();
+        if ((Long) acknowledged.get() < acknowledgement.replicas()) {
+            throw new SchedulingException(ErrorCode.NOT_REPLICATED, "The change could not be confirmed on a standby "
+                    + "server in time. Retry the same request (with the same Idempotency-Key where it has one).");
+        }
+        return value;
     }
 
     /** The SHA1 of the script, loading it if needed (the benchmark compares against raw EVALSHA). */

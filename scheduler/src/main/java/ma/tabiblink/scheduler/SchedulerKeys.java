@@ -105,4 +105,13 @@ public final class SchedulerKeys {
     public static String remindersFailed() {
         return PREFIX + "rem:failed";
     }
+
+    /**
+     * Pub/sub channel nobody listens to: a message published on it right before {@code WAIT} travels the replication
+     * stream, so the wait covers everything the primary accepted until then, even when the script wrote nothing
+     * itself (a retry answered from its idempotency key).
+     */
+    public static String replicationProbe() {
+        return PREFIX + "replication-probe";
+    }
 }

@@ -15,17 +15,20 @@ import java.util.Objects;
  * @param reminderLease         how long a worker owns a claimed reminder before another worker may take it over
  * @param reminderLateTolerance a reminder delivered later than this after its due time is flagged late
  * @param workerInterval        how often the background worker polls for due reminders and expired holds
+ * @param replicaAcknowledgement how many Redis replicas must hold a booking change before it is reported done
  */
 public record SchedulerSettings(Duration holdDuration, List<Duration> reminderOffsets, WaitlistMode waitlistMode,
                                 Duration waitlistOfferDuration, Duration idempotencyRetention, Duration reminderLease,
-                                Duration reminderLateTolerance, Duration workerInterval) {
+                                Duration reminderLateTolerance, Duration workerInterval,
+                                ReplicaAcknowledgement replicaAcknowledgement) {
 
     /** What happens to the first matching waitlisted request when a slot frees up. */
     public enum WaitlistMode { BOOK, OFFER }
 
     public static final SchedulerSettings DEFAULTS = new SchedulerSettings(Duration.ofMinutes(5),
             List.of(Duration.ofHours(24), Duration.ofHours(1)), WaitlistMode.BOOK, Duration.ofHours(2),
-            Duration.ofDays(7), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofSeconds(1));
+            Duration.ofDays(7), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofSeconds(1),
+            ReplicaAcknowledgement.NONE);
 
     public SchedulerSettings {
         requirePositive(holdDuration, "holdDuration");
@@ -35,6 +38,7 @@ public record SchedulerSettings(Duration holdDuration, List<Duration> reminderOf
         requirePositive(reminderLateTolerance, "reminderLateTolerance");
         requirePositive(workerInterval, "workerInterval");
         Objects.requireNonNull(waitlistMode, "waitlistMode");
+        Objects.requireNonNull(replicaAcknowledgement, "replicaAcknowledgement");
         reminderOffsets = List.copyOf(reminderOffsets);
         for (Duration offset : reminderOffsets) {
             if (offset.isNegative() || offset.toMinutes() < 1 || offset.toMinutes() * 60 != offset.toSeconds()) {
@@ -51,7 +55,7 @@ public record SchedulerSettings(Duration holdDuration, List<Duration> reminderOf
 
     public SchedulerSettings withWaitlistMode(WaitlistMode mode) {
         return new SchedulerSettings(holdDuration, reminderOffsets, mode, waitlistOfferDuration, idempotencyRetention,
-                reminderLease, reminderLateTolerance, workerInterval);
+                reminderLease, reminderLateTolerance, workerInterval, replicaAcknowledgement);
     }
 
     /** The offsets in minutes, comma-separated, as the Lua scripts take them. */

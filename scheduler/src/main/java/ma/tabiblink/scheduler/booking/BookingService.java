@@ -588,15 +588,16 @@ public final class BookingService {
         }
     }
 
+    /** Runs a booking script; its changes are on the replicas the settings ask for before this returns. */
     @SuppressWarnings("unchecked")
-    private static List<String> run(RedisScript script, List<String> keys, Actor actor, Instant now, String... args) {
+    private List<String> run(RedisScript script, List<String> keys, Actor actor, Instant now, String... args) {
         List<String> all = new ArrayList<>(args.length + 4);
         all.add(SchedulerKeys.PREFIX);
         all.add(Long.toString(now.toEpochMilli()));
         all.add(actor.userId());
         all.add(actor.role().name());
         all.addAll(Arrays.asList(args));
-        return (List<String>) script.run(keys, all);
+        return (List<String>) script.run(keys, all, settings.replicaAcknowledgement());
     }
 
     private String newId() {

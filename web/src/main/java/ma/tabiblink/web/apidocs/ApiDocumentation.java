@@ -80,7 +80,7 @@ class ApiDocumentation {
                     operation.getResponses().addApiResponse("4XX", error("Refused: invalid input, not found, "
                             + "conflict, ... (a stable code says which)"));
                     operation.getResponses().addApiResponse("5XX", error("The server or Redis is unavailable "
-                            + "(TEMPORARILY_UNAVAILABLE, INTERNAL_ERROR)"));
+                            + "(TEMPORARILY_UNAVAILABLE, NOT_REPLICATED, INTERNAL_ERROR)"));
                     if (operation.getParameters() != null) {
                         for (Parameter parameter : operation.getParameters()) {
                             // Controllers refuse a missing key with their own code; a registration may go without.

@@ -99,8 +99,10 @@ public class ApiExceptionHandler {
     }
 
     /**
-     * Redis unreachable, its connections all taken, or still loading its data after a restart: a passing state, not
-     * a bug. Any other Redis error (a script or data error) is one, and falls through to 500.
+     * Redis unreachable, its connections all taken, still loading its data after a restart, or in the middle of a
+     * Sentinel failover (a demoted primary refusing writes as a replica, a primary without the replicas its
+     * {@code min-replicas-to-write} asks for): a passing state, not a bug; the client retries. Any other Redis error
+     * (a script or data error) is one, and falls through to 500.
      */
     @ExceptionHandler(JedisException.class)
     ResponseEntity<ErrorBody> redis(JedisException e) {
@@ -115,7 +117,8 @@ public class ApiExceptionHandler {
     private static boolean isTransient(JedisDataException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         return e instanceof JedisBusyException || message.startsWith("LOADING") || message.startsWith("TRYAGAIN")
-                || message.startsWith("MASTERDOWN");
+                || message.startsWith("MASTERDOWN") || message.startsWith("READONLY")
+                || message.startsWith("NOREPLICAS");
     }
 
     @ExceptionHandler(Exception.class)

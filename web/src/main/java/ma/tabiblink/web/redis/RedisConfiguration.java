@@ -1,6 +1,7 @@
 package ma.tabiblink.web.redis;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -44,8 +45,20 @@ public class RedisConfiguration {
                                     @Value("${tabib.redis.sentinels:}") String sentinels,
                                     @Value("${tabib.redis.sentinel-master:}") String sentinelMaster,
                                     @Value("${tabib.redis.password:}") String password,
+                                    @Value("${tabib.redis.min-replicas-acked:0}") int minReplicasAcked,
+                                    @Value("${tabib.redis.replica-ack-timeout:1s}") Duration replicaAckTimeout,
                                     @Value("${tabib.redis.embedded-port:0}") int embeddedPort) {
-        return new RedisProperties(url.strip(), sentinels.strip(), sentinelMaster.strip(), password, embeddedPort);
+        if (minReplicasAcked < 0) {
+            throw new StartupException("REDIS_MIN_REPLICAS_ACKED must be 0 or more, got " + minReplicasAcked);
+        }
+        if (replicaAckTimeout.isZero() || replicaAckTimeout.isNegative()
+                || replicaAckTimeout.toMillis() >= TIMEOUT_MILLIS) {
+            // WAIT blocks the connection: past the client's read timeout it would fail as a lost connection
+            throw new StartupException("REDIS_REPLICA_ACK_TIMEOUT must be positive and below " + TIMEOUT_MILLIS
+                    + " ms, got " + replicaAckTimeout);
+        }
+        return new RedisProperties(url.strip(), sentinels.strip(), sentinelMaster.strip(), password, embeddedPort,
+                minReplicasAcked, replicaAckTimeout);
     }
 
     @Bean(destroyMethod = "close")
@@ -53,7 +66,7 @@ public class RedisConfiguration {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(POOL_MAX_TOTAL);
         pool.setMaxIdle(POOL_MAX_TOTAL);
-        pool.setMaxWait(java.time.Duration.ofMillis(TIMEOUT_MILLIS));
+        pool.setMaxWait(Duration.ofMillis(TIMEOUT_MILLIS));
         if (!redis.sentinels().isEmpty()) {
             return sentinel(redis, pool);
         }
@@ -83,8 +96,12 @@ public class RedisConfiguration {
         return new JedisSentineled(redis.sentinelMaster(), master.build(), pool, sentinels, sentinelConfig);
     }
 
-    /** How to reach Redis, from the environment. */
-    public record RedisProperties(String url, String sentinels, String sentinelMaster, String password, int embeddedPort) {
+    /**
+     * How to reach Redis, from the environment, and how many replicas must acknowledge a write reported as done
+     * ({@code minReplicasAcked}, waited for at most {@code replicaAckTimeout}).
+     */
+    public record RedisProperties(String url, String sentinels, String sentinelMaster, String password, int embeddedPort,
+                                  int minReplicasAcked, Duration replicaAckTimeout) {
 
         boolean configured() {
             return !url.isEmpty() || !sentinels.isEmpty();
@@ -93,7 +110,8 @@ public class RedisConfiguration {
         @Override
         public String toString() {
             return "RedisProperties[url=" + (url.isEmpty() ? "" : "(set)") + ", sentinels=" + sentinels
-                    + ", sentinelMaster=" + sentinelMaster + "]";
+                    + ", sentinelMaster=" + sentinelMaster + ", minReplicasAcked=" + minReplicasAcked
+                    + ", replicaAckTimeout=" + replicaAckTimeout + "]";
         }
     }
 

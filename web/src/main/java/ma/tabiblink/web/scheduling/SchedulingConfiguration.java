@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import ma.tabiblink.scheduler.ReplicaAcknowledgement;
 import ma.tabiblink.scheduler.Scheduler;
 import ma.tabiblink.scheduler.SchedulerWorker;
 import ma.tabiblink.scheduler.availability.AvailabilityStore;
@@ -19,6 +20,7 @@ import ma.tabiblink.scheduler.reminder.LogReminderChannel;
 import ma.tabiblink.scheduler.reminder.ReminderChannel;
 import ma.tabiblink.scheduler.reminder.WebhookReminderChannel;
 import ma.tabiblink.web.config.StartupException;
+import ma.tabiblink.web.redis.RedisConfiguration;
 import redis.clients.jedis.UnifiedJedis;
 
 /** Builds the scheduler from {@code tabib.scheduling.*} and runs its background worker while the app runs. */
@@ -27,9 +29,11 @@ import redis.clients.jedis.UnifiedJedis;
 class SchedulingConfiguration {
 
     @Bean
-    Scheduler scheduler(UnifiedJedis redis, Clock clock, SchedulingProperties properties) {
+    Scheduler scheduler(UnifiedJedis redis, Clock clock, SchedulingProperties properties,
+                        RedisConfiguration.RedisProperties redisProperties) {
         try {
-            return new Scheduler(redis, clock, properties.toSettings());
+            return new Scheduler(redis, clock, properties.toSettings(new ReplicaAcknowledgement(
+                    redisProperties.minReplicasAcked(), redisProperties.replicaAckTimeout())));
         } catch (IllegalArgumentException e) {
             throw new StartupException("Invalid tabib.scheduling settings: " + e.getMessage());
         }

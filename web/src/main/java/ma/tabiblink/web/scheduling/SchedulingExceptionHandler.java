@@ -18,7 +18,8 @@ import ma.tabiblink.web.scheduling.Views.SlotView;
 
 /**
  * Maps the scheduler's coded refusals to HTTP: invalid input 400, not found 404, conflict 409 (a taken slot carries
- * the next free slots in {@code details.nextFreeSlots}), wrong role or owner 403.
+ * the next free slots in {@code details.nextFreeSlots}), wrong role or owner 403, a change no Redis replica confirmed
+ * in time 503 (retryable).
  */
 @RestControllerAdvice(basePackageClasses = SchedulingExceptionHandler.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -31,6 +32,7 @@ class SchedulingExceptionHandler {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case FORBIDDEN -> 403;
+            case UNAVAILABLE -> 503;
         };
         Map<String, Object> details = new LinkedHashMap<>();
         e.details().forEach((key, value) -> details.put(key, slotsAsViews(value)));

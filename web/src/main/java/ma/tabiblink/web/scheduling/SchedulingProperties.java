@@ -7,6 +7,7 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import ma.tabiblink.scheduler.ReplicaAcknowledgement;
 import ma.tabiblink.scheduler.SchedulerSettings;
 
 /**
@@ -35,8 +36,8 @@ record SchedulingProperties(
         @DefaultValue("1s") Duration webhookInitialBackoff,
         @DefaultValue("5s") Duration webhookTimeout) {
 
-    SchedulerSettings toSettings() {
+    SchedulerSettings toSettings(ReplicaAcknowledgement replicaAcknowledgement) {
         return new SchedulerSettings(holdDuration, reminderOffsets, waitlistMode, waitlistOfferDuration,
-                idempotencyRetention, reminderLease, reminderLateTolerance, workerInterval);
+                idempotencyRetention, reminderLease, reminderLateTolerance, workerInterval, replicaAcknowledgement);
     }
 }

@@ -1,0 +1,314 @@
+package ma.tabiblink.web.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import ma.tabiblink.web.support.ApiClient;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The whole application on a Redis primary with two replicas under three sentinels, reached through
+ * {@code REDIS_SENTINELS}. While coordinators book through the REST API from several threads, the primary is killed
+ * with SIGKILL, three times in a row (the old primary rejoining as a replica in between). The application, never restarted, must follow the promoted replica by itself: during the failover it
+ * answers coded 503s (never a 500), then bookings (Lua scripts, reloaded on the new primary) work again. The
+ * application waits for one replica before acknowledging a booking ({@code tabib.redis.min-replicas-acked=1}), so
+ * the client's log of acknowledged bookings, checked against the final state, must have none missing, and no slot may
+ * end up booked twice.
+ */
+@ExtendWith(SentinelFailoverTest.StopTopologyAfterTheApplication.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@Timeout(300)
+class SentinelFailoverTest {
+
+    /** A hang guard, not a speed requirement: the measured recovery time is printed. */
+    private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
+    /** Far above the Redis client's 2 s timeouts: an answer slower than this means a request hung. */
+    private static final Duration ANSWER_BOUND = Duration.ofSeconds(10);
+    /** Failovers in a row: each kills the primary promoted by the one before. */
+    private static final int FAILOVERS = 3;
+    private static final int LOADERS = 3;
+    private static final int PATIENTS = 60;
+    private static final int MAX_ATTEMPTS_PER_LOADER = 2_000;
+    private static final Duration LOADER_PAUSE = Duration.ofMillis(100);
+    /** Days of slots the loaders book from, enough for the whole run. */
+    private static final int DAYS = 28;
+    private static final Duration LOAD_BEFORE_THE_KILL = Duration.ofSeconds(2);
+    private static final Duration LOAD_AFTER_RECOVERY = Duration.ofSeconds(2);
+    private static final ZoneId CASABLANCA = ZoneId.of("Africa/Casablanca");
+    private static final Set<Integer> ALLOWED_STATUSES = Set.of(201, 409, 503);
+    /** Redis unreachable or refusing during the failover, or a booking no replica confirmed in time. */
+    private static final Set<String> RETRYABLE_CODES = Set.of("TEMPORARILY_UNAVAILABLE", "NOT_REPLICATED");
+
+    private static final Path DATA_DIR = tempDir();
+    private static final SentinelTopology TOPOLOGY = SentinelTopology.unavailableReason().isEmpty()
+            ? SentinelTopology.start(1) : null;
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void needsRedisAndSentinel() {
+        Assumptions.assumeTrue(TOPOLOGY != null, () -> SentinelTopology.unavailableReason().orElse(""));
+    }
+
+    @DynamicPropertySource
+    static void applicationProperties(DynamicPropertyRegistry registry) {
+        registry.add("tabib.demo", () -> "true");
+        registry.add("tabib.data-dir", DATA_DIR::toString);
+        registry.add("tabib.signaling.port", () -> "0");
+        registry.add("tabib.redis.sentinels", () -> TOPOLOGY.sentinelsProperty());
+        registry.add("tabib.redis.sentinel-master", () -> SentinelTopology.MASTER_NAME);
+        registry.add("tabib.redis.min-replicas-acked", () -> "1");
+    }
+
+    /** Declared before the Spring extension, so it runs after the application has been closed. */
+    static final class StopTopologyAfterTheApplication implements AfterAllCallback {
+        @Override
+        public void afterAll(ExtensionContext context) {
+            if (TOPOLOGY != null) {
+                TOPOLOGY.close();
+            }
+        }
+    }
+
+    /** One booking attempt of a loader: the slot, and the key it keeps across retries. */
+    private record Attempt(JsonNode slot, String idempotencyKey, String patientRef) {
+    }
+
+    /** A booking the application answered 201 to: what the client was told. */
+    private record Acknowledged(String appointmentId, String slot) {
+    }
+
+    @Test
+    void killingThePrimaryUnderLoadLosesNoAcknowledgedBookingBooksNoSlotTwiceAndTheApplicationFollowsByItself()
+            throws Exception {
+        ApiClient coordinator = new ApiClient("http://127.0.0.1:" + port).login("coord1", "demo1234");
+        Queue<JsonNode> free = freeSlots(coordinator);
+        List<String> patients = registerPatients();
+
+        List<Acknowledged> acknowledged = new CopyOnWriteArrayList<>();
+        List<String> unexpected = new CopyOnWriteArrayList<>();
+        AtomicBoolean loading = new AtomicBoolean(true);
+        ExecutorService loaders = Executors.newFixedThreadPool(LOADERS);
+        List<Future<?>> running = new ArrayList<>();
+        for (int n = 0; n < LOADERS; n++) {
+            List<String> own = patients.subList(n * PATIENTS / LOADERS, (n + 1) * PATIENTS / LOADERS);
+            running.add(loaders.submit(() -> load(coordinator, free, loading, acknowledged, unexpected, own)));
+        }
+        try {
+            Thread.sleep(LOAD_BEFORE_THE_KILL.toMillis());
+            int acknowledgedBeforeTheKill = acknowledged.size();
+            assertThat(acknowledgedBeforeTheKill).as("bookings went through before the failover").isPositive();
+
+            for (int failover = 1; failover <= FAILOVERS; failover++) {
+                long killedAt = System.nanoTime();
+                RedisProcess killed = TOPOLOGY.killPrimary();
+                HostAndPort promoted = TOPOLOGY.awaitPromotion(killed.address(), RECOVERY_BOUND);
+                Duration promotion = Duration.ofNanos(System.nanoTime() - killedAt);
+                try (Jedis newPrimary = new Jedis(promoted)) {
+                    // whatever the new primary's script cache holds, the application must reload its scripts
+                    newPrimary.scriptFlush();
+                }
+
+                String probePatient = patients.get(PATIENTS + failover - 1);
+                Duration recovery = awaitABookingSucceeds(coordinator, free, probePatient, killedAt);
+                System.out.printf("failover %d: %s killed, %s promoted after %d ms, bookings answered again after "
+                                + "%d ms, %d bookings acknowledged so far%n", failover, killed, promoted,
+                        promotion.toMillis(), recovery.toMillis(), acknowledged.size());
+                assertThat(coordinator.get("/actuator/health").json().path("status").asText()).isEqualTo("UP");
+                Thread.sleep(LOAD_AFTER_RECOVERY.toMillis());
+                // the next failover kills the new primary, with the old one back as its replica
+                TOPOLOGY.restart(killed);
+            }
+        } finally {
+            loading.set(false);
+            loaders.shutdown();
+            assertThat(loaders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+        for (Future<?> loader : running) {
+            loader.get();
+        }
+        assertThat(unexpected).as("every answer was 201, 409 or a coded 503, each within " + ANSWER_BOUND).isEmpty();
+
+        List<Acknowledged> missing = acknowledged.stream().filter(a -> !isBooked(coordinator, a)).toList();
+        List<String> bookedTwice = slotsBookedTwice(coordinator);
+        System.out.printf("acknowledged bookings: %d, missing after the failover: %d, slots booked twice: %d%n",
+                acknowledged.size(), missing.size(), bookedTwice.size());
+        assertThat(missing).as("acknowledged bookings missing after the failover").isEmpty();
+        assertThat(bookedTwice).as("slots booked twice").isEmpty();
+    }
+
+    /** Books a fresh slot until it succeeds (a Lua script on the new primary); returns the time since the kill. */
+    private static Duration awaitABookingSucceeds(ApiClient coordinator, Queue<JsonNode> free, String patient,
+                                                  long killedAt) throws InterruptedException {
+        JsonNode slot = free.poll();
+        assertThat(slot).as("a free slot left for the recovery probe").isNotNull();
+        Attempt attempt = new Attempt(slot, UUID.randomUUID().toString(), patient);
+        Instant deadline = Instant.now().plus(RECOVERY_BOUND);
+        while (true) {
+            ApiClient.Response answer = book(coordinator, attempt);
+            assertThat(answer.status()).as(answer.body()).isIn(201, 503);
+            if (answer.status() == 201) {
+                return Duration.ofNanos(System.nanoTime() - killedAt);
+            }
+            assertThat(answer.code()).isIn(RETRYABLE_CODES);
+            assertThat(Instant.now()).as("bookings work again within " + RECOVERY_BOUND).isBefore(deadline);
+            Thread.sleep(LOADER_PAUSE.toMillis());
+        }
+    }
+
+    /**
+     * Books free slots one after another until told to stop, retrying a refused attempt with the same idempotency
+     * key as a coordinator's page would; logs what was acknowledged and any answer outside the contract.
+     */
+    private static void load(ApiClient coordinator, Queue<JsonNode> free, AtomicBoolean loading,
+                             List<Acknowledged> acknowledged, List<String> unexpected, List<String> patients) {
+        Attempt attempt = null;
+        for (int i = 0; i < MAX_ATTEMPTS_PER_LOADER && loading.get(); i++) {
+            if (attempt == null) {
+                JsonNode slot = free.poll();
+                if (slot == null) {
+                    return;
+                }
+                attempt = new Attempt(slot, UUID.randomUUID().toString(), patients.get(i % patients.size()));
+            }
+            long started = System.nanoTime();
+            ApiClient.Response r;
+            try {
+                r = book(coordinator, attempt);
+            } catch (RuntimeException e) {
+                unexpected.add("no answer: " + e);
+                return;
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            if (!ALLOWED_STATUSES.contains(r.status()) || took.compareTo(ANSWER_BOUND) > 0
+                    || (r.status() == 503 && !RETRYABLE_CODES.contains(r.code()))) {
+                unexpected.add(r.status() + " after " + took + ": " + r.body());
+            }
+            if (r.status() == 201) {
+                acknowledged.add(new Acknowledged(r.json().path("id").asText(), slotKey(attempt.slot())));
+            }
+            if (r.status() != 503) {
+                attempt = null;
+            }
+            try {
+                Thread.sleep(LOADER_PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private boolean isBooked(ApiClient coordinator, Acknowledged booking) {
+        ApiClient.Response kept = coordinator.get("/api/v1/appointments/" + booking.appointmentId());
+        return kept.status() == 200 && "booked".equals(kept.json().path("status").asText());
+    }
+
+    private List<String> slotsBookedTwice(ApiClient coordinator) {
+        Map<String, Integer> perSlot = new HashMap<>();
+        LocalDate from = firstDay();
+        for (LocalDate day = from; day.isBefore(from.plusDays(DAYS)); day = day.plusDays(1)) {
+            for (JsonNode a : coordinator.get("/api/v1/appointments?date=" + day).json()) {
+                if ("booked".equals(a.path("status").asText())) {
+                    perSlot.merge(slotKey(a), 1, Integer::sum);
+                }
+            }
+        }
+        return perSlot.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+    }
+
+    private Queue<JsonNode> freeSlots(ApiClient coordinator) {
+        LocalDate from = firstDay();
+        Queue<JsonNode> free = new ConcurrentLinkedQueue<>();
+        for (String specialty : List.of("cardiology", "paediatrics", "dermatology")) {
+            ApiClient.Response slots = coordinator.get("/api/v1/slots?specialty=" + specialty + "&from=" + from
+                    + "&to=" + from.plusDays(DAYS - 1) + "&limit=1000");
+            assertThat(slots.status()).as(slots.body()).isEqualTo(200);
+            slots.json().forEach(free::add);
+        }
+        assertThat(free).hasSizeGreaterThan(200);
+        return free;
+    }
+
+    private List<String> registerPatients() {
+        ApiClient nurse = new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234");
+        List<String> patients = new ArrayList<>();
+        for (int i = 0; i < PATIENTS + FAILOVERS; i++) { // one more per failover, kept for its recovery probe
+            ApiClient.Response registered = nurse.post("/api/v1/patients", Map.of("fullName", "Failover patient " + i,
+                    "birthYear", 1960 + i, "sex", "FEMALE", "teleconsultationConsent", true));
+            assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+            patients.add(registered.json().path("id").asText());
+        }
+        return patients;
+    }
+
+    private static LocalDate firstDay() {
+        return LocalDate.now(CASABLANCA).with(TemporalAdjusters.next(DayOfWeek.MONDAY)).plusWeeks(1);
+    }
+
+    private static String slotKey(JsonNode slotOrAppointment) {
+        return slotOrAppointment.path("specialistId").asText() + " " + slotOrAppointment.path("start").asText();
+    }
+
+    private static ApiClient.Response book(ApiClient coordinator, Attempt attempt) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("specialistId", attempt.slot().path("specialistId").asText());
+        body.put("specialty", attempt.slot().path("specialty").asText());
+        body.put("start", attempt.slot().path("start").asText());
+        body.put("patientRef", attempt.patientRef());
+        body.put("dispensaryId", "disp-tinghir");
+        return coordinator.post("/api/v1/appointments", body, Map.of("Idempotency-Key", attempt.idempotencyKey()));
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("tabib-failover-data");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
