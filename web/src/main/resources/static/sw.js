@@ -11,7 +11,7 @@
 // ServiceWorkerShellTest, which fails with the value to put here whenever a shell file changes or is added. The
 // browser then finds this script changed, installs the new shell in the background, and the page hands over to it at
 // its next start (app.js: one reload before anything is shown); activation deletes every older cache.
-const SHELL_VERSION = '72e3f7543a5e';
+const SHELL_VERSION = 'aa9c03818aae';
 const SHELL_CACHE = `tabib-shell-${SHELL_VERSION}`;
 const SHELL = [
   '/index.html',
@@ -46,6 +46,7 @@ const SHELL = [
   '/js/signal.js',
   '/js/specialist.js',
   '/js/specialties.js',
+  '/js/voicenote.js',
 ];
 const SHELL_PATHS = new Set(SHELL);
 /** Navigations that open the application (the page itself); any other page is left to the network. */

@@ -1,9 +1,9 @@
 // The nurse's tele-expertise cases (store-and-forward): writing one for the chosen patient (question, urgency, vitals,
-// photos shrunk on the tablet), the outbox that sends it whenever the link allows (outbox.js), and her dispensary's
-// cases with the specialists' requests for information and their answers.
+// photos shrunk on the tablet, a voice note: voicenote.js), the outbox that sends it whenever the link allows
+// (outbox.js), and her dispensary's cases with the specialists' requests for information and their answers.
 import { h, clear, field, setText, announce } from './dom.js';
 import { t, onLanguageChange, formatInstant } from './i18n.js';
-import { api } from './session.js';
+import { api, onLogout } from './session.js';
 import { isOffline, onNetworkChange } from './network.js';
 import { searchSavedPatients } from './device.js';
 import { patientLabel } from './patient.js';
@@ -53,6 +53,13 @@ export async function shrinkPhoto(file) {
   return blob;
 }
 
+/** The recorder comes with the first case form: the nurse's first screen does without it. */
+let voiceModule = null;
+function loadVoiceRecorder() {
+  voiceModule ??= import('./voicenote.js');
+  return voiceModule;
+}
+
 function unitOf(key) {
   return t(`unit.${key}`);
 }
@@ -61,6 +68,8 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
   let patient = null;
   let specialties = [];
   let photos = []; // { blob, url }
+  let voice = null;
+  let renders = 0;
   let names = new Map();
   const answers = new Map();
   const requests = new Map();
@@ -69,6 +78,9 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
   function renderWrite() {
     photos.forEach((p) => URL.revokeObjectURL(p.url));
     photos = [];
+    voice?.release();
+    voice = null;
+    const render = ++renders;
     if (!patient) {
       clear(writeBox, h('h2', { id: 'case-title', i18n: 'cases.write' }), h('p', { class: 'muted', i18n: 'nurse.pickPatientFirst' }));
       return;
@@ -91,6 +103,18 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
     const thumbs = h('ul', { class: 'thumbs', id: 'case-photo-list' });
     const photoState = h('p', { class: 'muted', role: 'status', id: 'case-photo-state' });
     const send = h('button', { type: 'submit', class: 'primary big', id: 'case-send', i18n: 'cases.send' });
+    // Sending waits for a recording in progress to be stopped and for photos being shrunk.
+    const busy = { photos: false, voice: false };
+    const setBusy = (what, value) => {
+      busy[what] = value;
+      send.disabled = busy.photos || busy.voice;
+    };
+    const voiceSlot = h('div', { class: 'voice-slot' });
+    loadVoiceRecorder().then(({ voiceRecorder }) => {
+      if (render !== renders) return;
+      voice = voiceRecorder({ onBusy: (value) => setBusy('voice', value) });
+      voiceSlot.replaceWith(voice.element);
+    }, () => {}); // not loaded (an old shell, no link): the case goes without a voice note
     const showPhotos = () => {
       clear(thumbs, photos.map((p, index) => h('li', { 'data-bytes': p.blob.size },
         h('img', { src: p.url, alt: t('cases.photoNumber', { n: index + 1 }) }),
@@ -106,7 +130,7 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
       const files = [...photoInput.files];
       photoInput.value = '';
       if (photos.length + files.length > MAX_PHOTOS) announce('cases.tooManyPhotos', { max: MAX_PHOTOS }, 'error');
-      send.disabled = true;
+      setBusy('photos', true);
       setText(photoState, 'cases.preparingPhotos');
       for (const file of files.slice(0, MAX_PHOTOS - photos.length)) {
         try {
@@ -116,7 +140,7 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
           announce('cases.photoUnreadable', null, 'error');
         }
       }
-      send.disabled = false;
+      setBusy('photos', false);
       showPhotos();
     });
     showPhotos();
@@ -127,6 +151,7 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
         h('div', { class: 'grid-form' }, vitalFields,
           h('div', { class: 'field vital' }, h('label', { for: 'v-glucose', i18n: 'vitals.glucose' }), h('div', { class: 'row' }, glucose, glucoseUnit)))),
       h('div', { class: 'field' }, h('label', { for: 'case-photos', i18n: 'cases.photos' }), photoInput, photoState, thumbs),
+      voiceSlot,
       send);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -142,7 +167,7 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
       const body = { patientId: patient.id, specialty: specialty.value, urgency: urgency.value, question: question.value.trim(), vitals: v };
       send.disabled = true;
       try {
-        await queueCase(body, photos.map((p) => p.blob), { patient: patientLabel(patient), specialty: specialty.value });
+        await queueCase(body, photos.map((p) => p.blob), voice?.blob() ?? null, { patient: patientLabel(patient), specialty: specialty.value });
         announce(isOffline() ? 'cases.queuedOffline' : 'cases.queued');
         renderWrite();
       } catch {
@@ -161,7 +186,7 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
     clear(outboxBox, h('h2', { id: 'outbox-title', i18n: 'outbox.title' }),
       h('ul', { class: 'outbox-list', id: 'outbox-list' }, list.map((item) => {
         const what = item.kind === 'photo' ? t('outbox.photo', { n: item.number }) : t(`outbox.${item.kind}`);
-        const percent = item.kind === 'photo' && item.bytes ? Math.floor((100 * (item.received || 0)) / item.bytes) : null;
+        const percent = item.bytes ? Math.floor((100 * (item.received || 0)) / item.bytes) : null;
         let state;
         if (item.state === 'failed' && DUPLICATE_CODES.has(item.error?.code)) {
           // Stays until the nurse says which patient this is.
@@ -263,6 +288,7 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
         h('h4', { i18n: `notes.${key}` }), h('p', { class: 'note-text', text: note.sections[key] }))));
   }
 
+  onLogout(() => voice?.release());
   onOutboxChange(renderOutbox);
   onItemSent((item) => { if (item.kind === 'submit' || item.kind === 'reply') refreshList(); });
   onLanguageChange(() => renderOutbox());

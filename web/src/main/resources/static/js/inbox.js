@@ -1,5 +1,5 @@
 // The specialist's tele-expertise cases: each specialty's inbox (most urgent first, then oldest), claiming one, the
-// case (question, vitals, photos, messages), asking the nurse for more, and the answer: the consultation's note,
+// case (question, vitals, photos, voice note, messages), asking the nurse for more, and the answer: the consultation's note,
 // written and signed in the usual editor, then sent.
 import { h, clear, field, announce } from './dom.js';
 import { t, locale, formatInstant, onLanguageChange } from './i18n.js';
@@ -7,6 +7,7 @@ import { api } from './session.js';
 import { renderPatientSummary } from './patient.js';
 import { noteEditor } from './noteeditor.js';
 import { VITALS, errorText } from './cases.js';
+import { voicePlayer } from './voicenote.js';
 
 const REFRESH_EVERY_MS = 60000;
 const UNITS = { systolicMmHg: 'mmHg', heartRatePerMinute: 'perMinute', temperatureCelsius: 'celsius', oxygenSaturation: 'percent', weightKg: 'kg' };
@@ -37,6 +38,7 @@ export function mountInbox({ root, home, user }) {
         h('strong', { i18n: `specialty.${c.specialty}` }),
         h('span', { class: 'age', title: formatInstant(c.submittedAt || c.createdAt), text: age(c.submittedAt || c.createdAt) }),
         h('span', { class: 'photos', i18n: 'cases.photosCount', args: { count: c.photos || 0 } }),
+        c.voiceNote ? h('span', { class: 'voice', i18n: 'cases.withVoiceNote' }) : null,
         c.overdue ? h('span', { class: 'chip overdue', i18n: 'cases.overdue' }) : null,
         action));
   }
@@ -95,16 +97,22 @@ export function mountInbox({ root, home, user }) {
     const view = h('div', { class: 'case-view', id: 'case-view', 'data-case-id': s.id, 'data-status': s.status });
     open = { view, urls };
     const patientBox = h('div', { class: 'patient-summary' });
+    /** An attachment's content in an object URL, revoked when the case closes; null if it closed meanwhile. */
+    const fetchAttachment = async (a) => {
+      const blob = await api('GET', `/api/v1/cases/${encodeURIComponent(s.id)}/attachments/${encodeURIComponent(a.id)}`, undefined, undefined, { blob: true });
+      if (open?.view !== view) return null;
+      const url = URL.createObjectURL(blob);
+      urls.push(url);
+      return url;
+    };
     const photos = (c.attachments || []).filter((a) => a.kind === 'PHOTO' && a.complete);
     const gallery = h('ul', { class: 'thumbs', id: 'case-photos-view' });
     photos.forEach(async (a, index) => {
       const item = h('li', {});
       gallery.append(item);
       try {
-        const blob = await api('GET', `/api/v1/cases/${encodeURIComponent(s.id)}/attachments/${encodeURIComponent(a.id)}`, undefined, undefined, { blob: true });
-        if (open?.view !== view) return;
-        const url = URL.createObjectURL(blob);
-        urls.push(url);
+        const url = await fetchAttachment(a);
+        if (!url) return;
         const label = t('cases.photoNumber', { n: index + 1 });
         item.append(h('button', { type: 'button', class: 'thumb', 'data-attachment-id': a.id, 'aria-label': label, onclick: () => enlarge(url, label) },
           h('img', { src: url, alt: label })));
@@ -112,6 +120,13 @@ export function mountInbox({ root, home, user }) {
         item.append(h('span', { class: 'muted', i18n: 'cases.photoUnavailable' }));
       }
     });
+    const voice = (c.attachments || []).find((a) => a.kind === 'VOICE_NOTE' && a.complete);
+    const voiceBox = h('div', { class: 'voice-note', id: 'case-voice-view' });
+    if (voice) {
+      fetchAttachment(voice).then((url) => {
+        if (url) voiceBox.append(voicePlayer(url, { id: 'case-voice-player' }));
+      }, () => voiceBox.append(h('span', { class: 'muted', i18n: 'cases.voiceUnavailable' })));
+    }
     const mine = s.claimedBy === user.id;
     const answer = h('button', { type: 'button', class: 'primary big', id: 'answer-case', disabled: true, i18n: 'cases.sendAnswer' });
     answer.addEventListener('click', async () => {
@@ -149,6 +164,7 @@ export function mountInbox({ root, home, user }) {
         h('h3', { i18n: 'cases.questionHeading' }), h('p', { class: 'note-text case-question', text: c.question || '' }),
         vitalsList(c.vitals),
         photos.length ? [h('h3', { i18n: 'cases.photos' }), gallery] : null,
+        voice ? [h('h3', { i18n: 'cases.voiceHeading' }), voiceBox] : null,
         (c.messages || []).length ? [h('h3', { i18n: 'cases.messages' }), h('ol', { class: 'messages' }, c.messages.map((m) => h('li', { 'data-role': m.authorRole },
           h('span', { class: 'muted' }, h('span', { i18n: `role.${m.authorRole}` }), ' · ', h('span', { 'data-datetime': m.at, text: formatInstant(m.at) })),
           h('p', { class: 'note-text', text: m.text }))))] : null),

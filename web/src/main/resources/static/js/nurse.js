@@ -6,7 +6,6 @@ import { api, idempotencyKey } from './session.js';
 import { loadSpecialties } from './specialties.js';
 import { openLocalMedia } from './call.js';
 import { startCallView } from './callview.js';
-import { runPrecheck } from './precheck.js';
 import { patientLabel, renderNotes, openConsultation } from './patient.js';
 import { jitsiRoom } from './jitsi.js';
 import { isOffline, onNetworkChange, checkNow } from './network.js';
@@ -533,6 +532,8 @@ export function mount(root, { user, config, signal, setCallActive }) {
     h('div', { id: 'precheck-result' }),
     h('button', { type: 'button', class: 'secondary big', id: 'run-precheck', i18n: 'precheck.run',
       onclick: async () => {
+        // Loaded when asked for: most visits never run it, and the first screen must stay light on 3G.
+        const { runPrecheck } = await import('./precheck.js');
         const verdict = await runPrecheck(checkBox.querySelector('#precheck-result'), signal);
         preferAudioOnly = verdict.suggestAudioOnly;
       } }));

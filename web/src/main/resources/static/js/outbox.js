@@ -1,10 +1,11 @@
-// The nurse's outbox: patients registered and consents recorded offline, cases, their photos, their sending and her
-// replies, kept in IndexedDB (device.js) with their idempotency keys and photos until the server has them. A patient
-// registered offline has a local id until the server gives hers: what is written for her waits for that, and is
-// sent with the server's id (kept with the items, so a reload in between loses nothing). Sent in order whenever the link is up: a case first, then
-// each photo in chunks (resuming where the server's upload stands after a cut), then its submission. A dead link or a
-// busy server is retried with a growing delay, and at once when the link returns; a refusal stops that case's items
-// with the reason and a retry button. Nothing is lost to a reload or a closed tab; sign-out wipes it (app.js warns).
+// The nurse's outbox: patients registered and consents recorded offline, cases, their photos and voice note, their
+// sending and her replies, kept in IndexedDB (device.js) with their idempotency keys and recordings until the server
+// has them. A patient registered offline has a local id until the server gives hers: what is written for her waits for
+// that, and is sent with the server's id (kept with the items, so a reload in between loses nothing). Sent in order
+// whenever the link is up: a case first, then each photo and the voice note in chunks (resuming where the server's
+// upload stands after a cut), then its submission. A dead link or a busy server is retried with a growing delay, and
+// at once when the link returns; a refusal stops that case's items with the reason and a retry button. Nothing is
+// lost to a reload or a closed tab; sign-out wipes it (app.js warns).
 import { api, idempotencyKey, onLogout } from './session.js';
 import { isOffline, onNetworkChange, checkNow } from './network.js';
 import { outboxAdd, outboxItems, outboxSave, outboxRemove } from './device.js';
@@ -13,6 +14,8 @@ import { outboxAdd, outboxItems, outboxSave, outboxRemove } from './device.js';
 const CHUNK_BYTES = 48 * 1024;
 const TIMEOUT_MS = 20000;
 const BACKOFF_MS = [2000, 5000, 10000, 30000, 60000];
+/** The items that upload an attachment, and the server's kind for each. */
+const UPLOADS = { photo: 'PHOTO', voice: 'VOICE_NOTE' };
 
 /** The items, oldest first: those still in the store, plus those sent since this page opened (state 'sent'). */
 let items = [];
@@ -152,12 +155,17 @@ export async function discardPatient(seq) {
   run();
 }
 
-/** Queues a case with its photos (JPEG blobs) and its sending; resolves once it is safely in the store. */
-export async function queueCase(body, photos, label) {
+/**
+ * Queues a case with its photos (JPEG blobs), its voice note (a WebM or Ogg blob, or null) and its sending; resolves
+ * once it is safely in the store.
+ */
+export async function queueCase(body, photos, voice, label) {
   const group = idempotencyKey();
+  const upload = (kind, blob, extra) => ({ kind, group, key: idempotencyKey(), blob, bytes: blob.size, received: 0, label, state: 'queued', ...extra });
   const added = await outboxAdd([
     { kind: 'case', group, key: idempotencyKey(), body, label, state: 'queued' },
-    ...photos.map((blob, index) => ({ kind: 'photo', group, key: idempotencyKey(), blob, bytes: blob.size, received: 0, number: index + 1, label, state: 'queued' })),
+    ...photos.map((blob, index) => upload('photo', blob, { number: index + 1 })),
+    ...(voice ? [upload('voice', voice)] : []),
     { kind: 'submit', group, label, state: 'queued' },
   ]);
   // What was sent before has been seen as sent: the list shows the new work.
@@ -256,13 +264,13 @@ async function send(item) {
     item.patient = await api('PUT', `/api/v1/patients/${encodeURIComponent(item.patientId)}/consent`, { teleconsultation: item.teleconsultation }, undefined, { timeoutMs: TIMEOUT_MS });
   } else if (item.kind === 'case') {
     const created = await api('POST', '/api/v1/cases', item.body, { 'Idempotency-Key': item.key }, { timeoutMs: TIMEOUT_MS });
-    // Its photos and its sending need the server's id; kept with them before this item goes.
+    // Its attachments and its sending need the server's id; kept with them before this item goes.
     for (const other of items.filter((i) => i.group === item.group && i !== item)) {
       other.caseId = created.summary.id;
       if (other.state !== 'sent') await outboxSave(other);
     }
-  } else if (item.kind === 'photo') {
-    await upload(item);
+  } else if (item.kind in UPLOADS) {
+    await upload(item, UPLOADS[item.kind]);
   } else if (item.kind === 'submit') {
     await unlessAlready(item, () => api('POST', `/api/v1/cases/${encodeURIComponent(item.caseId)}/submit`, {}, undefined, { timeoutMs: TIMEOUT_MS }),
       (c) => c.summary.status !== 'DRAFT');
@@ -289,9 +297,9 @@ async function unlessAlready(item, attempt, alreadyDone) {
 }
 
 /** Begins (or, with the same key, finds) the upload, then sends the chunks from where the server stands. */
-async function upload(item) {
+async function upload(item, kind) {
   const base = `/api/v1/cases/${encodeURIComponent(item.caseId)}/attachments`;
-  const begun = await api('POST', base, { kind: 'PHOTO', bytes: item.bytes }, { 'Idempotency-Key': item.key }, { timeoutMs: TIMEOUT_MS });
+  const begun = await api('POST', base, { kind, bytes: item.bytes }, { 'Idempotency-Key': item.key }, { timeoutMs: TIMEOUT_MS });
   if (item.attachmentId !== begun.id) {
     item.attachmentId = begun.id;
     await outboxSave(item);

@@ -73,8 +73,8 @@ public final class AttachmentContent {
     /**
      * Checks a whole attachment and strips its metadata: refused with {@link RecordsError#ATTACHMENT_TYPE_REFUSED}
      * when it is not of a type accepted for the kind or its structure does not parse (damaged, cut short), with
-     * {@link RecordsError#ATTACHMENT_TOO_LARGE} when over {@link AttachmentKind#maxBytes()}. A photo always comes back
-     * in a new array; a voice note, which needs no stripping, in the array given.
+     * {@link RecordsError#ATTACHMENT_TOO_LARGE} when over {@link AttachmentKind#maxBytes()}. The content always comes
+     * back in a new array (a voice note, which needs no stripping, as a copy), so the caller may wipe the one it gave.
      */
     public static CheckedContent check(AttachmentKind kind, byte[] whole) {
         Objects.requireNonNull(kind);
@@ -90,11 +90,11 @@ public final class AttachmentContent {
             case PNG -> decodable(format, PngChunks.withoutMetadata(whole));
             case WEBM -> {
                 WebmHeader.check(whole);
-                yield whole;
+                yield whole.clone();
             }
             case OGG -> {
                 OggPage.checkFirst(whole);
-                yield whole;
+                yield whole.clone();
             }
         };
         return new CheckedContent(format.mediaType, bytes);

@@ -211,9 +211,9 @@ class AttachmentContentTest {
         CheckedContent checkedOgg = AttachmentContent.check(AttachmentKind.VOICE_NOTE, ogg);
 
         assertThat(checkedWebm.mediaType()).isEqualTo("audio/webm");
-        assertThat(checkedWebm.bytes()).isEqualTo(webm);
+        assertThat(checkedWebm.bytes()).isEqualTo(webm).as("a copy: the caller wipes what it gave").isNotSameAs(webm);
         assertThat(checkedOgg.mediaType()).isEqualTo("audio/ogg");
-        assertThat(checkedOgg.bytes()).isEqualTo(ogg);
+        assertThat(checkedOgg.bytes()).isEqualTo(ogg).isNotSameAs(ogg);
         assertThat(AttachmentContent.check(AttachmentKind.VOICE_NOTE, ebml("matroska")).mediaType())
                 .isEqualTo("audio/webm");
     }

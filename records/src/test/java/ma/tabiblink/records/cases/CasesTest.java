@@ -253,6 +253,23 @@ class CasesTest {
     }
 
     @Test
+    void aVoiceNoteIsKeptByteForByteAndMarkedOnTheCase() {
+        String id = draft("Écoutez la description des palpitations", CaseUrgency.ROUTINE).summary().id();
+        byte[] recording = webmRecording(40_000);
+        AttachmentInfo info = upload(id, AttachmentKind.VOICE_NOTE, recording);
+        assertThat(info.complete()).isTrue();
+        assertThat(info.mediaType()).isEqualTo("audio/webm");
+        assertThat(info.bytes()).isEqualTo(recording.length);
+
+        CaseSummary sent = cases().submit(NURSE1, id);
+        assertThat(sent.voiceNote()).isTrue();
+        assertThat(sent.photos()).isZero();
+        AttachmentBytes stored = cases().attachment(CARDIO, id, info.id());
+        assertThat(stored.mediaType()).isEqualTo("audio/webm");
+        assertThat(stored.content()).isEqualTo(recording);
+    }
+
+    @Test
     void theContentNotTheNameDecidesWhatIsAcceptedAndLimitsAreCoded() {
         String id = draft("Document", CaseUrgency.ROUTINE).summary().id();
         byte[] pdf = ("%PDF-1.7\n" + "x".repeat(5000)).getBytes(StandardCharsets.US_ASCII);
@@ -579,6 +596,17 @@ class CasesTest {
             return i;
         }
         return -1;
+    }
+
+    /** The EBML header and Segment start Chromium's MediaRecorder writes, then stand-in audio bytes. */
+    static byte[] webmRecording(int bytes) {
+        byte[] header = HexFormat.of().parseHex("1a45dfa39f4286810142f7810142f2810442f381084282847765626d42878104428581021853"
+                + "806701ffffffffffffff");
+        byte[] recording = Arrays.copyOf(header, bytes);
+        byte[] audio = new byte[bytes - header.length];
+        new Random(3).nextBytes(audio);
+        System.arraycopy(audio, 0, recording, header.length, audio.length);
+        return recording;
     }
 
     static byte[] noisyPng(int w, int h, long seed) {

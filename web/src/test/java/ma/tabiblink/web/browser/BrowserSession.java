@@ -51,6 +51,12 @@ final class BrowserSession implements AutoCloseable {
 
     private BrowserSession(String baseUrl, int width, int height, Path binary, List<String> extraArguments)
             throws IOException {
+        this(baseUrl, width, height, binary, extraArguments, true);
+    }
+
+    /** Without {@code answerMediaPrompts}, the page gets the camera and microphone only as the site's permission says. */
+    private BrowserSession(String baseUrl, int width, int height, Path binary, List<String> extraArguments,
+                           boolean answerMediaPrompts) throws IOException {
         this.baseUrl = baseUrl;
         this.profile = Files.createTempDirectory("tabib-chromium-");
         ChromeOptions options = new ChromeOptions();
@@ -60,10 +66,13 @@ final class BrowserSession implements AutoCloseable {
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile,
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                "--use-fake-device-for-media-stream",
                 "--disable-features=WebRtcHideLocalIpsWithMdns",
                 "--autoplay-policy=no-user-gesture-required",
                 "--window-size=" + width + "," + height);
+        if (answerMediaPrompts) {
+            options.addArguments("--use-fake-ui-for-media-stream");
+        }
         this.service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -133,6 +142,21 @@ final class BrowserSession implements AutoCloseable {
         BrowserSession tablet = openTablet(baseUrl);
         tablet.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
         tablet.driver().manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        return tablet;
+    }
+
+    /**
+     * A nurse's offline tablet on which the site was refused the microphone and camera (the nurse pressed "Block" on
+     * the browser's prompt once): the permission is denied, and no prompt is answered for her.
+     */
+    static BrowserSession openOfflineTabletWithMediaBlocked(String baseUrl) throws IOException {
+        BrowserSession tablet = new BrowserSession(baseUrl, 800, 1280, CHROMIUM, List.of(), false);
+        tablet.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        tablet.driver().manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        for (String permission : List.of("microphone", "camera")) {
+            tablet.driver().executeCdpCommand("Browser.setPermission", Map.of(
+                    "permission", Map.of("name", permission), "setting", "denied", "origin", baseUrl));
+        }
         return tablet;
     }
 

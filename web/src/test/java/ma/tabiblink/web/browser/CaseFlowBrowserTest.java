@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.StreamSupport;
@@ -34,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Store-and-forward tele-expertise in real Chromium, the nurse's tablet reaching the application only through
  * {@link CuttableLink}s: a patient registered and a case written for her with the link dead wait in the outbox
- * (across a reload), reach the server exactly once when the link returns, and goes to the cardiologist's inbox and back with a signed answer; a photo
- * upload cut halfway resumes where the server's upload stands.
+ * (across a reload), reach the server exactly once when the link returns, and the case goes to the cardiologist's
+ * inbox and back with a signed answer; a photo upload cut halfway resumes where the server's upload stands; a voice
+ * note recorded from Chromium's fake microphone reaches the specialist as a recording that plays.
  */
 class CaseFlowBrowserTest extends WebTestSupport {
 
@@ -207,9 +209,11 @@ class CaseFlowBrowserTest extends WebTestSupport {
             }
 
             nurse.click("#cases-refresh");
-            WebElement answer = nurse.waitFor("#cases li.case[data-case-id='" + caseId + "'][data-status='ANSWERED'] .case-answer");
-            assertThat(answer.getText()).contains("Échographie au CHP", "Furosémide 40 mg", "Revoir dans 7 jours");
-            nurse.script("arguments[0].scrollIntoView()", answer);
+            String answer = "#cases li.case[data-case-id='" + caseId + "'][data-status='ANSWERED'] .case-answer";
+            // The list may be redrawn meanwhile (the refresh and the server's notice both fetch it): read it afresh.
+            nurse.waitUntil("the signed answer shown", b -> b.waitFor(answer).getText()
+                    .matches("(?s).*Échographie au CHP.*Furosémide 40 mg.*Revoir dans 7 jours.*"));
+            nurse.script("document.querySelector(arguments[0]).scrollIntoView()", answer);
             nurse.screenshot("nurse-case-answer-fr");
             assertThat(nurse.cspViolations()).isEmpty();
         }
@@ -329,6 +333,149 @@ class CaseFlowBrowserTest extends WebTestSupport {
         }
     }
 
+    @Test
+    void aVoiceNoteRecordedOnTheTabletReleasesTheMicrophoneAndReachesTheSpecialistAsARecordingThatPlays() throws Exception {
+        ApiClient nurseApi = as("nurse1");
+        String name = "Mbarka Id Ali";
+        String patient = registerConsentingPatient(nurseApi, name);
+        byte[] recorded;
+        try (BrowserSession nurse = openNurse()) {
+            nurse.signIn("nurse1", "fr");
+            waitUntilReadyForOffline(nurse);
+            choosePatient(nurse, patient, name);
+            new Select(nurse.waitFor("#case-specialty")).selectByValue("cardiology");
+            nurse.driver().findElement(By.id("case-question")).sendKeys("Palpitations la nuit, écoutez la description.");
+            watchMicrophones(nurse);
+
+            nurse.click("#voice-record");
+            nurse.waitFor("#voice-stop");
+            assertThat(nurse.attribute("#case-send", "disabled")).as("no sending in the middle of a recording").isNotNull();
+            assertThat(nurse.script("return window.microphones.map((s) => s.getAudioTracks()[0].readyState)"))
+                    .isEqualTo(List.of("live"));
+            nurse.waitUntil("three seconds recorded", Duration.ofSeconds(15),
+                    b -> b.driver().findElement(By.id("voice-elapsed")).getText().startsWith("0:03 / 1:00"));
+            nurse.click("#voice-stop");
+            nurse.waitFor("#case-voice[data-state='recorded'] #voice-preview");
+            assertThat(nurse.script("return window.microphones.every((s) => s.getTracks().every((t) => t.readyState === 'ended'))"))
+                    .as("the microphone is released once the recording stops").isEqualTo(true);
+            nurse.waitUntil("the preview knows its length", b -> playerSeconds(b, "#voice-preview") > 2);
+            assertThat(playerSeconds(nurse, "#voice-preview")).isLessThan(6);
+            long bytes = Long.parseLong(nurse.attribute("#case-voice", "data-bytes"));
+            // Opus at about 20 kbit/s: a few kilobytes a second, whatever the microphone hears.
+            assertThat(bytes).isBetween(1_000L, 30_000L);
+            nurse.script("document.getElementById('case-voice').scrollIntoView({ block: 'center' })");
+            nurse.screenshot("nurse-case-voice-fr");
+
+            cutLink();
+            nurse.waitUntil("the nurse's screen says offline", OFFLINE_SHOWN_WITHIN,
+                    b -> "offline".equals(b.attribute("#link-status", "data-status")));
+            nurse.click("#case-send");
+            nurse.waitUntil("the case, its voice note and its sending wait in the outbox",
+                    b -> kinds(b).equals(List.of("case", "voice", "submit")));
+            nurse.waitFor("#case-voice[data-state='idle'] #voice-record");
+            nurse.driver().navigate().refresh();
+            nurse.waitFor("#logout");
+            nurse.waitUntil("the outbox survived the reload", b -> kinds(b).equals(List.of("case", "voice", "submit")));
+            assertThat(nurse.driver().findElement(By.cssSelector("#outbox li.outbox-item[data-kind='voice']")).getText())
+                    .contains("Message vocal");
+            recorded = queuedVoiceNote(nurse);
+            assertThat(recorded).hasSize((int) bytes);
+
+            restoreLink();
+            nurse.waitUntil("everything in the outbox sent", DELIVERED_WITHIN,
+                    b -> !outboxStates(b).isEmpty() && outboxStates(b).stream().allMatch("sent"::equals));
+        }
+        List<JsonNode> arrived = casesOf(nurseApi, patient);
+        assertThat(arrived).hasSize(1);
+        String caseId = arrived.get(0).path("id").asText();
+        assertThat(arrived.get(0).path("voiceNote").asBoolean()).isTrue();
+        JsonNode attachments = nurseApi.get("/api/v1/cases/" + caseId).json().path("attachments");
+        assertThat(attachments).hasSize(1);
+        JsonNode voice = attachments.get(0);
+        assertThat(voice.path("kind").asText()).isEqualTo("VOICE_NOTE");
+        assertThat(voice.path("complete").asBoolean()).isTrue();
+        assertThat(voice.path("mediaType").asText()).isEqualTo("audio/webm");
+        ApiClient.BytesResponse served = nurseApi.getBytes("/api/v1/cases/" + caseId + "/attachments/" + voice.path("id").asText());
+        assertThat(served.contentType()).isEqualTo("audio/webm");
+        assertThat(served.body()).as("the recording as the tablet made it").isEqualTo(recorded);
+
+        try (BrowserSession cardio = BrowserSession.open(baseUrl())) {
+            cardio.signIn("dr.cardio", "fr");
+            String line = "#case-inbox li.case[data-case-id='" + caseId + "']";
+            assertThat(cardio.waitFor(line + " .voice").getText()).isEqualTo("+ message vocal");
+            cardio.click(line + " button[data-action=claim]");
+            cardio.waitFor("#case-view[data-case-id='" + caseId + "'] #case-voice-player");
+            try { cardio.waitUntil("the player knows the recording's length", b -> playerSeconds(b, "#case-voice-player") > 1); } catch (RuntimeException e) { System.out.println("DEBUG-VN " + cardio.script("const a = document.getElementById('case-voice-player'); return JSON.stringify({rs: a.readyState, ns: a.networkState, d: String(a.duration), t: a.currentTime, e: a.error && a.error.message, src: a.src, seekable: a.seekable.length})")); throw e; }
+            assertThat(playerSeconds(cardio, "#case-voice-player")).isLessThan(6);
+            cardio.script("document.getElementById('case-voice-player').play()");
+            cardio.waitUntil("the recording plays", b -> ((Number) b.script(
+                    "return document.getElementById('case-voice-player').currentTime")).doubleValue() > 0.5);
+            cardio.screenshot("specialist-case-voice-fr");
+        }
+    }
+
+    @Test
+    void aRefusedMicrophoneIsSaidOnTheFormAndTheCaseIsSentWithoutAVoiceNote() throws Exception {
+        ApiClient nurseApi = as("nurse1");
+        String name = "Tuda Amzil";
+        String patient = registerConsentingPatient(nurseApi, name);
+        try (BrowserSession nurse = BrowserSession.openOfflineTabletWithMediaBlocked(baseUrl())) {
+            nurse.signIn("nurse1", "en");
+            waitUntilReadyForOffline(nurse);
+            choosePatient(nurse, patient, name);
+            nurse.driver().findElement(By.id("case-question")).sendKeys("Cough for three weeks.");
+
+            nurse.click("#voice-record");
+            nurse.waitUntil("the refusal said on the form", b -> b.driver().findElements(By.id("voice-error")).stream()
+                    .anyMatch(e -> e.getText().contains("The microphone is not allowed")));
+            assertThat(nurse.attribute("#case-voice", "data-state")).isEqualTo("idle");
+            nurse.click("#case-send");
+            nurse.waitUntil("everything in the outbox sent", DELIVERED_WITHIN,
+                    b -> !outboxStates(b).isEmpty() && outboxStates(b).stream().allMatch("sent"::equals));
+            assertThat(kinds(nurse)).containsExactly("case", "submit");
+        }
+        List<JsonNode> arrived = casesOf(nurseApi, patient);
+        assertThat(arrived).hasSize(1);
+        assertThat(nurseApi.get("/api/v1/cases/" + arrived.get(0).path("id").asText()).json().path("attachments")).isEmpty();
+    }
+
+    /** Keeps every stream the page opens, so the test can see whether its microphone is still on. */
+    private static void watchMicrophones(BrowserSession nurse) {
+        nurse.script("""
+                window.microphones = [];
+                const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+                navigator.mediaDevices.getUserMedia = async (constraints) => {
+                  const stream = await open(constraints);
+                  window.microphones.push(stream);
+                  return stream;
+                };
+                """);
+    }
+
+    /** The voice note waiting in the tablet's outbox (IndexedDB), as it will be sent. */
+    private static byte[] queuedVoiceNote(BrowserSession nurse) {
+        return Base64.getDecoder().decode((String) nurse.driver().executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const request = indexedDB.open('tabib-device');
+                request.onsuccess = () => {
+                  const all = request.result.transaction('outbox').objectStore('outbox').getAll();
+                  all.onsuccess = () => {
+                    request.result.close();
+                    const reader = new FileReader();
+                    reader.onload = () => done(reader.result.split(',')[1]);
+                    reader.readAsDataURL(all.result.find((item) => item.kind === 'voice').blob);
+                  };
+                };
+                """));
+    }
+
+    /** A player's length in seconds once it knows it, 0 before. */
+    private static double playerSeconds(BrowserSession browser, String css) {
+        Object seconds = browser.script("const a = document.querySelector(arguments[0]);"
+                + " return a && Number.isFinite(a.duration) ? a.duration : 0", css);
+        return ((Number) seconds).doubleValue();
+    }
+
     private static void queueCaseOffline(BrowserSession nurse, String patientId, String name, String question) {
         choosePatient(nurse, patientId, name);
         cutLink();
@@ -388,7 +535,11 @@ class CaseFlowBrowserTest extends WebTestSupport {
         query.clear();
         query.sendKeys(name);
         nurse.click("#patient form[role=search] button[type=submit]");
-        nurse.click("#patient-results button[data-patient-id='" + patientId + "']");
+        // The list may be redrawn under the click (the search typed and the first one both answer): clicked again.
+        nurse.waitUntil("the patient picked", b -> {
+            b.click("#patient-results button[data-patient-id='" + patientId + "']");
+            return true;
+        });
         nurse.waitFor("#case-form");
     }
 
