@@ -24,6 +24,9 @@ let running = false;
 let again = false;
 let timer = null;
 let failures = 0;
+/** Gives up the item's requests at once when the link is found dead (see startOutbox). */
+let inFlight = new AbortController();
+const sending = () => ({ timeoutMs: TIMEOUT_MS, signal: inFlight.signal });
 const listeners = new Set();
 const sentListeners = new Set();
 /** Patients registered offline whose server id is now known (sent, or an existing patient used instead), by local id. */
@@ -65,7 +68,11 @@ export async function startOutbox() {
   items = (await outboxItems().catch(() => [])).map((item) => (item.state === 'sending' ? { ...item, state: 'queued' } : item));
   changed();
   onNetworkChange((offline) => {
-    if (offline) return;
+    if (offline) {
+      // A request caught by the dead link would hold the outbox until its timeout, long after the link is back.
+      inFlight.abort();
+      return;
+    }
     failures = 0;
     run();
   });
@@ -252,18 +259,19 @@ async function run() {
 }
 
 async function send(item) {
+  inFlight = new AbortController();
   item.state = 'sending';
   item.waiting = false;
   changed();
   if (item.kind === 'patient') {
-    item.patient = await api('POST', '/api/v1/patients', item.body, { 'Idempotency-Key': item.key }, { timeoutMs: TIMEOUT_MS });
+    item.patient = await api('POST', '/api/v1/patients', item.body, { 'Idempotency-Key': item.key }, sending());
     // What was written for her needs the server's id; kept with it before this item goes.
     registered.set(item.localId, item.patient);
     await repoint(item.localId, item.patient.id);
   } else if (item.kind === 'consent') {
-    item.patient = await api('PUT', `/api/v1/patients/${encodeURIComponent(item.patientId)}/consent`, { teleconsultation: item.teleconsultation }, undefined, { timeoutMs: TIMEOUT_MS });
+    item.patient = await api('PUT', `/api/v1/patients/${encodeURIComponent(item.patientId)}/consent`, { teleconsultation: item.teleconsultation }, undefined, sending());
   } else if (item.kind === 'case') {
-    const created = await api('POST', '/api/v1/cases', item.body, { 'Idempotency-Key': item.key }, { timeoutMs: TIMEOUT_MS });
+    const created = await api('POST', '/api/v1/cases', item.body, { 'Idempotency-Key': item.key }, sending());
     // Its attachments and its sending need the server's id; kept with them before this item goes.
     for (const other of items.filter((i) => i.group === item.group && i !== item)) {
       other.caseId = created.summary.id;
@@ -272,10 +280,10 @@ async function send(item) {
   } else if (item.kind in UPLOADS) {
     await upload(item, UPLOADS[item.kind]);
   } else if (item.kind === 'submit') {
-    await unlessAlready(item, () => api('POST', `/api/v1/cases/${encodeURIComponent(item.caseId)}/submit`, {}, undefined, { timeoutMs: TIMEOUT_MS }),
+    await unlessAlready(item, () => api('POST', `/api/v1/cases/${encodeURIComponent(item.caseId)}/submit`, {}, undefined, sending()),
       (c) => c.summary.status !== 'DRAFT');
   } else if (item.kind === 'reply') {
-    await unlessAlready(item, () => api('POST', `/api/v1/cases/${encodeURIComponent(item.caseId)}/information`, { text: item.text }, undefined, { timeoutMs: TIMEOUT_MS }),
+    await unlessAlready(item, () => api('POST', `/api/v1/cases/${encodeURIComponent(item.caseId)}/information`, { text: item.text }, undefined, sending()),
       (c) => (c.messages || []).some((m) => m.authorRole === 'NURSE' && m.text === item.text));
   }
   item.state = 'sent';
@@ -291,7 +299,7 @@ async function unlessAlready(item, attempt, alreadyDone) {
     await attempt();
   } catch (error) {
     if (error.status < 400 || error.status >= 500 || error.status === 401) throw error;
-    const current = await api('GET', `/api/v1/cases/${encodeURIComponent(item.caseId)}`, undefined, undefined, { timeoutMs: TIMEOUT_MS });
+    const current = await api('GET', `/api/v1/cases/${encodeURIComponent(item.caseId)}`, undefined, undefined, sending());
     if (!alreadyDone(current)) throw error;
   }
 }
@@ -299,7 +307,7 @@ async function unlessAlready(item, attempt, alreadyDone) {
 /** Begins (or, with the same key, finds) the upload, then sends the chunks from where the server stands. */
 async function upload(item, kind) {
   const base = `/api/v1/cases/${encodeURIComponent(item.caseId)}/attachments`;
-  const begun = await api('POST', base, { kind, bytes: item.bytes }, { 'Idempotency-Key': item.key }, { timeoutMs: TIMEOUT_MS });
+  const begun = await api('POST', base, { kind, bytes: item.bytes }, { 'Idempotency-Key': item.key }, sending());
   if (item.attachmentId !== begun.id) {
     item.attachmentId = begun.id;
     await outboxSave(item);
@@ -311,10 +319,10 @@ async function upload(item, kind) {
     changed();
     const chunk = item.blob.slice(received, Math.min(item.bytes, received + CHUNK_BYTES));
     try {
-      ({ received, complete } = await api('PUT', `${path}?offset=${received}`, chunk, undefined, { raw: true, timeoutMs: TIMEOUT_MS }));
+      ({ received, complete } = await api('PUT', `${path}?offset=${received}`, chunk, undefined, { raw: true, ...sending() }));
     } catch (error) {
       if (error.code !== 'UPLOAD_OFFSET_MISMATCH') throw error;
-      ({ received, complete } = await api('GET', `${path}/progress`, undefined, undefined, { timeoutMs: TIMEOUT_MS }));
+      ({ received, complete } = await api('GET', `${path}/progress`, undefined, undefined, sending()));
     }
   }
   item.received = item.bytes;

@@ -156,14 +156,15 @@ export async function api(method, path, body, headers, options = {}) {
 
 /**
  * options.raw: body is a Blob sent as application/octet-stream (attachment chunks); options.blob: the answer is read
- * as a Blob (a case's photo, shown through a blob: URL).
+ * as a Blob (a case's photo, shown through a blob: URL); options.signal: an AbortSignal that gives the request up.
  */
-async function request(method, path, body, { anonymous, headers: extra, timeoutMs, raw, blob }) {
+async function request(method, path, body, { anonymous, headers: extra, timeoutMs, raw, blob, signal }) {
   const headers = { Accept: blob ? '*/*' : 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = raw ? 'application/octet-stream' : 'application/json';
   if (!anonymous && state) headers.Authorization = `Bearer ${state.accessToken}`;
   const abort = new AbortController();
   const timer = timeoutMs ? setTimeout(() => abort.abort(), timeoutMs) : null;
+  signal?.addEventListener('abort', () => abort.abort(), { once: true });
   let response;
   let text;
   try {
