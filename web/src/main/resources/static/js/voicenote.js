@@ -84,7 +84,7 @@ export function voiceRecorder({ onBusy = () => {} } = {}) {
 
   function idle(errorKey) {
     const button = h('button', { type: 'button', class: 'secondary', id: 'voice-record', disabled: !type, onclick: start },
-      h('span', { class: 'icon', 'aria-hidden': 'true', text: '🎙' }), ' ', h('span', { i18n: 'voice.record' }));
+      h('span', { class: 'icon record-icon', 'aria-hidden': 'true', text: '●' }), ' ', h('span', { i18n: 'voice.record' }));
     const reason = type ? errorKey : 'voice.unsupported';
     show('idle', button, reason ? h('p', { class: 'error', role: 'alert', id: 'voice-error', i18n: reason }) : null);
   }

@@ -49,7 +49,13 @@ final class CaseForms {
             return !b.driver().findElements(By.cssSelector(result)).isEmpty();
         });
         nurse.click(result);
-        nurse.waitFor("#case-form");
+        try {
+            nurse.waitFor("#case-form");
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no case form after choosing " + name + "; the patient card: "
+                    + nurse.script("return document.getElementById('patient')?.innerHTML")
+                    + "; the case card: " + nurse.script("return document.getElementById('case-new')?.innerHTML"), e);
+        }
     }
 
     /** Attaches the photos to the case form and waits until the tablet has shrunk them all. */
