@@ -50,6 +50,7 @@ median() {
 }
 {
   grep '^#' "$RAW"
+  # acknowledged and refused: since the previous failover; missing and booked_twice: of all acknowledged so far
   printf '%-9s %-22s %-22s %12s %12s %13s %9s %8s %12s\n' failover killed promoted promotion_ms recovery_ms \
     acknowledged refused missing booked_twice
   echo "$results" | while read -r line; do

@@ -78,8 +78,10 @@ class SentinelFailoverTest {
     private static final int PATIENTS = 60;
     private static final int MAX_ATTEMPTS_PER_LOADER = 2_000;
     private static final Duration LOADER_PAUSE = Duration.ofMillis(100);
+    /** Days of slots per query (the API answers at most 62) and per failover pair: the load books ~200 per failover. */
+    private static final int WINDOW_DAYS = 28;
     /** Days of slots the loaders book from, enough for the whole run. */
-    private static final int DAYS = 28;
+    private static final int DAYS = WINDOW_DAYS * ((FAILOVERS + 2) / 2);
     private static final Duration LOAD_BEFORE_THE_KILL = Duration.ofSeconds(2);
     private static final Duration LOAD_AFTER_RECOVERY = Duration.ofSeconds(2);
     private static final ZoneId CASABLANCA = ZoneId.of("Africa/Casablanca");
@@ -158,6 +160,7 @@ class SentinelFailoverTest {
             int acknowledgedBefore = 0;
             int refusedBefore = 0;
             for (int failover = 1; failover <= FAILOVERS; failover++) {
+                assertThat(free).as("slots left to keep the load going through failover " + failover).isNotEmpty();
                 long killedAt = System.nanoTime();
                 RedisProcess killed = TOPOLOGY.killPrimary();
                 HostAndPort promoted = TOPOLOGY.awaitPromotion(killed.address(), RECOVERY_BOUND);
@@ -286,13 +289,15 @@ class SentinelFailoverTest {
     private Queue<JsonNode> freeSlots(ApiClient coordinator) {
         LocalDate from = firstDay();
         Queue<JsonNode> free = new ConcurrentLinkedQueue<>();
-        for (String specialty : List.of("cardiology", "paediatrics", "dermatology")) {
-            ApiClient.Response slots = coordinator.get("/api/v1/slots?specialty=" + specialty + "&from=" + from
-                    + "&to=" + from.plusDays(DAYS - 1) + "&limit=1000");
-            assertThat(slots.status()).as(slots.body()).isEqualTo(200);
-            slots.json().forEach(free::add);
+        for (LocalDate window = from; window.isBefore(from.plusDays(DAYS)); window = window.plusDays(WINDOW_DAYS)) {
+            for (String specialty : List.of("cardiology", "paediatrics", "dermatology")) {
+                ApiClient.Response slots = coordinator.get("/api/v1/slots?specialty=" + specialty + "&from=" + window
+                        + "&to=" + window.plusDays(WINDOW_DAYS - 1) + "&limit=1000");
+                assertThat(slots.status()).as(slots.body()).isEqualTo(200);
+                slots.json().forEach(free::add);
+            }
         }
-        assertThat(free).hasSizeGreaterThan(200);
+        assertThat(free).hasSizeGreaterThan(200 * (FAILOVERS + 1));
         return free;
     }
 
