@@ -203,6 +203,17 @@ class SentinelFailoverTest {
                 FAILOVERS, acknowledged.size(), refused.get(), missing.size(), bookedTwice.size());
         assertThat(missing).as("acknowledged bookings missing after the failover").isEmpty();
         assertThat(bookedTwice).as("slots booked twice").isEmpty();
+        // the alert rules (ops/deploy/prometheus) read the coded 503s from this counter
+        assertThat(countedRetryableErrors(coordinator)).as("coded 503s counted in tabib_errors_total")
+                .isGreaterThanOrEqualTo(refused.get());
+    }
+
+    private static double countedRetryableErrors(ApiClient coordinator) {
+        return coordinator.get("/actuator/prometheus").body().lines()
+                .filter(line -> line.startsWith("tabib_errors_total{"))
+                .filter(line -> RETRYABLE_CODES.stream().anyMatch(code -> line.contains("code=\"" + code + "\"")))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** Books a fresh slot until it succeeds (a Lua script on the new primary); returns the time since the kill. */
