@@ -8,6 +8,7 @@
 #             and refuses expired or forged credentials;
 #   Redis   - our tabib-redis.conf starts with AOF on, everysec fsync and noeviction, and data survive a restart;
 #   systemd - the unit files pass `systemd-analyze verify` (when systemd-analyze exists);
+#   Prometheus - the alert rules pass `promtool check rules` and their unit tests (when promtool exists);
 #   k8s and Compose - the manifests render with `kubectl kustomize` (when kubectl exists), the k8s Redis settings
 #             agree with tabib-redis.conf, compose.yaml parses, and the Redis start commands of both start a
 #             password-protected Redis with our config;
@@ -418,6 +419,13 @@ check_systemd() {
   if grep -qi -e 'unknown' -e 'invalid' -e 'failed' -e 'error' <<<"$out"; then fail "tabib-backup.timer: $out"; else pass "tabib-backup.timer passes systemd-analyze verify"; fi
 }
 
+check_prometheus() {
+  section "Prometheus alert rules"
+  if ! command -v promtool >/dev/null 2>&1; then echo "  (promtool missing: skipped; Debian package prometheus)"; return 0; fi
+  check "promtool check rules tabib-redis-alerts.yml" timeout 30 promtool check rules "$DEPLOY/prometheus/tabib-redis-alerts.yml"
+  check "promtool test rules tabib-redis-alerts.test.yml" timeout 60 promtool test rules "$DEPLOY/prometheus/tabib-redis-alerts.test.yml"
+}
+
 check_k8s() {
   section "Kubernetes manifests and Compose file"
   local directive canonical mirrored
@@ -685,6 +693,7 @@ check_nginx
 check_coturn
 check_redis
 check_systemd
+check_prometheus
 check_k8s
 if ((WITH_APP)); then check_app; fi
 

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,31 +52,36 @@ import redis.clients.jedis.Jedis;
 /**
  * The whole application on a Redis primary with two replicas under three sentinels, reached through
  * {@code REDIS_SENTINELS}. While coordinators book through the REST API from several threads, the primary is killed
- * with SIGKILL, three times in a row (the old primary rejoining as a replica in between). The application, never restarted, must follow the promoted replica by itself: during the failover it
+ * with SIGKILL, {@value #DEFAULT_FAILOVERS} times in a row (the old primary rejoining as a replica in between; the system property
+ * {@code tabib.failovers} asks for more, as {@code ops/scripts/fault-redis-failover.sh} does). The application, never restarted, must follow the promoted replica by itself: during the failover it
  * answers coded 503s (never a 500), then bookings (Lua scripts, reloaded on the new primary) work again. The
  * application waits for one replica before acknowledging a booking ({@code tabib.redis.min-replicas-acked=1}), so
  * the client's log of acknowledged bookings, checked against the final state, must have none missing, and no slot may
- * end up booked twice.
+ * end up booked twice. Each failover prints one {@code failover-result} line (recovery times, bookings acknowledged,
+ * missing and booked twice so far), and the run one {@code failover-summary} line, for the script to collect.
  */
 @ExtendWith(SentinelFailoverTest.StopTopologyAfterTheApplication.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@Timeout(300)
+@Timeout(900)
 class SentinelFailoverTest {
 
     /** A hang guard, not a speed requirement: the measured recovery time is printed. */
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
     /** Far above the Redis client's 2 s timeouts: an answer slower than this means a request hung. */
     private static final Duration ANSWER_BOUND = Duration.ofSeconds(10);
-    /** Failovers in a row: each kills the primary promoted by the one before. */
-    private static final int FAILOVERS = 3;
+    /** Failovers in a row: each kills the primary promoted by the one before. Kept short for CI. */
+    private static final int DEFAULT_FAILOVERS = 3;
+    private static final int FAILOVERS = Integer.getInteger("tabib.failovers", DEFAULT_FAILOVERS);
     private static final int LOADERS = 3;
     private static final int PATIENTS = 60;
     private static final int MAX_ATTEMPTS_PER_LOADER = 2_000;
     private static final Duration LOADER_PAUSE = Duration.ofMillis(100);
+    /** Days of slots per query (the API answers at most 62) and per failover pair: the load books ~200 per failover. */
+    private static final int WINDOW_DAYS = 28;
     /** Days of slots the loaders book from, enough for the whole run. */
-    private static final int DAYS = 28;
+    private static final int DAYS = WINDOW_DAYS * ((FAILOVERS + 2) / 2);
     private static final Duration LOAD_BEFORE_THE_KILL = Duration.ofSeconds(2);
     private static final Duration LOAD_AFTER_RECOVERY = Duration.ofSeconds(2);
     private static final ZoneId CASABLANCA = ZoneId.of("Africa/Casablanca");
@@ -92,6 +99,7 @@ class SentinelFailoverTest {
     @BeforeAll
     static void needsRedisAndSentinel() {
         Assumptions.assumeTrue(TOPOLOGY != null, () -> SentinelTopology.unavailableReason().orElse(""));
+        assertThat(FAILOVERS).as("tabib.failovers").isBetween(1, 10);
     }
 
     @DynamicPropertySource
@@ -127,23 +135,32 @@ class SentinelFailoverTest {
             throws Exception {
         ApiClient coordinator = new ApiClient("http://127.0.0.1:" + port).login("coord1", "demo1234");
         Queue<JsonNode> free = freeSlots(coordinator);
+        // set aside before the loaders start, so that a long run cannot leave a recovery probe without a slot
+        Queue<JsonNode> probeSlots = new ArrayDeque<>();
+        for (int i = 0; i < FAILOVERS; i++) {
+            probeSlots.add(free.remove());
+        }
         List<String> patients = registerPatients();
 
         List<Acknowledged> acknowledged = new CopyOnWriteArrayList<>();
         List<String> unexpected = new CopyOnWriteArrayList<>();
+        AtomicInteger refused = new AtomicInteger();
         AtomicBoolean loading = new AtomicBoolean(true);
         ExecutorService loaders = Executors.newFixedThreadPool(LOADERS);
         List<Future<?>> running = new ArrayList<>();
         for (int n = 0; n < LOADERS; n++) {
             List<String> own = patients.subList(n * PATIENTS / LOADERS, (n + 1) * PATIENTS / LOADERS);
-            running.add(loaders.submit(() -> load(coordinator, free, loading, acknowledged, unexpected, own)));
+            running.add(loaders.submit(() -> load(coordinator, free, loading, acknowledged, unexpected, refused, own)));
         }
         try {
             Thread.sleep(LOAD_BEFORE_THE_KILL.toMillis());
             int acknowledgedBeforeTheKill = acknowledged.size();
             assertThat(acknowledgedBeforeTheKill).as("bookings went through before the failover").isPositive();
 
+            int acknowledgedBefore = 0;
+            int refusedBefore = 0;
             for (int failover = 1; failover <= FAILOVERS; failover++) {
+                assertThat(free).as("slots left to keep the load going through failover " + failover).isNotEmpty();
                 long killedAt = System.nanoTime();
                 RedisProcess killed = TOPOLOGY.killPrimary();
                 HostAndPort promoted = TOPOLOGY.awaitPromotion(killed.address(), RECOVERY_BOUND);
@@ -154,11 +171,18 @@ class SentinelFailoverTest {
                 }
 
                 String probePatient = patients.get(PATIENTS + failover - 1);
-                Duration recovery = awaitABookingSucceeds(coordinator, free, probePatient, killedAt);
-                System.out.printf("failover %d: %s killed, %s promoted after %d ms, bookings answered again after "
-                                + "%d ms, %d bookings acknowledged so far%n", failover, killed, promoted,
-                        promotion.toMillis(), recovery.toMillis(), acknowledged.size());
+                Duration recovery = awaitABookingSucceeds(coordinator, probeSlots.remove(), probePatient, killedAt);
                 assertThat(coordinator.get("/actuator/health").json().path("status").asText()).isEqualTo("UP");
+                List<Acknowledged> soFar = List.copyOf(acknowledged);
+                long missing = soFar.stream().filter(a -> !isBooked(coordinator, a)).count();
+                int bookedTwice = slotsBookedTwice(coordinator).size();
+                System.out.printf("failover-result failover=%d killed=%s promoted=%s promotion_ms=%d recovery_ms=%d "
+                                + "acknowledged=%d acknowledged_since_previous=%d refused_503=%d missing=%d "
+                                + "booked_twice=%d%n", failover, killed.address(), promoted, promotion.toMillis(),
+                        recovery.toMillis(), soFar.size(), soFar.size() - acknowledgedBefore,
+                        refused.get() - refusedBefore, missing, bookedTwice);
+                acknowledgedBefore = soFar.size();
+                refusedBefore = refused.get();
                 Thread.sleep(LOAD_AFTER_RECOVERY.toMillis());
                 // the next failover kills the new primary, with the old one back as its replica
                 TOPOLOGY.restart(killed);
@@ -175,17 +199,26 @@ class SentinelFailoverTest {
 
         List<Acknowledged> missing = acknowledged.stream().filter(a -> !isBooked(coordinator, a)).toList();
         List<String> bookedTwice = slotsBookedTwice(coordinator);
-        System.out.printf("acknowledged bookings: %d, missing after the failover: %d, slots booked twice: %d%n",
-                acknowledged.size(), missing.size(), bookedTwice.size());
+        System.out.printf("failover-summary failovers=%d acknowledged=%d refused_503=%d missing=%d booked_twice=%d%n",
+                FAILOVERS, acknowledged.size(), refused.get(), missing.size(), bookedTwice.size());
         assertThat(missing).as("acknowledged bookings missing after the failover").isEmpty();
         assertThat(bookedTwice).as("slots booked twice").isEmpty();
+        // the alert rules (ops/deploy/prometheus) read the coded 503s from this counter
+        assertThat(countedRetryableErrors(coordinator)).as("coded 503s counted in tabib_errors_total")
+                .isGreaterThanOrEqualTo(refused.get());
+    }
+
+    private static double countedRetryableErrors(ApiClient coordinator) {
+        return coordinator.get("/actuator/prometheus").body().lines()
+                .filter(line -> line.startsWith("tabib_errors_total{"))
+                .filter(line -> RETRYABLE_CODES.stream().anyMatch(code -> line.contains("code=\"" + code + "\"")))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** Books a fresh slot until it succeeds (a Lua script on the new primary); returns the time since the kill. */
-    private static Duration awaitABookingSucceeds(ApiClient coordinator, Queue<JsonNode> free, String patient,
+    private static Duration awaitABookingSucceeds(ApiClient coordinator, JsonNode slot, String patient,
                                                   long killedAt) throws InterruptedException {
-        JsonNode slot = free.poll();
-        assertThat(slot).as("a free slot left for the recovery probe").isNotNull();
         Attempt attempt = new Attempt(slot, UUID.randomUUID().toString(), patient);
         Instant deadline = Instant.now().plus(RECOVERY_BOUND);
         while (true) {
@@ -205,7 +238,8 @@ class SentinelFailoverTest {
      * key as a coordinator's page would; logs what was acknowledged and any answer outside the contract.
      */
     private static void load(ApiClient coordinator, Queue<JsonNode> free, AtomicBoolean loading,
-                             List<Acknowledged> acknowledged, List<String> unexpected, List<String> patients) {
+                             List<Acknowledged> acknowledged, List<String> unexpected, AtomicInteger refused,
+                             List<String> patients) {
         Attempt attempt = null;
         for (int i = 0; i < MAX_ATTEMPTS_PER_LOADER && loading.get(); i++) {
             if (attempt == null) {
@@ -231,7 +265,9 @@ class SentinelFailoverTest {
             if (r.status() == 201) {
                 acknowledged.add(new Acknowledged(r.json().path("id").asText(), slotKey(attempt.slot())));
             }
-            if (r.status() != 503) {
+            if (r.status() == 503) {
+                refused.incrementAndGet();
+            } else {
                 attempt = null;
             }
             try {
@@ -264,13 +300,15 @@ class SentinelFailoverTest {
     private Queue<JsonNode> freeSlots(ApiClient coordinator) {
         LocalDate from = firstDay();
         Queue<JsonNode> free = new ConcurrentLinkedQueue<>();
-        for (String specialty : List.of("cardiology", "paediatrics", "dermatology")) {
-            ApiClient.Response slots = coordinator.get("/api/v1/slots?specialty=" + specialty + "&from=" + from
-                    + "&to=" + from.plusDays(DAYS - 1) + "&limit=1000");
-            assertThat(slots.status()).as(slots.body()).isEqualTo(200);
-            slots.json().forEach(free::add);
+        for (LocalDate window = from; window.isBefore(from.plusDays(DAYS)); window = window.plusDays(WINDOW_DAYS)) {
+            for (String specialty : List.of("cardiology", "paediatrics", "dermatology")) {
+                ApiClient.Response slots = coordinator.get("/api/v1/slots?specialty=" + specialty + "&from=" + window
+                        + "&to=" + window.plusDays(WINDOW_DAYS - 1) + "&limit=1000");
+                assertThat(slots.status()).as(slots.body()).isEqualTo(200);
+                slots.json().forEach(free::add);
+            }
         }
-        assertThat(free).hasSizeGreaterThan(200);
+        assertThat(free).hasSizeGreaterThan(200 * (FAILOVERS + 1));
         return free;
     }
 
