@@ -144,11 +144,11 @@ class OfflineNurseBrowserTest extends WebTestSupport {
             search(nurse, "oubel");
             nurse.waitFor("#patient-results #offline-search");
             assertThat(nurse.driver().findElement(By.id("offline-search")).getText())
-                    .isEqualTo("Hors ligne : recherche parmi les patient·e·s enregistré·e·s sur cette tablette.");
+                    .isEqualTo("Hors ligne : recherche parmi les patients enregistrés sur cette tablette.");
             assertThat(resultNames(nurse)).containsExactly(NURSE1_PATIENT);
             search(nurse, "amellal");
             nurse.waitUntil("another dispensary's patient is not on this tablet",
-                    b -> b.driver().getPageSource().contains("Aucun·e patient·e enregistré·e sur cette tablette ne correspond."));
+                    b -> b.driver().getPageSource().contains("Aucun patient enregistré sur cette tablette ne correspond."));
             assertThat(resultNames(nurse)).isEmpty();
 
             // Meanwhile the dispensary registers a patient (from another device): the tablet learns it when the link returns.
@@ -160,7 +160,7 @@ class OfflineNurseBrowserTest extends WebTestSupport {
             // A search by name, so that the answer does not depend on how many patients other tests registered.
             search(nurse, "idrissi");
             nurse.waitUntil("the newcomer is not on this tablet yet",
-                    b -> b.driver().getPageSource().contains("Aucun·e patient·e enregistré·e sur cette tablette ne correspond."));
+                    b -> b.driver().getPageSource().contains("Aucun patient enregistré sur cette tablette ne correspond."));
 
             restoreLink();
             nurse.waitUntil("the real link state is back", b -> "open".equals(b.attribute("#link-status", "data-status")));
