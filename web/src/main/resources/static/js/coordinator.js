@@ -100,27 +100,49 @@ function weekCalendar(target, zone) {
   clear(target,
     h('section', { class: 'card' },
       h('div', { class: 'row' }, field('board.specialty', specialty),
-        h('button', { type: 'button', i18n: 'coordinator.prevWeek', onclick: () => { days = weekOf(shiftDay(days[0], -7)); load(); } }),
-        h('button', { type: 'button', i18n: 'coordinator.thisWeek', onclick: () => { days = weekOf(dateIn(zone)); load(); } }),
-        h('button', { type: 'button', i18n: 'coordinator.nextWeek', onclick: () => { days = weekOf(shiftDay(days[0], 7)); load(); } })),
+        h('button', { type: 'button', i18n: 'coordinator.prevWeek', onclick: () => showWeek(shiftDay(days[0], -7)) }),
+        h('button', { type: 'button', i18n: 'coordinator.thisWeek', onclick: () => showWeek(dateIn(zone)) }),
+        h('button', { type: 'button', i18n: 'coordinator.nextWeek', onclick: () => showWeek(shiftDay(days[0], 7)) })),
       label),
     hint, panel, week);
-  specialty.addEventListener('change', () => { if (specialty.value) load(); });
+  // Until the coordinator picks a week, the calendar opens on the one with free slots left: this week, or the next
+  // when this one's remaining days have none (a Friday evening), for each specialty chosen.
+  let weekChosen = false;
+  const showWeek = (day) => {
+    weekChosen = true;
+    days = weekOf(day);
+    load();
+  };
+  specialty.addEventListener('change', () => {
+    if (!specialty.value) return;
+    if (!weekChosen) days = weekOf(dateIn(zone));
+    load({ opening: !weekChosen });
+  });
 
-  async function load() {
-    label.textContent = `${formatInstant(`${days[0]}T12:00:00Z`, 'day')} – ${formatInstant(`${days[6]}T12:00:00Z`, 'day')}`;
+  async function load({ opening = false } = {}) {
+    // Dates carry data-datetime so that a change of language writes them again in the new one.
+    const dayLabel = (day) => h('span', { 'data-datetime': `${day}T12:00:00Z`, 'data-style': 'day', text: formatInstant(`${day}T12:00:00Z`, 'day') });
+    clear(label, dayLabel(days[0]), ' – ', dayLabel(days[6]));
     const code = specialty.value;
     const [slots, ...perDay] = await Promise.all([
       api('GET', `/api/v1/slots?specialty=${encodeURIComponent(code)}&from=${days[0]}&to=${days[6]}&limit=1000`).catch(() => []),
       ...days.map((day) => api('GET', `/api/v1/appointments?date=${day}`).catch(() => [])),
     ]);
+    const today = dateIn(zone);
+    if (code !== specialty.value) return; // another specialty was chosen meanwhile: its own load draws the week
+    const freeAhead = (slots || []).some((s) => s.taken < s.capacity && dateIn(zone, new Date(s.start)) >= today);
+    if (opening && !weekChosen && !freeAhead && days[0] === weekOf(today)[0]) {
+      days = weekOf(shiftDay(days[0], 7));
+      load();
+      return;
+    }
     clear(week);
     days.forEach((day, i) => {
       const items = [
         ...(perDay[i] || []).filter((a) => a.specialty === code && ACTIVE.has(a.status)).map((a) => ({ at: a.start, el: appointmentButton(a) })),
         ...(slots || []).filter((s) => dateIn(zone, new Date(s.start)) === day && s.taken < s.capacity).map((s) => ({ at: s.start, el: slotButton(s) })),
       ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-      week.append(h('section', { class: 'day', 'data-date': day },
+      week.append(h('section', { class: day < today ? 'day past' : 'day', 'data-date': day },
         h('h3', { 'data-datetime': `${day}T12:00:00Z`, 'data-style': 'day', text: formatInstant(`${day}T12:00:00Z`, 'day') }),
         items.length ? items.map((item) => item.el) : h('p', { class: 'muted', i18n: 'coordinator.nothing' })));
     });

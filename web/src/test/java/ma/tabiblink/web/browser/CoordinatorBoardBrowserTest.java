@@ -113,6 +113,18 @@ class CoordinatorBoardBrowserTest {
                     .doesNotContain("Souffle");
             assertThat(coordinatorApi().get("/api/v1/appointments?date=" + today).json().findValuesAsText("start"))
                     .anyMatch(s -> Instant.parse(s).equals(Instant.parse(start)));
+
+            // The week's past days are marked; the week's dates follow a change of language.
+            coordinator.click("#tab-calendar");
+            for (WebElement day : coordinator.driver().findElements(By.cssSelector("#week .day"))) {
+                boolean past = day.getDomAttribute("data-date").compareTo(today) < 0;
+                assertThat(day.getDomAttribute("class").contains("past")).as(day.getDomAttribute("data-date")).isEqualTo(past);
+            }
+            String french = coordinator.waitFor(".week-label").getText();
+            new Select(coordinator.driver().findElement(By.id("lang"))).selectByValue("ar");
+            coordinator.waitUntil("the week's dates in Arabic", b -> !b.driver().findElement(By.cssSelector(".week-label"))
+                    .getText().equals(french) && b.driver().findElement(By.cssSelector(".week-label")).getText()
+                    .codePoints().anyMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.ARABIC));
         }
     }
 
