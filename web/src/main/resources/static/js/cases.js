@@ -1,6 +1,7 @@
 // The nurse's tele-expertise cases (store-and-forward): writing one for the chosen patient (question, urgency, vitals,
 // photos shrunk on the tablet, a voice note: voicenote.js), the outbox that sends it whenever the link allows
-// (outbox.js), and her dispensary's cases with the specialists' requests for information and their answers.
+// (outbox.js), and her dispensary's cases with the specialists' requests for information, the consultations they
+// booked, their requests for a call now (with the button that starts it) and their answers.
 import { h, clear, field, setText, announce } from './dom.js';
 import { t, onLanguageChange, formatInstant } from './i18n.js';
 import { api, onLogout } from './session.js';
@@ -64,7 +65,7 @@ function unitOf(key) {
   return t(`unit.${key}`);
 }
 
-export function mountCases({ writeBox, outboxBox, listBox, user }) {
+export function mountCases({ writeBox, outboxBox, listBox, user, onCallNow }) {
   let patient = null;
   let specialties = [];
   let photos = []; // { blob, url }
@@ -260,8 +261,18 @@ export function mountCases({ writeBox, outboxBox, listBox, user }) {
         h('span', { text: names.get(c.patientId) || c.patientId }),
         h('span', { class: 'muted', 'data-datetime': c.createdAt, text: formatInstant(c.createdAt) })),
       h('p', { class: 'case-status', i18n: `case.status.${c.status}` }),
+      c.callRequestedAt && c.status === 'CLAIMED' ? callRequest(c) : null,
+      c.consultationStart && c.status !== 'ANSWERED' ? h('p', { class: 'consultation-booked', 'data-appointment-id': c.consultationAppointmentId,
+        i18n: 'cases.consultationBooked', args: { when: formatInstant(c.consultationStart) } }) : null,
       c.status === 'INFO_REQUESTED' && detail?.full ? infoRequest(detail.full, replyPending) : null,
       c.status === 'ANSWERED' && detail?.note ? answerView(detail.note) : null);
+  }
+
+  /** The specialist asks for a live call now: shown first and loud, with the button that starts it. */
+  function callRequest(c) {
+    return h('div', { class: 'banner alert call-request', role: 'alert' },
+      h('p', { i18n: 'cases.callRequestedNurse', args: { when: formatInstant(c.callRequestedAt, 'time') } }),
+      h('button', { type: 'button', class: 'primary big', 'data-action': 'call-now', i18n: 'cases.callNow', onclick: () => onCallNow?.(c) }));
   }
 
   function infoRequest(full, replyPending) {

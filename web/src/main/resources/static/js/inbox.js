@@ -1,15 +1,18 @@
 // The specialist's tele-expertise cases: each specialty's inbox (most urgent first, then oldest), claiming one, the
-// case (question, vitals, photos, voice note, messages), asking the nurse for more, and the answer: the consultation's note,
-// written and signed in the usual editor, then sent.
+// case (question, vitals, photos, voice note, messages), asking the nurse for more, booking a consultation in one of
+// their own free slots, asking her for a call now, and the answer: the consultation's note, written and signed in the
+// usual editor, then sent.
 import { h, clear, field, announce } from './dom.js';
 import { t, locale, formatInstant, onLanguageChange } from './i18n.js';
-import { api } from './session.js';
+import { api, idempotencyKey } from './session.js';
 import { renderPatientSummary } from './patient.js';
 import { noteEditor } from './noteeditor.js';
 import { VITALS, errorText } from './cases.js';
 import { voicePlayer } from './voicenote.js';
 
 const REFRESH_EVERY_MS = 60000;
+const SLOTS_AHEAD_DAYS = 14;
+const SLOTS_SHOWN = 12;
 const UNITS = { systolicMmHg: 'mmHg', heartRatePerMinute: 'perMinute', temperatureCelsius: 'celsius', oxygenSaturation: 'percent', weightKg: 'kg' };
 
 /** "il y a 2 h", "2 hours ago", in the current language. */
@@ -167,12 +170,64 @@ export function mountInbox({ root, home, user }) {
         voice ? [h('h3', { i18n: 'cases.voiceHeading' }), voiceBox] : null,
         (c.messages || []).length ? [h('h3', { i18n: 'cases.messages' }), h('ol', { class: 'messages' }, c.messages.map((m) => h('li', { 'data-role': m.authorRole },
           h('span', { class: 'muted' }, h('span', { i18n: `role.${m.authorRole}` }), ' · ', h('span', { 'data-datetime': m.at, text: formatInstant(m.at) })),
-          h('p', { class: 'note-text', text: m.text }))))] : null),
+          messageBody(m))))] : null),
       mine && s.status === 'CLAIMED' ? h('section', { class: 'card' }, askForm) : null,
+      mine && s.status === 'CLAIMED' ? followUp(s) : null,
       editor ? h('section', { class: 'card case-answer-editor' }, editor, answer) : null);
     home.hidden = true;
     root.append(view);
     renderPatientSummary(patientBox, s.patientId);
+  }
+
+  /** Turning the case into a booked consultation (one of the specialist's own free slots) or a call now. */
+  function followUp(s) {
+    const slotList = h('ul', { class: 'pick-list', id: 'consultation-slots', 'aria-live': 'polite' },
+      h('li', { class: 'muted', i18n: 'cases.slotsLoading' }));
+    const callStatus = h('p', { id: 'call-request-status', 'aria-live': 'polite' });
+    const callButton = h('button', { type: 'button', class: 'secondary big', id: 'request-call', i18n: 'cases.requestCall' });
+    callButton.addEventListener('click', async () => {
+      callButton.disabled = true;
+      try {
+        await api('POST', `/api/v1/cases/${encodeURIComponent(s.id)}/call-request`, {});
+        announce('cases.callRequestSent');
+        clear(callStatus, h('span', { class: 'banner info', role: 'status', i18n: 'cases.callRequestSent' }));
+      } catch (error) {
+        callButton.disabled = false;
+        failed(error);
+      }
+    });
+    // One key per slot chosen: a retry of the same choice (a lost answer) finds the same appointment.
+    const keys = new Map();
+    async function book(slot, button) {
+      slotList.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+      if (!keys.has(slot.start)) keys.set(slot.start, idempotencyKey());
+      try {
+        const booked = await api('POST', `/api/v1/cases/${encodeURIComponent(s.id)}/consultation`, { start: slot.start },
+          { 'Idempotency-Key': keys.get(slot.start) });
+        announce('cases.consultationBooked', { when: formatInstant(booked.start) });
+        clear(slotList, h('li', { class: 'banner info', id: 'consultation-booked', 'data-appointment-id': booked.appointmentId,
+          i18n: 'cases.consultationBooked', args: { when: formatInstant(booked.start) } }));
+      } catch (error) {
+        failed(error);
+        if (error.code === 'SLOT_TAKEN') button.closest('li')?.remove();
+        slotList.querySelectorAll('button').forEach((b) => { b.disabled = false; });
+      }
+    }
+    const today = new Date();
+    const day = (d) => d.toISOString().slice(0, 10);
+    api('GET', `/api/v1/slots?specialist=${encodeURIComponent(user.id)}&from=${day(today)}`
+      + `&to=${day(new Date(today.getTime() + SLOTS_AHEAD_DAYS * 86400000))}&limit=${SLOTS_SHOWN}`)
+      .then((slots) => {
+        const usable = (slots || []).filter((slot) => slot.specialty === s.specialty);
+        clear(slotList, usable.length ? usable.map((slot) => {
+          const button = h('button', { type: 'button', class: 'pick', 'data-start': slot.start, text: formatInstant(slot.start) });
+          button.addEventListener('click', () => book(slot, button));
+          return h('li', {}, button);
+        }) : h('li', { class: 'muted', i18n: 'cases.noFreeSlots' }));
+      }, () => clear(slotList, h('li', { class: 'error', i18n: 'cases.slotsFailed' })));
+    return h('section', { class: 'card case-follow-up', id: 'case-follow-up' },
+      h('h3', { i18n: 'cases.bookConsultation' }), h('p', { class: 'muted', i18n: 'cases.freeSlotsHint' }), slotList,
+      h('h3', { i18n: 'cases.callNowHeading' }), callButton, callStatus);
   }
 
   function enlarge(url, label) {
@@ -188,6 +243,16 @@ export function mountInbox({ root, home, user }) {
   onLanguageChange(() => refresh());
   setInterval(() => { if (document.body.contains(inboxBox)) refresh(); }, REFRESH_EVERY_MS);
   return { refresh, errorText };
+}
+
+/** A written message, or what the specialist did with the case (a consultation booked, a call asked for). */
+export function messageBody(m) {
+  if (m.kind === 'CONSULTATION_BOOKED') {
+    return h('p', { class: 'case-event', 'data-kind': m.kind, 'data-appointment-id': m.appointmentId,
+      i18n: 'cases.consultationBooked', args: { when: formatInstant(m.appointmentStart) } });
+  }
+  if (m.kind === 'CALL_REQUESTED') return h('p', { class: 'case-event', 'data-kind': m.kind, i18n: 'cases.callRequestedEvent' });
+  return h('p', { class: 'note-text', text: m.text });
 }
 
 function vitalsList(v) {

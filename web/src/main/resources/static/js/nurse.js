@@ -59,7 +59,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
   const casesBox = h('section', { class: 'card', id: 'cases', 'aria-labelledby': 'cases-title' });
   home.append(afterBox, patientBox, bookingsBox, callBox, outboxBox, caseBox, casesBox, checkBox);
   clear(root, home);
-  const cases = mountCases({ writeBox: caseBox, outboxBox, listBox: casesBox, user });
+  const cases = mountCases({ writeBox: caseBox, outboxBox, listBox: casesBox, user, onCallNow: callFromCase });
   signal.on('case.update', () => {
     announce('cases.updated');
     cases.refresh();
@@ -360,6 +360,16 @@ export function mount(root, { user, config, signal, setCallActive }) {
       if (error.code === 'CONSENT_REQUIRED') consentRequired();
       else announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
     });
+  }
+
+  /** The specialist of a case asked for a call now: the case's patient is chosen and the call goes as a tap would. */
+  async function callFromCase(c) {
+    if (queued || call) return;
+    if (patient?.id !== c.patientId) {
+      choose(await api('GET', `/api/v1/patients/${encodeURIComponent(c.patientId)}`).catch(() => ({ id: c.patientId })));
+    }
+    callBox.scrollIntoView({ block: 'start' });
+    requestCall(c.specialty, '');
   }
 
   /** While signalling is down, or the tablet offline, nothing can reach the server: the screen says so. */

@@ -458,6 +458,53 @@ public final class Cases {
         return summary(load(caseId));
     }
 
+    /**
+     * The case, for its claimer about to book a consultation from it: claimed by the actor and neither waiting for the
+     * nurse nor answered. Audited refusal otherwise.
+     */
+    public CaseSummary claimedForFollowUp(Actor actor, String caseId) {
+        Map<String, String> c = load(caseId);
+        requireClaimer(actor, c, "book a consultation from");
+        if (!CaseStatus.CLAIMED.name().equals(c.get("status"))) {
+            throw stateConflict("STATE:" + c.get("status"), "book a consultation from");
+        }
+        return summary(c);
+    }
+
+    /**
+     * Records on the case the consultation its claimer booked from it, as an event the nurse reads ({@code text}
+     * names the local date and time). The case stays claimed. Recording the same appointment again changes nothing,
+     * so that a retried booking does not add a second event.
+     */
+    public CaseSummary recordConsultation(Actor actor, String caseId, String appointmentId, Instant start,
+                                          String text) {
+        Map<String, String> c = load(caseId);
+        requireClaimer(actor, c, "book a consultation from");
+        if (appointmentId.equals(c.get("apptId"))) {
+            return summary(c);
+        }
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("apptId", appointmentId);
+        f.put("apptStart", start.toString());
+        transition(c, new Move("CLAIMED", actor.userId(), false, "keep", "keep", "keep", null, f),
+                message(actor, c, text, CaseMessage.CONSULTATION_BOOKED, appointmentId, start),
+                "book a consultation from");
+        audit.record(actor, event(AuditAction.CASE_UPDATE, c, "consultation booked, appointment " + appointmentId));
+        return summary(load(caseId));
+    }
+
+    /** The claimer asks the nurse for a live call now; the case stays claimed and the request shows on her list. */
+    public CaseSummary requestCall(Actor actor, String caseId) {
+        Map<String, String> c = load(caseId);
+        requireClaimer(actor, c, "ask for a call about");
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("callRequestedAt", clock.instant().toString());
+        transition(c, new Move("CLAIMED", actor.userId(), false, "keep", "keep", "keep", null, f),
+                message(actor, c, "Call requested", CaseMessage.CALL_REQUESTED, null, null), "ask for a call about");
+        audit.record(actor, event(AuditAction.CASE_UPDATE, c, "call requested"));
+        return summary(load(caseId));
+    }
+
     // --- coordinators follow service levels ---
 
     /** Hands a claimed case back to its specialty's inbox (its claimer is away, it is overdue). */
@@ -504,7 +551,8 @@ public final class Cases {
             Map<String, String> m = redis.hgetAll(key);
             String text = new String(envelope.open(m.get("dk"), m.get("ct"), binding(caseId, "message=" + n), key),
                     StandardCharsets.UTF_8);
-            messages.add(new CaseMessage(n, m.get("author"), m.get("role"), Instant.parse(m.get("at")), text));
+            messages.add(new CaseMessage(n, m.get("author"), m.get("role"), Instant.parse(m.get("at")), text,
+                    m.getOrDefault("kind", CaseMessage.MESSAGE), m.get("appt"), instant(m.get("apptStart"))));
         }
         List<AttachmentInfo> attachments = attachmentsOf(caseId).stream()
                 .filter(a -> nurse || a.complete()).toList();
@@ -645,6 +693,11 @@ public final class Cases {
     }
 
     private Message message(Actor actor, Map<String, String> c, String text) {
+        return message(actor, c, text, CaseMessage.MESSAGE, null, null);
+    }
+
+    private Message message(Actor actor, Map<String, String> c, String text, String kind, String appointmentId,
+                            Instant appointmentStart) {
         String body = text == null ? "" : text.strip();
         if (body.isEmpty() || body.length() > MAX_MESSAGE_CHARS) {
             throw RecordsException.invalid("The message must be 1-" + MAX_MESSAGE_CHARS + " characters");
@@ -661,6 +714,11 @@ public final class Cases {
         f.put("dk", sealed.wrappedKey());
         f.put("kv", Integer.toString(sealed.kekVersion()));
         f.put("ct", sealed.ciphertext());
+        f.put("kind", kind);
+        if (appointmentId != null) {
+            f.put("appt", appointmentId);
+            f.put("apptStart", appointmentStart.toString());
+        }
         return new Message(number, key, sealed, f);
     }
 
@@ -802,7 +860,8 @@ public final class Cases {
                 CaseUrgency.valueOf(c.get("urgency")), status, Instant.parse(c.get("createdAt")),
                 instant(c.get("submittedAt")), due, c.get("claimedBy"), c.get("answerNote"), overdue,
                 Integer.parseInt(c.getOrDefault("n." + AttachmentKind.PHOTO.name(), "0")),
-                Integer.parseInt(c.getOrDefault("n." + AttachmentKind.VOICE_NOTE.name(), "0")) > 0);
+                Integer.parseInt(c.getOrDefault("n." + AttachmentKind.VOICE_NOTE.name(), "0")) > 0,
+                c.get("apptId"), instant(c.get("apptStart")), instant(c.get("callRequestedAt")));
     }
 
     private static Instant instant(String s) {

@@ -459,6 +459,32 @@ class CasesTest {
     }
 
     @Test
+    void theClaimerRecordsAConsultationOnceAndAsksForACallWhileTheCaseStaysClaimed() {
+        String id = draft("Souffle systolique", CaseUrgency.ROUTINE).summary().id();
+        cases().submit(NURSE1, id);
+        Instant start = Instant.parse("2030-01-07T09:00:00Z");
+        fails(RecordsError.ACCESS_DENIED, () -> cases().claimedForFollowUp(CARDIO, id));
+        fails(RecordsError.ACCESS_DENIED, () -> cases().requestCall(CARDIO, id));
+        cases().claim(CARDIO, id);
+        assertThat(cases().claimedForFollowUp(CARDIO, id).patientId()).isNotBlank();
+        fails(RecordsError.ACCESS_DENIED, () -> cases().claimedForFollowUp(DERM, id));
+        fails(RecordsError.ACCESS_DENIED, () -> cases().recordConsultation(NURSE1, id, "apt_1", start, "booked"));
+
+        CaseSummary booked = cases().recordConsultation(CARDIO, id, "apt_1", start, "Consultation booked");
+        assertThat(booked.status()).isEqualTo(CaseStatus.CLAIMED);
+        assertThat(booked.consultationAppointmentId()).isEqualTo("apt_1");
+        assertThat(booked.consultationStart()).isEqualTo(start);
+        cases().recordConsultation(CARDIO, id, "apt_1", start, "Consultation booked");
+        CaseSummary called = cases().requestCall(CARDIO, id);
+        assertThat(called.status()).isEqualTo(CaseStatus.CLAIMED);
+        assertThat(called.callRequestedAt()).isNotNull();
+        assertThat(cases().get(NURSE1, id).messages()).extracting(CaseMessage::kind, CaseMessage::appointmentId,
+                CaseMessage::appointmentStart).containsExactly(
+                        Tuple.tuple(CaseMessage.CONSULTATION_BOOKED, "apt_1", start),
+                        Tuple.tuple(CaseMessage.CALL_REQUESTED, null, null));
+    }
+
+    @Test
     void anOverdueCaseShowsForCoordinatorsWhoHandItBackToTheInbox() {
         String urgent = draft("Douleur thoracique", CaseUrgency.URGENT).summary().id();
         String routine = draft("Contrôle", CaseUrgency.ROUTINE).summary().id();

@@ -91,16 +91,30 @@ public final class BookingService {
 
     /** Holds a slot (busy-tentative) until the hold duration elapses; confirm it with {@link #confirm}. */
     public Appointment hold(Actor actor, BookingRequest request, String idempotencyKey) {
+        requireRole(actor, ActorRole.COORDINATOR);
         return take(actor, request, idempotencyKey, true);
     }
 
     /** Books a slot directly. */
     public Appointment book(Actor actor, BookingRequest request, String idempotencyKey) {
+        requireRole(actor, ActorRole.COORDINATOR);
+        return take(actor, request, idempotencyKey, false);
+    }
+
+    /**
+     * A specialist books a slot of their own calendar for a patient (a tele-expertise case they took turned into a
+     * consultation); nobody else's calendar. The caller has checked that the patient is theirs to book.
+     */
+    public Appointment bookOwnSlot(Actor actor, BookingRequest request, String idempotencyKey) {
+        requireRole(actor, ActorRole.SPECIALIST);
+        if (!actor.userId().equals(request.specialistId())) {
+            throw new SchedulingException(ErrorCode.NOT_YOUR_APPOINTMENT,
+                    "A specialist books slots of their own calendar only.");
+        }
         return take(actor, request, idempotencyKey, false);
     }
 
     private Appointment take(Actor actor, BookingRequest request, String idempotencyKey, boolean hold) {
-        requireRole(actor, ActorRole.COORDINATOR);
         String idemKey = SchedulerKeys.idempotency(actor.userId(), requireIdempotencyKey(idempotencyKey));
         String fingerprint = request.fingerprint(hold ? "hold" : "book");
         boolean fresh = false;

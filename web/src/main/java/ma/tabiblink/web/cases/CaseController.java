@@ -1,5 +1,9 @@
 package ma.tabiblink.web.cases;
 
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import org.springframework.http.CacheControl;
@@ -35,6 +39,13 @@ import ma.tabiblink.records.cases.Cases;
 import ma.tabiblink.records.cases.NewCase;
 import ma.tabiblink.records.cases.TeleExpertiseCase;
 import ma.tabiblink.records.cases.Vitals;
+import ma.tabiblink.scheduler.Actor;
+import ma.tabiblink.scheduler.ActorRole;
+import ma.tabiblink.scheduler.ErrorCode;
+import ma.tabiblink.scheduler.SchedulingException;
+import ma.tabiblink.scheduler.booking.Appointment;
+import ma.tabiblink.scheduler.booking.BookingRequest;
+import ma.tabiblink.scheduler.booking.BookingService;
 import ma.tabiblink.web.account.AccountRepository;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
@@ -58,11 +69,14 @@ class CaseController {
     private final Records records;
     private final AccountRepository accounts;
     private final CaseNotifications notifications;
+    private final BookingService bookings;
 
-    CaseController(Records records, AccountRepository accounts, CaseNotifications notifications) {
+    CaseController(Records records, AccountRepository accounts, CaseNotifications notifications,
+                   BookingService bookings) {
         this.records = records;
         this.accounts = accounts;
         this.notifications = notifications;
+        this.bookings = bookings;
     }
 
     private CaseSummary changed(CaseSummary summary, boolean tellTheNurse) {
@@ -76,6 +90,13 @@ class CaseController {
     }
 
     record Text(String text) {
+    }
+
+    record ConsultationSlot(String start) {
+    }
+
+    /** The consultation booked from a case, and the case with it recorded. */
+    record ConsultationBooked(String appointmentId, Instant start, Instant end, String zone, CaseSummary caseSummary) {
     }
 
     private Cases cases() {
@@ -228,6 +249,38 @@ class CaseController {
         return changed(cases().requestInformation(RecordsActors.of(user, http), id, body.text()), true);
     }
 
+    @PostMapping("/{id}/consultation")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "The claimer books a free slot of their own calendar (its start) for the case's patient and "
+            + "dispensary; the case records it for the nurse and stays claimed. Header Idempotency-Key is required: "
+            + "a retry with the same key returns the same appointment. A taken slot answers 409 SLOT_TAKEN")
+    ConsultationBooked bookConsultation(CurrentUser user, HttpServletRequest http, @PathVariable String id,
+                                        @RequestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
+                                        @RequestBody ConsultationSlot body) {
+        user.requireRole(Role.SPECIALIST);
+        Instant start = startOf(body);
+        var actor = RecordsActors.of(user, http);
+        CaseSummary c = cases().claimedForFollowUp(actor, id);
+        Appointment appointment = bookings.bookOwnSlot(new Actor(user.id(), ActorRole.SPECIALIST, null),
+                new BookingRequest(user.id(), c.specialty(), start, c.patientId(), c.dispensaryId()), idempotencyKey);
+        String local = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(appointment.start()
+                .atZone(appointment.zone()));
+        CaseSummary recorded = cases().recordConsultation(actor, id, appointment.id(), appointment.start(),
+                "Consultation booked for " + local + " (" + appointment.zone().getId() + "), appointment "
+                        + appointment.id());
+        changed(recorded, true);
+        return new ConsultationBooked(appointment.id(), appointment.start(), appointment.end(),
+                appointment.zone().getId(), recorded);
+    }
+
+    @PostMapping("/{id}/call-request")
+    @Operation(summary = "The claimer asks the nurse for a live call now: recorded on the case, shown on her list "
+            + "with a button that starts the urgent call to the case's specialty; the case stays claimed")
+    CaseSummary requestCall(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
+        user.requireRole(Role.SPECIALIST);
+        return changed(cases().requestCall(RecordsActors.of(user, http), id), true);
+    }
+
     @PostMapping("/{id}/answer")
     @Operation(summary = "Close the case with the signed note of its consultation (CASE_ANSWER_NOT_SIGNED before)")
     CaseSummary answer(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
@@ -249,5 +302,17 @@ class CaseController {
     CaseSummary release(CurrentUser user, HttpServletRequest http, @PathVariable String id) {
         user.requireRole(Role.COORDINATOR);
         return changed(cases().release(RecordsActors.of(user, http), id), false);
+    }
+
+    private static Instant startOf(ConsultationSlot body) {
+        if (body == null || body.start() == null || body.start().isBlank()) {
+            throw new SchedulingException(ErrorCode.INVALID_DATE, "'start' is required (ISO-8601 date-time).");
+        }
+        try {
+            return OffsetDateTime.parse(body.start().strip()).toInstant();
+        } catch (DateTimeException e) {
+            throw new SchedulingException(ErrorCode.INVALID_DATE,
+                    "'start' must be an ISO-8601 date-time with offset, e.g. 2026-04-06T09:00:00+01:00.");
+        }
     }
 }

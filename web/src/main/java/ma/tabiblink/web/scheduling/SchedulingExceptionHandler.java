@@ -19,9 +19,9 @@ import ma.tabiblink.web.scheduling.Views.SlotView;
 /**
  * Maps the scheduler's coded refusals to HTTP: invalid input 400, not found 404, conflict 409 (a taken slot carries
  * the next free slots in {@code details.nextFreeSlots}), wrong role or owner 403, a change no Redis replica confirmed
- * in time 503 (retryable).
+ * in time 503 (retryable). Also for the cases' controllers, which book a consultation from a case.
  */
-@RestControllerAdvice(basePackageClasses = SchedulingExceptionHandler.class)
+@RestControllerAdvice(basePackages = {"ma.tabiblink.web.scheduling", "ma.tabiblink.web.cases"})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class SchedulingExceptionHandler {
 

@@ -239,6 +239,11 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
                 + made("case") + "/information-requests", Map.of("text", "Des œdèmes des chevilles ?"), 200));
         s.put("POST /api/v1/cases/{id}/information", () -> call("nurse1", "POST", "/api/v1/cases/" + made("case")
                 + "/information", Map.of("text", "Oui, bilatéraux"), 200));
+        s.put("POST /api/v1/cases/{id}/consultation", () -> call("dr.cardio", "POST", "/api/v1/cases/" + made("case")
+                + "/consultation", Map.of("start", cardiologySlot()), Map.of("Idempotency-Key",
+                UUID.randomUUID().toString()), 201));
+        s.put("POST /api/v1/cases/{id}/call-request", () -> call("dr.cardio", "POST", "/api/v1/cases/"
+                + made("case") + "/call-request", null, 200));
         s.put("GET /api/v1/cases/claimed", () -> call("dr.cardio", "GET", "/api/v1/cases/claimed", null, 200));
         s.put("POST /api/v1/cases/{id}/answer", () -> call("dr.cardio", "POST", "/api/v1/cases/" + made("case")
                 + "/answer", null, 409));
@@ -338,6 +343,20 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
         Map<String, Object> body = Map.of("specialistId", "dr.derm", "specialty", "dermatology", "start", slot(slot),
                 "patientRef", made("patient"), "dispensaryId", "disp-tinghir");
         return call("coord1", "POST", path, body, Map.of("Idempotency-Key", UUID.randomUUID().toString()), expected);
+    }
+
+    /**
+     * The start of the cardiologist's last free slot of the day: the same patient's dermatology samples take the
+     * first ones, and a patient is not booked twice at the same time.
+     */
+    private String cardiologySlot() {
+        try {
+            JsonNode slots = JSON.readTree(as("dr.cardio").get("/api/v1/slots?specialist=dr.cardio&from=" + DAY
+                    + "&to=" + DAY).body());
+            return slots.get(slots.size() - 1).path("start").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The start of the n-th free dermatology slot of the day, as the slot search gave it first. */

@@ -8,7 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -156,6 +159,99 @@ class CasesApiTest extends WebTestSupport {
                 "Palpitations depuis deux jours", "urgency", "ROUTINE"), key()).json().at("/summary/id").asText();
         assertThat(nurse.post("/api/v1/cases/" + id + "/submit", null).status()).isEqualTo(200);
         return id;
+    }
+
+    @Test
+    void theClaimerBooksAConsultationFromTheCaseOnTheirOwnCalendar() {
+        ApiClient nurse = as("nurse1");
+        ApiClient cardio = as("dr.cardio");
+        String patient = registerConsentingPatient(nurse, "Itto Rendez-vous");
+        String id = sent(nurse, patient, "cardiology");
+        List<String> free = freeSlotsOf(cardio, "dr.cardio");
+        String start = free.get(new Random().nextInt(free.size()));
+        String path = "/api/v1/cases/" + id + "/consultation";
+
+        ApiClient.Response early = cardio.post(path, Map.of("start", start), key());
+        assertThat(early.status()).isEqualTo(403);
+        assertThat(early.code()).isEqualTo("ACCESS_DENIED");
+        assertThat(cardio.post("/api/v1/cases/" + id + "/claim", null).status()).isEqualTo(200);
+        assertThat(as("dr.derm").post(path, Map.of("start", start), key()).code()).isEqualTo("ACCESS_DENIED");
+        assertThat(nurse.post(path, Map.of("start", start), key()).status()).isEqualTo(403);
+        assertThat(cardio.post(path, Map.of("start", "tomorrow"), key()).code()).isEqualTo("INVALID_DATE");
+
+        Map<String, String> bookingKey = key();
+        JsonNode booked;
+        try (JsonWebSocket tablet = signaling(nurse)) {
+            ApiClient.Response response = cardio.post(path, Map.of("start", start), bookingKey);
+            assertThat(response.status()).as(response.body()).isEqualTo(201);
+            booked = response.json();
+            JsonNode told = tablet.awaitType("case.update", Duration.ofSeconds(10));
+            assertThat(told.path("caseId").asText()).isEqualTo(id);
+            assertThat(told.path("status").asText()).isEqualTo("CLAIMED");
+        }
+        String appointmentId = booked.path("appointmentId").asText();
+        assertThat(booked.at("/caseSummary/status").asText()).isEqualTo("CLAIMED");
+        assertThat(booked.at("/caseSummary/consultationAppointmentId").asText()).isEqualTo(appointmentId);
+
+        JsonNode appointment = cardio.get("/api/v1/appointments/" + appointmentId).json();
+        assertThat(appointment.path("status").asText()).isEqualTo("booked");
+        assertThat(appointment.path("specialistId").asText()).isEqualTo("dr.cardio");
+        assertThat(appointment.path("patientRef").asText()).isEqualTo(patient);
+        String dispensary = booked.at("/caseSummary/dispensaryId").asText();
+        assertThat(appointment.path("dispensaryId").asText()).isEqualTo(dispensary);
+        assertThat(nurse.get("/api/v1/appointments/" + appointmentId).status()).isEqualTo(200);
+
+        ApiClient.Response retried = cardio.post(path, Map.of("start", start), bookingKey);
+        assertThat(retried.json().path("appointmentId").asText()).isEqualTo(appointmentId);
+        JsonNode seen = nurse.get("/api/v1/cases/" + id).json();
+        assertThat(seen.path("messages").findValuesAsText("kind")).containsOnlyOnce("CONSULTATION_BOOKED");
+        assertThat(seen.path("messages").findValuesAsText("appointmentId")).contains(appointmentId);
+        assertThat(nurse.get("/api/v1/cases").json().toString()).contains(appointmentId);
+
+        ApiClient.Response taken = cardio.post(path, Map.of("start", start), key());
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.code()).isEqualTo("SLOT_TAKEN");
+    }
+
+    @Test
+    void theClaimerAsksTheNurseForACallNowAndHerTabletIsTold() {
+        ApiClient nurse = as("nurse1");
+        ApiClient cardio = as("dr.cardio");
+        String patient = registerConsentingPatient(nurse, "Zahra Appel");
+        String id = sent(nurse, patient, "cardiology");
+        String path = "/api/v1/cases/" + id + "/call-request";
+        assertThat(cardio.post(path, null).code()).isEqualTo("ACCESS_DENIED");
+        assertThat(cardio.post("/api/v1/cases/" + id + "/claim", null).status()).isEqualTo(200);
+        assertThat(nurse.post(path, null).status()).isEqualTo(403);
+        assertThat(as("dr.derm").post(path, null).code()).isEqualTo("ACCESS_DENIED");
+        try (JsonWebSocket tablet = signaling(nurse)) {
+            ApiClient.Response asked = cardio.post(path, null);
+            assertThat(asked.status()).as(asked.body()).isEqualTo(200);
+            assertThat(asked.json().path("status").asText()).isEqualTo("CLAIMED");
+            assertThat(asked.json().path("callRequestedAt").asText()).isNotBlank();
+            JsonNode told = tablet.awaitType("case.update", Duration.ofSeconds(10));
+            assertThat(told.path("caseId").asText()).isEqualTo(id);
+        }
+        JsonNode listed = nurse.get("/api/v1/cases").json();
+        JsonNode mine = null;
+        for (JsonNode c : listed) {
+            if (c.path("id").asText().equals(id)) {
+                mine = c;
+            }
+        }
+        assertThat(mine).isNotNull();
+        assertThat(mine.path("callRequestedAt").asText()).isNotBlank();
+        assertThat(nurse.get("/api/v1/cases/" + id).json().path("messages").findValuesAsText("kind"))
+                .contains("CALL_REQUESTED");
+    }
+
+    private static List<String> freeSlotsOf(ApiClient specialist, String id) {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        JsonNode slots = specialist.get("/api/v1/slots?specialist=" + id + "&from=" + today + "&to="
+                + today.plusDays(14)).json();
+        List<String> starts = slots.findValuesAsText("start");
+        assertThat(starts).isNotEmpty();
+        return starts;
     }
 
     @Test
