@@ -71,14 +71,19 @@ public final class TestRecords implements AutoCloseable {
         }
     }
 
+    /**
+     * A new patient of Tinghir each time: tests that register the same name twice mean two people, so the
+     * likely-duplicate check (PatientRegistryTest covers it) is answered "a different person".
+     */
     public Patient tinghirPatient(String name, String nationalId) {
         return records.patients().register(NURSE1, new NewPatient(name, LocalDate.of(1961, 4, 2), null, Sex.FEMALE,
-                "disp-tinghir", "ar", nationalId, null, true));
+                "disp-tinghir", "ar", nationalId, null, true), null, true);
     }
 
+    /** A new patient of Azilal each time (see {@link #tinghirPatient}). */
     public Patient azilalPatient(String name) {
         return records.patients().register(NURSE2, new NewPatient(name, null, 1990, Sex.MALE, "disp-azilal", "fr",
-                null, null, true));
+                null, null, true), null, true);
     }
 
     public Consultation urgentCall(Patient p, Actor specialist, String callId) {

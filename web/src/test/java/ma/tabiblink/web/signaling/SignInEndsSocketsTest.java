@@ -103,7 +103,7 @@ class SignInEndsSocketsTest extends WebTestSupport {
         ApiClient tabletSignIn = as("nurse2");
         ApiClient desktopSignIn = as("nurse2");
         ApiClient dermatologist = as("dr.derm");
-        String patient = registerConsentingPatient(tabletSignIn, "Fadma Ouhammou");
+        String patient = registerConsentingPatient(tabletSignIn, "Hadda Ouhammou");
         String url = signalingUrl(desktopSignIn);
         try (JsonWebSocket doctor = signaling(dermatologist); JsonWebSocket tablet = signaling(tabletSignIn);
              JsonWebSocket desktop = signaling(desktopSignIn)) {
