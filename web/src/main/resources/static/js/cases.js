@@ -206,7 +206,8 @@ export function mountCases({ writeBox, outboxBox, listBox, user, onCallNow }) {
           state = h('span', { i18n: item.state === 'sent' ? 'outbox.sent' : item.waiting || isOffline() ? 'outbox.waiting' : 'outbox.queued' });
         }
         return h('li', { class: 'outbox-item', 'data-kind': item.kind, 'data-state': item.state, 'data-seq': item.seq },
-          h('span', { class: 'what' }, what, ' · ', item.label?.specialty ? h('span', { i18n: `specialty.${item.label.specialty}` }) : null,
+          h('span', { class: 'what' }, what,
+            item.label?.specialty ? [' · ', h('span', { i18n: `specialty.${item.label.specialty}` })] : null,
             item.label?.patient ? ` · ${item.label.patient}` : ''),
           state);
       })));

@@ -135,6 +135,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
             nurse.waitUntil("the registration, the case, its two photos and its sending wait in the outbox",
                     b -> outboxStates(b).equals(List.of("queued", "queued", "queued", "queued", "queued")));
             assertThat(kinds(nurse)).isEqualTo(queued);
+            nurse.script("document.getElementById('outbox').scrollIntoView()");
             nurse.screenshot("nurse-case-outbox-fr");
             assertThat(patientsNamed(nurseApi, name)).isEmpty();
 
