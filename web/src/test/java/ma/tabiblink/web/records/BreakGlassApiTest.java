@@ -50,8 +50,9 @@ class BreakGlassApiTest extends WebTestSupport {
     private String noteWithPendingDraft(String marker) {
         ApiClient nurse = as("nurse1");
         ApiClient cardio = as("dr.cardio");
+        // A new patient each time, who happens to bear the same name: said so, or the likely-duplicate check refuses.
         String patient = nurse.post("/api/v1/patients", Map.of("fullName", "Haddou Syncope", "birthYear", 1950,
-                "sex", "MALE", "teleconsultationConsent", true)).json().path("id").asText();
+                "sex", "MALE", "teleconsultationConsent", true, "confirmedDistinct", true)).json().path("id").asText();
         String consultation = nurse.post("/api/v1/patients/" + patient + "/consultations", Map.of(
                 "origin", "URGENT_CALL", "originRef", "call-bg-" + marker, "specialistId", "dr.cardio",
                 "mode", "VIDEO")).json().path("id").asText();
