@@ -219,7 +219,7 @@ const BANDWIDTH_SHORT_ON_PROBATION_FOR_MS = 3000;
 const CLEAN_LOSS_PERCENT = 3;
 const SPIKE_LOSS_PERCENT = 10;
 const MIN_SAMPLES_FOR_AVERAGE = 4;
-const FIRST_RECOVERY_WAIT_MS = 15000;
+const FIRST_RECOVERY_WAIT_MS = 12000;
 const MAX_RECOVERY_WAIT_MS = 120000;
 const PROBATION_MS = 10000;
 /**
@@ -262,7 +262,7 @@ function linkMos(quality) {
  * When to drop to audio only, when to bring video back, and how to send video meanwhile. Audio only when the
  * bandwidth estimate cannot carry video for a second, or the link is poor (by its loss and jitter) for a second and a
  * half (very poor for one); video back after the link has been clean (under 3 % lost on average, no poor second) for
- * 15 s (then 30, 60… if it had to drop again within 10 s), never over a user's own choice.
+ * 12 s (then 24, 48… if it had to drop again within 10 s), never over a user's own choice.
  */
 export class MediaPolicy {
   constructor() {
