@@ -1,16 +1,12 @@
 package ma.tabiblink.web.browser;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.StreamSupport;
 
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +26,12 @@ import ma.tabiblink.web.signaling.EmbeddedSignaling;
 import ma.tabiblink.web.support.ApiClient;
 import ma.tabiblink.web.support.WebTestSupport;
 
+import static ma.tabiblink.web.browser.CaseForms.casesOf;
+import static ma.tabiblink.web.browser.CaseForms.choosePatient;
+import static ma.tabiblink.web.browser.CaseForms.firstAttachment;
+import static ma.tabiblink.web.browser.CaseForms.outboxKinds;
+import static ma.tabiblink.web.browser.CaseForms.outboxStates;
+import static ma.tabiblink.web.browser.CaseForms.photoSizes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,7 +48,6 @@ class CaseFlowBrowserTest extends WebTestSupport {
     private static final Duration OFFLINE_SHOWN_WITHIN = Duration.ofSeconds(15);
     /** Back online, the outbox sends within seconds; this bound only keeps a slow test machine from failing it. */
     private static final Duration DELIVERED_WITHIN = Duration.ofSeconds(60);
-    private static Path images;
 
     @Autowired
     private EmbeddedSignaling signaling;
@@ -63,12 +64,8 @@ class CaseFlowBrowserTest extends WebTestSupport {
     }
 
     @BeforeAll
-    static void requireBrowserAndMakePhotos() throws IOException {
+    static void requireBrowser() {
         BrowserSession.assumeBrowserInstalled();
-        images = Files.createTempDirectory("tabib-case-photos");
-        ImageIO.write(gradient(800, 600, 0), "png", images.resolve("wound-1.png").toFile());
-        ImageIO.write(gradient(640, 900, 90), "png", images.resolve("wound-2.png").toFile());
-        ImageIO.write(noise(1400, 1050), "png", images.resolve("rash-large.png").toFile());
     }
 
     @BeforeEach
@@ -116,7 +113,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
             assertThat(nurse.waitFor("#pending-no-call").getText()).contains("un appel demande le réseau");
             assertThat(nurse.driver().findElements(By.cssSelector("#urgent button.specialty")))
                     .allMatch(button -> !button.isEnabled());
-            assertThat(kinds(nurse)).containsExactly("patient");
+            assertThat(outboxKinds(nurse)).containsExactly("patient");
             new Select(nurse.waitFor("#case-specialty")).selectByValue("cardiology");
             new Select(nurse.driver().findElement(By.id("case-urgency"))).selectByValue("PRIORITY");
             nurse.driver().findElement(By.id("case-question")).sendKeys("Dyspnée d'effort, œdèmes des chevilles depuis 10 jours.");
@@ -126,7 +123,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
             nurse.driver().findElement(By.id("v-heartRatePerMinute")).sendKeys("88");
             nurse.driver().findElement(By.id("v-glucose")).sendKeys("1.4");
             nurse.driver().findElement(By.id("case-photos")).sendKeys(
-                    images.resolve("wound-1.png").toAbsolutePath() + "\n" + images.resolve("wound-2.png").toAbsolutePath());
+                    CaseForms.WOUND_1.toAbsolutePath() + "\n" + CaseForms.WOUND_2.toAbsolutePath());
             nurse.waitUntil("both photos shrunk and shown", b -> photoSizes(b).size() == 2);
             assertThat(photoSizes(nurse)).allMatch(bytes -> bytes > 0 && bytes <= 200 * 1024);
             nurse.click("#case-send");
@@ -134,14 +131,14 @@ class CaseFlowBrowserTest extends WebTestSupport {
             List<String> queued = List.of("patient", "case", "photo", "photo", "submit");
             nurse.waitUntil("the registration, the case, its two photos and its sending wait in the outbox",
                     b -> outboxStates(b).equals(List.of("queued", "queued", "queued", "queued", "queued")));
-            assertThat(kinds(nurse)).isEqualTo(queued);
+            assertThat(outboxKinds(nurse)).isEqualTo(queued);
             nurse.script("document.getElementById('outbox').scrollIntoView()");
             nurse.screenshot("nurse-case-outbox-fr");
             assertThat(patientsNamed(nurseApi, name)).isEmpty();
 
             nurse.driver().navigate().refresh();
             nurse.waitFor("#logout");
-            nurse.waitUntil("the outbox survived the reload", b -> kinds(b).equals(queued));
+            nurse.waitUntil("the outbox survived the reload", b -> outboxKinds(b).equals(queued));
             // Still offline: the patient waiting to be sent is found by the search, marked so.
             WebElement query = nurse.waitFor("#patient-search");
             query.clear();
@@ -232,7 +229,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
             choosePatient(nurse, patient, name);
             new Select(nurse.waitFor("#case-specialty")).selectByValue("dermatology");
             nurse.driver().findElement(By.id("case-question")).sendKeys("Éruption étendue, prurit.");
-            nurse.driver().findElement(By.id("case-photos")).sendKeys(images.resolve("rash-large.png").toAbsolutePath().toString());
+            nurse.driver().findElement(By.id("case-photos")).sendKeys(CaseForms.RASH_LARGE.toAbsolutePath().toString());
             nurse.waitUntil("the photo shrunk and shown", b -> photoSizes(b).size() == 1);
             long shrunk = photoSizes(nurse).get(0);
             assertThat(shrunk).as("several chunks").isBetween(100L * 1024, 200L * 1024);
@@ -317,13 +314,13 @@ class CaseFlowBrowserTest extends WebTestSupport {
                     b -> "offline".equals(b.attribute("#link-status", "data-status")));
             nurse.driver().findElement(By.id("case-question")).sendKeys("Fever for three days.");
             nurse.click("#case-send");
-            nurse.waitUntil("the case waits in the outbox", b -> kinds(b).equals(List.of("case", "submit")));
+            nurse.waitUntil("the case waits in the outbox", b -> outboxKinds(b).equals(List.of("case", "submit")));
 
             nurse.click("#logout");
             assertThat(nurse.waitFor("#unsent-warning").getText()).contains("2 outbox item(s) are not sent yet");
             nurse.click("#stay-signed-in");
             nurse.waitUntil("the warning closed", b -> b.driver().findElements(By.id("unsent-warning")).isEmpty());
-            assertThat(kinds(nurse)).containsExactly("case", "submit");
+            assertThat(outboxKinds(nurse)).containsExactly("case", "submit");
 
             nurse.click("#logout");
             nurse.click("#sign-out-anyway");
@@ -372,11 +369,11 @@ class CaseFlowBrowserTest extends WebTestSupport {
                     b -> "offline".equals(b.attribute("#link-status", "data-status")));
             nurse.click("#case-send");
             nurse.waitUntil("the case, its voice note and its sending wait in the outbox",
-                    b -> kinds(b).equals(List.of("case", "voice", "submit")));
+                    b -> outboxKinds(b).equals(List.of("case", "voice", "submit")));
             nurse.waitFor("#case-voice[data-state='idle'] #voice-record");
             nurse.driver().navigate().refresh();
             nurse.waitFor("#logout");
-            nurse.waitUntil("the outbox survived the reload", b -> kinds(b).equals(List.of("case", "voice", "submit")));
+            nurse.waitUntil("the outbox survived the reload", b -> outboxKinds(b).equals(List.of("case", "voice", "submit")));
             assertThat(nurse.driver().findElement(By.cssSelector("#outbox li.outbox-item[data-kind='voice']")).getText())
                     .contains("Message vocal");
             recorded = queuedVoiceNote(nurse);
@@ -433,7 +430,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
             nurse.click("#case-send");
             nurse.waitUntil("everything in the outbox sent", DELIVERED_WITHIN,
                     b -> !outboxStates(b).isEmpty() && outboxStates(b).stream().allMatch("sent"::equals));
-            assertThat(kinds(nurse)).containsExactly("case", "submit");
+            assertThat(outboxKinds(nurse)).containsExactly("case", "submit");
         }
         List<JsonNode> arrived = casesOf(nurseApi, patient);
         assertThat(arrived).hasSize(1);
@@ -484,7 +481,7 @@ class CaseFlowBrowserTest extends WebTestSupport {
                 b -> "offline".equals(b.attribute("#link-status", "data-status")));
         nurse.driver().findElement(By.id("case-question")).sendKeys(question);
         nurse.click("#case-send");
-        nurse.waitUntil("the case waits in the outbox", b -> kinds(b).equals(List.of("case", "submit")));
+        nurse.waitUntil("the case waits in the outbox", b -> outboxKinds(b).equals(List.of("case", "submit")));
     }
 
     /** Closing the app forgets the session (sessionStorage) but not IndexedDB; it opens again from the service worker. */
@@ -527,23 +524,6 @@ class CaseFlowBrowserTest extends WebTestSupport {
         nurse.awaitShellAndSignalling();
     }
 
-    /**
-     * Searches the patient by name (the first list shows only the first patients of the dispensary, and other tests
-     * register many) and picks them.
-     */
-    private static void choosePatient(BrowserSession nurse, String patientId, String name) {
-        WebElement query = nurse.waitFor("#patient-search");
-        query.clear();
-        query.sendKeys(name);
-        nurse.click("#patient form[role=search] button[type=submit]");
-        // The list may be redrawn under the click (the search typed and the first one both answer): clicked again.
-        nurse.waitUntil("the patient picked", b -> {
-            b.click("#patient-results button[data-patient-id='" + patientId + "']");
-            return true;
-        });
-        nurse.waitFor("#case-form");
-    }
-
     private static void cutLink() {
         WEB.cut();
         SIGNALING.cut();
@@ -554,62 +534,9 @@ class CaseFlowBrowserTest extends WebTestSupport {
         SIGNALING.restore();
     }
 
-    /** The sizes of the shrunk photos waiting in the case form. */
-    private static List<Long> photoSizes(BrowserSession nurse) {
-        return nurse.driver().findElements(By.cssSelector("#case-photo-list li")).stream()
-                .map(li -> Long.parseLong(li.getDomAttribute("data-bytes"))).toList();
-    }
-
-    private static List<String> outboxStates(BrowserSession nurse) {
-        return nurse.driver().findElements(By.cssSelector("#outbox li.outbox-item")).stream()
-                .map(li -> li.getDomAttribute("data-state")).toList();
-    }
-
-    private static List<String> kinds(BrowserSession nurse) {
-        return nurse.driver().findElements(By.cssSelector("#outbox li.outbox-item")).stream()
-                .map(li -> li.getDomAttribute("data-kind")).toList();
-    }
-
     /** The dispensary's patients with exactly this name, as the server finds them for the nurse. */
     private static List<JsonNode> patientsNamed(ApiClient nurse, String name) {
         return StreamSupport.stream(nurse.get("/api/v1/patients?limit=50&q=" + name.replace(' ', '+')).json()
                 .spliterator(), false).filter(p -> name.equals(p.path("fullName").asText())).toList();
-    }
-
-    /** The dispensary's cases about the patient, as the server lists them to the nurse. */
-    private static List<JsonNode> casesOf(ApiClient nurse, String patientId) {
-        return StreamSupport.stream(nurse.get("/api/v1/cases").json().spliterator(), false)
-                .filter(c -> patientId.equals(c.path("patientId").asText())).toList();
-    }
-
-    private static JsonNode firstAttachment(ApiClient nurse, String patientId) {
-        List<JsonNode> found = casesOf(nurse, patientId);
-        if (found.isEmpty()) {
-            return null;
-        }
-        JsonNode attachments = nurse.get("/api/v1/cases/" + found.get(0).path("id").asText()).json().path("attachments");
-        return attachments.isEmpty() ? null : attachments.get(0);
-    }
-
-    private static BufferedImage gradient(int width, int height, int hue) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, ((x * 255 / width + hue) % 256) << 16 | (y * 255 / height) << 8 | 0x60);
-            }
-        }
-        return image;
-    }
-
-    /** Hard to compress: the browser must lower the quality, then the size, to get under 200 KB. */
-    private static BufferedImage noise(int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Random random = new Random(7);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, random.nextInt(0x1000000));
-            }
-        }
-        return image;
     }
 }
