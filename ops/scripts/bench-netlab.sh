@@ -4,7 +4,9 @@
 # audio or the whole call is back, and how long a case with photos takes to send. Runs the lab's browser tests
 # (CallsOnRuralLinksTest, UdpBlockedWithoutTurnTest, CasesOnRuralLinksTest),
 # which need root, Debian's chromium and chromium-driver, and coturn (bash ops/scripts/install-test-deps.sh). Each run
-# takes about 10 minutes. Results: ops/bench/results/netlab-<time>.txt (raw lines) and the medians on stdout.
+# takes about 10 minutes. Results: ops/bench/results/netlab-<time>.txt (raw lines) and the medians on stdout, then
+# each requirement of the network issue checked against its median; the script exits 1 when a median misses one.
+# (A single test run in the suite only fails beyond twice a requirement: see NetworkLabSupport.guard.)
 #
 #   sudo bash ops/scripts/bench-netlab.sh
 #   RUNS=5 sudo bash ops/scripts/bench-netlab.sh
@@ -30,7 +32,7 @@ for run in $(seq 1 "$RUNS"); do
 done
 
 # Median of every numeric field, per profile.
-grep '^run=' "$RAW" | awk '
+MEDIANS=$(grep '^run=' "$RAW" | awk '
   { profile = ""; for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "profile") profile = kv[2] }
     for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] != "profile" && kv[1] != "run" && kv[2] ~ /^-?[0-9.]+$/) {
       key = profile SUBSEP kv[1]; n[key]++; v[key, n[key]] = kv[2]; if (!(profile in seen)) { seen[profile] = 1; order[++np] = profile }
@@ -48,5 +50,51 @@ grep '^run=' "$RAW" | awk '
       }
       print line
     }
-  }'
+  }')
+echo "$MEDIANS"
+
+# The network issue's requirements: profile, figure, at most (<=) or at least (>=), value.
+REQUIREMENTS='
+3g-rural setupMs <= 6000
+3g-rural nurseConcealedPct <= 5
+3g-rural specialistConcealedPct <= 5
+3g-rural nurseAudioPps >= 40
+3g-rural specialistAudioPps >= 40
+weak-3g setupMs <= 6000
+weak-3g nurseConcealedPct <= 5
+weak-3g specialistConcealedPct <= 5
+weak-3g nurseAudioPps >= 40
+weak-3g specialistAudioPps >= 40
+satellite setupMs <= 6000
+satellite nurseConcealedPct <= 5
+satellite specialistConcealedPct <= 5
+satellite nurseAudioPps >= 40
+satellite specialistAudioPps >= 40
+edge audioOnlyMs <= 4000
+edge nurseConcealedPct <= 10
+edge specialistConcealedPct <= 10
+edge nurseAudioPps >= 40
+edge specialistAudioPps >= 40
+edge nurseSendsKbps <= 50
+edge towardsNurseKbps <= 50
+edge-to-4g videoBackMs <= 20000
+blackout-10s interruptedShownMs <= 3000
+blackout-10s audioBackMs <= 2000
+blackout-40s callBackMs <= 5000
+udp-blocked-no-turn toldMs <= 12000
+'
+missed=0
+while read -r profile figure op limit; do
+  [ -n "$profile" ] || continue
+  median=$(printf '%s\n' "$MEDIANS" | awk -v p="$profile:" -v f="$figure" '$1 == p { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }')
+  if [ -z "$median" ]; then
+    echo "requirement $profile $figure $op $limit: NO FIGURE (the test did not get that far)"; missed=1; continue
+  fi
+  if awk -v m="$median" -v l="$limit" -v op="$op" 'BEGIN { exit !((op == "<=") ? (m <= l) : (m >= l)) }'; then
+    echo "requirement $profile $figure $op $limit: met ($median)"
+  else
+    echo "requirement $profile $figure $op $limit: MISSED ($median)"; missed=1
+  fi
+done <<<"$REQUIREMENTS"
 echo "bench-netlab: raw figures in $RAW" >&2
+exit "$missed"

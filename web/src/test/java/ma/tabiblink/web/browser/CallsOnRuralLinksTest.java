@@ -91,7 +91,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"3g-rural", "weak-3g", "satellite"})
-    void onRuralLinksTheCallConnectsWithin6sAndCarriesClearAudio(String profile) throws Exception {
+    void onRuralLinksTheCallConnectsQuicklyAndCarriesClearAudio(String profile) throws Exception {
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
              AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
             // One patient per profile: the same name and birth year twice in a dispensary is a likely duplicate.
@@ -104,17 +104,17 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             report(profile, "connected in " + (connected - accepted) + " ms; " + window);
             result(profile, "setupMs", connected - accepted, window);
 
-            assertThat(connected - accepted).as("set-up time on " + profile).isLessThanOrEqualTo(6000);
+            assertThat(connected - accepted).as("set-up time on " + profile).isLessThanOrEqualTo(guard(6000));
             for (Side side : new Side[] {window.nurse(), window.specialist()}) {
                 assertThat(side.audioPacketsPerSecond()).as("audio packets/s on " + profile).isGreaterThanOrEqualTo(40);
-                assertThat(side.concealmentPercent()).as("concealment on " + profile).isLessThanOrEqualTo(5);
+                assertThat(side.concealmentPercent()).as("concealment on " + profile).isLessThanOrEqualTo(guard(5.0));
             }
             hangUp(nurse, specialist);
         }
     }
 
     @Test
-    void onEdgeTheCallTurnsAudioOnlyWithin4sStopsTheVideoStreamAndKeepsTheAudioClear() throws Exception {
+    void onEdgeTheCallTurnsAudioOnlyStopsTheVideoStreamAndKeepsTheAudioClear() throws Exception {
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
              AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
             long degraded = videoCallThenEdge(nurse, specialist, "Hmad Oubella");
@@ -142,12 +142,12 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
                 System.out.println("netlab edge, the specialist's: "
                         + specialist.script("return JSON.stringify(window.tabib.call.recent.slice(-30));"));
             }
-            assertThat(audioOnly - degraded).as("time to audio only").isLessThanOrEqualTo(4000);
+            assertThat(audioOnly - degraded).as("time to audio only").isLessThanOrEqualTo(guard(4000));
             for (Side side : new Side[] {window.nurse(), window.specialist()}) {
                 assertThat(side.videoPacketsSent()).as("video packets sent once audio only; " + side.videoSending())
                         .isLessThanOrEqualTo(0);
                 assertThat(side.audioPacketsPerSecond()).as("audio packets/s on EDGE").isGreaterThanOrEqualTo(40);
-                assertThat(side.concealmentPercent()).as("concealment on EDGE").isLessThanOrEqualTo(10);
+                assertThat(side.concealmentPercent()).as("concealment on EDGE").isLessThanOrEqualTo(guard(10.0));
             }
             // Audio alone, capped for a poor link, fits the 60 kbit/s EDGE link with room to spare.
             assertThat(up.offeredUdpKbps()).as("what the nurse puts on the link").isLessThan(50);
@@ -157,7 +157,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
     }
 
     @Test
-    void whenEdgeTurnsInto4gVideoComesBackWithin20s() throws Exception {
+    void whenEdgeTurnsInto4gVideoComesBack() throws Exception {
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
              AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
             videoCallThenEdge(nurse, specialist, "Zahra Amellal");
@@ -168,7 +168,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             long specialistFrames = sample(specialist).framesDecoded();
             long improved = System.currentTimeMillis();
             link("4g");
-            long videoBack = whenBoth(nurse, specialist, Duration.ofSeconds(40), "video decoded again",
+            long videoBack = whenBoth(nurse, specialist, Duration.ofMillis(guard(20_000) + 5000), "video decoded again",
                     s -> !s.audioOnly() && s.framesDecoded() > nurseFrames + 2,
                     s -> !s.audioOnly() && s.framesDecoded() > specialistFrames + 2);
             Long decidedByNurse = sample(nurse).timelineValue("videoBackAt");
@@ -183,14 +183,14 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
                         + specialist.script("return JSON.stringify(window.tabib.call.recent.slice(-40));"));
             }
 
-            assertThat(videoBack - improved).as("time until video is back").isLessThanOrEqualTo(20_000);
+            assertThat(videoBack - improved).as("time until video is back").isLessThanOrEqualTo(guard(20_000));
             assertThat(nurse.driver().findElements(By.cssSelector("#call.audio-only"))).isEmpty();
             hangUp(nurse, specialist);
         }
     }
 
     @Test
-    void aTenSecondBlackoutIsShownAsInterruptedWithin3sAndAudioReturnsWithin2sOfTheLink() throws Exception {
+    void aTenSecondBlackoutIsShownAsInterruptedAndAudioReturnsWithTheLink() throws Exception {
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
              AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
             startCall(nurse, specialist, "Moha Ouchen", "4g");
@@ -217,8 +217,8 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             result("blackout-10s", "interruptedShownMs", Math.max(nurseShown, specialistShown) - cut,
                     "audioBackMs", audioBack - restored);
 
-            assertThat(Math.max(nurseShown, specialistShown) - cut).as("time until interrupted is shown").isLessThanOrEqualTo(3000);
-            assertThat(audioBack - restored).as("time until audio is back").isLessThanOrEqualTo(2000);
+            assertThat(Math.max(nurseShown, specialistShown) - cut).as("time until interrupted is shown").isLessThanOrEqualTo(guard(3000));
+            assertThat(audioBack - restored).as("time until audio is back").isLessThanOrEqualTo(guard(2000));
             nurse.waitUntil("interruption banner gone", Duration.ofSeconds(10),
                     b -> !b.driver().findElement(By.id("link-interrupted")).isDisplayed());
             hangUp(nurse, specialist);
@@ -226,7 +226,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
     }
 
     @Test
-    void afterAFortySecondBlackoutTheCallComesBackWithin5sWithoutAnyoneTouchingIt() throws Exception {
+    void afterAFortySecondBlackoutTheCallComesBackWithoutAnyoneTouchingIt() throws Exception {
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
              AutoCloseable cleanUp = () -> endCleanly(nurse, specialist)) {
             startCall(nurse, specialist, "Itto Zaid", "4g");
@@ -245,7 +245,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             report("blackout-40s", "call back " + (back - restored) + " ms after the link returned");
             result("blackout-40s", "callBackMs", back - restored);
 
-            assertThat(back - restored).as("time until the call is back").isLessThanOrEqualTo(5000);
+            assertThat(back - restored).as("time until the call is back").isLessThanOrEqualTo(guard(5000));
             assertThat(nurse.driver().findElements(By.id("call"))).hasSize(1);
             assertThat(specialist.driver().findElements(By.cssSelector("#call .call-main.ended"))).isEmpty();
             hangUp(nurse, specialist);

@@ -47,12 +47,12 @@ class UdpBlockedWithoutTurnTest extends NetworkLabSupport {
     }
 
     @Test
-    void behindAFirewallThatBlocksUdpWithNoRelayBothUsersAreToldWithin12s() throws Exception {
+    void behindAFirewallThatBlocksUdpWithNoRelayBothUsersAreTold() throws Exception {
         LAB.openPorts(Set.of(port, signaling.boundPort()));
         try (BrowserSession specialist = specialistOnThisMachine(); BrowserSession nurse = nurseInTheLab();
              AutoCloseable goodLinkFirst = () -> link("4g")) {
             long accepted = startCall(nurse, specialist, "Aicha Ait Ouarab", "udp-blocked");
-            nurse.waitUntil("nurse told", Duration.ofSeconds(30), b -> b.driver().findElement(By.id("call-blocked")).isDisplayed());
+            nurse.waitUntil("nurse told", Duration.ofMillis(guard(12_000)), b -> b.driver().findElement(By.id("call-blocked")).isDisplayed());
             long nurseTold = System.currentTimeMillis();
             specialist.waitUntil("specialist told", Duration.ofSeconds(30), b -> b.driver().findElement(By.id("call-blocked")).isDisplayed());
             long bothTold = System.currentTimeMillis();
@@ -60,7 +60,7 @@ class UdpBlockedWithoutTurnTest extends NetworkLabSupport {
                     + (bothTold - accepted) + " ms (both)");
             result("udp-blocked-no-turn", "toldMs", bothTold - accepted);
 
-            assertThat(bothTold - accepted).as("time until both are told").isLessThanOrEqualTo(12_000);
+            assertThat(bothTold - accepted).as("time until both are told").isLessThanOrEqualTo(guard(12_000));
             for (BrowserSession browser : new BrowserSession[] {nurse, specialist}) {
                 assertThat(browser.attribute("#call-blocked .blocked-text", "data-i18n")).isEqualTo("call.blocked");
                 assertThat(browser.driver().findElement(By.cssSelector("#call-blocked .blocked-text")).getText()).isNotBlank();
