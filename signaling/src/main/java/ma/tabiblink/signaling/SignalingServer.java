@@ -39,6 +39,7 @@ import ma.tabiblink.signaling.video.VideoBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -99,7 +100,22 @@ public final class SignalingServer {
                 Objects.requireNonNull(tokenRefresher, "tokenRefresher"), cluster, sessions, calls, codec, events,
                 clock);
         this.bus = new NodeBus(redis, cluster.keys().nodeChannel(config.nodeId()), this::fromOtherNode,
-                connections::kickFromOtherNode);
+                connections::kickFromOtherNode, this::deliverStored);
+    }
+
+    /**
+     * This node hears its channel again (after a Redis failover or outage): what other nodes could not publish to it
+     * meanwhile, and stored for its sessions instead, is delivered now, in order.
+     */
+    private void deliverStored() {
+        for (String sessionId : sessions.localSessionIds()) {
+            try {
+                cluster.takeStored(sessionId, config.nodeId()).forEach(sealed -> fromOtherNode(sessionId, sealed));
+            } catch (JedisException e) {
+                log.warn("could not deliver the messages stored for this node's sessions: {}", e.toString());
+                return;
+            }
+        }
     }
 
     private void fromOtherNode(String sessionId, String sealed) {

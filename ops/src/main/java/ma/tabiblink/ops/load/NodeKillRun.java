@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import ma.tabiblink.ops.load.CallsOverTwoNodes.Pair;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -26,25 +26,6 @@ import org.HdrHistogram.Histogram;
  * the killed node), duplicated or reordered, and that relay goes on after the resume.
  */
 final class NodeKillRun {
-
-    /** Where the two members of a call sit; each layout has its own specialty so that routing keeps it. */
-    record Layout(String name, boolean nurseOnA, boolean specialistOnA, String specialty) {
-    }
-
-    static final List<Layout> LAYOUTS = List.of(
-            new Layout("nurse on A, specialist on B", true, false, "cardiology"),
-            new Layout("nurse on B, specialist on A", false, true, "paediatrics"),
-            new Layout("both on A", true, true, "dermatology"),
-            new Layout("both on B", false, false, "ent"));
-
-    /** What the run found; {@code passed} is false when any check failed. */
-    private record Pair(Layout layout, ResumingMember nurse, ResumingMember specialist, RelayLedger toSpecialist,
-            RelayLedger toNurse) {
-
-        boolean touchesA() {
-            return layout.nurseOnA() || layout.specialistOnA();
-        }
-    }
 
     private final LoadOptions options;
     private final RunStats stats = new RunStats();
@@ -69,25 +50,11 @@ final class NodeKillRun {
         });
         List<ResumingMember> everyone = new ArrayList<>();
         try (WsClient client = new WsClient(options.threads())) {
-            List<ResumingMember> specialists = new ArrayList<>();
-            List<ResumingMember> nurses = new ArrayList<>();
-            Map<ResumingMember, Layout> layoutOf = new HashMap<>();
-            for (int i = 0; i < pairs; i++) {
-                Layout layout = LAYOUTS.get(i % LAYOUTS.size());
-                ResumingMember specialist = new ResumingMember(
-                        Identity.specialist(options.prefix() + "-nk", i, layout.specialty()), layout.specialty(), null,
-                        layout.specialistOnA() ? nodeA : nodeB, nodeB, minter, client, timers, stats);
-                ResumingMember nurse = new ResumingMember(Identity.nurse(options.prefix() + "-nk", i),
-                        layout.specialty(), options.patientRef(), layout.nurseOnA() ? nodeA : nodeB, nodeB, minter,
-                        client, timers, stats);
-                specialists.add(specialist);
-                nurses.add(nurse);
-                layoutOf.put(nurse, layout);
-            }
-            everyone.addAll(specialists);
-            everyone.addAll(nurses);
-            List<Pair> calls = setUpCalls(new Fleet(client, options.connectConcurrency(), options.phaseTimeout()),
-                    minter, specialists, nurses, layoutOf, report);
+            CallsOverTwoNodes spread = new CallsOverTwoNodes(pairs, options.prefix() + "-nk", options.patientRef(),
+                    nodeA, nodeB, nodeB, minter, client, timers, stats);
+            everyone.addAll(spread.everyone());
+            List<Pair> calls = spread.setUp(new Fleet(client, options.connectConcurrency(), options.phaseTimeout()),
+                    minter, options.phaseTimeout(), report);
             if (calls.size() < pairs) {
                 failedChecks.add("every call set up");
             }
@@ -110,62 +77,6 @@ final class NodeKillRun {
         }
         report.value("checks_failed", failedChecks.size());
         return new RunOutcome(report.toString(), failedChecks.isEmpty());
-    }
-
-    private List<Pair> setUpCalls(Fleet fleet, TokenMinter minter, List<ResumingMember> specialists,
-            List<ResumingMember> nurses, Map<ResumingMember, Layout> layoutOf, Report report) {
-        Progress.say("connecting " + specialists.size() + " specialists and " + nurses.size() + " nurses to nodes A and B");
-        Fleet.Opened<ResumingMember> openSpecialists =
-                fleet.open(specialists, ResumingMember::home, m -> minter.mint(m.who));
-        Fleet.Opened<ResumingMember> openNurses =
-                fleet.open(nurses, ResumingMember::home, m -> minter.mint(m.who));
-        report.line("connections: %d/%d specialists available, %d/%d nurses", openSpecialists.ready().size(),
-                specialists.size(), openNurses.ready().size(), nurses.size());
-        report.events("connection failures", openSpecialists.failures().events());
-        report.events("connection failures (nurses)", openNurses.failures().events());
-
-        Progress.say("requesting " + openNurses.ready().size() + " calls");
-        List<CompletableFuture<String>> established = new ArrayList<>();
-        for (ResumingMember nurse : openNurses.ready()) {
-            established.add(nurse.requestCall());
-        }
-        for (ResumingMember specialist : openSpecialists.ready()) {
-            established.add(specialist.callEstablished());
-        }
-        Fleet.awaitAll(established, System.nanoTime() + options.phaseTimeout().toNanos());
-
-        Map<String, ResumingMember> specialistOfCall = new HashMap<>();
-        for (ResumingMember specialist : openSpecialists.ready()) {
-            CompletableFuture<String> call = specialist.callEstablished();
-            if (call.isDone() && !call.isCompletedExceptionally()) {
-                specialistOfCall.put(call.join(), specialist);
-            }
-        }
-        List<Pair> calls = new ArrayList<>();
-        Map<String, Integer> perLayout = new LinkedHashMap<>();
-        LAYOUTS.forEach(l -> perLayout.put(l.name(), 0));
-        for (ResumingMember nurse : openNurses.ready()) {
-            CompletableFuture<String> call = nurse.callEstablished();
-            if (!call.isDone() || call.isCompletedExceptionally()) {
-                stats.count("call not set up: " + (call.isDone() ? Fleet.reason(call.handle((v, e) -> e).join()) : "TIMEOUT"));
-                continue;
-            }
-            ResumingMember specialist = specialistOfCall.get(call.join());
-            if (specialist == null) {
-                stats.count("call not set up: the specialist's side did not finish");
-                continue;
-            }
-            Layout layout = layoutOf.get(nurse);
-            Pair pair = new Pair(layout, nurse, specialist, new RelayLedger(), new RelayLedger());
-            nurse.relayWith(pair.toSpecialist(), pair.toNurse());
-            specialist.relayWith(pair.toNurse(), pair.toSpecialist());
-            calls.add(pair);
-            perLayout.merge(layout.name(), 1, Integer::sum);
-        }
-        report.line("calls: %d/%d established (request, ringing, accepted, offer/answer, candidates both ways)",
-                calls.size(), nurses.size());
-        perLayout.forEach((layout, n) -> report.line("  %s: %d", layout, n));
-        return calls;
     }
 
     private void relayThroughTheKill(List<Pair> calls, ScheduledExecutorService timers, Report report) {

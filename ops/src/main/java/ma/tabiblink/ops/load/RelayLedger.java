@@ -3,9 +3,10 @@ package ma.tabiblink.ops.load;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 /**
- * One direction of one call in the node-kill run: which numbered relay messages the sender generated and wrote
+ * One direction of one call in a fault run: which numbered relay messages the sender generated and wrote
  * (and when), and which the receiver got, how often and in what order. Thread-safe.
  */
 final class RelayLedger {
@@ -66,6 +67,11 @@ final class RelayLedger {
      * {@code [fromNanos, toNanos]}, and as lost otherwise.
      */
     synchronized Tally tally(long fromNanos, long toNanos) {
+        return tally(at -> at >= fromNanos && at <= toNanos);
+    }
+
+    /** The outcome; a written message that never arrived counts as in flight when {@code duringFault} holds for when it was written. */
+    synchronized Tally tally(LongPredicate duringFault) {
         int lost = 0;
         int inFlight = 0;
         for (int seq = written.nextSetBit(1); seq >= 0; seq = written.nextSetBit(seq + 1)) {
@@ -73,7 +79,7 @@ final class RelayLedger {
                 continue;
             }
             long at = writtenAtNanos.get(seq - 1);
-            if (at >= fromNanos && at <= toNanos) {
+            if (duringFault.test(at)) {
                 inFlight++;
             } else {
                 lost++;

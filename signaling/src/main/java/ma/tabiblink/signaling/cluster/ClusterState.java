@@ -32,6 +32,7 @@ public final class ClusterState {
     private static final LuaScript REASSERT = new LuaScript("reassert.lua");
     private static final LuaScript PARK = new LuaScript("park.lua");
     private static final LuaScript DELIVER = new LuaScript("deliver.lua");
+    private static final LuaScript TAKE_STORED = new LuaScript("takestored.lua");
     private static final LuaScript CLAIM = new LuaScript("claim.lua");
     private static final LuaScript REAP = new LuaScript("reap.lua");
     private static final LuaScript EXPIRE = new LuaScript("expire.lua");
@@ -204,6 +205,22 @@ public final class ClusterState {
     public Delivery deliver(String sessionId, String json, int maxOutbox, String askingNode, String callId) {
         return Delivery.valueOf(run(DELIVER, sessionId, sealMessage(sessionId, json), maxOutbox, askingNode, callId)
                 .get(0));
+    }
+
+    /**
+     * The messages {@link #deliver} stored for a session {@code node} holds while that node could not hear its
+     * channel (a PUBLISH found no subscriber, as during a Redis failover before the node subscribed again): read and
+     * removed at once, oldest first, each sealed as it would have been published.
+     */
+    public List<String> takeStored(String sessionId, String node) {
+        List<String> sealed = new ArrayList<>();
+        for (String entry : run(TAKE_STORED, sessionId, node)) {
+            int space = entry.indexOf(' ');
+            if (space > 0) {
+                sealed.add(entry.substring(space + 1));
+            }
+        }
+        return sealed;
     }
 
     /**

@@ -25,6 +25,7 @@ public final class NodeBus {
     private final String channel;
     private final BiConsumer<String, String> onMessage;
     private final Consumer<String> onKick;
+    private final Runnable onRestored;
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private volatile boolean running = true;
     /** The subscription broke and has not come back yet (said once, not at every retry). */
@@ -35,6 +36,8 @@ public final class NodeBus {
             if (lost) {
                 lost = false;
                 log.info("Redis subscription to {} restored", ch);
+                // Before any message published from now on is read: what was stored meanwhile comes first.
+                onRestored.run();
             }
             subscribed.countDown();
         }
@@ -57,12 +60,17 @@ public final class NodeBus {
     };
     private final Thread thread;
 
+    /**
+     * {@code onRestored} runs on the bus's thread when the subscription comes back after it broke, before any message
+     * published since is handed on.
+     */
     public NodeBus(UnifiedJedis redis, String channel, BiConsumer<String, String> onMessage,
-                   Consumer<String> onKick) {
+                   Consumer<String> onKick, Runnable onRestored) {
         this.redis = redis;
         this.channel = channel;
         this.onMessage = onMessage;
         this.onKick = onKick;
+        this.onRestored = onRestored;
         this.thread = new Thread(this::listen, "signaling-bus");
         this.thread.setDaemon(true);
     }

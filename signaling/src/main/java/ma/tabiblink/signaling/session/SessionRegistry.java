@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,6 +94,11 @@ public final class SessionRegistry {
         for (String sid : cluster.userSessions(userId)) {
             sendJson(sid, json, null);
         }
+    }
+
+    /** The ids of the sessions connected to this node. */
+    public List<String> localSessionIds() {
+        return List.copyOf(local.keySet());
     }
 
     /** A message that another node published for one of our sessions. */

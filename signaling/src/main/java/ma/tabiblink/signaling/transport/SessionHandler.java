@@ -53,6 +53,13 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int RESUME_ATTEMPTS = 40;
     private static final long RESUME_RETRY_MS = 50;
+    /**
+     * How long a relayed message waits for Redis to answer again, e.g. while Sentinel promotes a replica (about 3 s
+     * after a primary dies with the failover test's settings, 6-7 s with production's), before the sender is told
+     * TEMPORARILY_UNAVAILABLE. Browsers send ICE candidates without waiting for an answer: one lost here is gone.
+     */
+    private static final long RELAY_RETRY_BOUND_NANOS = TimeUnit.SECONDS.toNanos(15);
+    private static final long RELAY_RETRY_MS = 250;
     private static final Duration MIN_REFRESH_DELAY = Duration.ofSeconds(1);
     /** Refresh attempts are at least this far apart, so a failing refresh is retried, never hammered. */
     private static final Duration REFRESH_RETRY = Duration.ofSeconds(30);
@@ -288,9 +295,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         } else if (m instanceof Message.SessionResume r) {
             resume(ctx, r);
         } else if (m instanceof Message.Relayed r) {
-            long started = System.nanoTime();
-            calls.relay(s, r);
-            node.observer.relayed(System.nanoTime() - started);
+            relay(ctx, r, System.nanoTime() + RELAY_RETRY_BOUND_NANOS);
         } else if (m instanceof Message.PresenceSet p) {
             calls.setPresence(s, p);
         } else if (m instanceof Message.CallRequest r) {
@@ -442,6 +447,35 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                     calls.stream().anyMatch(c -> "active".equals(c.state())) ? "busy" : "back"));
         }
         scheduleRefresh(ctx);
+    }
+
+    /**
+     * Relays a message to the call's peer. When Redis fails, the message is tried again shortly and what the client
+     * sends next is held back meanwhile, so that relayed messages keep their order; past the deadline the failure is
+     * answered as any other.
+     */
+    private void relay(ChannelHandlerContext ctx, Message.Relayed r, long deadlineNanos) {
+        long started = System.nanoTime();
+        try {
+            node.calls.relay(session, r);
+            node.observer.relayed(System.nanoTime() - started);
+        } catch (JedisException e) {
+            if (started >= deadlineNanos) {
+                throw e;
+            }
+            if (heldBack == null) {
+                heldBack = new ArrayDeque<>();
+            }
+            ctx.executor().schedule(() -> {
+                ArrayDeque<Object> held = heldBack;
+                heldBack = null;
+                if (!ctx.channel().isActive() || session == null || ended != null) {
+                    return;
+                }
+                answeringErrors(ctx, r, () -> relay(ctx, r, deadlineNanos));
+                readHeldBack(ctx, held);
+            }, RELAY_RETRY_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void retryResume(ChannelHandlerContext ctx, Message.SessionResume r, String sid, String hash,

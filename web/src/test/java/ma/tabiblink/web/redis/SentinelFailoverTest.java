@@ -1,5 +1,7 @@
 package ma.tabiblink.web.redis;
 
+import ma.tabiblink.ops.sentinel.RedisProcess;
+import ma.tabiblink.ops.sentinel.SentinelTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

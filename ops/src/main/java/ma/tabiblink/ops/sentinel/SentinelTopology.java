@@ -1,4 +1,4 @@
-package ma.tabiblink.web.redis;
+package ma.tabiblink.ops.sentinel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package ma.tabiblink.web.redis;
+package ma.tabiblink.ops.sentinel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package ma.tabiblink.web.redis;
+package ma.tabiblink.ops.sentinel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -123,11 +123,11 @@ public final class RedisProcess {
         }
     }
 
-    static redis.clients.jedis.JedisClientConfig timeout() {
+    public static redis.clients.jedis.JedisClientConfig timeout() {
         return redis.clients.jedis.DefaultJedisClientConfig.builder().timeoutMillis(1_000).build();
     }
 
-    static void pause(Duration duration) {
+    public static void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
