@@ -23,6 +23,7 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * The records module assembled: patients, consultations, encrypted and signed notes, tele-expertise cases, the audit
  * log, FHIR export and the operator's key operations, all over one Redis connection, one clock and one key ring.
+ * Under Sentinel, every write reported done is held by the replicas a {@link ReplicaAcknowledgement} asks for.
  */
 public final class Records {
 
@@ -40,35 +41,39 @@ public final class Records {
     private final KeyOperations keyOperations;
 
     private Records(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl, BreakGlassLimit limit,
-                    ServiceLevels serviceLevels) {
+                    ServiceLevels serviceLevels, ReplicaAcknowledgement acknowledgement) {
         this.keyRing = keyRing;
         AccessPolicy policy = new AccessPolicy();
         CareTeam careTeam = new CareTeam(redis);
         Envelope envelope = new Envelope(keyRing);
-        this.audit = new AuditLog(redis, clock, keyRing::auditKey);
+        this.audit = new AuditLog(redis, clock, keyRing::auditKey, acknowledgement);
         this.patients = new PatientRegistry(redis, clock, envelope, keyRing, audit, policy, careTeam);
         this.consultations = new Consultations(redis, clock, audit, policy, careTeam, patients);
         this.signingKeys = new SigningKeys(redis, clock, envelope);
-        this.breakGlass = new BreakGlassRegister(redis, clock, audit, policy, limit);
+        this.breakGlass = new BreakGlassRegister(redis, clock, audit, policy, limit, acknowledgement);
         this.eligibility = new ConsultationEligibility(redis);
         this.notes = new Notes(redis, clock, envelope, audit, policy, consultations, signingKeys, breakGlass);
-        this.cases = new Cases(redis, clock, envelope, audit, policy, patients, consultations, notes, serviceLevels);
+        this.cases = new Cases(redis, clock, envelope, audit, policy, patients, consultations, notes, serviceLevels,
+                acknowledgement);
         this.fhir = new FhirExport(clock, fhirBaseUrl, audit, policy, careTeam, patients, consultations, notes);
         this.caseFhir = new CaseFhirExport(clock, fhirBaseUrl, audit, cases, notes);
-        this.keyOperations = new KeyOperations(redis, keyRing, envelope, audit, policy, notes, patients, cases);
+        this.keyOperations = new KeyOperations(redis, keyRing, envelope, audit, policy, notes, patients, cases,
+                acknowledgement);
     }
 
     /**
      * @param fhirBaseUrl absolute base URL for the fullUrl of exported FHIR resources
      */
     public static Records create(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl) {
-        return new Records(redis, clock, keyRing, fhirBaseUrl, BreakGlassLimit.DEFAULT, ServiceLevels.DEFAULT);
+        return new Records(redis, clock, keyRing, fhirBaseUrl, BreakGlassLimit.DEFAULT, ServiceLevels.DEFAULT,
+                ReplicaAcknowledgement.NONE);
     }
 
     /** @param breakGlassLimit how often one user may use emergency access */
     public static Records create(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl,
                                  BreakGlassLimit breakGlassLimit) {
-        return new Records(redis, clock, keyRing, fhirBaseUrl, breakGlassLimit, ServiceLevels.DEFAULT);
+        return new Records(redis, clock, keyRing, fhirBaseUrl, breakGlassLimit, ServiceLevels.DEFAULT,
+                ReplicaAcknowledgement.NONE);
     }
 
     /**
@@ -77,7 +82,20 @@ public final class Records {
      */
     public static Records create(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl,
                                  BreakGlassLimit breakGlassLimit, ServiceLevels caseServiceLevels) {
-        return new Records(redis, clock, keyRing, fhirBaseUrl, breakGlassLimit, caseServiceLevels);
+        return new Records(redis, clock, keyRing, fhirBaseUrl, breakGlassLimit, caseServiceLevels,
+                ReplicaAcknowledgement.NONE);
+    }
+
+    /**
+     * @param breakGlassLimit   how often one user may use emergency access
+     * @param caseServiceLevels how soon a tele-expertise case must be answered, per urgency
+     * @param acknowledgement   how many Redis replicas must hold a write before it is reported done (under Sentinel);
+     *                          {@link ReplicaAcknowledgement#NONE} for a single Redis
+     */
+    public static Records create(UnifiedJedis redis, Clock clock, KeyRing keyRing, String fhirBaseUrl,
+                                 BreakGlassLimit breakGlassLimit, ServiceLevels caseServiceLevels,
+                                 ReplicaAcknowledgement acknowledgement) {
+        return new Records(redis, clock, keyRing, fhirBaseUrl, breakGlassLimit, caseServiceLevels, acknowledgement);
     }
 
     /**

@@ -33,5 +33,7 @@ public enum RecordsError {
     ATTACHMENT_TYPE_REFUSED,
     ATTACHMENT_TOO_LARGE,
     UPLOAD_INCOMPLETE,
-    UPLOAD_OFFSET_MISMATCH
+    UPLOAD_OFFSET_MISMATCH,
+    /** No replica confirmed the write in time: it stands on the primary, the same request may be retried. */
+    NOT_REPLICATED
 }

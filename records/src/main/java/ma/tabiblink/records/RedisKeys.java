@@ -198,4 +198,13 @@ public final class RedisKeys {
     public static String demoSeeded() {
         return PREFIX + "demo:seeded";
     }
+
+    /**
+     * Pub/sub channel nobody listens to: a message published on it right before {@code WAIT} travels the replication
+     * stream, so the wait covers everything the primary accepted until then, from any connection, even when the
+     * operation wrote nothing itself (a retry answered from what its first attempt stored).
+     */
+    public static String replicationProbe() {
+        return PREFIX + "replication-probe";
+    }
 }

@@ -36,6 +36,7 @@ public final class TestRecords implements AutoCloseable {
     public static final Actor OPERATOR = Actor.operator("test");
 
     public final RedisServer server;
+    public final int port;
     public final JedisPooled redis;
     public final Path dataDir;
     public Records records;
@@ -43,7 +44,7 @@ public final class TestRecords implements AutoCloseable {
 
     public TestRecords() {
         try {
-            int port = freePort();
+            port = freePort();
             server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"")
                     .setting("appendonly no").build();
             server.start();

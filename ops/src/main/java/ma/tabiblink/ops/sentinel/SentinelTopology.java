@@ -280,7 +280,8 @@ public final class SentinelTopology implements AutoCloseable {
         deleteRecursively(root);
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Deletes a test's temporary folder and everything in it (also used by {@link PrimaryWithReplica}). */
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

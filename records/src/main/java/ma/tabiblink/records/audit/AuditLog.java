@@ -19,6 +19,7 @@ import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
+import ma.tabiblink.records.ReplicaAcknowledgement;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -32,6 +33,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * entry without the key. An older genuine head put back (copied earlier, or read from an old AOF) is caught by
  * checkpoints kept off the server ({@link #checkpoint()}, {@link #verify(List)}). Appends are compare-and-set on the
  * head (Lua), so concurrent writers on several nodes still form one chain.
+ *
+ * <p>With a {@link ReplicaAcknowledgement}, an entry is reported recorded only once replicas hold it, and with it every
+ * write of the operation it ends (see {@link #record}).
  */
 public final class AuditLog {
 
@@ -42,14 +46,22 @@ public final class AuditLog {
     private final UnifiedJedis redis;
     private final Clock clock;
     private final Supplier<SecretKey> macKey;
+    private final ReplicaAcknowledgement acknowledgement;
     private final LuaScript append = LuaScript.load(AuditLog.class, "append.lua");
     private String headHash = "";
     private long headSeq = 0;
 
     public AuditLog(UnifiedJedis redis, Clock clock, Supplier<SecretKey> macKey) {
+        this(redis, clock, macKey, ReplicaAcknowledgement.NONE);
+    }
+
+    /** @param acknowledgement how many replicas must hold an entry before {@link #record} returns */
+    public AuditLog(UnifiedJedis redis, Clock clock, Supplier<SecretKey> macKey,
+                    ReplicaAcknowledgement acknowledgement) {
         this.redis = redis;
         this.clock = clock;
         this.macKey = macKey;
+        this.acknowledgement = acknowledgement;
     }
 
     /** What to record; {@code patientId} and {@code detail} may be null. */
@@ -69,8 +81,24 @@ public final class AuditLog {
         }
     }
 
-    /** Appends an entry; a failure to audit fails the caller's operation (nothing is read without a trace). */
-    public synchronized AuditEntry record(Actor actor, Event event) {
+    /**
+     * Appends an entry; a failure to audit fails the caller's operation (nothing is read without a trace). With a
+     * {@link ReplicaAcknowledgement}, returns only once replicas hold the entry and everything written before it: the
+     * operation the entry ends is then safe from a failover. When they do not in time, {@code NOT_REPLICATED}: the entry
+     * and the operation's writes stay on the primary. The wait happens outside the lock that orders appends, so a slow
+     * replica delays each operation once, not every other operation of the node behind it.
+     */
+    public AuditEntry record(Actor actor, Event event) {
+        AuditEntry entry = append(actor, event);
+        try {
+            acknowledgement.confirm(redis);
+        } catch (JedisException e) {
+            throw new RecordsException(RecordsError.AUDIT_UNAVAILABLE, "The audit log cannot be written", e);
+        }
+        return entry;
+    }
+
+    private synchronized AuditEntry append(Actor actor, Event event) {
         Instant at = clock.instant();
         try {
             for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {

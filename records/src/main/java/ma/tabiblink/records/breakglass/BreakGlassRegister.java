@@ -13,6 +13,7 @@ import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
+import ma.tabiblink.records.ReplicaAcknowledgement;
 import ma.tabiblink.records.audit.AuditAction;
 import ma.tabiblink.records.audit.AuditLog;
 import redis.clients.jedis.AbstractPipeline;
@@ -36,15 +37,17 @@ public final class BreakGlassRegister {
     private final AuditLog audit;
     private final AccessPolicy policy;
     private final BreakGlassLimit limit;
+    private final ReplicaAcknowledgement acknowledgement;
     private final LuaScript allowScript = LuaScript.load(BreakGlassRegister.class, "allow.lua");
 
     public BreakGlassRegister(UnifiedJedis redis, Clock clock, AuditLog audit, AccessPolicy policy,
-                              BreakGlassLimit limit) {
+                              BreakGlassLimit limit, ReplicaAcknowledgement acknowledgement) {
         this.redis = redis;
         this.clock = clock;
         this.audit = audit;
         this.policy = policy;
         this.limit = limit;
+        this.acknowledgement = acknowledgement;
     }
 
     /** The unreviewed accesses: how many, and the newest of them. */
@@ -63,7 +66,10 @@ public final class BreakGlassRegister {
         return ((Long) r) == 1L;
     }
 
-    /** Registers a granted emergency access as an open alert. */
+    /**
+     * Registers a granted emergency access as an open alert, held by the replicas the acknowledgement asks for before
+     * it returns (it is written after the access's audit entry, which confirmed only what came before).
+     */
     public BreakGlassAccess record(Actor actor, String patientId, String noteId, int version, String reason) {
         String id = Ids.newId("bg");
         Instant at = clock.instant();
@@ -82,6 +88,7 @@ public final class BreakGlassRegister {
             tx.zadd(RedisKeys.breakGlassOpen(), at.toEpochMilli(), id);
             tx.exec();
         }
+        acknowledgement.confirm(redis);
         return fromHash(id, f);
     }
 

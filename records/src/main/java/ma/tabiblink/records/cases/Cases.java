@@ -24,6 +24,7 @@ import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
+import ma.tabiblink.records.ReplicaAcknowledgement;
 import ma.tabiblink.records.Role;
 import ma.tabiblink.records.audit.AuditAction;
 import ma.tabiblink.records.audit.AuditLog;
@@ -81,6 +82,7 @@ public final class Cases {
     private final Consultations consultations;
     private final Notes notes;
     private final ServiceLevels serviceLevels;
+    private final ReplicaAcknowledgement acknowledgement;
     private final LuaScript createScript = LuaScript.load(Cases.class, "create.lua");
     private final LuaScript beginScript = LuaScript.load(Cases.class, "begin_attachment.lua");
     private final LuaScript chunkScript = LuaScript.load(Cases.class, "append_chunk.lua");
@@ -90,7 +92,8 @@ public final class Cases {
     private final LuaScript shredScript = LuaScript.load(Cases.class, "shred.lua");
 
     public Cases(UnifiedJedis redis, Clock clock, Envelope envelope, AuditLog audit, AccessPolicy policy,
-                 PatientRegistry patients, Consultations consultations, Notes notes, ServiceLevels serviceLevels) {
+                 PatientRegistry patients, Consultations consultations, Notes notes, ServiceLevels serviceLevels,
+                 ReplicaAcknowledgement acknowledgement) {
         this.redis = redis;
         this.clock = clock;
         this.envelope = envelope;
@@ -100,6 +103,7 @@ public final class Cases {
         this.consultations = consultations;
         this.notes = notes;
         this.serviceLevels = serviceLevels;
+        this.acknowledgement = acknowledgement;
     }
 
     /** The sealed part of a case. */
@@ -217,6 +221,8 @@ public final class Cases {
                 if (result.startsWith("STATE:")) {
                     throw stateConflict(result, "add an attachment to");
                 }
+                // A retry: what its first attempt wrote may not be on the replicas yet.
+                acknowledgement.confirm(redis);
                 return attachmentInfo(loadAttachment(caseId, result.substring("SAME:".length())));
             }
         }
@@ -233,6 +239,7 @@ public final class Cases {
      * Adds the chunk that starts at {@code offset} (which must be where the upload stands:
      * {@code UPLOAD_OFFSET_MISMATCH} names that offset otherwise). The last chunk completes the attachment: its
      * content is checked, stripped of metadata and sealed whole, or the attachment is discarded with the reason.
+     * A chunk is answered as received only once the replicas the acknowledgement asks for hold it.
      */
     public AttachmentInfo appendChunk(Actor actor, String caseId, String attachmentId, long offset, byte[] chunk) {
         Map<String, String> c = writable(actor, caseId, "attach");
@@ -259,7 +266,7 @@ public final class Cases {
         Object result = chunkScript.run(redis, List.of(RedisKeys.caseAttachment(caseId, attachmentId), chunkKey,
                 RedisKeys.kekUsers(sealed.kekVersion()), RedisKeys.patient(c.get("patient"))),
                 List.of(Long.toString(offset), Integer.toString(chunk.length), sealed.wrappedKey(),
-                        Integer.toString(sealed.kekVersion()), sealed.ciphertext()));
+                        Integer.toString(sealed.kekVersion()), sealed.ciphertext()), acknowledgement);
         if (result instanceof Long received) {
             if (received == declared) {
                 complete(actor, c, loadAttachment(caseId, attachmentId));
@@ -481,6 +488,7 @@ public final class Cases {
         Map<String, String> c = load(caseId);
         requireClaimer(actor, c, "book a consultation from");
         if (appointmentId.equals(c.get("apptId"))) {
+            acknowledgement.confirm(redis);
             return summary(c);
         }
         Map<String, String> f = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
+import ma.tabiblink.records.ReplicaAcknowledgement;
 import ma.tabiblink.records.audit.AuditAction;
 import ma.tabiblink.records.cases.Cases;
 import ma.tabiblink.records.audit.AuditCheckpoint;
@@ -42,10 +43,11 @@ public final class KeyOperations {
     private final Notes notes;
     private final PatientRegistry patients;
     private final Cases cases;
+    private final ReplicaAcknowledgement acknowledgement;
     private final LuaScript rewrapScript = LuaScript.load(KeyOperations.class, "rewrap.lua");
 
     public KeyOperations(UnifiedJedis redis, KeyRing ring, Envelope envelope, AuditLog audit, AccessPolicy policy,
-                         Notes notes, PatientRegistry patients, Cases cases) {
+                         Notes notes, PatientRegistry patients, Cases cases, ReplicaAcknowledgement acknowledgement) {
         this.redis = redis;
         this.ring = ring;
         this.envelope = envelope;
@@ -54,6 +56,7 @@ public final class KeyOperations {
         this.notes = notes;
         this.patients = patients;
         this.cases = cases;
+        this.acknowledgement = acknowledgement;
     }
 
     /** @param retired versions destroyed because nothing used them; remaining: data keys per version afterwards */
@@ -83,7 +86,11 @@ public final class KeyOperations {
         return version;
     }
 
-    /** Re-wraps every data key held under an older KEK version, then retires the versions left unused. */
+    /**
+     * Re-wraps every data key held under an older KEK version, then retires the versions left unused, only once the
+     * replicas the acknowledgement asks for hold the re-wrapped keys: a failover after a version is destroyed must not
+     * bring back data keys only that version opens ({@code NOT_REPLICATED} otherwise, nothing retired; run it again).
+     */
     public RewrapReport rewrap(Actor actor) {
         requireAdmin(actor, AuditAction.KEY_REWRAP);
         int current = ring.currentVersion();
@@ -111,6 +118,7 @@ public final class KeyOperations {
             }
         }
         Map<Integer, Long> inUse = dataKeysByVersion();
+        acknowledgement.confirm(redis);
         List<Integer> retired = new ArrayList<>();
         for (int version : ring.versions()) {
             if (version != current && inUse.getOrDefault(version, 0L) == 0L) {

@@ -10,9 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import org.springframework.boot.convert.DurationStyle;
+
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.Records;
+import ma.tabiblink.records.ReplicaAcknowledgement;
+import ma.tabiblink.records.breakglass.BreakGlassLimit;
+import ma.tabiblink.records.cases.ServiceLevels;
 import ma.tabiblink.records.audit.AuditCheckpoint;
 import ma.tabiblink.records.audit.ChainVerification;
 import ma.tabiblink.records.keys.KeyRing;
@@ -29,7 +34,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * Configuration from the environment, as for the server: {@code TABIB_DATA_DIR}, {@code TABIB_DEMO},
  * {@code TABIB_RECORDS_KEYSTORE_PASSPHRASE} or {@code TABIB_RECORDS_KEYSTORE_PASSPHRASE_FILE},
  * {@code TABIB_RECORDS_KEYSTORE_FILE}, and {@code REDIS_URL} (every command but {@code init} needs Redis; in demo mode
- * use the embedded Redis address the server prints at start). Exit codes: 0 done, 1 failed or problems found,
+ * use the embedded Redis address the server prints at start), with {@code REDIS_MIN_REPLICAS_ACKED} and
+ * {@code REDIS_REPLICA_ACK_TIMEOUT} under Sentinel (rewrap retires a key version only once replicas hold the
+ * re-wrapped data keys). Exit codes: 0 done, 1 failed or problems found,
  * 2 usage.
  */
 public final class KeysCommand {
@@ -92,7 +99,8 @@ public final class KeysCommand {
             }
             try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
                 Records records = Records.create(redis, Clock.systemUTC(), KeyRing.open(keystore),
-                        envOr(env, "TABIB_RECORDS_FHIR_BASE_URL", "http://localhost:8080/fhir"));
+                        envOr(env, "TABIB_RECORDS_FHIR_BASE_URL", "http://localhost:8080/fhir"),
+                        BreakGlassLimit.DEFAULT, ServiceLevels.DEFAULT, replicaAcknowledgement(env));
                 Actor operator = Actor.operator(envOr(env, "USER", "unknown"));
                 return execute(records.keyOperations(), operator, command, args, first, out, err);
             }
@@ -105,6 +113,19 @@ public final class KeysCommand {
         } catch (IllegalArgumentException e) {
             err.println("INVALID_CONFIGURATION: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /** From the server's own settings; a malformed value is an {@code INVALID_CONFIGURATION}. */
+    private static ReplicaAcknowledgement replicaAcknowledgement(Function<String, String> env) {
+        String replicas = envOr(env, "REDIS_MIN_REPLICAS_ACKED", "0").strip();
+        String timeout = envOr(env, "REDIS_REPLICA_ACK_TIMEOUT", "1s").strip();
+        try {
+            return new ReplicaAcknowledgement(Integer.parseInt(replicas), DurationStyle.detectAndParse(timeout));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("REDIS_MIN_REPLICAS_ACKED must be a whole number of 0 or more and "
+                    + "REDIS_REPLICA_ACK_TIMEOUT a positive duration such as 1s, got '" + replicas + "' and '"
+                    + timeout + "'");
         }
     }
 

@@ -10,12 +10,14 @@ import org.springframework.context.annotation.Configuration;
 
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.Records;
+import ma.tabiblink.records.ReplicaAcknowledgement;
 import ma.tabiblink.records.breakglass.BreakGlassLimit;
 import ma.tabiblink.records.cases.ServiceLevels;
 import ma.tabiblink.records.keys.KeyRing;
 import ma.tabiblink.records.keys.KeystoreSettings;
 import ma.tabiblink.web.config.StartupException;
 import ma.tabiblink.web.config.TabibSettings;
+import ma.tabiblink.web.redis.RedisConfiguration;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -31,6 +33,10 @@ import redis.clients.jedis.UnifiedJedis;
  *       and window (10 per 24 h)</li>
  *   <li>{@code TABIB_CASES_DUE_URGENT}, {@code _PRIORITY}, {@code _ROUTINE}: how soon a tele-expertise case must be
  *       answered, per urgency (4 h, 24 h, 72 h)</li>
+ *   <li>{@code tabib.redis.min-replicas-acked} and {@code tabib.redis.replica-ack-timeout} (env
+ *       {@code REDIS_MIN_REPLICAS_ACKED}, {@code REDIS_REPLICA_ACK_TIMEOUT}), shared with the scheduler: how many Redis
+ *       replicas must hold a records write (note version, signature, consent, audit entry...) before it is reported
+ *       done</li>
  * </ul>
  * In demo mode a missing keystore and passphrase file are generated; otherwise they are a startup error.
  */
@@ -82,18 +88,23 @@ public class RecordsConfiguration {
 
     /** Opened after Redis, so that a missing Redis is reported before a missing keystore. */
     @Bean
-    Records records(UnifiedJedis redis, Clock clock, TabibSettings settings, RecordsProperties properties) {
+    Records records(UnifiedJedis redis, Clock clock, TabibSettings settings, RecordsProperties properties,
+                    RedisConfiguration.RedisProperties redisProperties) {
         KeyRing keyRing;
         BreakGlassLimit limit;
         ServiceLevels caseServiceLevels;
+        ReplicaAcknowledgement acknowledgement;
         try {
             keyRing = KeyRing.open(properties.keystore(settings));
             limit = new BreakGlassLimit(properties.breakGlassLimit(), properties.breakGlassWindow());
             caseServiceLevels = new ServiceLevels(properties.caseDueUrgent(), properties.caseDuePriority(),
                     properties.caseDueRoutine());
+            acknowledgement = new ReplicaAcknowledgement(redisProperties.minReplicasAcked(),
+                    redisProperties.replicaAckTimeout());
         } catch (RecordsException | IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
         }
-        return Records.create(redis, clock, keyRing, properties.fhirBaseUrl(), limit, caseServiceLevels);
+        return Records.create(redis, clock, keyRing, properties.fhirBaseUrl(), limit, caseServiceLevels,
+                acknowledgement);
     }
 }

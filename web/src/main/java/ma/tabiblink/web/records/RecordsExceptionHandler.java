@@ -44,7 +44,7 @@ class RecordsExceptionHandler {
             case PATIENT_ERASED, NOTE_SHREDDED -> 410;
             case BREAK_GLASS_RATE_LIMITED -> 429;
             case INTEGRITY_FAILURE -> 500;
-            case KEY_UNAVAILABLE, KEYSTORE_UNAVAILABLE, AUDIT_UNAVAILABLE -> 503;
+            case KEY_UNAVAILABLE, KEYSTORE_UNAVAILABLE, AUDIT_UNAVAILABLE, NOT_REPLICATED -> 503;
         };
     }
 }

@@ -4,13 +4,7 @@ import ma.tabiblink.ops.sentinel.RedisProcess;
 import ma.tabiblink.ops.sentinel.SentinelTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.DayOfWeek;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -24,9 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -45,7 +37,7 @@ import redis.clients.jedis.Jedis;
  * 503 {@code NOT_REPLICATED}, a retry with the same Idempotency-Key too while the replica is away, and once it is back
  * the retry returns the one booking made by the first attempt.
  */
-@ExtendWith(UnreplicatedBookingTest.StopRedisAfterTheApplication.class)
+@ExtendWith(PrimaryWithReplica.StopAfterTheApplication.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -53,38 +45,20 @@ import redis.clients.jedis.Jedis;
 class UnreplicatedBookingTest {
 
     private static final ZoneId CASABLANCA = ZoneId.of("Africa/Casablanca");
-    private static final Duration SETTLE = Duration.ofSeconds(20);
-    private static final Path DATA_DIR = tempDir();
-    private static final RedisProcess PRIMARY = startIfInstalled("primary", null);
-    private static final RedisProcess REPLICA = startIfInstalled("replica", PRIMARY);
+    private static final PrimaryWithReplica REDIS = PrimaryWithReplica.startIfInstalled("tabib-unreplicated");
 
     @LocalServerPort
     int port;
 
     @BeforeAll
     static void needsRedisServer() {
-        Assumptions.assumeTrue(PRIMARY != null, "redis-server not installed (ops/scripts/install-test-deps.sh installs it)");
+        Assumptions.assumeTrue(REDIS != null, "redis-server not installed (ops/scripts/install-test-deps.sh installs it)");
     }
 
     @DynamicPropertySource
     static void applicationProperties(DynamicPropertyRegistry registry) {
-        registry.add("tabib.demo", () -> "true");
-        registry.add("tabib.data-dir", DATA_DIR::toString);
-        registry.add("tabib.signaling.port", () -> "0");
-        registry.add("tabib.redis.url", () -> "redis://127.0.0.1:" + PRIMARY.port());
-        registry.add("tabib.redis.min-replicas-acked", () -> "1");
-        registry.add("tabib.redis.replica-ack-timeout", () -> "300ms");
-    }
-
-    /** Declared before the Spring extension, so it runs after the application has been closed. */
-    static final class StopRedisAfterTheApplication implements AfterAllCallback {
-        @Override
-        public void afterAll(ExtensionContext context) {
-            for (RedisProcess redis : new RedisProcess[] {REPLICA, PRIMARY}) {
-                if (redis != null) {
-                    redis.kill();
-                }
-            }
+        if (REDIS != null) {
+            REDIS.applicationProperties(registry);
         }
     }
 
@@ -106,7 +80,7 @@ class UnreplicatedBookingTest {
         ApiClient.Response booked = book(coordinator, replicated, patient, UUID.randomUUID().toString());
         assertThat(booked.status()).as("with the replica in sync: " + booked.body()).isEqualTo(201);
 
-        REPLICA.kill();
+        REDIS.killReplica();
         String idempotencyKey = UUID.randomUUID().toString();
         ApiClient.Response refused = book(coordinator, unreplicated, patient, idempotencyKey);
         assertThat(refused.status()).as(refused.body()).isEqualTo(503);
@@ -116,11 +90,10 @@ class UnreplicatedBookingTest {
         assertThat(retriedTooSoon.code()).as("a retry answered from the idempotency key waits for a replica too")
                 .isEqualTo("NOT_REPLICATED");
 
-        REPLICA.start(serverConfig(PRIMARY));
-        awaitInSync(REPLICA);
+        REDIS.bringBackReplica();
         ApiClient.Response retried = book(coordinator, unreplicated, patient, idempotencyKey);
         assertThat(retried.status()).as(retried.body()).isEqualTo(201);
-        try (Jedis replica = new Jedis(REPLICA.address())) {
+        try (Jedis replica = REDIS.replica()) {
             assertThat(replica.exists("tl:sch:appt:" + retried.json().path("id").asText())).isTrue();
         }
         List<JsonNode> sameSlot = new ArrayList<>();
@@ -143,44 +116,5 @@ class UnreplicatedBookingTest {
                 "start", slot.path("start").asText(),
                 "patientRef", patient,
                 "dispensaryId", "disp-tinghir"), Map.of("Idempotency-Key", idempotencyKey));
-    }
-
-    private static void awaitInSync(RedisProcess replica) {
-        Instant deadline = Instant.now().plus(SETTLE);
-        try (Jedis jedis = new Jedis(replica.address())) {
-            while (!jedis.info("replication").contains("master_link_status:up")) {
-                assertThat(Instant.now()).as("the replica syncs within " + SETTLE).isBefore(deadline);
-                RedisProcess.pause(Duration.ofMillis(100));
-            }
-        }
-    }
-
-    private static List<String> serverConfig(RedisProcess primary) {
-        List<String> lines = new ArrayList<>(List.of("appendonly yes", "save \"\"",
-                "repl-diskless-sync yes", "repl-diskless-sync-delay 0"));
-        if (primary != null) {
-            lines.add("replicaof 127.0.0.1 " + primary.port());
-        }
-        return lines;
-    }
-
-    private static RedisProcess startIfInstalled(String name, RedisProcess primary) {
-        if (RedisProcess.installed("redis-server").isEmpty()) {
-            return null;
-        }
-        RedisProcess redis = RedisProcess.prepare("redis-server", DATA_DIR.resolve("redis-" + name));
-        redis.start(serverConfig(primary));
-        if (primary != null) {
-            awaitInSync(redis);
-        }
-        return redis;
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("tabib-unreplicated");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
