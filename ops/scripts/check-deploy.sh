@@ -397,6 +397,173 @@ check_redis() {
   cli SHUTDOWN NOSAVE >/dev/null 2>&1 || true
 }
 
+# Three Redis servers and three Sentinels from the shipped tabib-redis-ha.conf and tabib-sentinel.conf, with the
+# substitutions an operator makes (addresses, password) plus loopback test ports and folders: the Sentinels agree
+# on the primary, a write acknowledged by a replica survives the primary's kill -9, a replica is promoted, writes
+# work again, the promoted server's file was rewritten, and the old primary comes back as a replica.
+check_sentinel() {
+  section "Redis under Sentinel ($(redis-sentinel --version | awk '{print $3}'), tabib-redis-ha.conf + tabib-sentinel.conf)"
+  if ! command -v redis-sentinel >/dev/null 2>&1; then
+    echo "  (redis-sentinel missing: skipped; ops/scripts/install-test-deps.sh installs it)"; return 0
+  fi
+  local pw i p taken=" " dir
+  pw=$(openssl rand -hex 16)
+  local ports=() sports=()
+  while ((${#ports[@]} + ${#sports[@]} < 6)); do # six distinct free ports
+    p=$(free_loopback_port)
+    [[ "$taken" == *" $p "* ]] && continue
+    taken+="$p "
+    if ((${#ports[@]} < 3)); then ports+=("$p"); else sports+=("$p"); fi
+  done
+  # A server: its own copy of tabib-redis-ha.conf (Redis rewrites it), the shared tabib-redis.conf included as is.
+  render_server() { # render_server INDEX -> $WORK/sentinel/server-INDEX/tabib-redis-ha.conf
+    dir="$WORK/sentinel/server-$1"
+    mkdir -p "$dir"
+    printf 'requirepass %s\nmasterauth %s\n' "$pw" "$pw" >"$dir/tabib-redis-auth.conf"
+    chmod 600 "$dir/tabib-redis-auth.conf"
+    sed -e "s|^include /etc/redis/tabib-redis.conf$|include $DEPLOY/redis/tabib-redis.conf|" \
+        -e "s|^include /etc/redis/tabib-redis-auth.conf$|include $dir/tabib-redis-auth.conf|" \
+        -e "s|^bind 127.0.0.1 -::1 10.0.0.1$|bind 127.0.0.1|" \
+        "$DEPLOY/redis/tabib-redis-ha.conf" >"$dir/tabib-redis-ha.conf"
+    if (($1 > 0)); then sed -i "s|^# replicaof 10.0.0.1 6379$|replicaof 127.0.0.1 ${ports[0]}|" "$dir/tabib-redis-ha.conf"; fi
+    # The machines all use 6379 and /var/lib/redis; here, one port and folder each, and little memory.
+    printf 'port %s\ndir %s\nmaxmemory 64mb\n' "${ports[$1]}" "$dir" >>"$dir/tabib-redis-ha.conf"
+  }
+  start_server() { # start_server INDEX: sets LAST_PID
+    redis-server "$WORK/sentinel/server-$1/tabib-redis-ha.conf" >>"$WORK/sentinel/server-$1/redis.log" 2>&1 &
+    LAST_PID=$!
+    PIDS+=("$LAST_PID")
+  }
+  render_sentinel() { # render_sentinel INDEX
+    dir="$WORK/sentinel/sentinel-$1"
+    mkdir -p "$dir"
+    sed -e "s|^port 26379$|port ${sports[$1]}|" \
+        -e "s|^bind 127.0.0.1 -::1 10.0.0.1$|bind 127.0.0.1|" \
+        -e "s|^dir /var/lib/redis$|dir $dir|" \
+        -e "s|^sentinel monitor tabib 10.0.0.1 6379 2$|sentinel monitor tabib 127.0.0.1 ${ports[0]} 2|" \
+        -e "s|CHANGE_ME|$pw|" \
+        "$DEPLOY/redis/tabib-sentinel.conf" >"$dir/tabib-sentinel.conf"
+    chmod 600 "$dir/tabib-sentinel.conf"
+  }
+  rcli_port() { local port="$1"; shift; REDISCLI_AUTH="$pw" timeout 5 redis-cli -h 127.0.0.1 -p "$port" --no-auth-warning "$@" 2>&1 | tr -d '\r'; }
+  scli() { local port="$1"; shift; timeout 5 redis-cli -h 127.0.0.1 -p "$port" "$@" 2>&1 | tr -d '\r'; }
+  # agreed_primary: "host:port" when every Sentinel names the same primary, else nothing.
+  agreed_primary() {
+    local named="" one s
+    for s in "${sports[@]}"; do
+      one=$(scli "$s" SENTINEL get-master-addr-by-name tabib | paste -sd: -)
+      [[ "$one" =~ ^[0-9.]+:[0-9]+$ ]] || return 0
+      [[ -z "$named" || "$named" == "$one" ]] || return 0
+      named="$one"
+    done
+    echo "$named"
+  }
+  # every_sentinel_ready: both replicas in sync with the first primary, and each Sentinel knows them and the 2 other
+  # Sentinels.
+  every_sentinel_ready() {
+    local s info
+    [[ "$(rcli_port "${ports[0]}" INFO replication | grep -c 'state=online')" == 2 ]] || return 1
+    for s in "${sports[@]}"; do
+      info=$(scli "$s" SENTINEL master tabib | paste -sd' ' -)
+      [[ "$info" == *"num-slaves 2 "* && "$info" == *"num-other-sentinels 2 "* ]] || return 1
+    done
+  }
+  role_of() { rcli_port "$1" ROLE | head -n 1; }
+  local server_pids=() deadline
+  for i in 0 1 2; do
+    render_server "$i"; start_server "$i"; server_pids+=("$LAST_PID")
+  done
+  for i in 0 1 2; do
+    if ! wait_tcp "${ports[$i]}" 10; then fail "server $i starts with tabib-redis-ha.conf"; tail -20 "$WORK/sentinel/server-$i/redis.log"; return 0; fi
+  done
+  pass "three redis-server start from tabib-redis-ha.conf (one primary, two with replicaof) on ${ports[*]}"
+  [[ "$(REDISCLI_AUTH='' timeout 5 redis-cli -h 127.0.0.1 -p "${ports[0]}" PING 2>&1)" == *NOAUTH* ]] \
+    && pass "the servers require the password" || fail "the servers require the password"
+  for i in 0 1 2; do
+    render_sentinel "$i"
+    redis-sentinel "$WORK/sentinel/sentinel-$i/tabib-sentinel.conf" >"$WORK/sentinel/sentinel-$i/sentinel.log" 2>&1 &
+    PIDS+=($!)
+  done
+  for i in 0 1 2; do
+    if ! wait_tcp "${sports[$i]}" 10; then fail "sentinel $i starts with tabib-sentinel.conf"; tail -20 "$WORK/sentinel/sentinel-$i/sentinel.log"; return 0; fi
+  done
+  pass "three redis-sentinel start from tabib-sentinel.conf on ${sports[*]}"
+  deadline=$((SECONDS + 45))
+  while ((SECONDS < deadline)) && ! every_sentinel_ready; do sleep 0.5; done
+  if every_sentinel_ready; then
+    pass "every Sentinel found both replicas and the two other Sentinels (after $((SECONDS - deadline + 45)) s)"
+  else
+    fail "the Sentinels discover the replicas and each other within 45 s: $(scli "${sports[0]}" SENTINEL master tabib | paste -sd' ' -)"
+    return 0
+  fi
+  local primary out
+  primary=$(agreed_primary)
+  [[ "$primary" == "127.0.0.1:${ports[0]}" ]] && pass "the three Sentinels agree on the primary ($primary)" \
+    || { fail "the Sentinels agree on the primary 127.0.0.1:${ports[0]} (got '$primary')"; return 0; }
+  [[ "$(scli "${sports[0]}" SENTINEL ckquorum tabib)" == OK* ]] && pass "SENTINEL CKQUORUM: quorum and majority reachable" \
+    || fail "SENTINEL CKQUORUM: $(scli "${sports[0]}" SENTINEL ckquorum tabib)"
+  [[ "$(scli "${sports[0]}" PING)" == PONG ]] \
+    && pass "the Sentinels answer without a password (as the application connects to them)" \
+    || fail "the Sentinels answer without a password"
+  out=$(rcli_port "${ports[0]}" SET tl:sch:sentinel-check booked)
+  [[ "$out" == OK && "$(rcli_port "${ports[0]}" WAIT 1 2000)" -ge 1 ]] && pass "a write on the primary is acknowledged by a replica (WAIT 1)" \
+    || fail "a write on the primary is acknowledged by a replica (SET: $out)"
+  [[ "$(rcli_port "${ports[1]}" SET tl:x y)" == *READONLY* ]] && pass "the replicas refuse writes (READONLY)" \
+    || fail "the replicas refuse writes"
+
+  # The primary dies without warning.
+  local killed_at=$SECONDS new=""
+  kill -9 "${server_pids[0]}" 2>/dev/null
+  wait "${server_pids[0]}" 2>/dev/null || true
+  deadline=$((SECONDS + 30))
+  while ((SECONDS < deadline)); do
+    new=$(agreed_primary)
+    if [[ -n "$new" && "$new" != "$primary" && "$(role_of "${new##*:}")" == master ]]; then break; fi
+    new=""; sleep 0.2
+  done
+  if [[ -z "$new" ]]; then
+    fail "a replica is promoted within 30 s of the primary's kill -9"
+    tail -n 20 "$WORK/sentinel/sentinel-0/sentinel.log"; return 0
+  fi
+  pass "primary killed (kill -9): every Sentinel names the promoted replica $new after $((SECONDS - killed_at)) s (down-after-milliseconds 5000)"
+  [[ "$(rcli_port "${new##*:}" GET tl:sch:sentinel-check)" == booked ]] && pass "the write acknowledged before the kill is on the new primary" \
+    || fail "the acknowledged write is on the new primary"
+  deadline=$((SECONDS + 20))
+  while ((SECONDS < deadline)); do
+    out=$(rcli_port "${new##*:}" SET tl:sch:after-failover booked)
+    [[ "$out" == OK ]] && break
+    sleep 0.2
+  done
+  [[ "$out" == OK ]] && pass "the new primary accepts writes once the other replica follows it (min-replicas-to-write 1)" \
+    || fail "writes on the new primary within 20 s (last answer: $out)"
+  local promoted
+  for i in 1 2; do [[ "${ports[$i]}" == "${new##*:}" ]] && promoted=$i; done
+  grep -q '^replicaof' "$WORK/sentinel/server-$promoted/tabib-redis-ha.conf" \
+    && fail "the promoted server's tabib-redis-ha.conf lost its replicaof line (CONFIG REWRITE)" \
+    || pass "the promoted server's tabib-redis-ha.conf was rewritten without replicaof (it restarts as a primary)"
+  grep -q "^sentinel monitor tabib 127.0.0.1 ${new##*:} 2" "$WORK/sentinel/sentinel-0/tabib-sentinel.conf" \
+    && pass "the Sentinels' files now name the new primary (they survive a restart)" \
+    || fail "sentinel file rewritten with the new primary: $(grep '^sentinel monitor' "$WORK/sentinel/sentinel-0/tabib-sentinel.conf")"
+
+  # The old primary comes back from its own unchanged file, as a primary with stale data: it refuses writes for
+  # want of replicas, and the Sentinels turn it into a replica of the new primary.
+  start_server 0
+  wait_tcp "${ports[0]}" 10 || { fail "the old primary restarts"; return 0; }
+  deadline=$((SECONDS + 30))
+  while ((SECONDS < deadline)) && [[ "$(rcli_port "${ports[0]}" ROLE | sed -n 2p)" != 127.0.0.1 || "$(rcli_port "${ports[0]}" ROLE | sed -n 3p)" != "${new##*:}" ]]; do sleep 0.5; done
+  if [[ "$(role_of "${ports[0]}")" == slave && "$(rcli_port "${ports[0]}" ROLE | sed -n 3p)" == "${new##*:}" ]]; then
+    pass "the old primary, restarted, is turned into a replica of $new by the Sentinels"
+  else
+    fail "the old primary rejoins as a replica within 30 s (ROLE: $(rcli_port "${ports[0]}" ROLE | paste -sd' ' -))"
+  fi
+  deadline=$((SECONDS + 20))
+  while ((SECONDS < deadline)) && [[ "$(rcli_port "${ports[0]}" GET tl:sch:after-failover)" != booked ]]; do sleep 0.5; done
+  [[ "$(rcli_port "${ports[0]}" GET tl:sch:after-failover)" == booked ]] && pass "it resynchronised: it holds the write made after the failover" \
+    || fail "the old primary holds the write made after the failover"
+  for p in "${ports[@]}"; do rcli_port "$p" SHUTDOWN NOSAVE >/dev/null 2>&1 || true; done
+  for p in "${sports[@]}"; do scli "$p" SHUTDOWN NOSAVE >/dev/null 2>&1 || true; done
+}
+
 check_systemd() {
   section "systemd units"
   if ! command -v systemd-analyze >/dev/null 2>&1; then echo "  (systemd-analyze missing: skipped)"; return 0; fi
@@ -692,6 +859,7 @@ make_certificate
 check_nginx
 check_coturn
 check_redis
+check_sentinel
 check_systemd
 check_prometheus
 check_k8s
