@@ -581,6 +581,23 @@ check_systemd() {
       pass "$(basename "$unit") passes systemd-analyze verify"
     fi
   done
+  # The drop-ins, applied to the Debian units they extend (when those are installed here): the unit file and the
+  # drop-in's lines after it, as systemd merges them.
+  local dropin debian
+  for dropin in redis-server-tabib.conf redis-server-tabib-ha.conf redis-sentinel-tabib.conf coturn-tabib.conf; do
+    name="${dropin%%-tabib*}.service"
+    debian="/lib/systemd/system/$name"
+    [[ -f "$debian" ]] || { echo "  ($name not installed: $dropin not verified)"; continue; }
+    mkdir -p "$WORK/dropin-${dropin%.conf}"
+    unit="$WORK/dropin-${dropin%.conf}/$name"
+    { cat "$debian"; echo; grep -v '^#' "$DEPLOY/systemd/$dropin"; } >"$unit"
+    out=$(timeout 30 systemd-analyze verify --man=no "$unit" 2>&1 | grep -v -e 'Failed to put bus name' -e 'System has not been booted' || true)
+    if grep -qi -e 'unknown key' -e 'invalid' -e 'failed to parse' -e 'bad unit' -e 'error' <<<"$out"; then
+      fail "$dropin on Debian's $name: $out"
+    else
+      pass "$dropin on Debian's $name passes systemd-analyze verify"
+    fi
+  done
   cp "$DEPLOY/systemd/tabib-backup.timer" "$WORK/"
   out=$(timeout 30 systemd-analyze verify --man=no "$WORK/tabib-backup.timer" 2>&1 | grep -v -e 'Failed to put bus name' -e 'System has not been booted' || true)
   if grep -qi -e 'unknown' -e 'invalid' -e 'failed' -e 'error' <<<"$out"; then fail "tabib-backup.timer: $out"; else pass "tabib-backup.timer passes systemd-analyze verify"; fi
