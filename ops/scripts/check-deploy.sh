@@ -488,6 +488,10 @@ check_sentinel() {
     if ! wait_tcp "${sports[$i]}" 10; then fail "sentinel $i starts with tabib-sentinel.conf"; tail -20 "$WORK/sentinel/sentinel-$i/sentinel.log"; return 0; fi
   done
   pass "three redis-sentinel start from tabib-sentinel.conf on ${sports[*]}"
+  # Without a password, protected mode would refuse every client but loopback, the other machines included.
+  grep -q '^protected-mode no$' "$DEPLOY/redis/tabib-sentinel.conf" \
+    && pass "tabib-sentinel.conf: protected-mode no (no password: protected mode would serve loopback only)" \
+    || fail "tabib-sentinel.conf must say protected-mode no"
   deadline=$((SECONDS + 45))
   while ((SECONDS < deadline)) && ! every_sentinel_ready; do sleep 0.5; done
   if every_sentinel_ready; then
@@ -633,6 +637,92 @@ doc = yaml.safe_load(open(sys.argv[1]))
 assert set(doc["services"]) == {"web", "signaling", "redis", "coturn"}, doc["services"].keys()
 assert doc["services"]["signaling"]["environment"]["TABIB_MODE"] == "signaling"
 assert doc["services"]["web"]["stop_grace_period"] == "60s"
+PY
+    check "compose.ha.yaml is valid YAML: three Redis servers, three Sentinels, the nodes on REDIS_SENTINELS" python3 - "$DEPLOY/docker/compose.ha.yaml" <<'PY'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+services = doc["services"]
+assert set(services) == {"redis", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3", "web", "signaling"}, services.keys()
+for node in ("web", "signaling"):
+    env = services[node]["environment"]
+    assert env["REDIS_SENTINELS"] == "sentinel-1:26379,sentinel-2:26379,sentinel-3:26379", env
+    assert env["REDIS_SENTINEL_MASTER"] == "tabib" and env["REDIS_MIN_REPLICAS_ACKED"] == "1" and env["REDIS_URL"] == ""
+    assert set(services[node]["depends_on"]) == {"sentinel-1", "sentinel-2", "sentinel-3"}
+for name in ("redis", "redis-2", "redis-3"):
+    assert services[name]["environment"]["REDIS_NAME"] == name
+for name in ("sentinel-1", "sentinel-2", "sentinel-3"):
+    assert services[name]["environment"]["SENTINEL_NAME"] == name
+PY
+    if docker compose version >/dev/null 2>&1; then
+      check "docker compose config accepts compose.yaml with compose.ha.yaml over it" \
+        env REDIS_PASSWORD=0123abcd TABIB_TURN_SECRET=0123abcd TURN_HOST=turn.tabib.test PUBLIC_HOST=tabib.test \
+        timeout 60 docker compose --project-directory "$DEPLOY/docker" -f "$DEPLOY/docker/compose.yaml" \
+        -f "$DEPLOY/docker/compose.ha.yaml" config -q
+    else
+      echo "  (docker compose missing: the merge of compose.yaml and compose.ha.yaml is not checked)"
+    fi
+    local hport
+    hport=$(free_loopback_port)
+    # The start scripts of compose.ha.yaml, run here with the container paths moved into a temporary folder: the
+    # configurations they write must have every placeholder of the shipped files replaced, and the first primary's
+    # must start a password-protected Redis.
+    check "the start scripts of compose.ha.yaml turn the shipped files into working configurations" \
+      timeout 60 python3 - "$DEPLOY" "$WORK" "$hport" <<'PY'
+import os, subprocess, sys, time, yaml
+deploy, work, port = sys.argv[1], sys.argv[2], sys.argv[3]
+doc = yaml.safe_load(open(os.path.join(deploy, "docker/compose.ha.yaml")))
+password = os.urandom(32).hex()
+def generate(service, conf_name):
+    spec = doc["services"][service]
+    d = os.path.join(work, "compose-ha", service)
+    os.makedirs(os.path.join(d, "auth"), exist_ok=True)
+    script = (spec["command"][2].replace("$$", "$")
+              .replace("/usr/local/etc/redis/", os.path.join(deploy, "redis") + "/")
+              .replace("/run/redis-auth", os.path.join(d, "auth")).replace("/data", d)
+              .replace("exec redis-server", "true").replace("exec redis-sentinel", "true"))
+    env = dict(os.environ, **{k: str(v) for k, v in spec["environment"].items()})
+    env["REDIS_PASSWORD"] = password
+    subprocess.run(["sh", "-c", script], env=env, check=True, timeout=10)
+    return d, open(os.path.join(d, conf_name)).read()
+for service in ("redis", "redis-2", "redis-3"):
+    d, conf = generate(service, "tabib-redis-ha.conf")
+    assert not [l for l in conf.splitlines() if "10.0.0.1" in l and not l.startswith("#")], service + ": an address left"
+    assert "include " + os.path.join(deploy, "redis/tabib-redis.conf") in conf, service + ": shared file not included"
+    assert "include " + os.path.join(d, "auth/auth.conf") in conf, service + ": auth file not included"
+    assert "\nbind * -::*\n" in conf and "\nreplica-announce-ip " + service + "\n" in conf, service
+    assert ("\nreplicaof redis 6379\n" in conf) == (service != "redis"), service + ": replicaof"
+for service in ("sentinel-1", "sentinel-2", "sentinel-3"):
+    d, conf = generate(service, "tabib-sentinel.conf")
+    lines = conf.splitlines()
+    assert not [l for l in lines if ("CHANGE_ME" in l or "10.0.0.1" in l) and not l.startswith("#")], service + ": placeholder left"
+    assert "sentinel auth-pass tabib " + password in lines, service + ": password"
+    monitor = lines.index("sentinel monitor tabib redis 6379 2")
+    assert lines.index("sentinel resolve-hostnames yes") < monitor, service + ": resolve-hostnames after monitor"
+    assert "sentinel announce-hostnames yes" in lines and "sentinel announce-ip " + service in lines
+    assert "bind * -::*" in lines and "dir " + d in lines, service
+# The first primary's configuration, on loopback.
+d = os.path.join(work, "compose-ha", "redis")
+proc = subprocess.Popen(["redis-server", os.path.join(d, "tabib-redis-ha.conf"), "--bind", "127.0.0.1", "--port", port,
+                         "--maxmemory", "64mb"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    def cli(*args, auth=True):
+        env = dict(os.environ, REDISCLI_AUTH=password if auth else "")
+        return subprocess.run(["redis-cli", "-p", port, "--no-auth-warning", *args], env=env,
+                              capture_output=True, text=True, timeout=5).stdout.strip()
+    for _ in range(50):
+        if cli("PING") == "PONG":
+            break
+        time.sleep(0.1)
+    assert cli("PING") == "PONG", "no PONG with the password"
+    assert "NOAUTH" in cli("PING", auth=False), "answers without the password"
+    assert cli("CONFIG", "GET", "min-replicas-to-write").splitlines()[-1] == "1", "min-replicas-to-write"
+    assert cli("CONFIG", "GET", "appendonly").splitlines()[-1] == "yes", "AOF off"
+    cli("SHUTDOWN", "NOSAVE")
+finally:
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 PY
     local rport
     rport=$(free_loopback_port)
