@@ -7,19 +7,27 @@
 #   coturn  - our turnserver.conf starts, relays with a REST credential computed here (UDP and TURN over TLS),
 #             and refuses expired or forged credentials;
 #   Redis   - our tabib-redis.conf starts with AOF on, everysec fsync and noeviction, and data survive a restart;
-#   systemd - the unit files pass `systemd-analyze verify` (when systemd-analyze exists);
+#   Sentinel - three servers (tabib-redis-ha.conf) and three Sentinels (tabib-sentinel.conf) started from the shipped
+#             files with an operator's substitutions: the Sentinels agree on the primary, the primary is killed
+#             with SIGKILL, a replica is promoted within a bound, an acknowledged write survives, writes resume,
+#             and the old primary comes back as a replica;
+#   systemd - the unit files pass `systemd-analyze verify` (when systemd-analyze exists), the drop-ins too, applied
+#             to the Debian units they extend;
 #   Prometheus - the alert rules pass `promtool check rules` and their unit tests (when promtool exists);
-#   k8s and Compose - the manifests render with `kubectl kustomize` (when kubectl exists), the k8s Redis settings
-#             agree with tabib-redis.conf, compose.yaml parses, and the Redis start commands of both start a
-#             password-protected Redis with our config;
+#   k8s and Compose - the manifests render with `kubectl kustomize` (when kubectl exists), the Sentinel overlay
+#             (k8s-sentinel) too, the k8s Redis settings agree with tabib-redis.conf and the overlay's with
+#             tabib-redis-ha.conf and tabib-sentinel.conf, compose.yaml and compose.ha.yaml parse (and merge, with
+#             `docker compose config`, when it exists), the Redis start commands of both start a password-protected
+#             Redis with our config, and the start scripts of the Sentinel variants choose the right primary and
+#             leave no placeholder;
 #   app     - with --with-app, web/target/tabib-link.jar in demo mode plus a standalone signalling node behind
 #             the nginx site: health over HTTP/2, OpenAPI, sign-in, the signalling URL given to browsers,
 #             WebSockets opened with single-use tickets through an upstream of both nodes (a used ticket and a
 #             token in the URL refused), the live board, a foreign Origin refused, no token or ticket in nginx's
 #             logs, sign-in throttling per client behind the proxy, the web node's tickets accepted by the
 #             standalone node, and that node drained by SIGTERM.
-# Installs nginx, coturn and redis-server with apt-get when missing (needs root). Every step is bounded in time;
-# everything started here is stopped and the temporary directory removed on exit.
+# Installs nginx, coturn, redis-server and redis-sentinel with apt-get when missing (needs root). Every step is
+# bounded in time; everything started here is stopped and the temporary directory removed on exit.
 set -euo pipefail
 
 WITH_APP=0
@@ -73,6 +81,7 @@ install_missing() {
   command -v nginx >/dev/null 2>&1 || missing+=(nginx)
   command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   ((${#missing[@]} == 0)) && return 0
@@ -625,12 +634,113 @@ check_k8s() {
     [[ -n "$canonical" && "$canonical" == "$mirrored" ]] || fail "k8s Redis config agrees on $directive ('$canonical' vs '$mirrored')"
   done
   pass "k8s Redis ConfigMap agrees with tabib-redis.conf on persistence and eviction"
+  # The Sentinel overlay mirrors tabib-redis-ha.conf and tabib-sentinel.conf: every setting of the shipped files but
+  # those each deployment sets its own way (includes, addresses, folder, primary, password, name resolution).
+  check "k8s-sentinel ConfigMap agrees with tabib-redis-ha.conf and tabib-sentinel.conf" python3 - "$DEPLOY" <<'PY'
+import os, re, sys, yaml
+deploy = sys.argv[1]
+docs = list(yaml.safe_load_all(open(os.path.join(deploy, "k8s-sentinel/redis-sentinel.yaml"))))
+data = [d for d in docs if d["kind"] == "ConfigMap"][0]["data"]
+own_way = re.compile(r"^(include|bind|dir|replicaof|sentinel monitor|sentinel auth-pass|sentinel resolve-hostnames|sentinel announce-hostnames) ")
+for shipped, key in (("tabib-redis-ha.conf", "tabib-redis-ha.conf"), ("tabib-sentinel.conf", "tabib-sentinel.conf")):
+    mirrored = set(data[key].splitlines())
+    for line in open(os.path.join(deploy, "redis", shipped)):
+        line = line.strip()
+        if line and not line.startswith("#") and not own_way.match(line):
+            assert line in mirrored, f"{shipped}: '{line}' is not in the ConfigMap's {key}"
+sentinel = data["tabib-sentinel.conf"].splitlines()
+assert sentinel.index("sentinel resolve-hostnames yes") < sentinel.index("sentinel monitor tabib PRIMARY 6379 2")
+PY
   if command -v kubectl >/dev/null 2>&1; then
     check "kubectl kustomize renders ops/deploy/k8s" timeout 60 kubectl kustomize "$DEPLOY/k8s"
+    check "kubectl kustomize renders ops/deploy/k8s-sentinel (three Redis with Sentinels, the nodes on REDIS_SENTINELS)" \
+      bash -c 'set -o pipefail; timeout 60 kubectl kustomize "$1" | python3 -c "
+import sys, yaml
+docs = list(yaml.safe_load_all(sys.stdin))
+names = {(d[\"kind\"], d[\"metadata\"][\"name\"]) for d in docs}
+assert (\"StatefulSet\", \"tabib-redis\") not in names and (\"Service\", \"tabib-redis\") not in names, names
+assert {(\"StatefulSet\", \"tabib-redis-ha\"), (\"Service\", \"tabib-redis-ha\"), (\"PodDisruptionBudget\", \"tabib-redis-ha\")} <= names
+for d in docs:
+    if d[\"kind\"] == \"Deployment\":
+        env = {e[\"name\"]: e.get(\"value\") for e in d[\"spec\"][\"template\"][\"spec\"][\"containers\"][0][\"env\"]}
+        assert \"REDIS_URL\" not in env and env[\"REDIS_SENTINEL_MASTER\"] == \"tabib\" and env[\"REDIS_SENTINELS\"].count(\":26379\") == 3, env
+"' _ "$DEPLOY/k8s-sentinel"
   else
     echo "  (kubectl missing: rendering skipped)"
   fi
   if python3 -c 'import yaml' 2>/dev/null; then
+    local kport
+    kport=$(free_loopback_port)
+    # The overlay's start scripts, run here with a stand-in redis-cli for the Sentinels' answers: the primary chosen
+    # on a first start, after a failover, after a restart of the whole set; then pod 0's configuration on loopback.
+    check "the start scripts of k8s-sentinel choose the primary and write a working configuration" \
+      timeout 90 python3 - "$DEPLOY" "$WORK" "$kport" <<'PY'
+import os, stat, subprocess, sys, time, yaml
+deploy, work, port = sys.argv[1], sys.argv[2], sys.argv[3]
+docs = list(yaml.safe_load_all(open(os.path.join(deploy, "k8s-sentinel/redis-sentinel.yaml"))))
+data = [d for d in docs if d["kind"] == "ConfigMap"][0]["data"]
+base = [d for d in yaml.safe_load_all(open(os.path.join(deploy, "k8s/redis.yaml"))) if d["kind"] == "ConfigMap"][0]
+root = os.path.join(work, "k8s-ha")
+password = os.urandom(32).hex()
+def run(script, pod, sentinel_answer="", known_primary=None):
+    d = os.path.join(root, f"{script}-{pod}-{sentinel_answer or 'none'}-{known_primary or 'none'}")
+    for sub in ("etc", "data/sentinel", "auth", "bin"):
+        os.makedirs(os.path.join(d, sub), exist_ok=True)
+    for name, text in data.items():
+        text = (text.replace("/etc/tabib-redis-ha/", d + "/etc/").replace("/etc/redis/redis.conf", d + "/etc/redis.conf")
+                .replace("/run/redis-auth", d + "/auth").replace("/data", d + "/data")
+                .replace("exec redis-server", "exit 0 #").replace("exec redis-sentinel", "exit 0 #"))
+        open(os.path.join(d, "etc", name), "w").write(text)
+    open(os.path.join(d, "etc/redis.conf"), "w").write(base["data"]["redis.conf"].replace("/data", d + "/data"))
+    if known_primary:
+        open(os.path.join(d, "data/sentinel/tabib-sentinel.conf"), "w").write(f"sentinel monitor tabib {known_primary} 6379 2\n")
+    fake = os.path.join(d, "bin/redis-cli")
+    open(fake, "w").write("#!/bin/sh\n" + (f"printf '%s\\n6379\\n' '{sentinel_answer}'\n" if sentinel_answer else "exit 1\n"))
+    os.chmod(fake, stat.S_IRWXU)
+    env = dict(os.environ, PATH=os.path.join(d, "bin") + ":" + os.environ["PATH"], HOSTNAME=f"tabib-redis-ha-{pod}",
+               REDIS_PASSWORD=password, REDISCLI_AUTH=password)
+    subprocess.run(["sh", os.path.join(d, "etc", script)], env=env, check=True, timeout=20, capture_output=True)
+    return d
+def replicaof(d):
+    lines = [l for l in open(os.path.join(d, "data/conf/tabib-redis-ha.conf")).read().splitlines() if l.startswith("replicaof ")]
+    return lines[0].split()[1] if lines else None
+ha = "tabib-redis-ha"
+assert replicaof(run("start-redis.sh", 0)) is None, "first start: pod 0 is the primary"
+assert replicaof(run("start-redis.sh", 1)) == f"{ha}-0.{ha}", "first start: pod 1 follows pod 0"
+assert replicaof(run("start-redis.sh", 0, sentinel_answer=f"{ha}-2.{ha}")) == f"{ha}-2.{ha}", "after a failover: pod 0 follows the Sentinels' primary"
+assert replicaof(run("start-redis.sh", 2, sentinel_answer=f"{ha}-2.{ha}")) is None, "the Sentinels' primary restarts as the primary"
+assert replicaof(run("start-redis.sh", 0, known_primary=f"{ha}-1.{ha}")) == f"{ha}-1.{ha}", "whole set restarted: the last known primary"
+d = run("start-sentinel.sh", 1)
+conf = open(os.path.join(d, "data/sentinel/tabib-sentinel.conf")).read().splitlines()
+assert f"sentinel monitor tabib {ha}-0.{ha} 6379 2" in conf and f"sentinel auth-pass tabib {password}" in conf, conf
+assert f"sentinel announce-ip {ha}-1.{ha}" in conf and not [l for l in conf if "PRIMARY" in l or "CHANGE_ME" in l], conf
+d = run("start-sentinel.sh", 0, sentinel_answer=f"{ha}-2.{ha}")
+assert f"sentinel monitor tabib {ha}-2.{ha} 6379 2" in open(os.path.join(d, "data/sentinel/tabib-sentinel.conf")).read()
+# Pod 0's server configuration, first start, on loopback.
+d = run("start-redis.sh", 0)
+proc = subprocess.Popen(["redis-server", os.path.join(d, "data/conf/tabib-redis-ha.conf"), "--bind", "127.0.0.1",
+                         "--port", port, "--maxmemory", "64mb"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    def cli(*args, auth=True):
+        env = dict(os.environ, REDISCLI_AUTH=password if auth else "")
+        return subprocess.run(["redis-cli", "-p", port, "--no-auth-warning", *args], env=env,
+                              capture_output=True, text=True, timeout=5).stdout.strip()
+    for _ in range(50):
+        if cli("PING") == "PONG":
+            break
+        time.sleep(0.1)
+    assert cli("PING") == "PONG", "no PONG with the password"
+    assert "NOAUTH" in cli("PING", auth=False), "answers without the password"
+    assert cli("CONFIG", "GET", "min-replicas-to-write").splitlines()[-1] == "1"
+    assert cli("CONFIG", "GET", "appendonly").splitlines()[-1] == "yes"
+    assert cli("CONFIG", "GET", "replica-announce-ip").splitlines()[-1] == f"{ha}-0.{ha}"
+    cli("SHUTDOWN", "NOSAVE")
+finally:
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+PY
     check "compose.yaml is valid YAML with web, signaling, redis and coturn" python3 - "$DEPLOY/docker/compose.yaml" <<'PY'
 import sys, yaml
 doc = yaml.safe_load(open(sys.argv[1]))
