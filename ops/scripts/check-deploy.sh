@@ -573,6 +573,12 @@ check_sentinel() {
   while ((SECONDS < deadline)) && [[ "$(rcli_port "${ports[0]}" GET tl:sch:after-failover)" != booked ]]; do sleep 0.5; done
   [[ "$(rcli_port "${ports[0]}" GET tl:sch:after-failover)" == booked ]] && pass "it resynchronised: it holds the write made after the failover" \
     || fail "the old primary holds the write made after the failover"
+  # The nightly backup reads a fixed server (REDIS_URL): a replica serves it as well as the primary.
+  local backup
+  backup=$(REDIS_URL="redis://:$pw@127.0.0.1:${ports[0]}" timeout 60 bash "$ROOT/ops/scripts/backup-redis.sh" \
+    --out "$WORK/sentinel/backups" --keep 2 2>>"$WORK/check.log" || true)
+  [[ -n "$backup" && -s "$backup" ]] && pass "backup-redis.sh takes a checked snapshot from a replica" \
+    || fail "backup-redis.sh from a replica (see $WORK/check.log)"
   for p in "${ports[@]}"; do rcli_port "$p" SHUTDOWN NOSAVE >/dev/null 2>&1 || true; done
   for p in "${sports[@]}"; do scli "$p" SHUTDOWN NOSAVE >/dev/null 2>&1 || true; done
 }
