@@ -562,6 +562,10 @@ check_sentinel() {
   # want of replicas, and the Sentinels turn it into a replica of the new primary.
   start_server 0
   wait_tcp "${ports[0]}" 10 || { fail "the old primary restarts"; return 0; }
+  out=$(rcli_port "${ports[0]}" SET tl:sch:stale-primary lost)
+  [[ "$out" == *NOREPLICAS* || "$out" == *READONLY* ]] \
+    && pass "the old primary, back with stale data, takes no write (${out%% *})" \
+    || fail "the old primary takes no write when it comes back (got: $out)"
   deadline=$((SECONDS + 30))
   while ((SECONDS < deadline)) && [[ "$(rcli_port "${ports[0]}" ROLE | sed -n 2p)" != 127.0.0.1 || "$(rcli_port "${ports[0]}" ROLE | sed -n 3p)" != "${new##*:}" ]]; do sleep 0.5; done
   if [[ "$(role_of "${ports[0]}")" == slave && "$(rcli_port "${ports[0]}" ROLE | sed -n 3p)" == "${new##*:}" ]]; then
