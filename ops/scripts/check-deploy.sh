@@ -10,7 +10,8 @@
 #   Sentinel - three servers (tabib-redis-ha.conf) and three Sentinels (tabib-sentinel.conf) started from the shipped
 #             files with an operator's substitutions: the Sentinels agree on the primary, the primary is killed
 #             with SIGKILL, a replica is promoted within a bound, an acknowledged write survives, writes resume,
-#             and the old primary comes back as a replica;
+#             and the old primary comes back as a replica; with --with-app, a web node on those Sentinels answers
+#             only 503 during the failover and signs in again by itself after it;
 #   systemd - the unit files pass `systemd-analyze verify` (when systemd-analyze exists), the drop-ins too, applied
 #             to the Debian units they extend;
 #   Prometheus - the alert rules pass `promtool check rules` and their unit tests (when promtool exists);
@@ -524,6 +525,35 @@ check_sentinel() {
   [[ "$(rcli_port "${ports[1]}" SET tl:x y)" == *READONLY* ]] && pass "the replicas refuse writes (READONLY)" \
     || fail "the replicas refuse writes"
 
+  # With --with-app: a web node (demo mode) on these Sentinels, the servers' password given, none for the Sentinels.
+  local app_pid="" web_port="" sig_port="" jar="$ROOT/web/target/tabib-link.jar"
+  app_login() {
+    timeout 5 curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+      -d '{"username":"coord1","password":"demo1234"}' "http://127.0.0.1:$web_port/api/v1/auth/login" || true
+  }
+  if ((WITH_APP)) && [[ -f "$jar" ]] && command -v java >/dev/null 2>&1; then
+    while [[ -z "$web_port" || "$taken" == *" $web_port "* ]]; do web_port=$(free_loopback_port); done
+    taken+="$web_port "
+    while [[ -z "$sig_port" || "$taken" == *" $sig_port "* ]]; do sig_port=$(free_loopback_port); done
+    mkdir -p "$WORK/sentinel/app"
+    (cd "$WORK/sentinel/app" && exec env TABIB_DEMO=true TABIB_DATA_DIR="$WORK/sentinel/app/data" TABIB_TLS=false \
+        TABIB_HTTP_HOST=127.0.0.1 SERVER_PORT="$web_port" TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig_port" \
+        REDIS_SENTINELS="127.0.0.1:${sports[0]},127.0.0.1:${sports[1]},127.0.0.1:${sports[2]}" REDIS_SENTINEL_MASTER=tabib \
+        REDIS_PASSWORD="$pw" REDIS_MIN_REPLICAS_ACKED=1 java -jar "$jar" >"$WORK/sentinel/app/app.log" 2>&1) &
+    app_pid=$!
+    PIDS+=("$app_pid")
+    deadline=$((SECONDS + 240))
+    while ((SECONDS < deadline)) && ! timeout 5 curl -fs "http://127.0.0.1:$web_port/actuator/health" 2>/dev/null | grep -q '"UP"'; do
+      kill -0 "$app_pid" 2>/dev/null || break
+      sleep 1
+    done
+    if [[ "$(app_login)" == 200 ]]; then
+      pass "a web node (demo mode) runs on the three Sentinels, the servers' password given, none to the Sentinels"
+    else
+      fail "a web node on the Sentinels (see $WORK/sentinel/app/app.log)"; tail -n 20 "$WORK/sentinel/app/app.log"; app_pid=""
+    fi
+  fi
+
   # The primary dies without warning.
   local killed_at=$SECONDS new=""
   kill -9 "${server_pids[0]}" 2>/dev/null
@@ -539,6 +569,25 @@ check_sentinel() {
     tail -n 20 "$WORK/sentinel/sentinel-0/sentinel.log"; return 0
   fi
   pass "primary killed (kill -9): every Sentinel names the promoted replica $new after $((SECONDS - killed_at)) s (down-after-milliseconds 5000)"
+  if [[ -n "$app_pid" ]]; then
+    local answers="" health login
+    deadline=$((killed_at + 40))
+    while ((SECONDS < deadline)); do
+      health=$(timeout 5 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$web_port/actuator/health" || true)
+      login=$(app_login)
+      answers+="$health/$login "
+      [[ "$health" == 200 && "$login" == 200 ]] && break
+      sleep 0.5
+    done
+    # Every answer meanwhile a coded 503 (never a 500 or a hang), the last ones 200.
+    if [[ "$answers" =~ ^((503|200)/(503|200)\ )+$ && "$answers" == *"200/200 " ]]; then
+      pass "the web node follows the failover by itself: health and sign-in back $((SECONDS - killed_at)) s after the kill, only 503 meanwhile"
+    else
+      fail "the web node after the failover (health/sign-in answers: $answers)"
+    fi
+    kill "$app_pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+  fi
   [[ "$(rcli_port "${new##*:}" GET tl:sch:sentinel-check)" == booked ]] && pass "the write acknowledged before the kill is on the new primary" \
     || fail "the acknowledged write is on the new primary"
   deadline=$((SECONDS + 20))
