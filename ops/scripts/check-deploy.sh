@@ -7,19 +7,28 @@
 #   coturn  - our turnserver.conf starts, relays with a REST credential computed here (UDP and TURN over TLS),
 #             and refuses expired or forged credentials;
 #   Redis   - our tabib-redis.conf starts with AOF on, everysec fsync and noeviction, and data survive a restart;
-#   systemd - the unit files pass `systemd-analyze verify` (when systemd-analyze exists);
+#   Sentinel - three servers (tabib-redis-ha.conf) and three Sentinels (tabib-sentinel.conf) started from the shipped
+#             files with an operator's substitutions: the Sentinels agree on the primary, the primary is killed
+#             with SIGKILL, a replica is promoted within a bound, an acknowledged write survives, writes resume,
+#             and the old primary comes back as a replica; with --with-app, a web node on those Sentinels answers
+#             only 503 during the failover and signs in again by itself after it;
+#   systemd - the unit files pass `systemd-analyze verify` (when systemd-analyze exists), the drop-ins too, applied
+#             to the Debian units they extend;
 #   Prometheus - the alert rules pass `promtool check rules` and their unit tests (when promtool exists);
-#   k8s and Compose - the manifests render with `kubectl kustomize` (when kubectl exists), the k8s Redis settings
-#             agree with tabib-redis.conf, compose.yaml parses, and the Redis start commands of both start a
-#             password-protected Redis with our config;
+#   k8s and Compose - the manifests render with `kubectl kustomize` (when kubectl exists), the Sentinel overlay
+#             (k8s-sentinel) too, the k8s Redis settings agree with tabib-redis.conf and the overlay's with
+#             tabib-redis-ha.conf and tabib-sentinel.conf, compose.yaml and compose.ha.yaml parse (and merge, with
+#             `docker compose config`, when it exists), the Redis start commands of both start a password-protected
+#             Redis with our config, and the start scripts of the Sentinel variants choose the right primary and
+#             leave no placeholder;
 #   app     - with --with-app, web/target/tabib-link.jar in demo mode plus a standalone signalling node behind
 #             the nginx site: health over HTTP/2, OpenAPI, sign-in, the signalling URL given to browsers,
 #             WebSockets opened with single-use tickets through an upstream of both nodes (a used ticket and a
 #             token in the URL refused), the live board, a foreign Origin refused, no token or ticket in nginx's
 #             logs, sign-in throttling per client behind the proxy, the web node's tickets accepted by the
 #             standalone node, and that node drained by SIGTERM.
-# Installs nginx, coturn and redis-server with apt-get when missing (needs root). Every step is bounded in time;
-# everything started here is stopped and the temporary directory removed on exit.
+# Installs nginx, coturn, redis-server and redis-sentinel with apt-get when missing (needs root). Every step is
+# bounded in time; everything started here is stopped and the temporary directory removed on exit.
 set -euo pipefail
 
 WITH_APP=0
@@ -73,6 +82,7 @@ install_missing() {
   command -v nginx >/dev/null 2>&1 || missing+=(nginx)
   command -v turnserver >/dev/null 2>&1 || missing+=(coturn)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   ((${#missing[@]} == 0)) && return 0
@@ -397,6 +407,235 @@ check_redis() {
   cli SHUTDOWN NOSAVE >/dev/null 2>&1 || true
 }
 
+# Three Redis servers and three Sentinels from the shipped tabib-redis-ha.conf and tabib-sentinel.conf, with the
+# substitutions an operator makes (addresses, password) plus loopback test ports and folders: the Sentinels agree
+# on the primary, a write acknowledged by a replica survives the primary's kill -9, a replica is promoted, writes
+# work again, the promoted server's file was rewritten, and the old primary comes back as a replica.
+check_sentinel() {
+  section "Redis under Sentinel ($(redis-sentinel --version | awk '{print $3}'), tabib-redis-ha.conf + tabib-sentinel.conf)"
+  if ! command -v redis-sentinel >/dev/null 2>&1; then
+    echo "  (redis-sentinel missing: skipped; ops/scripts/install-test-deps.sh installs it)"; return 0
+  fi
+  local pw i p taken=" " dir
+  pw=$(openssl rand -hex 16)
+  local ports=() sports=()
+  while ((${#ports[@]} + ${#sports[@]} < 6)); do # six distinct free ports
+    p=$(free_loopback_port)
+    [[ "$taken" == *" $p "* ]] && continue
+    taken+="$p "
+    if ((${#ports[@]} < 3)); then ports+=("$p"); else sports+=("$p"); fi
+  done
+  # A server: its own copy of tabib-redis-ha.conf (Redis rewrites it), the shared tabib-redis.conf included as is.
+  render_server() { # render_server INDEX -> $WORK/sentinel/server-INDEX/tabib-redis-ha.conf
+    dir="$WORK/sentinel/server-$1"
+    mkdir -p "$dir"
+    printf 'requirepass %s\nmasterauth %s\n' "$pw" "$pw" >"$dir/tabib-redis-auth.conf"
+    chmod 600 "$dir/tabib-redis-auth.conf"
+    sed -e "s|^include /etc/redis/tabib-redis.conf$|include $DEPLOY/redis/tabib-redis.conf|" \
+        -e "s|^include /etc/redis/tabib-redis-auth.conf$|include $dir/tabib-redis-auth.conf|" \
+        -e "s|^bind 127.0.0.1 -::1 10.0.0.1$|bind 127.0.0.1|" \
+        "$DEPLOY/redis/tabib-redis-ha.conf" >"$dir/tabib-redis-ha.conf"
+    if (($1 > 0)); then sed -i "s|^# replicaof 10.0.0.1 6379$|replicaof 127.0.0.1 ${ports[0]}|" "$dir/tabib-redis-ha.conf"; fi
+    # The machines all use 6379 and /var/lib/redis; here, one port and folder each, and little memory.
+    printf 'port %s\ndir %s\nmaxmemory 64mb\n' "${ports[$1]}" "$dir" >>"$dir/tabib-redis-ha.conf"
+  }
+  start_server() { # start_server INDEX: sets LAST_PID
+    redis-server "$WORK/sentinel/server-$1/tabib-redis-ha.conf" >>"$WORK/sentinel/server-$1/redis.log" 2>&1 &
+    LAST_PID=$!
+    PIDS+=("$LAST_PID")
+  }
+  render_sentinel() { # render_sentinel INDEX
+    dir="$WORK/sentinel/sentinel-$1"
+    mkdir -p "$dir"
+    sed -e "s|^port 26379$|port ${sports[$1]}|" \
+        -e "s|^bind 127.0.0.1 -::1 10.0.0.1$|bind 127.0.0.1|" \
+        -e "s|^dir /var/lib/redis$|dir $dir|" \
+        -e "s|^sentinel monitor tabib 10.0.0.1 6379 2$|sentinel monitor tabib 127.0.0.1 ${ports[0]} 2|" \
+        -e "s|CHANGE_ME|$pw|" \
+        "$DEPLOY/redis/tabib-sentinel.conf" >"$dir/tabib-sentinel.conf"
+    chmod 600 "$dir/tabib-sentinel.conf"
+  }
+  rcli_port() { local port="$1"; shift; REDISCLI_AUTH="$pw" timeout 5 redis-cli -h 127.0.0.1 -p "$port" --no-auth-warning "$@" 2>&1 | tr -d '\r'; }
+  scli() { local port="$1"; shift; timeout 5 redis-cli -h 127.0.0.1 -p "$port" "$@" 2>&1 | tr -d '\r'; }
+  # agreed_primary: "host:port" when every Sentinel names the same primary, else nothing.
+  agreed_primary() {
+    local named="" one s
+    for s in "${sports[@]}"; do
+      one=$(scli "$s" SENTINEL get-master-addr-by-name tabib | paste -sd: -)
+      [[ "$one" =~ ^[0-9.]+:[0-9]+$ ]] || return 0
+      [[ -z "$named" || "$named" == "$one" ]] || return 0
+      named="$one"
+    done
+    echo "$named"
+  }
+  # every_sentinel_ready: both replicas in sync with the first primary, and each Sentinel knows them and the 2 other
+  # Sentinels.
+  every_sentinel_ready() {
+    local s info
+    [[ "$(rcli_port "${ports[0]}" INFO replication | grep -c 'state=online')" == 2 ]] || return 1
+    for s in "${sports[@]}"; do
+      info=$(scli "$s" SENTINEL master tabib | paste -sd' ' -)
+      [[ "$info" == *"num-slaves 2 "* && "$info" == *"num-other-sentinels 2 "* ]] || return 1
+    done
+  }
+  role_of() { rcli_port "$1" ROLE | head -n 1; }
+  local server_pids=() deadline
+  for i in 0 1 2; do
+    render_server "$i"; start_server "$i"; server_pids+=("$LAST_PID")
+  done
+  for i in 0 1 2; do
+    if ! wait_tcp "${ports[$i]}" 10; then fail "server $i starts with tabib-redis-ha.conf"; tail -20 "$WORK/sentinel/server-$i/redis.log"; return 0; fi
+  done
+  pass "three redis-server start from tabib-redis-ha.conf (one primary, two with replicaof) on ${ports[*]}"
+  [[ "$(REDISCLI_AUTH='' timeout 5 redis-cli -h 127.0.0.1 -p "${ports[0]}" PING 2>&1)" == *NOAUTH* ]] \
+    && pass "the servers require the password" || fail "the servers require the password"
+  for i in 0 1 2; do
+    render_sentinel "$i"
+    redis-sentinel "$WORK/sentinel/sentinel-$i/tabib-sentinel.conf" >"$WORK/sentinel/sentinel-$i/sentinel.log" 2>&1 &
+    PIDS+=($!)
+  done
+  for i in 0 1 2; do
+    if ! wait_tcp "${sports[$i]}" 10; then fail "sentinel $i starts with tabib-sentinel.conf"; tail -20 "$WORK/sentinel/sentinel-$i/sentinel.log"; return 0; fi
+  done
+  pass "three redis-sentinel start from tabib-sentinel.conf on ${sports[*]}"
+  # Without a password, protected mode would refuse every client but loopback, the other machines included.
+  grep -q '^protected-mode no$' "$DEPLOY/redis/tabib-sentinel.conf" \
+    && pass "tabib-sentinel.conf: protected-mode no (no password: protected mode would serve loopback only)" \
+    || fail "tabib-sentinel.conf must say protected-mode no"
+  deadline=$((SECONDS + 45))
+  while ((SECONDS < deadline)) && ! every_sentinel_ready; do sleep 0.5; done
+  if every_sentinel_ready; then
+    pass "every Sentinel found both replicas and the two other Sentinels (after $((SECONDS - deadline + 45)) s)"
+  else
+    fail "the Sentinels discover the replicas and each other within 45 s: $(scli "${sports[0]}" SENTINEL master tabib | paste -sd' ' -)"
+    return 0
+  fi
+  local primary out
+  primary=$(agreed_primary)
+  [[ "$primary" == "127.0.0.1:${ports[0]}" ]] && pass "the three Sentinels agree on the primary ($primary)" \
+    || { fail "the Sentinels agree on the primary 127.0.0.1:${ports[0]} (got '$primary')"; return 0; }
+  [[ "$(scli "${sports[0]}" SENTINEL ckquorum tabib)" == OK* ]] && pass "SENTINEL CKQUORUM: quorum and majority reachable" \
+    || fail "SENTINEL CKQUORUM: $(scli "${sports[0]}" SENTINEL ckquorum tabib)"
+  [[ "$(scli "${sports[0]}" PING)" == PONG ]] \
+    && pass "the Sentinels answer without a password (as the application connects to them)" \
+    || fail "the Sentinels answer without a password"
+  out=$(rcli_port "${ports[0]}" SET tl:sch:sentinel-check booked)
+  [[ "$out" == OK && "$(rcli_port "${ports[0]}" WAIT 1 2000)" -ge 1 ]] && pass "a write on the primary is acknowledged by a replica (WAIT 1)" \
+    || fail "a write on the primary is acknowledged by a replica (SET: $out)"
+  [[ "$(rcli_port "${ports[1]}" SET tl:x y)" == *READONLY* ]] && pass "the replicas refuse writes (READONLY)" \
+    || fail "the replicas refuse writes"
+
+  # With --with-app: a web node (demo mode) on these Sentinels, the servers' password given, none for the Sentinels.
+  local app_pid="" web_port="" sig_port="" jar="$ROOT/web/target/tabib-link.jar"
+  app_login() {
+    timeout 5 curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+      -d '{"username":"coord1","password":"demo1234"}' "http://127.0.0.1:$web_port/api/v1/auth/login" || true
+  }
+  if ((WITH_APP)) && [[ -f "$jar" ]] && command -v java >/dev/null 2>&1; then
+    while [[ -z "$web_port" || "$taken" == *" $web_port "* ]]; do web_port=$(free_loopback_port); done
+    taken+="$web_port "
+    while [[ -z "$sig_port" || "$taken" == *" $sig_port "* ]]; do sig_port=$(free_loopback_port); done
+    mkdir -p "$WORK/sentinel/app"
+    (cd "$WORK/sentinel/app" && exec env TABIB_DEMO=true TABIB_DATA_DIR="$WORK/sentinel/app/data" TABIB_TLS=false \
+        TABIB_HTTP_HOST=127.0.0.1 SERVER_PORT="$web_port" TABIB_SIGNALING_HOST=127.0.0.1 TABIB_SIGNALING_PORT="$sig_port" \
+        REDIS_SENTINELS="127.0.0.1:${sports[0]},127.0.0.1:${sports[1]},127.0.0.1:${sports[2]}" REDIS_SENTINEL_MASTER=tabib \
+        REDIS_PASSWORD="$pw" REDIS_MIN_REPLICAS_ACKED=1 java -jar "$jar" >"$WORK/sentinel/app/app.log" 2>&1) &
+    app_pid=$!
+    PIDS+=("$app_pid")
+    deadline=$((SECONDS + 240))
+    while ((SECONDS < deadline)) && ! timeout 5 curl -fs "http://127.0.0.1:$web_port/actuator/health" 2>/dev/null | grep -q '"UP"'; do
+      kill -0 "$app_pid" 2>/dev/null || break
+      sleep 1
+    done
+    if [[ "$(app_login)" == 200 ]]; then
+      pass "a web node (demo mode) runs on the three Sentinels, the servers' password given, none to the Sentinels"
+    else
+      fail "a web node on the Sentinels (see $WORK/sentinel/app/app.log)"; tail -n 20 "$WORK/sentinel/app/app.log"; app_pid=""
+    fi
+  fi
+
+  # The primary dies without warning.
+  local killed_at=$SECONDS new=""
+  kill -9 "${server_pids[0]}" 2>/dev/null
+  wait "${server_pids[0]}" 2>/dev/null || true
+  deadline=$((SECONDS + 30))
+  while ((SECONDS < deadline)); do
+    new=$(agreed_primary)
+    if [[ -n "$new" && "$new" != "$primary" && "$(role_of "${new##*:}")" == master ]]; then break; fi
+    new=""; sleep 0.2
+  done
+  if [[ -z "$new" ]]; then
+    fail "a replica is promoted within 30 s of the primary's kill -9"
+    tail -n 20 "$WORK/sentinel/sentinel-0/sentinel.log"; return 0
+  fi
+  pass "primary killed (kill -9): every Sentinel names the promoted replica $new after $((SECONDS - killed_at)) s (down-after-milliseconds 5000)"
+  if [[ -n "$app_pid" ]]; then
+    local answers="" health login
+    deadline=$((killed_at + 40))
+    while ((SECONDS < deadline)); do
+      health=$(timeout 5 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$web_port/actuator/health" || true)
+      login=$(app_login)
+      answers+="$health/$login "
+      [[ "$health" == 200 && "$login" == 200 ]] && break
+      sleep 0.5
+    done
+    # Every answer meanwhile a coded 503 (never a 500 or a hang), the last ones 200.
+    if [[ "$answers" =~ ^((503|200)/(503|200)\ )+$ && "$answers" == *"200/200 " ]]; then
+      pass "the web node follows the failover by itself: health and sign-in back $((SECONDS - killed_at)) s after the kill, only 503 meanwhile"
+    else
+      fail "the web node after the failover (health/sign-in answers: $answers)"
+    fi
+    kill "$app_pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  [[ "$(rcli_port "${new##*:}" GET tl:sch:sentinel-check)" == booked ]] && pass "the write acknowledged before the kill is on the new primary" \
+    || fail "the acknowledged write is on the new primary"
+  deadline=$((SECONDS + 20))
+  while ((SECONDS < deadline)); do
+    out=$(rcli_port "${new##*:}" SET tl:sch:after-failover booked)
+    [[ "$out" == OK ]] && break
+    sleep 0.2
+  done
+  [[ "$out" == OK ]] && pass "the new primary accepts writes once the other replica follows it (min-replicas-to-write 1)" \
+    || fail "writes on the new primary within 20 s (last answer: $out)"
+  local promoted
+  for i in 1 2; do [[ "${ports[$i]}" == "${new##*:}" ]] && promoted=$i; done
+  grep -q '^replicaof' "$WORK/sentinel/server-$promoted/tabib-redis-ha.conf" \
+    && fail "the promoted server's tabib-redis-ha.conf lost its replicaof line (CONFIG REWRITE)" \
+    || pass "the promoted server's tabib-redis-ha.conf was rewritten without replicaof (it restarts as a primary)"
+  grep -q "^sentinel monitor tabib 127.0.0.1 ${new##*:} 2" "$WORK/sentinel/sentinel-0/tabib-sentinel.conf" \
+    && pass "the Sentinels' files now name the new primary (they survive a restart)" \
+    || fail "sentinel file rewritten with the new primary: $(grep '^sentinel monitor' "$WORK/sentinel/sentinel-0/tabib-sentinel.conf")"
+
+  # The old primary comes back from its own unchanged file, as a primary with stale data: it refuses writes for
+  # want of replicas, and the Sentinels turn it into a replica of the new primary.
+  start_server 0
+  wait_tcp "${ports[0]}" 10 || { fail "the old primary restarts"; return 0; }
+  out=$(rcli_port "${ports[0]}" SET tl:sch:stale-primary lost)
+  [[ "$out" == *NOREPLICAS* || "$out" == *READONLY* ]] \
+    && pass "the old primary, back with stale data, takes no write (${out%% *})" \
+    || fail "the old primary takes no write when it comes back (got: $out)"
+  deadline=$((SECONDS + 30))
+  while ((SECONDS < deadline)) && [[ "$(rcli_port "${ports[0]}" ROLE | sed -n 2p)" != 127.0.0.1 || "$(rcli_port "${ports[0]}" ROLE | sed -n 3p)" != "${new##*:}" ]]; do sleep 0.5; done
+  if [[ "$(role_of "${ports[0]}")" == slave && "$(rcli_port "${ports[0]}" ROLE | sed -n 3p)" == "${new##*:}" ]]; then
+    pass "the old primary, restarted, is turned into a replica of $new by the Sentinels"
+  else
+    fail "the old primary rejoins as a replica within 30 s (ROLE: $(rcli_port "${ports[0]}" ROLE | paste -sd' ' -))"
+  fi
+  deadline=$((SECONDS + 20))
+  while ((SECONDS < deadline)) && [[ "$(rcli_port "${ports[0]}" GET tl:sch:after-failover)" != booked ]]; do sleep 0.5; done
+  [[ "$(rcli_port "${ports[0]}" GET tl:sch:after-failover)" == booked ]] && pass "it resynchronised: it holds the write made after the failover" \
+    || fail "the old primary holds the write made after the failover"
+  # The nightly backup reads a fixed server (REDIS_URL): a replica serves it as well as the primary.
+  local backup
+  backup=$(REDIS_URL="redis://:$pw@127.0.0.1:${ports[0]}" timeout 60 bash "$ROOT/ops/scripts/backup-redis.sh" \
+    --out "$WORK/sentinel/backups" --keep 2 2>>"$WORK/check.log" || true)
+  [[ -n "$backup" && -s "$backup" ]] && pass "backup-redis.sh takes a checked snapshot from a replica" \
+    || fail "backup-redis.sh from a replica (see $WORK/check.log)"
+  for p in "${ports[@]}"; do rcli_port "$p" SHUTDOWN NOSAVE >/dev/null 2>&1 || true; done
+  for p in "${sports[@]}"; do scli "$p" SHUTDOWN NOSAVE >/dev/null 2>&1 || true; done
+}
+
 check_systemd() {
   section "systemd units"
   if ! command -v systemd-analyze >/dev/null 2>&1; then echo "  (systemd-analyze missing: skipped)"; return 0; fi
@@ -412,6 +651,23 @@ check_systemd() {
       fail "$(basename "$unit"): $out"
     else
       pass "$(basename "$unit") passes systemd-analyze verify"
+    fi
+  done
+  # The drop-ins, applied to the Debian units they extend (when those are installed here): the unit file and the
+  # drop-in's lines after it, as systemd merges them.
+  local dropin debian
+  for dropin in redis-server-tabib.conf redis-server-tabib-ha.conf redis-sentinel-tabib.conf coturn-tabib.conf; do
+    name="${dropin%%-tabib*}.service"
+    debian="/lib/systemd/system/$name"
+    [[ -f "$debian" ]] || { echo "  ($name not installed: $dropin not verified)"; continue; }
+    mkdir -p "$WORK/dropin-${dropin%.conf}"
+    unit="$WORK/dropin-${dropin%.conf}/$name"
+    { cat "$debian"; echo; grep -v '^#' "$DEPLOY/systemd/$dropin"; } >"$unit"
+    out=$(timeout 30 systemd-analyze verify --man=no "$unit" 2>&1 | grep -v -e 'Failed to put bus name' -e 'System has not been booted' || true)
+    if grep -qi -e 'unknown key' -e 'invalid' -e 'failed to parse' -e 'bad unit' -e 'error' <<<"$out"; then
+      fail "$dropin on Debian's $name: $out"
+    else
+      pass "$dropin on Debian's $name passes systemd-analyze verify"
     fi
   done
   cp "$DEPLOY/systemd/tabib-backup.timer" "$WORK/"
@@ -437,18 +693,205 @@ check_k8s() {
     [[ -n "$canonical" && "$canonical" == "$mirrored" ]] || fail "k8s Redis config agrees on $directive ('$canonical' vs '$mirrored')"
   done
   pass "k8s Redis ConfigMap agrees with tabib-redis.conf on persistence and eviction"
+  # The Sentinel overlay mirrors tabib-redis-ha.conf and tabib-sentinel.conf: every setting of the shipped files but
+  # those each deployment sets its own way (includes, addresses, folder, primary, password, name resolution).
+  check "k8s-sentinel ConfigMap agrees with tabib-redis-ha.conf and tabib-sentinel.conf" python3 - "$DEPLOY" <<'PY'
+import os, re, sys, yaml
+deploy = sys.argv[1]
+docs = list(yaml.safe_load_all(open(os.path.join(deploy, "k8s-sentinel/redis-sentinel.yaml"))))
+data = [d for d in docs if d["kind"] == "ConfigMap"][0]["data"]
+own_way = re.compile(r"^(include|bind|dir|replicaof|sentinel monitor|sentinel auth-pass|sentinel resolve-hostnames|sentinel announce-hostnames) ")
+for shipped, key in (("tabib-redis-ha.conf", "tabib-redis-ha.conf"), ("tabib-sentinel.conf", "tabib-sentinel.conf")):
+    mirrored = set(data[key].splitlines())
+    for line in open(os.path.join(deploy, "redis", shipped)):
+        line = line.strip()
+        if line and not line.startswith("#") and not own_way.match(line):
+            assert line in mirrored, f"{shipped}: '{line}' is not in the ConfigMap's {key}"
+sentinel = data["tabib-sentinel.conf"].splitlines()
+assert sentinel.index("sentinel resolve-hostnames yes") < sentinel.index("sentinel monitor tabib PRIMARY 6379 2")
+PY
   if command -v kubectl >/dev/null 2>&1; then
     check "kubectl kustomize renders ops/deploy/k8s" timeout 60 kubectl kustomize "$DEPLOY/k8s"
+    check "kubectl kustomize renders ops/deploy/k8s-sentinel (three Redis with Sentinels, the nodes on REDIS_SENTINELS)" \
+      bash -c 'set -o pipefail; timeout 60 kubectl kustomize "$1" | python3 -c "
+import sys, yaml
+docs = list(yaml.safe_load_all(sys.stdin))
+names = {(d[\"kind\"], d[\"metadata\"][\"name\"]) for d in docs}
+assert (\"StatefulSet\", \"tabib-redis\") not in names and (\"Service\", \"tabib-redis\") not in names, names
+assert {(\"StatefulSet\", \"tabib-redis-ha\"), (\"Service\", \"tabib-redis-ha\"), (\"PodDisruptionBudget\", \"tabib-redis-ha\")} <= names
+for d in docs:
+    if d[\"kind\"] == \"Deployment\":
+        env = {e[\"name\"]: e.get(\"value\") for e in d[\"spec\"][\"template\"][\"spec\"][\"containers\"][0][\"env\"]}
+        assert \"REDIS_URL\" not in env and env[\"REDIS_SENTINEL_MASTER\"] == \"tabib\" and env[\"REDIS_SENTINELS\"].count(\":26379\") == 3, env
+"' _ "$DEPLOY/k8s-sentinel"
   else
     echo "  (kubectl missing: rendering skipped)"
   fi
   if python3 -c 'import yaml' 2>/dev/null; then
+    local kport
+    kport=$(free_loopback_port)
+    # The overlay's start scripts, run here with a stand-in redis-cli for the Sentinels' answers: the primary chosen
+    # on a first start, after a failover, after a restart of the whole set; then pod 0's configuration on loopback.
+    check "the start scripts of k8s-sentinel choose the primary and write a working configuration" \
+      timeout 90 python3 - "$DEPLOY" "$WORK" "$kport" <<'PY'
+import os, stat, subprocess, sys, time, yaml
+deploy, work, port = sys.argv[1], sys.argv[2], sys.argv[3]
+docs = list(yaml.safe_load_all(open(os.path.join(deploy, "k8s-sentinel/redis-sentinel.yaml"))))
+data = [d for d in docs if d["kind"] == "ConfigMap"][0]["data"]
+base = [d for d in yaml.safe_load_all(open(os.path.join(deploy, "k8s/redis.yaml"))) if d["kind"] == "ConfigMap"][0]
+root = os.path.join(work, "k8s-ha")
+password = os.urandom(32).hex()
+def run(script, pod, sentinel_answer="", known_primary=None):
+    d = os.path.join(root, f"{script}-{pod}-{sentinel_answer or 'none'}-{known_primary or 'none'}")
+    for sub in ("etc", "data/sentinel", "auth", "bin"):
+        os.makedirs(os.path.join(d, sub), exist_ok=True)
+    for name, text in data.items():
+        text = (text.replace("/etc/tabib-redis-ha/", d + "/etc/").replace("/etc/redis/redis.conf", d + "/etc/redis.conf")
+                .replace("/run/redis-auth", d + "/auth").replace("/data", d + "/data")
+                .replace("exec redis-server", "exit 0 #").replace("exec redis-sentinel", "exit 0 #"))
+        open(os.path.join(d, "etc", name), "w").write(text)
+    open(os.path.join(d, "etc/redis.conf"), "w").write(base["data"]["redis.conf"].replace("/data", d + "/data"))
+    if known_primary:
+        open(os.path.join(d, "data/sentinel/tabib-sentinel.conf"), "w").write(f"sentinel monitor tabib {known_primary} 6379 2\n")
+    fake = os.path.join(d, "bin/redis-cli")
+    open(fake, "w").write("#!/bin/sh\n" + (f"printf '%s\\n6379\\n' '{sentinel_answer}'\n" if sentinel_answer else "exit 1\n"))
+    os.chmod(fake, stat.S_IRWXU)
+    env = dict(os.environ, PATH=os.path.join(d, "bin") + ":" + os.environ["PATH"], HOSTNAME=f"tabib-redis-ha-{pod}",
+               REDIS_PASSWORD=password, REDISCLI_AUTH=password)
+    subprocess.run(["sh", os.path.join(d, "etc", script)], env=env, check=True, timeout=20, capture_output=True)
+    return d
+def replicaof(d):
+    lines = [l for l in open(os.path.join(d, "data/conf/tabib-redis-ha.conf")).read().splitlines() if l.startswith("replicaof ")]
+    return lines[0].split()[1] if lines else None
+ha = "tabib-redis-ha"
+assert replicaof(run("start-redis.sh", 0)) is None, "first start: pod 0 is the primary"
+assert replicaof(run("start-redis.sh", 1)) == f"{ha}-0.{ha}", "first start: pod 1 follows pod 0"
+assert replicaof(run("start-redis.sh", 0, sentinel_answer=f"{ha}-2.{ha}")) == f"{ha}-2.{ha}", "after a failover: pod 0 follows the Sentinels' primary"
+assert replicaof(run("start-redis.sh", 2, sentinel_answer=f"{ha}-2.{ha}")) is None, "the Sentinels' primary restarts as the primary"
+assert replicaof(run("start-redis.sh", 0, known_primary=f"{ha}-1.{ha}")) == f"{ha}-1.{ha}", "whole set restarted: the last known primary"
+d = run("start-sentinel.sh", 1)
+conf = open(os.path.join(d, "data/sentinel/tabib-sentinel.conf")).read().splitlines()
+assert f"sentinel monitor tabib {ha}-0.{ha} 6379 2" in conf and f"sentinel auth-pass tabib {password}" in conf, conf
+assert f"sentinel announce-ip {ha}-1.{ha}" in conf and not [l for l in conf if "PRIMARY" in l or "CHANGE_ME" in l], conf
+d = run("start-sentinel.sh", 0, sentinel_answer=f"{ha}-2.{ha}")
+assert f"sentinel monitor tabib {ha}-2.{ha} 6379 2" in open(os.path.join(d, "data/sentinel/tabib-sentinel.conf")).read()
+# Pod 0's server configuration, first start, on loopback.
+d = run("start-redis.sh", 0)
+proc = subprocess.Popen(["redis-server", os.path.join(d, "data/conf/tabib-redis-ha.conf"), "--bind", "127.0.0.1",
+                         "--port", port, "--maxmemory", "64mb"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    def cli(*args, auth=True):
+        env = dict(os.environ, REDISCLI_AUTH=password if auth else "")
+        return subprocess.run(["redis-cli", "-p", port, "--no-auth-warning", *args], env=env,
+                              capture_output=True, text=True, timeout=5).stdout.strip()
+    for _ in range(50):
+        if cli("PING") == "PONG":
+            break
+        time.sleep(0.1)
+    assert cli("PING") == "PONG", "no PONG with the password"
+    assert "NOAUTH" in cli("PING", auth=False), "answers without the password"
+    assert cli("CONFIG", "GET", "min-replicas-to-write").splitlines()[-1] == "1"
+    assert cli("CONFIG", "GET", "appendonly").splitlines()[-1] == "yes"
+    assert cli("CONFIG", "GET", "replica-announce-ip").splitlines()[-1] == f"{ha}-0.{ha}"
+    cli("SHUTDOWN", "NOSAVE")
+finally:
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+PY
     check "compose.yaml is valid YAML with web, signaling, redis and coturn" python3 - "$DEPLOY/docker/compose.yaml" <<'PY'
 import sys, yaml
 doc = yaml.safe_load(open(sys.argv[1]))
 assert set(doc["services"]) == {"web", "signaling", "redis", "coturn"}, doc["services"].keys()
 assert doc["services"]["signaling"]["environment"]["TABIB_MODE"] == "signaling"
 assert doc["services"]["web"]["stop_grace_period"] == "60s"
+PY
+    check "compose.ha.yaml is valid YAML: three Redis servers, three Sentinels, the nodes on REDIS_SENTINELS" python3 - "$DEPLOY/docker/compose.ha.yaml" <<'PY'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+services = doc["services"]
+assert set(services) == {"redis", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3", "web", "signaling"}, services.keys()
+for node in ("web", "signaling"):
+    env = services[node]["environment"]
+    assert env["REDIS_SENTINELS"] == "sentinel-1:26379,sentinel-2:26379,sentinel-3:26379", env
+    assert env["REDIS_SENTINEL_MASTER"] == "tabib" and env["REDIS_MIN_REPLICAS_ACKED"] == "1" and env["REDIS_URL"] == ""
+    assert set(services[node]["depends_on"]) == {"sentinel-1", "sentinel-2", "sentinel-3"}
+for name in ("redis", "redis-2", "redis-3"):
+    assert services[name]["environment"]["REDIS_NAME"] == name
+for name in ("sentinel-1", "sentinel-2", "sentinel-3"):
+    assert services[name]["environment"]["SENTINEL_NAME"] == name
+PY
+    if docker compose version >/dev/null 2>&1; then
+      check "docker compose config accepts compose.yaml with compose.ha.yaml over it" \
+        env REDIS_PASSWORD=0123abcd TABIB_TURN_SECRET=0123abcd TURN_HOST=turn.tabib.test PUBLIC_HOST=tabib.test \
+        timeout 60 docker compose --project-directory "$DEPLOY/docker" -f "$DEPLOY/docker/compose.yaml" \
+        -f "$DEPLOY/docker/compose.ha.yaml" config -q
+    else
+      echo "  (docker compose missing: the merge of compose.yaml and compose.ha.yaml is not checked)"
+    fi
+    local hport
+    hport=$(free_loopback_port)
+    # The start scripts of compose.ha.yaml, run here with the container paths moved into a temporary folder: the
+    # configurations they write must have every placeholder of the shipped files replaced, and the first primary's
+    # must start a password-protected Redis.
+    check "the start scripts of compose.ha.yaml turn the shipped files into working configurations" \
+      timeout 60 python3 - "$DEPLOY" "$WORK" "$hport" <<'PY'
+import os, subprocess, sys, time, yaml
+deploy, work, port = sys.argv[1], sys.argv[2], sys.argv[3]
+doc = yaml.safe_load(open(os.path.join(deploy, "docker/compose.ha.yaml")))
+password = os.urandom(32).hex()
+def generate(service, conf_name):
+    spec = doc["services"][service]
+    d = os.path.join(work, "compose-ha", service)
+    os.makedirs(os.path.join(d, "auth"), exist_ok=True)
+    script = (spec["command"][2].replace("$$", "$")
+              .replace("/usr/local/etc/redis/", os.path.join(deploy, "redis") + "/")
+              .replace("/run/redis-auth", os.path.join(d, "auth")).replace("/data", d)
+              .replace("exec redis-server", "true").replace("exec redis-sentinel", "true"))
+    env = dict(os.environ, **{k: str(v) for k, v in spec["environment"].items()})
+    env["REDIS_PASSWORD"] = password
+    subprocess.run(["sh", "-c", script], env=env, check=True, timeout=10)
+    return d, open(os.path.join(d, conf_name)).read()
+for service in ("redis", "redis-2", "redis-3"):
+    d, conf = generate(service, "tabib-redis-ha.conf")
+    assert not [l for l in conf.splitlines() if "10.0.0.1" in l and not l.startswith("#")], service + ": an address left"
+    assert "include " + os.path.join(deploy, "redis/tabib-redis.conf") in conf, service + ": shared file not included"
+    assert "include " + os.path.join(d, "auth/auth.conf") in conf, service + ": auth file not included"
+    assert "\nbind * -::*\n" in conf and "\nreplica-announce-ip " + service + "\n" in conf, service
+    assert ("\nreplicaof redis 6379\n" in conf) == (service != "redis"), service + ": replicaof"
+for service in ("sentinel-1", "sentinel-2", "sentinel-3"):
+    d, conf = generate(service, "tabib-sentinel.conf")
+    lines = conf.splitlines()
+    assert not [l for l in lines if ("CHANGE_ME" in l or "10.0.0.1" in l) and not l.startswith("#")], service + ": placeholder left"
+    assert "sentinel auth-pass tabib " + password in lines, service + ": password"
+    monitor = lines.index("sentinel monitor tabib redis 6379 2")
+    assert lines.index("sentinel resolve-hostnames yes") < monitor, service + ": resolve-hostnames after monitor"
+    assert "sentinel announce-hostnames yes" in lines and "sentinel announce-ip " + service in lines
+    assert "bind * -::*" in lines and "dir " + d in lines, service
+# The first primary's configuration, on loopback.
+d = os.path.join(work, "compose-ha", "redis")
+proc = subprocess.Popen(["redis-server", os.path.join(d, "tabib-redis-ha.conf"), "--bind", "127.0.0.1", "--port", port,
+                         "--maxmemory", "64mb"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    def cli(*args, auth=True):
+        env = dict(os.environ, REDISCLI_AUTH=password if auth else "")
+        return subprocess.run(["redis-cli", "-p", port, "--no-auth-warning", *args], env=env,
+                              capture_output=True, text=True, timeout=5).stdout.strip()
+    for _ in range(50):
+        if cli("PING") == "PONG":
+            break
+        time.sleep(0.1)
+    assert cli("PING") == "PONG", "no PONG with the password"
+    assert "NOAUTH" in cli("PING", auth=False), "answers without the password"
+    assert cli("CONFIG", "GET", "min-replicas-to-write").splitlines()[-1] == "1", "min-replicas-to-write"
+    assert cli("CONFIG", "GET", "appendonly").splitlines()[-1] == "yes", "AOF off"
+    cli("SHUTDOWN", "NOSAVE")
+finally:
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 PY
     local rport
     rport=$(free_loopback_port)
@@ -692,6 +1135,7 @@ make_certificate
 check_nginx
 check_coturn
 check_redis
+check_sentinel
 check_systemd
 check_prometheus
 check_k8s
