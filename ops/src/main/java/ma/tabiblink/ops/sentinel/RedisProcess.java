@@ -37,12 +37,12 @@ public final class RedisProcess {
     }
 
     /** A server or sentinel that will run in {@code dir} on a free port, not started yet. */
-    static RedisProcess prepare(String binary, Path dir) {
+    public static RedisProcess prepare(String binary, Path dir) {
         return new RedisProcess(binary, dir, freePort());
     }
 
     /** The absolute path of a Redis program installed on this machine, if it is. */
-    static Optional<Path> installed(String binary) {
+    public static Optional<Path> installed(String binary) {
         return BINARY_DIRS.stream().map(d -> d.resolve(binary)).filter(Files::isExecutable).findFirst();
     }
 
@@ -59,7 +59,7 @@ public final class RedisProcess {
     }
 
     /** Writes the configuration (the common lines first, then {@code lines}) and starts the process on it. */
-    void start(List<String> lines) {
+    public void start(List<String> lines) {
         Path config = dir.resolve(binary + ".conf");
         StringBuilder text = new StringBuilder()
                 .append("bind 127.0.0.1\n")

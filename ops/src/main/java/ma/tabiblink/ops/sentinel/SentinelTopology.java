@@ -281,7 +281,7 @@ public final class SentinelTopology implements AutoCloseable {
     }
 
     /** Deletes a test's temporary folder and everything in it (also used by {@link PrimaryWithReplica}). */
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

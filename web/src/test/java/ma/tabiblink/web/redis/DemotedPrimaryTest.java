@@ -1,7 +1,5 @@
 package ma.tabiblink.web.redis;
 
-import ma.tabiblink.ops.sentinel.RedisProcess;
-import ma.tabiblink.ops.sentinel.SentinelTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -36,6 +34,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import ma.tabiblink.web.support.ApiClient;
 import redis.clients.jedis.Jedis;
+import ma.tabiblink.ops.sentinel.RedisProcess;
 
 /**
  * The application reaching Redis by {@code REDIS_URL} at a server that stops being the primary under it (the other

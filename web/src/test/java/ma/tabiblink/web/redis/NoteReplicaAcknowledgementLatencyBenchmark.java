@@ -35,6 +35,7 @@ import ma.tabiblink.records.patient.Sex;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisSentineled;
+import ma.tabiblink.ops.sentinel.SentinelTopology;
 
 /**
  * Measures (does not assert) what waiting for a replica costs a consultation note save: one specialist saves the

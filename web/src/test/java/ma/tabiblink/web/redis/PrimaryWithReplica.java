@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import redis.clients.jedis.Jedis;
+import ma.tabiblink.ops.sentinel.RedisProcess;
+import ma.tabiblink.ops.sentinel.SentinelTopology;
 
 /**
  * A real primary and its only replica (the machine's {@code redis-server} on loopback, AOF on, diskless sync), for an

@@ -1,6 +1,5 @@
 package ma.tabiblink.web.redis;
 
-import ma.tabiblink.ops.sentinel.SentinelTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -39,6 +38,7 @@ import ma.tabiblink.scheduler.booking.BookingRequest;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisSentineled;
+import ma.tabiblink.ops.sentinel.SentinelTopology;
 
 /**
  * Measures (does not assert) what waiting for a replica costs a booking: one coordinator books distinct free slots one

@@ -1,7 +1,5 @@
 package ma.tabiblink.web.redis;
 
-import ma.tabiblink.ops.sentinel.RedisProcess;
-import ma.tabiblink.ops.sentinel.SentinelTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -50,6 +48,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import ma.tabiblink.web.support.ApiClient;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import ma.tabiblink.ops.sentinel.RedisProcess;
+import ma.tabiblink.ops.sentinel.SentinelTopology;
 
 /**
  * The whole application on a Redis primary with two replicas under three sentinels, reached through

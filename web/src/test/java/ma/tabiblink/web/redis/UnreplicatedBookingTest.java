@@ -1,7 +1,5 @@
 package ma.tabiblink.web.redis;
 
-import ma.tabiblink.ops.sentinel.RedisProcess;
-import ma.tabiblink.ops.sentinel.SentinelTopology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.DayOfWeek;
