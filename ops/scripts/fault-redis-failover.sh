@@ -5,8 +5,10 @@
 # the primary the previous one promoted, after the old primary rejoined as a replica. Prints, per failover: how long
 # until Sentinel promoted a replica and until bookings were answered again, bookings acknowledged, refused with a coded
 # 503, missing (must be 0) and slots booked twice (must be 0). Needs Debian's redis-server and redis-sentinel
-# (bash ops/scripts/install-test-deps.sh). Exit status 0 only when the test passed. Raw lines:
-# ops/bench/results/redis-failover-<time>.txt.
+# (bash ops/scripts/install-test-deps.sh). Then the same for calls: CallsThroughRedisFailoverTest (ops), two
+# signalling nodes and 20 calls relaying numbered messages across them, FAILOVERS kills of the primary; per failover
+# the time until every call relays again and the calls kept, then the messages lost, duplicated or out of order.
+# Exit status 0 only when both tests passed. Raw lines: ops/bench/results/redis-failover-<time>.txt.
 #
 #   bash ops/scripts/fault-redis-failover.sh
 #   FAILOVERS=3 MVN_FLAGS=-o bash ops/scripts/fault-redis-failover.sh
@@ -68,6 +70,22 @@ median() {
   fi
   echo "raw lines: $RAW"
 } | tee "$RAW.summary"
+
+CALLS_TEST=CallsThroughRedisFailoverTest
+CALLS_REPORTS="$ROOT/ops/target/surefire-reports"
+echo "fault-redis-failover: calls through $FAILOVERS failovers (mvn -pl ops -am test -Dtest=$CALLS_TEST)" >&2
+rm -f "$CALLS_REPORTS"/*"$CALLS_TEST"*
+calls_status=0
+# shellcheck disable=SC2086
+(cd "$ROOT" && mvn -B -q $MVN_FLAGS -pl ops -am test -Dtest="$CALLS_TEST" -Dtabib.failovers="$FAILOVERS" \
+    -Dsurefire.failIfNoSpecifiedTests=false >"$RAW.calls.maven.log" 2>&1) || calls_status=$?
+calls="$(grep -h '^redis-failover' "$CALLS_REPORTS"/*"$CALLS_TEST"-output.txt 2>/dev/null || true)"
+echo "$calls" >>"$RAW"
+echo "$calls" | tee -a "$RAW.summary"
+if [ "$calls_status" -ne 0 ] || [ -z "$calls" ]; then
+  echo "fault-redis-failover: calls through the failovers FAILED (see $RAW.calls.maven.log and $CALLS_REPORTS)" >&2
+  status=1
+fi
 
 if [ "$status" -ne 0 ] || [ -z "$summary" ]; then
   echo "fault-redis-failover: FAILED (see $RAW.maven.log and $REPORTS)" >&2
