@@ -108,7 +108,8 @@ final class NoteVersionWriter implements Runnable {
 
     /**
      * Of the given acknowledged versions, those that the note, read back through the API, no longer holds with the
-     * text they were saved with. A read is an audited write: one refused with a coded 503 is tried again until {@code bound}.
+     * text they were saved with (gone: 404, or another text). A read is an audited write: one refused with a coded 503
+     * is tried again until {@code bound}; any other answer fails the check.
      */
     static List<Acknowledged> missing(List<Acknowledged> versions, ApiClient reader, Duration bound)
             throws InterruptedException {
@@ -120,10 +121,10 @@ final class NoteVersionWriter implements Runnable {
                 Thread.sleep(RETRY_PAUSE.toMillis());
                 read = reader.get("/api/v1/notes/" + v.noteId() + "?version=" + v.version());
             }
-            if (read.status() == 503) {
-                throw new AssertionError("note versions unreadable for " + bound + ": " + read.body());
+            if (read.status() != 200 && read.status() != 404) {
+                throw new AssertionError("note version " + v + " unreadable: " + read.status() + " " + read.body());
             }
-            if (read.status() != 200 || !v.reason().equals(read.json().path("sections").path("REASON").asText())) {
+            if (read.status() == 404 || !v.reason().equals(read.json().path("sections").path("REASON").asText())) {
                 missing.add(v);
             }
         }
