@@ -61,6 +61,9 @@ import ma.tabiblink.ops.sentinel.SentinelTopology;
  * the client's log of acknowledged bookings, checked against the final state, must have none missing, and no slot may
  * end up booked twice. Each failover prints one {@code failover-result} line (recovery times, bookings acknowledged,
  * missing and booked twice so far), and the run one {@code failover-summary} line, for the script to collect.
+ * Meanwhile a specialist saves and signs version after version of a consultation note ({@link NoteVersionWriter}),
+ * records writes waiting for a replica as bookings do: every version answered 201 must read back, with its text,
+ * after each failover and at the end ({@code notes_acknowledged}, {@code notes_missing} on the same lines).
  */
 @ExtendWith(SentinelFailoverTest.StopTopologyAfterTheApplication.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -143,21 +146,27 @@ class SentinelFailoverTest {
             probeSlots.add(free.remove());
         }
         List<String> patients = registerPatients();
+        ApiClient nurse = new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234");
+        ApiClient cardio = new ApiClient("http://127.0.0.1:" + port).login("dr.cardio", "demo1234");
+        String consultation = ConsultationNotes.openConsultation(nurse, "Failover note patient", "call-failover-note");
 
         List<Acknowledged> acknowledged = new CopyOnWriteArrayList<>();
         List<String> unexpected = new CopyOnWriteArrayList<>();
         AtomicInteger refused = new AtomicInteger();
         AtomicBoolean loading = new AtomicBoolean(true);
-        ExecutorService loaders = Executors.newFixedThreadPool(LOADERS);
+        ExecutorService loaders = Executors.newFixedThreadPool(LOADERS + 1);
         List<Future<?>> running = new ArrayList<>();
         for (int n = 0; n < LOADERS; n++) {
             List<String> own = patients.subList(n * PATIENTS / LOADERS, (n + 1) * PATIENTS / LOADERS);
             running.add(loaders.submit(() -> load(coordinator, free, loading, acknowledged, unexpected, refused, own)));
         }
+        NoteVersionWriter notes = new NoteVersionWriter(cardio, consultation, loading, LOADER_PAUSE, ANSWER_BOUND);
+        running.add(loaders.submit(notes));
         try {
             Thread.sleep(LOAD_BEFORE_THE_KILL.toMillis());
             int acknowledgedBeforeTheKill = acknowledged.size();
             assertThat(acknowledgedBeforeTheKill).as("bookings went through before the failover").isPositive();
+            assertThat(notes.acknowledged()).as("note versions saved before the failover").isNotEmpty();
 
             int acknowledgedBefore = 0;
             int refusedBefore = 0;
@@ -178,11 +187,14 @@ class SentinelFailoverTest {
                 List<Acknowledged> soFar = List.copyOf(acknowledged);
                 long missing = soFar.stream().filter(a -> !isBooked(coordinator, a)).count();
                 int bookedTwice = slotsBookedTwice(coordinator).size();
+                List<NoteVersionWriter.Acknowledged> notesSoFar = notes.acknowledged();
+                int notesMissing = NoteVersionWriter.missing(notesSoFar, cardio, RECOVERY_BOUND).size();
                 System.out.printf("failover-result failover=%d killed=%s promoted=%s promotion_ms=%d recovery_ms=%d "
                                 + "acknowledged=%d acknowledged_since_previous=%d refused_503=%d missing=%d "
-                                + "booked_twice=%d%n", failover, killed.address(), promoted, promotion.toMillis(),
-                        recovery.toMillis(), soFar.size(), soFar.size() - acknowledgedBefore,
-                        refused.get() - refusedBefore, missing, bookedTwice);
+                                + "booked_twice=%d notes_acknowledged=%d notes_missing=%d%n", failover,
+                        killed.address(), promoted, promotion.toMillis(), recovery.toMillis(), soFar.size(),
+                        soFar.size() - acknowledgedBefore, refused.get() - refusedBefore, missing, bookedTwice,
+                        notesSoFar.size(), notesMissing);
                 acknowledgedBefore = soFar.size();
                 refusedBefore = refused.get();
                 Thread.sleep(LOAD_AFTER_RECOVERY.toMillis());
@@ -198,16 +210,23 @@ class SentinelFailoverTest {
             loader.get();
         }
         assertThat(unexpected).as("every answer was 201, 409 or a coded 503, each within " + ANSWER_BOUND).isEmpty();
+        assertThat(notes.unexpected()).as("every note answer a success, a coded 503 or a signature's 409, each within "
+                + ANSWER_BOUND).isEmpty();
 
         List<Acknowledged> missing = acknowledged.stream().filter(a -> !isBooked(coordinator, a)).toList();
         List<String> bookedTwice = slotsBookedTwice(coordinator);
-        System.out.printf("failover-summary failovers=%d acknowledged=%d refused_503=%d missing=%d booked_twice=%d%n",
-                FAILOVERS, acknowledged.size(), refused.get(), missing.size(), bookedTwice.size());
+        List<NoteVersionWriter.Acknowledged> notesMissing =
+                NoteVersionWriter.missing(notes.acknowledged(), cardio, RECOVERY_BOUND);
+        System.out.printf("failover-summary failovers=%d acknowledged=%d refused_503=%d missing=%d booked_twice=%d "
+                        + "notes_acknowledged=%d notes_refused_503=%d notes_missing=%d%n", FAILOVERS,
+                acknowledged.size(), refused.get(), missing.size(), bookedTwice.size(), notes.acknowledged().size(),
+                notes.refused(), notesMissing.size());
         assertThat(missing).as("acknowledged bookings missing after the failover").isEmpty();
         assertThat(bookedTwice).as("slots booked twice").isEmpty();
+        assertThat(notesMissing).as("acknowledged note versions missing after the failover").isEmpty();
         // the alert rules (ops/deploy/prometheus) read the coded 503s from this counter
         assertThat(countedRetryableErrors(coordinator)).as("coded 503s counted in tabib_errors_total")
-                .isGreaterThanOrEqualTo(refused.get());
+                .isGreaterThanOrEqualTo(refused.get() + notes.refused());
     }
 
     private static double countedRetryableErrors(ApiClient coordinator) {

@@ -54,15 +54,8 @@ class UnreplicatedNoteTest {
     void aNoteVersionNoReplicaHoldsIsRefusedAsNotReplicatedUntilTheReplicaIsBackAndThenTheRetryLeavesOneVersion() {
         ApiClient nurse = new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234");
         ApiClient cardio = new ApiClient("http://127.0.0.1:" + port).login("dr.cardio", "demo1234");
-        ApiClient.Response registered = nurse.post("/api/v1/patients", Map.of("fullName", "Unreplicated note patient",
-                "birthYear", 1958, "sex", "FEMALE", "teleconsultationConsent", true, "confirmedDistinct", true));
-        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
-        String patient = registered.json().path("id").asText();
-        ApiClient.Response opened = nurse.post("/api/v1/patients/" + patient + "/consultations", Map.of(
-                "origin", "URGENT_CALL", "originRef", "call-unreplicated-note", "specialistId", "dr.cardio",
-                "mode", "VIDEO"));
-        assertThat(opened.status()).as("with the replica in sync: " + opened.body()).isEqualTo(201);
-        String consultation = opened.json().path("id").asText();
+        String consultation = ConsultationNotes.openConsultation(nurse, "Unreplicated note patient",
+                "call-unreplicated-note");
 
         REDIS.killReplica();
         ApiClient.Response refused = cardio.post("/api/v1/consultations/" + consultation + "/notes", note());
@@ -93,7 +86,6 @@ class UnreplicatedNoteTest {
     }
 
     private static Map<String, Object> note() {
-        return Map.of("reason", "Palpitations depuis deux jours", "assessment", "Extrasystoles probables",
-                "plan", "Holter ECG", "language", "fr");
+        return ConsultationNotes.note("Palpitations depuis deux jours");
     }
 }
