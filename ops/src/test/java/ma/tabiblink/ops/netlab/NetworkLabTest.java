@@ -159,6 +159,11 @@ class NetworkLabTest {
         String namespace = lab.namespace();
         Process inside = new ProcessBuilder(lab.inLab(List.of("sleep", "60"))).start();
         Path launcher = lab.launcher(Path.of("/bin/true"));
+        // Closed once the process is really inside: a busy machine can take a while to get it there.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (run("ip", "netns", "pids", namespace).isBlank() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
 
         lab.close();
 
