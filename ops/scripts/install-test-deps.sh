@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond a JDK and Maven: Debian's Chromium and ChromeDriver for the browser tests,
-# coturn for the test that a real TURN server accepts our credentials, GnuPG for the encrypted key backups, and Redis
-# with Sentinel for the failover tests (they run their own primary, replicas and sentinels on free ports). Idempotent;
+# coturn for the test that a real TURN server accepts our credentials, GnuPG for the encrypted key backups, Redis
+# with Sentinel for the failover tests (they run their own primary, replicas and sentinels on free ports), and nginx
+# for the rolling restart test (it runs its own, on a free port, in front of two web nodes). Idempotent;
 # without root or apt those tests skip themselves with a clear message.
 set -uo pipefail
 
@@ -12,6 +13,7 @@ command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ -x /usr/bin/redis-sentinel ] || missing+=(redis-sentinel)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
@@ -26,6 +28,9 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
 # the coturn package starts a system TURN server; the tests run their own on a free port
 if command -v systemctl >/dev/null 2>&1; then
   systemctl disable --now coturn >/dev/null 2>&1 || true
+  if [[ " ${missing[*]} " == *" nginx "* ]]; then
+    systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
   # likewise the Redis packages start a server on 6379 and a sentinel on 26379; only those we just installed are
   # stopped, so a Redis the machine already ran is left alone
   for package in redis-server redis-sentinel; do

@@ -6,28 +6,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +37,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import ma.tabiblink.web.support.ApiClient;
+import ma.tabiblink.web.support.BookingLoad;
+import ma.tabiblink.web.support.ConsultationNotes;
+import ma.tabiblink.web.support.NoteVersionWriter;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import ma.tabiblink.ops.sentinel.RedisProcess;
@@ -81,7 +75,6 @@ class SentinelFailoverTest {
     private static final int FAILOVERS = Integer.getInteger("tabib.failovers", DEFAULT_FAILOVERS);
     private static final int LOADERS = 3;
     private static final int PATIENTS = 60;
-    private static final int MAX_ATTEMPTS_PER_LOADER = 2_000;
     private static final Duration LOADER_PAUSE = Duration.ofMillis(100);
     /** Days of slots per query (the API answers at most 62) and per failover pair: the load books ~200 per failover. */
     private static final int WINDOW_DAYS = 28;
@@ -89,7 +82,6 @@ class SentinelFailoverTest {
     private static final int DAYS = WINDOW_DAYS * ((FAILOVERS + 2) / 2);
     private static final Duration LOAD_BEFORE_THE_KILL = Duration.ofSeconds(2);
     private static final Duration LOAD_AFTER_RECOVERY = Duration.ofSeconds(2);
-    private static final ZoneId CASABLANCA = ZoneId.of("Africa/Casablanca");
     private static final Set<Integer> ALLOWED_STATUSES = Set.of(201, 409, 503);
     /** Redis unreachable or refusing during the failover, or a booking no replica confirmed in time. */
     private static final Set<String> RETRYABLE_CODES = Set.of("TEMPORARILY_UNAVAILABLE", "NOT_REPLICATED");
@@ -127,44 +119,38 @@ class SentinelFailoverTest {
         }
     }
 
-    /** One booking attempt of a loader: the slot, and the key it keeps across retries. */
-    private record Attempt(JsonNode slot, String idempotencyKey, String patientRef) {
-    }
-
-    /** A booking the application answered 201 to: what the client was told. */
-    private record Acknowledged(String appointmentId, String slot) {
-    }
-
     @Test
     void killingThePrimaryUnderLoadLosesNoAcknowledgedBookingBooksNoSlotTwiceAndTheApplicationFollowsByItself()
             throws Exception {
         ApiClient coordinator = new ApiClient("http://127.0.0.1:" + port).login("coord1", "demo1234");
-        Queue<JsonNode> free = freeSlots(coordinator);
+        Queue<JsonNode> free = BookingLoad.freeSlots(coordinator, BookingLoad.firstDay(), DAYS, WINDOW_DAYS);
+        assertThat(free).hasSizeGreaterThan(200 * (FAILOVERS + 1));
         // set aside before the loaders start, so that a long run cannot leave a recovery probe without a slot
         Queue<JsonNode> probeSlots = new ArrayDeque<>();
         for (int i = 0; i < FAILOVERS; i++) {
             probeSlots.add(free.remove());
         }
-        List<String> patients = registerPatients();
+        // one more patient per failover, kept for its recovery probe
+        List<String> patients = BookingLoad.registerPatients(
+                new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234"), "Failover patient", PATIENTS + FAILOVERS);
         ApiClient nurse = new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234");
         ApiClient cardio = new ApiClient("http://127.0.0.1:" + port).login("dr.cardio", "demo1234");
         String consultation = ConsultationNotes.openConsultation(nurse, "Failover note patient", "call-failover-note");
 
-        List<Acknowledged> acknowledged = new CopyOnWriteArrayList<>();
-        List<String> unexpected = new CopyOnWriteArrayList<>();
-        AtomicInteger refused = new AtomicInteger();
         AtomicBoolean loading = new AtomicBoolean(true);
+        BookingLoad bookings = new BookingLoad(coordinator, free, loading, ALLOWED_STATUSES, RETRYABLE_CODES,
+                LOADER_PAUSE, ANSWER_BOUND);
         ExecutorService loaders = Executors.newFixedThreadPool(LOADERS + 1);
         List<Future<?>> running = new ArrayList<>();
         for (int n = 0; n < LOADERS; n++) {
             List<String> own = patients.subList(n * PATIENTS / LOADERS, (n + 1) * PATIENTS / LOADERS);
-            running.add(loaders.submit(() -> load(coordinator, free, loading, acknowledged, unexpected, refused, own)));
+            running.add(loaders.submit(bookings.loader(own)));
         }
         NoteVersionWriter notes = new NoteVersionWriter(cardio, consultation, loading, LOADER_PAUSE, ANSWER_BOUND);
         running.add(loaders.submit(notes));
         try {
             Thread.sleep(LOAD_BEFORE_THE_KILL.toMillis());
-            int acknowledgedBeforeTheKill = acknowledged.size();
+            int acknowledgedBeforeTheKill = bookings.acknowledged().size();
             assertThat(acknowledgedBeforeTheKill).as("bookings went through before the failover").isPositive();
             assertThat(notes.acknowledged()).as("note versions saved before the failover").isNotEmpty();
 
@@ -184,19 +170,19 @@ class SentinelFailoverTest {
                 String probePatient = patients.get(PATIENTS + failover - 1);
                 Duration recovery = awaitABookingSucceeds(coordinator, probeSlots.remove(), probePatient, killedAt);
                 assertThat(coordinator.get("/actuator/health").json().path("status").asText()).isEqualTo("UP");
-                List<Acknowledged> soFar = List.copyOf(acknowledged);
-                long missing = soFar.stream().filter(a -> !isBooked(coordinator, a)).count();
-                int bookedTwice = slotsBookedTwice(coordinator).size();
+                List<BookingLoad.Acknowledged> soFar = bookings.acknowledged();
+                long missing = soFar.stream().filter(a -> !BookingLoad.isBooked(coordinator, a)).count();
+                int bookedTwice = BookingLoad.slotsBookedTwice(coordinator, BookingLoad.firstDay(), DAYS).size();
                 List<NoteVersionWriter.Acknowledged> notesSoFar = notes.acknowledged();
                 int notesMissing = NoteVersionWriter.missing(notesSoFar, cardio, RECOVERY_BOUND).size();
                 System.out.printf("failover-result failover=%d killed=%s promoted=%s promotion_ms=%d recovery_ms=%d "
                                 + "acknowledged=%d acknowledged_since_previous=%d refused_503=%d missing=%d "
                                 + "booked_twice=%d notes_acknowledged=%d notes_missing=%d%n", failover,
                         killed.address(), promoted, promotion.toMillis(), recovery.toMillis(), soFar.size(),
-                        soFar.size() - acknowledgedBefore, refused.get() - refusedBefore, missing, bookedTwice,
+                        soFar.size() - acknowledgedBefore, bookings.refused() - refusedBefore, missing, bookedTwice,
                         notesSoFar.size(), notesMissing);
                 acknowledgedBefore = soFar.size();
-                refusedBefore = refused.get();
+                refusedBefore = bookings.refused();
                 Thread.sleep(LOAD_AFTER_RECOVERY.toMillis());
                 // the next failover kills the new primary, with the old one back as its replica
                 TOPOLOGY.restart(killed);
@@ -209,24 +195,25 @@ class SentinelFailoverTest {
         for (Future<?> loader : running) {
             loader.get();
         }
-        assertThat(unexpected).as("every answer was 201, 409 or a coded 503, each within " + ANSWER_BOUND).isEmpty();
+        assertThat(bookings.unexpected()).as("every answer was 201, 409 or a coded 503, each within " + ANSWER_BOUND).isEmpty();
         assertThat(notes.unexpected()).as("every note answer a success, a coded 503 or a signature's 409, each within "
                 + ANSWER_BOUND).isEmpty();
 
-        List<Acknowledged> missing = acknowledged.stream().filter(a -> !isBooked(coordinator, a)).toList();
-        List<String> bookedTwice = slotsBookedTwice(coordinator);
+        List<BookingLoad.Acknowledged> missing = bookings.acknowledged().stream()
+                .filter(a -> !BookingLoad.isBooked(coordinator, a)).toList();
+        List<String> bookedTwice = BookingLoad.slotsBookedTwice(coordinator, BookingLoad.firstDay(), DAYS);
         List<NoteVersionWriter.Acknowledged> notesMissing =
                 NoteVersionWriter.missing(notes.acknowledged(), cardio, RECOVERY_BOUND);
         System.out.printf("failover-summary failovers=%d acknowledged=%d refused_503=%d missing=%d booked_twice=%d "
                         + "notes_acknowledged=%d notes_refused_503=%d notes_missing=%d%n", FAILOVERS,
-                acknowledged.size(), refused.get(), missing.size(), bookedTwice.size(), notes.acknowledged().size(),
+                bookings.acknowledged().size(), bookings.refused(), missing.size(), bookedTwice.size(), notes.acknowledged().size(),
                 notes.refused(), notesMissing.size());
         assertThat(missing).as("acknowledged bookings missing after the failover").isEmpty();
         assertThat(bookedTwice).as("slots booked twice").isEmpty();
         assertThat(notesMissing).as("acknowledged note versions missing after the failover").isEmpty();
         // the alert rules (ops/deploy/prometheus) read the coded 503s from this counter
         assertThat(countedRetryableErrors(coordinator)).as("coded 503s counted in tabib_errors_total")
-                .isGreaterThanOrEqualTo(refused.get() + notes.refused());
+                .isGreaterThanOrEqualTo(bookings.refused() + notes.refused());
     }
 
     private static double countedRetryableErrors(ApiClient coordinator) {
@@ -240,10 +227,10 @@ class SentinelFailoverTest {
     /** Books a fresh slot until it succeeds (a Lua script on the new primary); returns the time since the kill. */
     private static Duration awaitABookingSucceeds(ApiClient coordinator, JsonNode slot, String patient,
                                                   long killedAt) throws InterruptedException {
-        Attempt attempt = new Attempt(slot, UUID.randomUUID().toString(), patient);
+        BookingLoad.Attempt attempt = new BookingLoad.Attempt(slot, UUID.randomUUID().toString(), patient);
         Instant deadline = Instant.now().plus(RECOVERY_BOUND);
         while (true) {
-            ApiClient.Response answer = book(coordinator, attempt);
+            ApiClient.Response answer = BookingLoad.book(coordinator, attempt);
             assertThat(answer.status()).as(answer.body()).isIn(201, 503);
             if (answer.status() == 201) {
                 return Duration.ofNanos(System.nanoTime() - killedAt);
@@ -252,115 +239,6 @@ class SentinelFailoverTest {
             assertThat(Instant.now()).as("bookings work again within " + RECOVERY_BOUND).isBefore(deadline);
             Thread.sleep(LOADER_PAUSE.toMillis());
         }
-    }
-
-    /**
-     * Books free slots one after another until told to stop, retrying a refused attempt with the same idempotency
-     * key as a coordinator's page would; logs what was acknowledged and any answer outside the contract.
-     */
-    private static void load(ApiClient coordinator, Queue<JsonNode> free, AtomicBoolean loading,
-                             List<Acknowledged> acknowledged, List<String> unexpected, AtomicInteger refused,
-                             List<String> patients) {
-        Attempt attempt = null;
-        for (int i = 0; i < MAX_ATTEMPTS_PER_LOADER && loading.get(); i++) {
-            if (attempt == null) {
-                JsonNode slot = free.poll();
-                if (slot == null) {
-                    return;
-                }
-                attempt = new Attempt(slot, UUID.randomUUID().toString(), patients.get(i % patients.size()));
-            }
-            long started = System.nanoTime();
-            ApiClient.Response r;
-            try {
-                r = book(coordinator, attempt);
-            } catch (RuntimeException e) {
-                unexpected.add("no answer: " + e);
-                return;
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            if (!ALLOWED_STATUSES.contains(r.status()) || took.compareTo(ANSWER_BOUND) > 0
-                    || (r.status() == 503 && !RETRYABLE_CODES.contains(r.code()))) {
-                unexpected.add(r.status() + " after " + took + ": " + r.body());
-            }
-            if (r.status() == 201) {
-                acknowledged.add(new Acknowledged(r.json().path("id").asText(), slotKey(attempt.slot())));
-            }
-            if (r.status() == 503) {
-                refused.incrementAndGet();
-            } else {
-                attempt = null;
-            }
-            try {
-                Thread.sleep(LOADER_PAUSE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private boolean isBooked(ApiClient coordinator, Acknowledged booking) {
-        ApiClient.Response kept = coordinator.get("/api/v1/appointments/" + booking.appointmentId());
-        return kept.status() == 200 && "booked".equals(kept.json().path("status").asText());
-    }
-
-    private List<String> slotsBookedTwice(ApiClient coordinator) {
-        Map<String, Integer> perSlot = new HashMap<>();
-        LocalDate from = firstDay();
-        for (LocalDate day = from; day.isBefore(from.plusDays(DAYS)); day = day.plusDays(1)) {
-            for (JsonNode a : coordinator.get("/api/v1/appointments?date=" + day).json()) {
-                if ("booked".equals(a.path("status").asText())) {
-                    perSlot.merge(slotKey(a), 1, Integer::sum);
-                }
-            }
-        }
-        return perSlot.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
-    }
-
-    private Queue<JsonNode> freeSlots(ApiClient coordinator) {
-        LocalDate from = firstDay();
-        Queue<JsonNode> free = new ConcurrentLinkedQueue<>();
-        for (LocalDate window = from; window.isBefore(from.plusDays(DAYS)); window = window.plusDays(WINDOW_DAYS)) {
-            for (String specialty : List.of("cardiology", "paediatrics", "dermatology")) {
-                ApiClient.Response slots = coordinator.get("/api/v1/slots?specialty=" + specialty + "&from=" + window
-                        + "&to=" + window.plusDays(WINDOW_DAYS - 1) + "&limit=1000");
-                assertThat(slots.status()).as(slots.body()).isEqualTo(200);
-                slots.json().forEach(free::add);
-            }
-        }
-        assertThat(free).hasSizeGreaterThan(200 * (FAILOVERS + 1));
-        return free;
-    }
-
-    private List<String> registerPatients() {
-        ApiClient nurse = new ApiClient("http://127.0.0.1:" + port).login("nurse1", "demo1234");
-        List<String> patients = new ArrayList<>();
-        for (int i = 0; i < PATIENTS + FAILOVERS; i++) { // one more per failover, kept for its recovery probe
-            ApiClient.Response registered = nurse.post("/api/v1/patients", Map.of("fullName", "Failover patient " + i,
-                    "birthYear", 1960 + i, "sex", "FEMALE", "teleconsultationConsent", true));
-            assertThat(registered.status()).as(registered.body()).isEqualTo(201);
-            patients.add(registered.json().path("id").asText());
-        }
-        return patients;
-    }
-
-    private static LocalDate firstDay() {
-        return LocalDate.now(CASABLANCA).with(TemporalAdjusters.next(DayOfWeek.MONDAY)).plusWeeks(1);
-    }
-
-    private static String slotKey(JsonNode slotOrAppointment) {
-        return slotOrAppointment.path("specialistId").asText() + " " + slotOrAppointment.path("start").asText();
-    }
-
-    private static ApiClient.Response book(ApiClient coordinator, Attempt attempt) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("specialistId", attempt.slot().path("specialistId").asText());
-        body.put("specialty", attempt.slot().path("specialty").asText());
-        body.put("start", attempt.slot().path("start").asText());
-        body.put("patientRef", attempt.patientRef());
-        body.put("dispensaryId", "disp-tinghir");
-        return coordinator.post("/api/v1/appointments", body, Map.of("Idempotency-Key", attempt.idempotencyKey()));
     }
 
     private static Path tempDir() {

@@ -18,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.web.support.ApiClient;
+import ma.tabiblink.web.support.ConsultationNotes;
 import redis.clients.jedis.Jedis;
 
 /**

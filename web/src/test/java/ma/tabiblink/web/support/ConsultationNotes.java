@@ -1,19 +1,18 @@
-package ma.tabiblink.web.redis;
+package ma.tabiblink.web.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import ma.tabiblink.web.support.ApiClient;
 
-/** What the Redis tests need to save consultation notes through the API: a consultation to write in, a note body. */
-final class ConsultationNotes {
+/** What the fault tests need to save consultation notes through the API: a consultation to write in, a note body. */
+public final class ConsultationNotes {
 
     private ConsultationNotes() {
     }
 
     /** Registers a patient as the nurse and opens an urgent video consultation with dr.cardio; returns its id. */
-    static String openConsultation(ApiClient nurse, String patientName, String callRef) {
+    public static String openConsultation(ApiClient nurse, String patientName, String callRef) {
         ApiClient.Response registered = nurse.post("/api/v1/patients", Map.of("fullName", patientName,
                 "birthYear", 1958, "sex", "FEMALE", "teleconsultationConsent", true, "confirmedDistinct", true));
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
@@ -25,7 +24,7 @@ final class ConsultationNotes {
     }
 
     /** A note body whose reason tells its versions apart. */
-    static Map<String, Object> note(String reason) {
+    public static Map<String, Object> note(String reason) {
         return Map.of("reason", reason, "assessment", "Extrasystoles probables", "plan", "Holter ECG",
                 "language", "fr");
     }

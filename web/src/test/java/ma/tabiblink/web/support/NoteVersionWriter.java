@@ -1,4 +1,4 @@
-package ma.tabiblink.web.redis;
+package ma.tabiblink.web.support;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import ma.tabiblink.web.support.ApiClient;
 
 /**
  * A specialist saving version after version of one consultation note through the API, as the specialist's page
@@ -19,10 +18,10 @@ import ma.tabiblink.web.support.ApiClient;
  * answers 409 {@code NOTE_NOT_DRAFT}); any other answer, or one slower than the bound, is logged as unexpected and
  * stops the writer. Every version answered 201 is logged with its text, for {@link #missing} to read back later.
  */
-final class NoteVersionWriter implements Runnable {
+public final class NoteVersionWriter implements Runnable {
 
     /** A note version the application answered 201 to, and the reason text it was saved with. */
-    record Acknowledged(String noteId, int version, String reason) {
+    public record Acknowledged(String noteId, int version, String reason) {
     }
 
     private static final Set<String> RETRYABLE_CODES = Set.of("TEMPORARILY_UNAVAILABLE", "NOT_REPLICATED");
@@ -38,7 +37,7 @@ final class NoteVersionWriter implements Runnable {
     private final List<String> unexpected = new CopyOnWriteArrayList<>();
     private final AtomicInteger refused = new AtomicInteger();
 
-    NoteVersionWriter(ApiClient specialist, String consultation, AtomicBoolean writing, Duration pause,
+    public NoteVersionWriter(ApiClient specialist, String consultation, AtomicBoolean writing, Duration pause,
                       Duration answerBound) {
         this.specialist = specialist;
         this.consultation = consultation;
@@ -94,15 +93,15 @@ final class NoteVersionWriter implements Runnable {
         }
     }
 
-    List<Acknowledged> acknowledged() {
+    public List<Acknowledged> acknowledged() {
         return List.copyOf(acknowledged);
     }
 
-    List<String> unexpected() {
+    public List<String> unexpected() {
         return List.copyOf(unexpected);
     }
 
-    int refused() {
+    public int refused() {
         return refused.get();
     }
 
@@ -111,7 +110,7 @@ final class NoteVersionWriter implements Runnable {
      * text they were saved with (gone: 404, or another text). A read is an audited write: one refused with a coded 503
      * is tried again until {@code bound}; any other answer fails the check.
      */
-    static List<Acknowledged> missing(List<Acknowledged> versions, ApiClient reader, Duration bound)
+    public static List<Acknowledged> missing(List<Acknowledged> versions, ApiClient reader, Duration bound)
             throws InterruptedException {
         Instant deadline = Instant.now().plus(bound);
         List<Acknowledged> missing = new ArrayList<>();
