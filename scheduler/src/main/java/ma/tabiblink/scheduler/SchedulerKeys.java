@@ -81,11 +81,6 @@ public final class SchedulerKeys {
         return PREFIX + "waitlist:" + specialty;
     }
 
-    /** STRING counter giving waitlist entries their arrival order. */
-    public static String waitlistSequence() {
-        return PREFIX + "waitlist:seq";
-    }
-
     /** ZSET of reminders {@code apptId|offsetMinutes|startMs|version} scored by due time ms. */
     public static String remindersDue() {
         return PREFIX + "rem:due";

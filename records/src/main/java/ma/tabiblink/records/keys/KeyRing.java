@@ -163,11 +163,6 @@ public final class KeyRing {
         return key;
     }
 
-    SecretKey currentKek() {
-        Loaded l = current();
-        return l.keks().lastEntry().getValue();
-    }
-
     /** Key of the keyed hashes that make national IDs and insurance numbers searchable. */
     public SecretKey lookupKey() {
         return current().lookup();

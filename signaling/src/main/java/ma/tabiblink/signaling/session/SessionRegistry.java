@@ -9,9 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * The sessions held by this node, and the one way to send a server message to any session of the cluster: straight
@@ -48,11 +46,6 @@ public final class SessionRegistry {
 
     public Collection<Session> all() {
         return local.values();
-    }
-
-    /** User ids with a session on this node (their presence is kept alive by this node's heartbeat). */
-    public Set<String> users() {
-        return local.values().stream().map(s -> s.identity().userId()).collect(Collectors.toSet());
     }
 
     public String encode(Message.Server message) {

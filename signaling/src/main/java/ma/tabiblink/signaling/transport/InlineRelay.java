@@ -2,11 +2,14 @@ package ma.tabiblink.signaling.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.MessageCodec;
 import ma.tabiblink.signaling.session.Session;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 
 /**
  * Relays SDP/ICE messages on the network thread when nothing about them needs Redis: the call is known on this node
@@ -16,12 +19,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class InlineRelay extends ChannelInboundHandlerAdapter {
 
-    private final Connections node;
+    private final BiPredicate<Session, Message.Relayed> relayHere;
+    private final Supplier<SignalingObserver> observer;
     private final AtomicInteger withWorker = new AtomicInteger();
     private volatile Session session;
 
     InlineRelay(Connections node) {
-        this.node = node;
+        this((s, m) -> node.calls.relayHere(s, m), () -> node.observer);
+    }
+
+    /**
+     * @param relayHere relays a message to the peer when the call is known and the peer connected on this node, or
+     *                  answers false having done nothing
+     * @param observer  the node's current observer, read at each relay because it may be replaced at any time
+     */
+    InlineRelay(BiPredicate<Session, Message.Relayed> relayHere, Supplier<SignalingObserver> observer) {
+        this.relayHere = relayHere;
+        this.observer = observer;
     }
 
     /** The session of this connection, once authenticated or resumed (called by the worker). */
@@ -40,8 +54,8 @@ final class InlineRelay extends ChannelInboundHandlerAdapter {
         if (s != null && withWorker.get() == 0 && msg instanceof MessageCodec.Decoded decoded
                 && decoded.message() instanceof Message.Relayed relayed) {
             long started = System.nanoTime();
-            if (node.calls.relayHere(s, relayed)) {
-                node.observer.relayed(System.nanoTime() - started);
+            if (relayHere.test(s, relayed)) {
+                observer.get().relayed(System.nanoTime() - started);
                 return;
             }
         }

@@ -15,8 +15,4 @@ public record UserAccount(String id, String displayName, Role role, String passw
     public UserAccount withPasswordHash(String hash) {
         return new UserAccount(id, displayName, role, hash, dispensaryId, specialties, language, enabled);
     }
-
-    public UserAccount withLanguage(String newLanguage) {
-        return new UserAccount(id, displayName, role, passwordHash, dispensaryId, specialties, newLanguage, enabled);
-    }
 }
