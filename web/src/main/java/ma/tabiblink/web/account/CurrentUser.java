@@ -3,6 +3,7 @@ package ma.tabiblink.web.account;
 import java.util.Arrays;
 import java.util.Set;
 
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 
 /**
@@ -20,7 +21,7 @@ public record CurrentUser(String id, String displayName, Role role, String dispe
         if (Arrays.asList(allowed).contains(role)) {
             return this;
         }
-        throw new ApiException(403, "FORBIDDEN_ROLE", "This action is not allowed for the role " + role + ".");
+        throw new ApiException(ApiError.FORBIDDEN_ROLE, "This action is not allowed for the role " + role + ".");
     }
 
     public boolean is(Role candidate) {

@@ -32,6 +32,7 @@ import ma.tabiblink.web.account.UserAccount;
 import ma.tabiblink.web.auth.AccountAudit;
 import ma.tabiblink.web.auth.AuthService;
 import ma.tabiblink.web.auth.SessionRevocations;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 
 /** Users, dispensaries and specialties: administrators change them; every signed-in user can read the directories. */
@@ -81,20 +82,22 @@ class AdminController {
         user.requireRole(Role.ADMIN);
         String id = request.id().strip().toLowerCase(Locale.ROOT);
         if (!ID.matcher(id).matches()) {
-            throw new ApiException(400, "INVALID_USER_ID", "A user id is 2–64 lowercase letters, digits, '.', '_' or '-'.");
+            throw new ApiException(ApiError.INVALID_USER_ID,
+                    "A user id is 2–64 lowercase letters, digits, '.', '_' or '-'.");
         }
         if (request.password().length() < MIN_PASSWORD_LENGTH) {
-            throw new ApiException(400, "WEAK_PASSWORD", "A password has at least " + MIN_PASSWORD_LENGTH + " characters.");
+            throw new ApiException(ApiError.WEAK_PASSWORD,
+                    "A password has at least " + MIN_PASSWORD_LENGTH + " characters.");
         }
         String language = request.language() == null ? "fr" : request.language();
         if (!Languages.supported(language)) {
-            throw new ApiException(400, "UNSUPPORTED_LANGUAGE", "Language must be one of ar, fr, en.");
+            throw new ApiException(ApiError.UNSUPPORTED_LANGUAGE, "Language must be one of ar, fr, en.");
         }
         Assignment assignment = assignment(request.role(), request.dispensaryId(), request.specialties());
         UserAccount account = new UserAccount(id, request.displayName().strip(), request.role(),
                 hasher.hash(request.password()), assignment.dispensaryId(), assignment.specialties(), language, true);
         if (!accounts.createUserIfAbsent(account)) {
-            throw new ApiException(409, "USER_EXISTS", "A user with this id already exists.");
+            throw new ApiException(ApiError.USER_EXISTS, "A user with this id already exists.");
         }
         audit.accountCreated(user, account, http.getRemoteAddr());
         return StaffView.of(account);
@@ -107,9 +110,9 @@ class AdminController {
                          HttpServletRequest http) {
         user.requireRole(Role.ADMIN);
         UserAccount account = accounts.findUser(id)
-                .orElseThrow(() -> new ApiException(404, "UNKNOWN_USER", "No user with this id."));
+                .orElseThrow(() -> new ApiException(ApiError.UNKNOWN_USER, "No user with this id."));
         if (account.id().equals(user.id()) && !request.enabled()) {
-            throw new ApiException(400, "CANNOT_DISABLE_SELF", "Administrators cannot disable their own account.");
+            throw new ApiException(ApiError.CANNOT_DISABLE_SELF, "Administrators cannot disable their own account.");
         }
         UserAccount changed = new UserAccount(account.id(), account.displayName(), account.role(), account.passwordHash(),
                 account.dispensaryId(), account.specialties(), account.language(), request.enabled());
@@ -130,9 +133,10 @@ class AdminController {
                          HttpServletRequest http) {
         user.requireRole(Role.ADMIN);
         UserAccount account = accounts.findUser(id)
-                .orElseThrow(() -> new ApiException(404, "UNKNOWN_USER", "No user with this id."));
+                .orElseThrow(() -> new ApiException(ApiError.UNKNOWN_USER, "No user with this id."));
         if (account.id().equals(user.id()) && request.role() != Role.ADMIN) {
-            throw new ApiException(400, "CANNOT_DEMOTE_SELF", "Administrators cannot take their own administrator role.");
+            throw new ApiException(ApiError.CANNOT_DEMOTE_SELF,
+                    "Administrators cannot take their own administrator role.");
         }
         Assignment assignment = assignment(request.role(), request.dispensaryId(), request.specialties());
         UserAccount changed = new UserAccount(account.id(), account.displayName(), request.role(), account.passwordHash(),
@@ -151,10 +155,10 @@ class AdminController {
         String dispensary = dispensaryId == null ? "" : dispensaryId;
         Set<String> codes = specialties == null ? Set.of() : specialties;
         if (role == Role.NURSE && accounts.findDispensary(dispensary).isEmpty()) {
-            throw new ApiException(400, "UNKNOWN_DISPENSARY", "A nurse belongs to an existing dispensary.");
+            throw new ApiException(ApiError.UNKNOWN_DISPENSARY, "A nurse belongs to an existing dispensary.");
         }
         if (role == Role.SPECIALIST && (codes.isEmpty() || !accounts.specialties().containsAll(codes))) {
-            throw new ApiException(400, "UNKNOWN_SPECIALTY", "A specialist has one or more known specialties.");
+            throw new ApiException(ApiError.UNKNOWN_SPECIALTY, "A specialist has one or more known specialties.");
         }
         return new Assignment(role == Role.NURSE ? dispensary : "", role == Role.SPECIALIST ? codes : Set.of());
     }
@@ -169,7 +173,8 @@ class AdminController {
         user.requireRole(Role.ADMIN);
         String id = request.id().strip().toLowerCase(Locale.ROOT);
         if (!ID.matcher(id).matches()) {
-            throw new ApiException(400, "INVALID_DISPENSARY_ID", "A dispensary id is 2–64 lowercase letters, digits, '.', '_' or '-'.");
+            throw new ApiException(ApiError.INVALID_DISPENSARY_ID,
+                    "A dispensary id is 2–64 lowercase letters, digits, '.', '_' or '-'.");
         }
         Dispensary dispensary = new Dispensary(id, request.name().strip(), request.province().strip());
         accounts.saveDispensary(dispensary);
@@ -183,7 +188,8 @@ class AdminController {
         user.requireRole(Role.ADMIN);
         String code = request.code().strip().toLowerCase(Locale.ROOT);
         if (!ID.matcher(code).matches()) {
-            throw new ApiException(400, "INVALID_SPECIALTY", "A specialty code is 2–64 lowercase letters, digits, '.', '_' or '-'.");
+            throw new ApiException(ApiError.INVALID_SPECIALTY,
+                    "A specialty code is 2–64 lowercase letters, digits, '.', '_' or '-'.");
         }
         accounts.addSpecialties(Set.of(code));
         return accounts.specialties();

@@ -12,6 +12,7 @@ import ma.tabiblink.records.audit.AuditLog;
 import ma.tabiblink.records.audit.AuditOutcome;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.UserAccount;
+import ma.tabiblink.web.records.RecordsActors;
 
 /**
  * Sign-ins, sign-outs and account changes in the records module's tamper-evident audit log, beside every access to
@@ -72,12 +73,12 @@ public class AccountAudit {
     }
 
     private static Actor actor(UserAccount user, String address) {
-        return new Actor(user.id(), ma.tabiblink.records.Role.valueOf(user.role().name()),
+        return new Actor(user.id(), RecordsActors.role(user.role()),
                 user.dispensaryId().isEmpty() ? null : user.dispensaryId(), user.specialties(), address);
     }
 
     private static Actor actor(CurrentUser user, String address) {
-        return new Actor(user.id(), ma.tabiblink.records.Role.valueOf(user.role().name()),
+        return new Actor(user.id(), RecordsActors.role(user.role()),
                 user.dispensaryId().isEmpty() ? null : user.dispensaryId(), user.specialties(), address);
     }
 }

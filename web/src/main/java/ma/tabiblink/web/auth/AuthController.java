@@ -24,6 +24,7 @@ import ma.tabiblink.web.account.AccountRepository;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Dispensary;
 import ma.tabiblink.web.account.Languages;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 
 @RestController
@@ -81,7 +82,7 @@ class AuthController {
     @ApiResponse(responseCode = "204", description = "Remembered")
     ResponseEntity<Void> language(@Valid @RequestBody LanguageRequest request, CurrentUser user) {
         if (!Languages.supported(request.language())) {
-            throw new ApiException(400, "UNSUPPORTED_LANGUAGE", "Language must be one of ar, fr, en.");
+            throw new ApiException(ApiError.UNSUPPORTED_LANGUAGE, "Language must be one of ar, fr, en.");
         }
         accounts.setLanguage(user.id(), request.language());
         return ResponseEntity.noContent().build();

@@ -13,6 +13,7 @@ import ma.tabiblink.web.account.PasswordHasher;
 import ma.tabiblink.web.account.UserAccount;
 import ma.tabiblink.web.auth.SessionRevocations.Reason;
 import ma.tabiblink.web.auth.SessionRevocations.Revocation;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 
 /** Sign-in, refresh, sign-out, socket tickets, and ending a user's sessions when their account changes. */
@@ -50,7 +51,7 @@ public class AuthService {
     public Session login(String username, String password, String address) {
         String id = username == null ? "" : username.strip().toLowerCase(Locale.ROOT);
         if (id.isEmpty() || id.length() > 64 || password == null || password.isEmpty() || password.length() > 256) {
-            throw new ApiException(400, "VALIDATION_FAILED", "Username and password are required.");
+            throw new ApiException(ApiError.VALIDATION_FAILED, "Username and password are required.");
         }
         throttle.acquire(id, address);
         UserAccount user = accounts.findUser(id).orElse(null);
@@ -84,7 +85,7 @@ public class AuthService {
             revocations.publish(new Revocation(reused.userId(), reused.sessionId(), Reason.REVOKED));
             accounts.findUser(reused.userId()).ifPresent(user ->
                     audit.sessionRevoked(user, address, "a refresh token was used twice"));
-            throw new ApiException(401, "REFRESH_TOKEN_REUSED",
+            throw new ApiException(ApiError.REFRESH_TOKEN_REUSED,
                     "This refresh token had already been used: the session is revoked. Sign in again.");
         }
         if (!(rotation instanceof SignInSessions.Rotated rotated)) {
@@ -137,11 +138,11 @@ public class AuthService {
     }
 
     private static ApiException badCredentials() {
-        return new ApiException(401, "BAD_CREDENTIALS", "Wrong username or password.");
+        return new ApiException(ApiError.BAD_CREDENTIALS, "Wrong username or password.");
     }
 
     private static ApiException sessionExpired() {
-        return new ApiException(401, "SESSION_EXPIRED", "The session has ended; sign in again.");
+        return new ApiException(ApiError.SESSION_EXPIRED, "The session has ended; sign in again.");
     }
 
     public record Session(String accessToken, String refreshToken, long expiresIn, long idleTimeoutSeconds, TokenClaims user) {

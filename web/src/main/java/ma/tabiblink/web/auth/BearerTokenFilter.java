@@ -12,6 +12,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ErrorBody;
 import ma.tabiblink.web.error.ErrorMetrics;
 import redis.clients.jedis.exceptions.JedisException;
@@ -60,32 +61,33 @@ public class BearerTokenFilter extends OncePerRequestFilter {
             request.setAttribute(CLAIMS_ATTRIBUTE, tokens.verify(token));
         } catch (TokenException e) {
             if (!optional) {
-                String code = switch (e.reason()) {
-                    case MISSING -> "AUTH_REQUIRED";
-                    case EXPIRED -> "AUTH_EXPIRED";
-                    case INVALID -> "AUTH_INVALID";
-                    case ENDED -> "SESSION_ENDED";
+                ApiError error = switch (e.reason()) {
+                    case MISSING -> ApiError.AUTH_REQUIRED;
+                    case EXPIRED -> ApiError.AUTH_EXPIRED;
+                    case INVALID -> ApiError.AUTH_INVALID;
+                    case ENDED -> ApiError.SESSION_ENDED;
                 };
-                refuse(response, 401, code, e.getMessage());
+                refuse(response, error, e.getMessage());
                 return;
             }
         } catch (JedisException e) {
             if (!optional) {
-                refuse(response, 503, "TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable. Try again in a moment.");
+                refuse(response, ApiError.TEMPORARILY_UNAVAILABLE,
+                        "The service is temporarily unavailable. Try again in a moment.");
                 return;
             }
         }
         chain.doFilter(request, response);
     }
 
-    private void refuse(HttpServletResponse response, int status, String code, String message) throws IOException {
-        errors.count("rest", code);
-        response.setStatus(status);
-        if (status == 401) {
+    private void refuse(HttpServletResponse response, ApiError error, String message) throws IOException {
+        errors.count("rest", error.name());
+        response.setStatus(error.status());
+        if (error.status() == 401) {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), ErrorBody.of(code, message));
+        json.writeValue(response.getOutputStream(), ErrorBody.of(error, message));
     }
 
     private static String path(HttpServletRequest request) {

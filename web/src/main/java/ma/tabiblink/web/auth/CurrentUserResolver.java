@@ -10,6 +10,7 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
 import ma.tabiblink.web.account.CurrentUser;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 
 /**
@@ -34,7 +35,7 @@ class CurrentUserResolver implements HandlerMethodArgumentResolver {
             return Optional.ofNullable(claims);
         }
         if (claims == null) {
-            throw new ApiException(401, "AUTH_REQUIRED", "An access token is required.");
+            throw new ApiException(ApiError.AUTH_REQUIRED, "An access token is required.");
         }
         return CurrentUser.class.equals(parameter.getParameterType()) ? claims.toCurrentUser() : claims;
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -48,7 +49,7 @@ public final class LoginThrottle {
                 Integer.toString(allowances.perUser()), Integer.toString(allowances.perAddress())));
         if (waitMs > 0) {
             long seconds = (waitMs + 999) / 1000;
-            throw new ApiException(429, "LOGIN_DELAYED", "Too many failed sign-ins; try again in " + seconds + " s.",
+            throw new ApiException(ApiError.LOGIN_DELAYED, "Too many failed sign-ins; try again in " + seconds + " s.",
                     Map.of("retryAfterSeconds", seconds));
         }
     }

@@ -49,6 +49,7 @@ import ma.tabiblink.scheduler.booking.BookingService;
 import ma.tabiblink.web.account.AccountRepository;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 import ma.tabiblink.web.records.RecordsActors;
 
@@ -111,7 +112,7 @@ class CaseController {
                              @RequestHeader(IDEMPOTENCY_KEY) String idempotencyKey, @RequestBody CreateCase body) {
         user.requireRole(Role.NURSE);
         if (body.specialty() != null && !accounts.specialties().contains(body.specialty())) {
-            throw new ApiException(400, "UNKNOWN_SPECIALTY", "No specialty " + body.specialty()
+            throw new ApiException(ApiError.UNKNOWN_SPECIALTY, "No specialty " + body.specialty()
                     + " is offered here; see /api/v1/admin/specialties");
         }
         return cases().create(RecordsActors.of(user, http), new NewCase(body.patientId(), body.specialty(),
@@ -145,7 +146,7 @@ class CaseController {
         user.requireRole(Role.NURSE, Role.COORDINATOR);
         String dispensary = dispensaryId != null ? dispensaryId : user.dispensaryId();
         if (dispensary == null) {
-            throw new ApiException(400, "MISSING_PARAMETER", "Give dispensaryId.");
+            throw new ApiException(ApiError.MISSING_PARAMETER, "Give dispensaryId.");
         }
         return cases().ofDispensary(RecordsActors.of(user, http), dispensary, limit);
     }

@@ -2,30 +2,24 @@ package ma.tabiblink.web.error;
 
 import java.util.Map;
 
-/** An error the API reports to its caller: an HTTP status, a stable machine-readable code and a human message. */
+/** An error the API reports to its caller: a stable code (which fixes the HTTP status) and a human message. */
 public class ApiException extends RuntimeException {
 
-    private final int status;
-    private final String code;
+    private final ApiError error;
     private final transient Map<String, Object> details;
 
-    public ApiException(int status, String code, String message) {
-        this(status, code, message, Map.of());
+    public ApiException(ApiError error, String message) {
+        this(error, message, Map.of());
     }
 
-    public ApiException(int status, String code, String message, Map<String, Object> details) {
+    public ApiException(ApiError error, String message, Map<String, Object> details) {
         super(message, null, false, false);
-        this.status = status;
-        this.code = code;
+        this.error = error;
         this.details = Map.copyOf(details);
     }
 
-    public int status() {
-        return status;
-    }
-
-    public String code() {
-        return code;
+    public ApiError error() {
+        return error;
     }
 
     public Map<String, Object> details() {

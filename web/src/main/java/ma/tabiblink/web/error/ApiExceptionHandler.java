@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
@@ -40,12 +39,13 @@ public class ApiExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorBody> api(ApiException e) {
-        return ResponseEntity.status(e.status()).body(new ErrorBody(e.code(), e.getMessage(), e.details()));
+        return ResponseEntity.status(e.error().status())
+                .body(new ErrorBody(e.error().name(), e.getMessage(), e.details()));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException e) {
-        return error(HttpStatus.BAD_REQUEST, "BAD_JSON", "The request body is missing or is not valid JSON of the expected shape.");
+        return error(ApiError.BAD_JSON, "The request body is missing or is not valid JSON of the expected shape.");
     }
 
     @ExceptionHandler(MethodArgumentNotValidException.class)
@@ -54,48 +54,48 @@ public class ApiExceptionHandler {
         for (FieldError field : e.getBindingResult().getFieldErrors()) {
             fields.putIfAbsent(field.getField(), field.getDefaultMessage());
         }
-        return ResponseEntity.badRequest().body(new ErrorBody("VALIDATION_FAILED",
+        return ResponseEntity.badRequest().body(new ErrorBody(ApiError.VALIDATION_FAILED.name(),
                 "Some fields are missing or invalid.", Map.of("fields", fields)));
     }
 
     @ExceptionHandler({ConstraintViolationException.class, HandlerMethodValidationException.class})
     ResponseEntity<ErrorBody> constraint(Exception e) {
-        return error(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", "Some parameters are missing or invalid.");
+        return error(ApiError.VALIDATION_FAILED, "Some parameters are missing or invalid.");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ErrorBody> typeMismatch(MethodArgumentTypeMismatchException e) {
-        return error(HttpStatus.BAD_REQUEST, "BAD_PARAMETER", "Parameter '" + e.getName() + "' has an invalid value.");
+        return error(ApiError.BAD_PARAMETER, "Parameter '" + e.getName() + "' has an invalid value.");
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
     ResponseEntity<ErrorBody> missingParameter(MissingServletRequestParameterException e) {
-        return error(HttpStatus.BAD_REQUEST, "MISSING_PARAMETER", "Parameter '" + e.getParameterName() + "' is required.");
+        return error(ApiError.MISSING_PARAMETER, "Parameter '" + e.getParameterName() + "' is required.");
     }
 
     @ExceptionHandler(MissingRequestHeaderException.class)
     ResponseEntity<ErrorBody> missingHeader(MissingRequestHeaderException e) {
-        return error(HttpStatus.BAD_REQUEST, "MISSING_HEADER", "Header '" + e.getHeaderName() + "' is required.");
+        return error(ApiError.MISSING_HEADER, "Header '" + e.getHeaderName() + "' is required.");
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<ErrorBody> method(HttpRequestMethodNotSupportedException e) {
-        return error(HttpStatus.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "Method " + e.getMethod() + " is not allowed here.");
+        return error(ApiError.METHOD_NOT_ALLOWED, "Method " + e.getMethod() + " is not allowed here.");
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ErrorBody> mediaType(HttpMediaTypeNotSupportedException e) {
-        return error(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "Send JSON with Content-Type: application/json.");
+        return error(ApiError.UNSUPPORTED_MEDIA_TYPE, "Send JSON with Content-Type: application/json.");
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     ResponseEntity<ErrorBody> notAcceptable(HttpMediaTypeNotAcceptableException e) {
-        return error(HttpStatus.NOT_ACCEPTABLE, "NOT_ACCEPTABLE", "This resource cannot be sent in the requested format.");
+        return error(ApiError.NOT_ACCEPTABLE, "This resource cannot be sent in the requested format.");
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<ErrorBody> notFound(NoResourceFoundException e) {
-        return error(HttpStatus.NOT_FOUND, "NOT_FOUND", "Nothing here.");
+        return error(ApiError.NOT_FOUND, "Nothing here.");
     }
 
     /**
@@ -110,7 +110,7 @@ public class ApiExceptionHandler {
             return unexpected(e);
         }
         log.warn("Redis unavailable: {}", e.getMessage());
-        return error(HttpStatus.SERVICE_UNAVAILABLE, "TEMPORARILY_UNAVAILABLE",
+        return error(ApiError.TEMPORARILY_UNAVAILABLE,
                 "The service is temporarily unavailable. Try again in a moment.");
     }
 
@@ -124,10 +124,10 @@ public class ApiExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> unexpected(Exception e) {
         log.error("Unexpected error while serving a request", e);
-        return error(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", "Something went wrong on the server.");
+        return error(ApiError.INTERNAL_ERROR, "Something went wrong on the server.");
     }
 
-    private static ResponseEntity<ErrorBody> error(HttpStatus status, String code, String message) {
-        return ResponseEntity.status(status).body(ErrorBody.of(code, message));
+    private static ResponseEntity<ErrorBody> error(ApiError error, String message) {
+        return ResponseEntity.status(error.status()).body(ErrorBody.of(error, message));
     }
 }

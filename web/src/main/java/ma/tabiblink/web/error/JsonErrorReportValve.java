@@ -38,8 +38,8 @@ class JsonErrorReportValve extends ErrorReportValve {
             return;
         }
         ErrorBody body = classify(request, status, throwable);
-        if (body.code().equals("HEADERS_TOO_LARGE")) {
-            response.setStatus(431);
+        if (body.code().equals(ApiError.HEADERS_TOO_LARGE.name())) {
+            response.setStatus(ApiError.HEADERS_TOO_LARGE.status());
         }
         countError.accept(body.code());
         try {
@@ -63,10 +63,10 @@ class JsonErrorReportValve extends ErrorReportValve {
             // The request line or headers could not be parsed: the processor hands over why.
             String message = String.valueOf(parseFailure.getMessage());
             if (message.equals(HEADERS_TOO_LARGE)) {
-                return ErrorBody.of("HEADERS_TOO_LARGE", "The request headers are too large.");
+                return ErrorBody.of(ApiError.HEADERS_TOO_LARGE, "The request headers are too large.");
             }
             return message.startsWith(INVALID_TARGET) ? badPath()
-                    : ErrorBody.of("BAD_REQUEST", "The request line or a header is malformed.");
+                    : ErrorBody.of(ApiError.BAD_REQUEST, "The request line or a header is malformed.");
         }
         if (request.getContext() == null) {
             // Parsed, but the path could not be decoded and normalised, so it was never mapped.
@@ -76,7 +76,8 @@ class JsonErrorReportValve extends ErrorReportValve {
     }
 
     private static ErrorBody badPath() {
-        return ErrorBody.of("BAD_PATH", "This request path is refused: encoded slashes and backslashes, NUL bytes, "
+        return ErrorBody.of(ApiError.BAD_PATH,
+                "This request path is refused: encoded slashes and backslashes, NUL bytes, "
                 + "characters outside RFC 3986 and paths leaving the root are not allowed.");
     }
 

@@ -28,6 +28,7 @@ import ma.tabiblink.records.note.SigningKey;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
 import ma.tabiblink.web.board.LiveBoard;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 
 /** Consultations and their notes: write a draft, sign it, amend it (new version), read by version, break-glass. */
@@ -126,7 +127,7 @@ class NoteController {
     @GetMapping("/specialists/{id}/signing-key")
     @Operation(summary = "A specialist's public signing key (Ed25519, X.509 SubjectPublicKeyInfo in base64)")
     SigningKey signingKey(CurrentUser user, @PathVariable String id) {
-        return records.signingKeys().publicKey(id).orElseThrow(() -> new ApiException(404, "SIGNING_KEY_NOT_FOUND",
+        return records.signingKeys().publicKey(id).orElseThrow(() -> new ApiException(ApiError.SIGNING_KEY_NOT_FOUND,
                 "This specialist has not signed a note yet."));
     }
 }

@@ -35,11 +35,14 @@ import ma.tabiblink.records.patient.IdentifierType;
 import ma.tabiblink.records.patient.NewPatient;
 import ma.tabiblink.records.patient.Patient;
 import ma.tabiblink.records.patient.Sex;
+import ma.tabiblink.scheduler.ErrorCode;
+import ma.tabiblink.scheduler.SchedulingException;
 import ma.tabiblink.scheduler.booking.Appointment;
 import ma.tabiblink.scheduler.booking.AppointmentStatus;
 import ma.tabiblink.scheduler.booking.BookingService;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 
 /** Patients: registration by the dispensary's nurse, search, consultations, notes list and FHIR export. */
@@ -113,7 +116,7 @@ class PatientController {
         }
         String dispensary = dispensaryId != null ? dispensaryId : user.dispensaryId();
         if (dispensary == null) {
-            throw new ApiException(400, "MISSING_PARAMETER", "Give dispensaryId, nationalId or insuranceNumber.");
+            throw new ApiException(ApiError.MISSING_PARAMETER, "Give dispensaryId, nationalId or insuranceNumber.");
         }
         return records.patients().ofDispensary(actor, dispensary, q, limit);
     }
@@ -130,7 +133,7 @@ class PatientController {
     Patient consent(CurrentUser user, HttpServletRequest http, @PathVariable String id, @RequestBody ConsentChange body) {
         user.requireRole(Role.NURSE);
         if (body.teleconsultation() == null) {
-            throw new ApiException(400, "VALIDATION_FAILED", "teleconsultation (true or false) is required.");
+            throw new ApiException(ApiError.VALIDATION_FAILED, "teleconsultation (true or false) is required.");
         }
         return records.patients().recordConsent(RecordsActors.of(user, http), id, body.teleconsultation());
     }
@@ -165,16 +168,17 @@ class PatientController {
         Appointment a = appointmentId == null || appointmentId.isBlank() ? null
                 : bookings.find(appointmentId).orElse(null);
         if (a == null) {
-            throw new ApiException(404, "UNKNOWN_APPOINTMENT", "No appointment with this id (originRef).");
+            throw new SchedulingException(ErrorCode.UNKNOWN_APPOINTMENT, "No appointment with this id (originRef).");
         }
         if (user.is(Role.NURSE) && !a.dispensaryId().equals(user.dispensaryId())) {
-            throw new ApiException(403, "NOT_YOUR_APPOINTMENT", "This appointment belongs to another dispensary.");
+            throw new SchedulingException(ErrorCode.NOT_YOUR_APPOINTMENT,
+                    "This appointment belongs to another dispensary.");
         }
         if (!patientId.equals(a.patientRef())) {
-            throw new ApiException(409, "APPOINTMENT_OF_ANOTHER_PATIENT", "This appointment is for another patient.");
+            throw new ApiException(ApiError.APPOINTMENT_OF_ANOTHER_PATIENT, "This appointment is for another patient.");
         }
         if (!OPENABLE.contains(a.status()) || a.specialistId() == null) {
-            throw new ApiException(409, "APPOINTMENT_NOT_BOOKED",
+            throw new ApiException(ApiError.APPOINTMENT_NOT_BOOKED,
                     "Only a booked appointment opens a consultation (this one is " + a.status().code() + ").");
         }
         return a;

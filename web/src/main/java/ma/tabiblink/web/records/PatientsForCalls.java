@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import ma.tabiblink.records.Actor;
-import ma.tabiblink.records.Role;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.audit.AuditAction;
 import ma.tabiblink.records.audit.AuditLog;
@@ -35,7 +34,7 @@ public final class PatientsForCalls implements PatientAccess {
 
     @Override
     public Optional<Refusal> check(Identity nurse, String patientRef) {
-        Actor actor = new Actor(nurse.userId(), Role.valueOf(nurse.role().name()), nurse.dispensaryId(), Set.of(),
+        Actor actor = new Actor(nurse.userId(), RecordsActors.role(nurse.role()), nurse.dispensaryId(), Set.of(),
                 FROM_SIGNALING);
         return eligibility.refusal(actor, patientRef).map(error -> refusal(actor, patientRef, error));
     }

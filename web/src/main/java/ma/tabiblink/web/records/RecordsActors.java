@@ -12,7 +12,27 @@ public final class RecordsActors {
     }
 
     public static Actor of(CurrentUser user, HttpServletRequest request) {
-        return new Actor(user.id(), Role.valueOf(user.role().name()), user.dispensaryId(), user.specialties(),
+        return new Actor(user.id(), role(user.role()), user.dispensaryId(), user.specialties(),
                 request.getRemoteAddr());
+    }
+
+    /** The records module's role for an account's role. */
+    public static Role role(ma.tabiblink.web.account.Role role) {
+        return switch (role) {
+            case NURSE -> Role.NURSE;
+            case SPECIALIST -> Role.SPECIALIST;
+            case COORDINATOR -> Role.COORDINATOR;
+            case ADMIN -> Role.ADMIN;
+        };
+    }
+
+    /** The records module's role for the role of a user connected to the signalling server. */
+    static Role role(ma.tabiblink.signaling.auth.Role role) {
+        return switch (role) {
+            case NURSE -> Role.NURSE;
+            case SPECIALIST -> Role.SPECIALIST;
+            case COORDINATOR -> Role.COORDINATOR;
+            case ADMIN -> Role.ADMIN;
+        };
     }
 }

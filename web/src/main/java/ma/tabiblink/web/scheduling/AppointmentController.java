@@ -25,6 +25,7 @@ import ma.tabiblink.scheduler.booking.BookingService;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Role;
 import ma.tabiblink.web.config.TabibSettings;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 import ma.tabiblink.web.scheduling.Views.AppointmentView;
 
@@ -101,12 +102,14 @@ class AppointmentController {
         List<Appointment> found;
         if (user.is(Role.NURSE)) {
             if (dispensary != null && !dispensary.equals(user.dispensaryId())) {
-                throw new ApiException(403, "NOT_YOUR_DISPENSARY", "Nurses see their own dispensary's appointments only.");
+                throw new ApiException(ApiError.NOT_YOUR_DISPENSARY,
+                        "Nurses see their own dispensary's appointments only.");
             }
             found = bookings.forDispensary(user.dispensaryId(), day, settings.zone());
         } else if (user.is(Role.SPECIALIST)) {
             if (specialist != null && !specialist.equals(user.id())) {
-                throw new ApiException(403, "NOT_YOUR_APPOINTMENT", "Specialists see their own appointments only.");
+                throw new SchedulingException(ErrorCode.NOT_YOUR_APPOINTMENT,
+                        "Specialists see their own appointments only.");
             }
             found = bookings.forSpecialist(user.id(), day.atStartOfDay(settings.zone()).toInstant(),
                     day.plusDays(1).atStartOfDay(settings.zone()).toInstant());
@@ -188,7 +191,8 @@ class AppointmentController {
             case SPECIALIST -> user.id().equals(appointment.specialistId());
         };
         if (!allowed) {
-            throw new ApiException(403, "NOT_YOUR_APPOINTMENT", "This appointment belongs to another dispensary or specialist.");
+            throw new SchedulingException(ErrorCode.NOT_YOUR_APPOINTMENT,
+                    "This appointment belongs to another dispensary or specialist.");
         }
     }
 }

@@ -6,6 +6,7 @@ import ma.tabiblink.records.Records;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.patient.PatientRegistry;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 
 /**
@@ -29,12 +30,12 @@ class BookablePatients {
             patient = records.patients().facts(patientRef);
         } catch (RecordsException e) {
             if (e.code() == RecordsError.PATIENT_NOT_FOUND) {
-                throw new ApiException(404, "UNKNOWN_PATIENT", "No registered patient has this patientRef.");
+                throw new ApiException(ApiError.UNKNOWN_PATIENT, "No registered patient has this patientRef.");
             }
             throw e;
         }
         if (!patient.dispensaryId().equals(dispensaryId)) {
-            throw new ApiException(409, "PATIENT_OF_ANOTHER_DISPENSARY",
+            throw new ApiException(ApiError.PATIENT_OF_ANOTHER_DISPENSARY,
                     "This patient is registered at another dispensary than " + dispensaryId + ".");
         }
     }

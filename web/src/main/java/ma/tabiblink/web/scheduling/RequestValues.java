@@ -14,6 +14,7 @@ import ma.tabiblink.scheduler.ActorRole;
 import ma.tabiblink.scheduler.ErrorCode;
 import ma.tabiblink.scheduler.SchedulingException;
 import ma.tabiblink.web.account.CurrentUser;
+import ma.tabiblink.web.account.Role;
 
 /** Turns request strings into scheduler values, refusing malformed ones with a coded error naming the field. */
 final class RequestValues {
@@ -23,7 +24,17 @@ final class RequestValues {
 
     static Actor actor(CurrentUser user) {
         String dispensary = user.dispensaryId() == null || user.dispensaryId().isBlank() ? null : user.dispensaryId();
-        return new Actor(user.id(), ActorRole.valueOf(user.role().name()), dispensary);
+        return new Actor(user.id(), actorRole(user.role()), dispensary);
+    }
+
+    /** The scheduler's role for an account's role. */
+    private static ActorRole actorRole(Role role) {
+        return switch (role) {
+            case NURSE -> ActorRole.NURSE;
+            case SPECIALIST -> ActorRole.SPECIALIST;
+            case COORDINATOR -> ActorRole.COORDINATOR;
+            case ADMIN -> ActorRole.ADMIN;
+        };
     }
 
     /** An ISO-8601 instant ({@code 2026-04-06T08:00:00Z}) or date-time with offset ({@code 2026-04-06T09:00+01:00}). */

@@ -13,15 +13,18 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import ma.tabiblink.scheduler.SchedulingException;
 import ma.tabiblink.scheduler.availability.Slot;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ErrorBody;
 import ma.tabiblink.web.scheduling.Views.SlotView;
 
 /**
  * Maps the scheduler's coded refusals to HTTP: invalid input 400, not found 404, conflict 409 (a taken slot carries
  * the next free slots in {@code details.nextFreeSlots}), wrong role or owner 403, a change no Redis replica confirmed
- * in time 503 (retryable). Also for the cases' controllers, which book a consultation from a case.
+ * in time 503 (retryable). Also for the cases' controllers, which book a consultation from a case, and the records'
+ * controllers, which open the consultation of a booked appointment.
  */
-@RestControllerAdvice(basePackages = {"ma.tabiblink.web.scheduling", "ma.tabiblink.web.cases"})
+@RestControllerAdvice(basePackages = {
+        "ma.tabiblink.web.scheduling", "ma.tabiblink.web.cases", "ma.tabiblink.web.records"})
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class SchedulingExceptionHandler {
 
@@ -47,7 +50,7 @@ class SchedulingExceptionHandler {
                 return scheduling(scheduling);
             }
         }
-        return ResponseEntity.badRequest().body(ErrorBody.of("BAD_JSON",
+        return ResponseEntity.badRequest().body(ErrorBody.of(ApiError.BAD_JSON,
                 "The request body is missing or is not valid JSON of the expected shape."));
     }
 

@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import ma.tabiblink.scheduler.availability.SlotFinder;
 import ma.tabiblink.scheduler.availability.SlotQuery;
 import ma.tabiblink.web.account.CurrentUser;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 import ma.tabiblink.web.scheduling.Views.SlotView;
 
@@ -37,7 +38,7 @@ class SlotController {
                           @RequestParam(defaultValue = "200") int limit) {
         if (limit < 1 || limit > SlotQuery.MAX_LIMIT) {
             // Refused rather than clamped: a caller asking for "all" (0, -1) or a million learns the real bound.
-            throw new ApiException(400, "INVALID_LIMIT", "'limit' must be between 1 and " + SlotQuery.MAX_LIMIT
+            throw new ApiException(ApiError.INVALID_LIMIT, "'limit' must be between 1 and " + SlotQuery.MAX_LIMIT
                     + " (default 200).");
         }
         SlotQuery query = new SlotQuery(blankToNull(specialty), blankToNull(specialist),

@@ -15,6 +15,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ErrorBody;
 import ma.tabiblink.web.error.ErrorMetrics;
 
@@ -41,10 +42,10 @@ class StrictPathFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String uri = request.getRequestURI().toLowerCase(Locale.ROOT);
         if (uri.indexOf(';') >= 0 || uri.contains("%3b")) {
-            errors.count("rest", "BAD_PATH");
-            response.setStatus(400);
+            errors.count("rest", ApiError.BAD_PATH.name());
+            response.setStatus(ApiError.BAD_PATH.status());
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-            json.writeValue(response.getOutputStream(), ErrorBody.of("BAD_PATH",
+            json.writeValue(response.getOutputStream(), ErrorBody.of(ApiError.BAD_PATH,
                     "This request path is refused: path parameters (;) are not allowed."));
             return;
         }

@@ -53,7 +53,7 @@ public final class AccountTokenRefresher implements TokenRefresher {
 
     /** Whether the account still grants what the connection was opened with. */
     private static boolean sameAuthority(TokenClaims now, Identity connected) {
-        return now.role().name().equals(connected.role().name())
+        return TokenAuthenticator.signalingRole(now.role()) == connected.role()
                 && now.dispensaryId().equals(Objects.requireNonNullElse(connected.dispensaryId(), ""))
                 && now.province().equals(Objects.requireNonNullElse(connected.province(), ""))
                 && now.specialties().equals(connected.specialties());

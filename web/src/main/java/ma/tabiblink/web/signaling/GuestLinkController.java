@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import ma.tabiblink.signaling.call.GuestLinks;
+import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 
 /**
@@ -34,7 +35,7 @@ class GuestLinkController {
             + "token; the link is then spent")
     @ApiResponse(responseCode = "302", description = "Into the Jitsi Meet room (Location carries the guest's token)")
     ResponseEntity<Void> open(@PathVariable String ticket, HttpServletRequest request) {
-        GuestLinks links = signaling.guestLinks().orElseThrow(() -> new ApiException(503, "TEMPORARILY_UNAVAILABLE",
+        GuestLinks links = signaling.guestLinks().orElseThrow(() -> new ApiException(ApiError.TEMPORARILY_UNAVAILABLE,
                 "The service is starting. Try again in a moment."));
         GuestLinks.Use use = links.use(ticket, request.getRemoteAddr());
         if (use instanceof GuestLinks.Use.Admitted admitted) {
@@ -42,11 +43,12 @@ class GuestLinkController {
                     .cacheControl(CacheControl.noStore()).build();
         }
         if (use instanceof GuestLinks.Use.AlreadyUsed) {
-            throw new ApiException(410, "GUEST_LINK_USED", "This invitation was already used. Ask the specialist for a new one.");
+            throw new ApiException(ApiError.GUEST_LINK_USED,
+                    "This invitation was already used. Ask the specialist for a new one.");
         }
         if (use instanceof GuestLinks.Use.Over) {
-            throw new ApiException(410, "CONSULTATION_OVER", "The consultation is over.");
+            throw new ApiException(ApiError.CONSULTATION_OVER, "The consultation is over.");
         }
-        throw new ApiException(404, "GUEST_LINK_UNKNOWN", "No such invitation (it may have expired).");
+        throw new ApiException(ApiError.GUEST_LINK_UNKNOWN, "No such invitation (it may have expired).");
     }
 }

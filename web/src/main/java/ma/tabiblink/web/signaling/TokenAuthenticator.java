@@ -46,9 +46,19 @@ public final class TokenAuthenticator implements Authenticator {
     }
 
     static Identity identityOf(TokenClaims claims) {
-        return new Identity(claims.userId(), claims.displayName(), Role.valueOf(claims.role().name()),
+        return new Identity(claims.userId(), claims.displayName(), signalingRole(claims.role()),
                 emptyToNull(claims.dispensaryId()), emptyToNull(claims.province()), claims.specialties(),
                 claims.expiresAt(), claims.sessionId());
+    }
+
+    /** The signalling server's role for an account's role. */
+    static Role signalingRole(ma.tabiblink.web.account.Role role) {
+        return switch (role) {
+            case NURSE -> Role.NURSE;
+            case SPECIALIST -> Role.SPECIALIST;
+            case COORDINATOR -> Role.COORDINATOR;
+            case ADMIN -> Role.ADMIN;
+        };
     }
 
     private static String emptyToNull(String s) {
