@@ -5,7 +5,10 @@
 # the primary the previous one promoted, after the old primary rejoined as a replica. Prints, per failover: how long
 # until Sentinel promoted a replica and until bookings were answered again, bookings acknowledged, refused with a coded
 # 503, missing (must be 0) and slots booked twice (must be 0); and, of the consultation note versions a specialist saved
-# meanwhile, how many were acknowledged so far and how many of them no longer read back (must be 0). Needs Debian's redis-server and redis-sentinel
+# meanwhile, how many were acknowledged so far and how many of them no longer read back (must be 0); and of the 20 calls
+# relaying through the application and a standalone signalling node under the same kills, how long until every call
+# relayed again and every specialist's presence change was answered again, and the calls kept; then the relayed
+# messages lost, duplicated or out of order over the run. Needs Debian's redis-server and redis-sentinel
 # (bash ops/scripts/install-test-deps.sh). Then the same for calls: CallsThroughRedisFailoverTest (ops), two
 # signalling nodes and 20 calls relaying numbered messages across them, FAILOVERS kills of the primary; per failover
 # the time until every call relays again and the calls kept, then the messages lost, duplicated or out of order.
@@ -55,17 +58,21 @@ median() {
   grep '^#' "$RAW"
   # acknowledged and refused: since the previous failover; missing and booked_twice: of all acknowledged so far;
   # notes_acked and notes_missing: note versions acknowledged so far, and those of them that no longer read back
-  printf '%-9s %-22s %-22s %12s %12s %13s %9s %8s %12s %12s %14s\n' failover killed promoted promotion_ms \
-    recovery_ms acknowledged refused missing booked_twice notes_acked notes_missing
+  printf '%-9s %-22s %-22s %12s %12s %13s %9s %8s %12s %12s %14s %9s %11s %12s\n' failover killed promoted \
+    promotion_ms recovery_ms acknowledged refused missing booked_twice notes_acked notes_missing calls_ms calls_kept \
+    presence_ms
   echo "$results" | while read -r line; do
-    printf '%-9s %-22s %-22s %12s %12s %13s %9s %8s %12s %12s %14s\n' "$(echo "$line" | field failover)" \
+    printf '%-9s %-22s %-22s %12s %12s %13s %9s %8s %12s %12s %14s %9s %11s %12s\n' "$(echo "$line" | field failover)" \
       "$(echo "$line" | field killed)" "$(echo "$line" | field promoted)" "$(echo "$line" | field promotion_ms)" \
       "$(echo "$line" | field recovery_ms)" "$(echo "$line" | field acknowledged_since_previous)" \
       "$(echo "$line" | field refused_503)" "$(echo "$line" | field missing)" "$(echo "$line" | field booked_twice)" \
-      "$(echo "$line" | field notes_acknowledged)" "$(echo "$line" | field notes_missing)"
+      "$(echo "$line" | field notes_acknowledged)" "$(echo "$line" | field notes_missing)" \
+      "$(echo "$line" | field calls_relaying_ms)" "$(echo "$line" | field calls_kept)" \
+      "$(echo "$line" | field presence_answered_ms)"
   done
   echo "median promotion: $(echo "$results" | field promotion_ms | median) ms," \
-       "median recovery (bookings answered again): $(echo "$results" | field recovery_ms | median) ms"
+       "median recovery (bookings answered again): $(echo "$results" | field recovery_ms | median) ms," \
+       "median until every call relays again: $(echo "$results" | field calls_relaying_ms | median) ms"
   if [ -n "$summary" ]; then
     echo "run: $(echo "$summary" | field failovers) failovers, $(echo "$summary" | field acknowledged) bookings acknowledged," \
          "$(echo "$summary" | field refused_503) coded 503s, missing $(echo "$summary" | field missing)," \
@@ -73,6 +80,7 @@ median() {
          "$(echo "$summary" | field notes_acknowledged) note versions acknowledged," \
          "$(echo "$summary" | field notes_refused_503) coded 503s, missing $(echo "$summary" | field notes_missing)"
   fi
+  grep '^failover-calls ' "$RAW" || true
   echo "raw lines: $RAW"
 } | tee "$RAW.summary"
 

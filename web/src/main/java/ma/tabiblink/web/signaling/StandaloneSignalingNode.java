@@ -23,7 +23,7 @@ import ma.tabiblink.web.redis.RedisConfiguration;
 public class StandaloneSignalingNode {
 
     /** Keeps this configuration out of the web application, whose package scan would otherwise find it. */
-    static final String PROFILE = "standalone-signaling-node";
+    public static final String PROFILE = "standalone-signaling-node";
 
     public static void run(String[] args) {
         String[] withoutDemo = java.util.Arrays.copyOf(args, args.length + 1);

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -20,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -37,7 +44,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import ma.tabiblink.web.support.ApiClient;
+import ma.tabiblink.web.signaling.EmbeddedSignaling;
+import ma.tabiblink.web.signaling.StandaloneSignalingNode;
 import ma.tabiblink.web.support.BookingLoad;
+import ma.tabiblink.web.support.CallsUnderFault;
 import ma.tabiblink.web.support.ConsultationNotes;
 import ma.tabiblink.web.support.NoteVersionWriter;
 import redis.clients.jedis.HostAndPort;
@@ -58,6 +68,12 @@ import ma.tabiblink.ops.sentinel.SentinelTopology;
  * Meanwhile a specialist saves and signs version after version of a consultation note ({@link NoteVersionWriter}),
  * records writes waiting for a replica as bookings do: every version answered 201 must read back, with its text,
  * after each failover and at the end ({@code notes_acknowledged}, {@code notes_missing} on the same lines).
+ * Under the same kills, {@value #CALLS} established calls relay numbered ICE candidates over real WebSockets, spread
+ * over the application's signalling server and a standalone signalling node on the same Sentinels, while two
+ * specialists switch between available and away ({@link CallsUnderFault}): after each failover every call relays
+ * again and every presence change is answered again (printed on the {@code failover-result} line); at the end no call
+ * ended and no socket closed, no relayed message is lost outside a failover, none duplicated or out of order
+ * ({@code failover-calls} line).
  */
 @ExtendWith(SentinelFailoverTest.StopTopologyAfterTheApplication.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -82,6 +98,11 @@ class SentinelFailoverTest {
     private static final int DAYS = WINDOW_DAYS * ((FAILOVERS + 2) / 2);
     private static final Duration LOAD_BEFORE_THE_KILL = Duration.ofSeconds(2);
     private static final Duration LOAD_AFTER_RECOVERY = Duration.ofSeconds(2);
+    /** Established calls relaying through the failovers, spread over the application and a standalone signalling node. */
+    private static final int CALLS = 20;
+    /** Before a kill and after the recovery, relayed messages may still be in a failover's hands. */
+    private static final Duration IN_FLIGHT = Duration.ofSeconds(1);
+    private static final String CALL_PASSWORD = "failover-calls-2026";
     private static final Set<Integer> ALLOWED_STATUSES = Set.of(201, 409, 503);
     /** Redis unreachable or refusing during the failover, or a booking no replica confirmed in time. */
     private static final Set<String> RETRYABLE_CODES = Set.of("TEMPORARILY_UNAVAILABLE", "NOT_REPLICATED");
@@ -92,6 +113,9 @@ class SentinelFailoverTest {
 
     @LocalServerPort
     int port;
+
+    /** Closed after the test, before the application and the topology: call sockets, then the standalone node. */
+    private final Deque<AutoCloseable> closeAfterTheTest = new ArrayDeque<>();
 
     @BeforeAll
     static void needsRedisAndSentinel() {
@@ -137,6 +161,8 @@ class SentinelFailoverTest {
         ApiClient cardio = new ApiClient("http://127.0.0.1:" + port).login("dr.cardio", "demo1234");
         String consultation = ConsultationNotes.openConsultation(nurse, "Failover note patient", "call-failover-note");
 
+        CallsUnderFault calls = startCalls(patients.subList(0, CALLS));
+
         AtomicBoolean loading = new AtomicBoolean(true);
         BookingLoad bookings = new BookingLoad(coordinator, free, loading, ALLOWED_STATUSES, RETRYABLE_CODES,
                 LOADER_PAUSE, ANSWER_BOUND);
@@ -148,6 +174,7 @@ class SentinelFailoverTest {
         }
         NoteVersionWriter notes = new NoteVersionWriter(cardio, consultation, loading, LOADER_PAUSE, ANSWER_BOUND);
         running.add(loaders.submit(notes));
+        List<long[]> failoverWindows = new ArrayList<>();
         try {
             Thread.sleep(LOAD_BEFORE_THE_KILL.toMillis());
             int acknowledgedBeforeTheKill = bookings.acknowledged().size();
@@ -170,6 +197,9 @@ class SentinelFailoverTest {
                 String probePatient = patients.get(PATIENTS + failover - 1);
                 Duration recovery = awaitABookingSucceeds(coordinator, probeSlots.remove(), probePatient, killedAt);
                 assertThat(coordinator.get("/actuator/health").json().path("status").asText()).isEqualTo("UP");
+                long callsBack = calls.awaitEveryCallRelayingSince(killedAt, RECOVERY_BOUND);
+                long presenceBack = calls.awaitPresenceAnsweredSince(killedAt, RECOVERY_BOUND);
+                failoverWindows.add(new long[] {killedAt - IN_FLIGHT.toNanos(), callsBack + IN_FLIGHT.toNanos()});
                 List<BookingLoad.Acknowledged> soFar = bookings.acknowledged();
                 long missing = soFar.stream().filter(a -> !BookingLoad.isBooked(coordinator, a)).count();
                 int bookedTwice = BookingLoad.slotsBookedTwice(coordinator, BookingLoad.firstDay(), DAYS).size();
@@ -177,10 +207,12 @@ class SentinelFailoverTest {
                 int notesMissing = NoteVersionWriter.missing(notesSoFar, cardio, RECOVERY_BOUND).size();
                 System.out.printf("failover-result failover=%d killed=%s promoted=%s promotion_ms=%d recovery_ms=%d "
                                 + "acknowledged=%d acknowledged_since_previous=%d refused_503=%d missing=%d "
-                                + "booked_twice=%d notes_acknowledged=%d notes_missing=%d%n", failover,
+                                + "booked_twice=%d notes_acknowledged=%d notes_missing=%d calls_relaying_ms=%d "
+                                + "calls_kept=%d presence_answered_ms=%d%n", failover,
                         killed.address(), promoted, promotion.toMillis(), recovery.toMillis(), soFar.size(),
                         soFar.size() - acknowledgedBefore, bookings.refused() - refusedBefore, missing, bookedTwice,
-                        notesSoFar.size(), notesMissing);
+                        notesSoFar.size(), notesMissing, (callsBack - killedAt) / 1_000_000, calls.callsKept(),
+                        (presenceBack - killedAt) / 1_000_000);
                 acknowledgedBefore = soFar.size();
                 refusedBefore = bookings.refused();
                 Thread.sleep(LOAD_AFTER_RECOVERY.toMillis());
@@ -214,6 +246,86 @@ class SentinelFailoverTest {
         // the alert rules (ops/deploy/prometheus) read the coded 503s from this counter
         assertThat(countedRetryableErrors(coordinator)).as("coded 503s counted in tabib_errors_total")
                 .isGreaterThanOrEqualTo(bookings.refused() + notes.refused());
+
+        long kept = calls.callsKept();
+        CallsUnderFault.Tally relay = calls.stopAndTally(
+                at -> failoverWindows.stream().anyMatch(w -> at >= w[0] && at <= w[1]));
+        System.out.printf("failover-calls calls=%d kept=%d relayed=%d received=%d lost_in_failovers=%d "
+                        + "lost_elsewhere=%d duplicated=%d out_of_order=%d refused_503=%d%n", CALLS, kept,
+                relay.sent(), relay.received(), relay.lostInWindows(), relay.lostElsewhere(), relay.duplicates(),
+                relay.outOfOrder(), calls.refused());
+        assertThat(calls.unexpected()).as("signalling errors other than a coded 503, ended calls, closed sockets")
+                .isEmpty();
+        assertThat(kept).as("calls kept through every failover").isEqualTo(CALLS);
+        // A node tries a relay again while Redis fails over and delivers what it could not hear once it subscribes
+        // again: only what was inside the dying primary can be lost, at most one message per direction and failover.
+        assertThat(relay.lostInWindows()).as("relayed messages lost during a failover")
+                .isLessThanOrEqualTo((long) FAILOVERS * CALLS * 2);
+        assertThat(relay.lostElsewhere()).as("relayed messages lost outside a failover").isZero();
+        assertThat(relay.duplicates()).as("relayed messages duplicated").isZero();
+        assertThat(relay.outOfOrder()).as("relayed messages out of order").isZero();
+    }
+
+    @AfterEach
+    void closeCallsAndTheSignalingNode() throws Exception {
+        while (!closeAfterTheTest.isEmpty()) {
+            closeAfterTheTest.pop().close();
+        }
+    }
+
+    /**
+     * {@value #CALLS} nurses and cardiologists created by the administrator, their calls set up over the application's
+     * signalling server and a standalone signalling node on the same Sentinels, and two demo specialists switching
+     * between available and away.
+     */
+    private CallsUnderFault startCalls(List<String> patients) {
+        ApiClient admin = new ApiClient("http://127.0.0.1:" + port).login("admin", "demo1234");
+        List<ApiClient> nurses = new ArrayList<>();
+        List<ApiClient> specialists = new ArrayList<>();
+        for (int i = 0; i < CALLS; i++) {
+            nurses.add(createAndSignIn(admin, "failover.nurse" + i, "NURSE", "disp-tinghir", Set.of()));
+            specialists.add(createAndSignIn(admin, "failover.cardio" + i, "SPECIALIST", null, Set.of("cardiology")));
+        }
+        List<ApiClient> churning = List.of(
+                new ApiClient("http://127.0.0.1:" + port).login("dr.pedia", "demo1234"),
+                new ApiClient("http://127.0.0.1:" + port).login("dr.derm", "demo1234"));
+        String origin = "http://127.0.0.1:" + port;
+        ConfigurableApplicationContext signalingNode = startSignalingNode(origin);
+        closeAfterTheTest.push(signalingNode);
+        String here = admin.get("/api/v1/config").json().path("signalingUrl").asText();
+        String there = "ws://127.0.0.1:" + signalingNode.getBean(EmbeddedSignaling.class).boundPort() + "/signal";
+        CallsUnderFault calls = CallsUnderFault.start(List.of(here, there), origin, "cardiology", nurses, specialists,
+                patients, churning);
+        closeAfterTheTest.push(calls);
+        return calls;
+    }
+
+    private ApiClient createAndSignIn(ApiClient admin, String id, String role, String dispensary, Set<String> specialties) {
+        Map<String, Object> user = new HashMap<>();
+        user.put("id", id);
+        user.put("displayName", "Failover " + id);
+        user.put("role", role);
+        user.put("password", CALL_PASSWORD);
+        user.put("dispensaryId", dispensary);
+        user.put("specialties", specialties);
+        ApiClient.Response created = admin.post("/api/v1/admin/users", user);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return new ApiClient("http://127.0.0.1:" + port).login(id, CALL_PASSWORD);
+    }
+
+    /** A standalone signalling node (as with TABIB_MODE=signaling) on the same Sentinels and keys. */
+    private static ConfigurableApplicationContext startSignalingNode(String origin) {
+        return new SpringApplicationBuilder(StandaloneSignalingNode.class)
+                .web(WebApplicationType.NONE)
+                .profiles(StandaloneSignalingNode.PROFILE)
+                .run("--tabib.demo=false", "--tabib.redis.sentinels=" + TOPOLOGY.sentinelsProperty(),
+                        "--tabib.redis.sentinel-master=" + SentinelTopology.MASTER_NAME,
+                        "--tabib.redis.min-replicas-acked=1",
+                        "--tabib.data-dir=" + DATA_DIR.resolve("standalone-signaling"),
+                        "--tabib.auth.token-key-file=" + DATA_DIR.resolve("keys/access-token.jwk"),
+                        "--tabib.signaling.state-key-file=" + DATA_DIR.resolve("keys/signaling-state.key"),
+                        "--tabib.signaling.port=0", "--tabib.signaling.node-id=failover-standalone",
+                        "--tabib.tls.enabled=false", "--tabib.allowed-origins=" + origin);
     }
 
     private static double countedRetryableErrors(ApiClient coordinator) {

@@ -67,6 +67,16 @@ public final class JsonWebSocket implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** The next message already received, or null. */
+    public JsonNode poll() {
+        return messages.poll();
+    }
+
+    /** Whether the connection has closed (or failed). */
+    public boolean closed() {
+        return closeCode.isDone();
+    }
+
     public JsonNode await(Predicate<JsonNode> match, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
