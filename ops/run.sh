@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 jar=web/target/tabib-link.jar
-if [ ! -f "$jar" ] || [ -n "$(find signaling scheduler records web -path '*/src/main/*' -newer "$jar" -print -quit)" ] || [ pom.xml -nt "$jar" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find redis-script signaling scheduler records web -path '*/src/main/*' -newer "$jar" -print -quit)" ] || [ pom.xml -nt "$jar" ]; then
   echo "Building Tabib Link (tests skipped; run 'mvn verify' for them)..."
   # repackaging an existing jar would keep its old copies of the modules that changed
   rm -f "$jar"

@@ -1,6 +1,8 @@
 package ma.tabiblink.records;
 
 import java.time.Duration;
+import java.util.List;
+import ma.tabiblink.redisscript.RedisScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
@@ -50,19 +52,34 @@ public record ReplicaAcknowledgement(int replicas, Duration timeout) {
             acknowledged = awaitIn(pipeline);
             pipeline.sync();
         }
-        check(acknowledged);
+        check(acknowledged.get());
+    }
+
+    /**
+     * Runs the script, then waits until {@link #replicas()} replicas hold its effects (and everything written before
+     * it), refusing with {@link RecordsError#NOT_REPLICATED} when they do not in time: the effects stay on the primary
+     * for the caller's retry to find. Script, probe and WAIT go in one round trip on one connection. Without replicas
+     * to wait for, a plain run.
+     */
+    public Object runConfirmed(RedisScript script, UnifiedJedis redis, List<String> keys, List<String> args) {
+        if (!required()) {
+            return script.run(redis, keys, args);
+        }
+        RedisScript.Replies<Object> replies = script.run(redis, keys, args, this::awaitIn);
+        check(replies.followUp());
+        return replies.script();
     }
 
     /** Queues the probe and the WAIT after what the pipeline already holds. */
-    Response<Object> awaitIn(AbstractPipeline pipeline) {
+    private Response<Object> awaitIn(AbstractPipeline pipeline) {
         pipeline.publish(RedisKeys.replicationProbe(), "");
         return pipeline.sendCommand(Protocol.Command.WAIT, Integer.toString(replicas),
                 Long.toString(timeout.toMillis()));
     }
 
     /** Refuses unless WAIT counted enough replicas. */
-    void check(Response<Object> acknowledged) {
-        if ((Long) acknowledged.get() < replicas) {
+    private void check(Object acknowledged) {
+        if ((Long) acknowledged < replicas) {
             throw notReplicated();
         }
     }

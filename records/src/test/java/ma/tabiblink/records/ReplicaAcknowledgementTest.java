@@ -19,6 +19,7 @@ import ma.tabiblink.records.keys.KeyRing;
 import ma.tabiblink.records.note.NoteStatus;
 import ma.tabiblink.records.note.NoteView;
 import ma.tabiblink.records.patient.Patient;
+import ma.tabiblink.redisscript.RedisScript;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,12 +145,13 @@ class ReplicaAcknowledgementTest {
 
     @Test
     void aScriptRunNoReplicaAcknowledgesIsRefusedAsNotReplicatedAndItsEffectsStay() {
-        LuaScript count = LuaScript.load(ReplicaAcknowledgementTest.class, "count.lua");
+        RedisScript count = RedisScript.load(ReplicaAcknowledgementTest.class, "count.lua");
 
-        assertNotReplicated(() -> count.run(t.redis, List.of("counter"), List.of(), ONE_REPLICA));
+        assertNotReplicated(() -> ONE_REPLICA.runConfirmed(count, t.redis, List.of("counter"), List.of()));
 
         assertThat(t.redis.get("counter")).isEqualTo("1");
-        assertThat(count.run(t.redis, List.of("counter"), List.of(), ReplicaAcknowledgement.NONE)).isEqualTo(2L);
+        assertThat(ReplicaAcknowledgement.NONE.runConfirmed(count, t.redis, List.of("counter"), List.of()))
+                .isEqualTo(2L);
     }
 
     private static Records withAcknowledgement(ReplicaAcknowledgement acknowledgement) {

@@ -15,11 +15,11 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import ma.tabiblink.records.Actor;
-import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.ReplicaAcknowledgement;
+import ma.tabiblink.redisscript.RedisScript;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -47,7 +47,7 @@ public final class AuditLog {
     private final Clock clock;
     private final Supplier<SecretKey> macKey;
     private final ReplicaAcknowledgement acknowledgement;
-    private final LuaScript append = LuaScript.load(AuditLog.class, "append.lua");
+    private final RedisScript append = RedisScript.load(AuditLog.class, "append.lua");
     private String headHash = "";
     private long headSeq = 0;
 

@@ -9,13 +9,13 @@ import java.util.Map;
 import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.Ids;
-import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.ReplicaAcknowledgement;
 import ma.tabiblink.records.audit.AuditAction;
 import ma.tabiblink.records.audit.AuditLog;
+import ma.tabiblink.redisscript.RedisScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.Response;
@@ -38,7 +38,7 @@ public final class BreakGlassRegister {
     private final AccessPolicy policy;
     private final BreakGlassLimit limit;
     private final ReplicaAcknowledgement acknowledgement;
-    private final LuaScript allowScript = LuaScript.load(BreakGlassRegister.class, "allow.lua");
+    private final RedisScript allowScript = RedisScript.load(BreakGlassRegister.class, "allow.lua");
 
     public BreakGlassRegister(UnifiedJedis redis, Clock clock, AuditLog audit, AccessPolicy policy,
                               BreakGlassLimit limit, ReplicaAcknowledgement acknowledgement) {

@@ -20,7 +20,6 @@ import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.AccessPolicy.CaseAccess;
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.Ids;
-import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
@@ -39,6 +38,7 @@ import ma.tabiblink.records.note.NoteStatus;
 import ma.tabiblink.records.note.NoteSummary;
 import ma.tabiblink.records.note.Notes;
 import ma.tabiblink.records.patient.PatientRegistry;
+import ma.tabiblink.redisscript.RedisScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -83,13 +83,13 @@ public final class Cases {
     private final Notes notes;
     private final ServiceLevels serviceLevels;
     private final ReplicaAcknowledgement acknowledgement;
-    private final LuaScript createScript = LuaScript.load(Cases.class, "create.lua");
-    private final LuaScript beginScript = LuaScript.load(Cases.class, "begin_attachment.lua");
-    private final LuaScript chunkScript = LuaScript.load(Cases.class, "append_chunk.lua");
-    private final LuaScript completeScript = LuaScript.load(Cases.class, "complete_attachment.lua");
-    private final LuaScript discardScript = LuaScript.load(Cases.class, "discard_attachment.lua");
-    private final LuaScript transitionScript = LuaScript.load(Cases.class, "transition.lua");
-    private final LuaScript shredScript = LuaScript.load(Cases.class, "shred.lua");
+    private final RedisScript createScript = RedisScript.load(Cases.class, "create.lua");
+    private final RedisScript beginScript = RedisScript.load(Cases.class, "begin_attachment.lua");
+    private final RedisScript chunkScript = RedisScript.load(Cases.class, "append_chunk.lua");
+    private final RedisScript completeScript = RedisScript.load(Cases.class, "complete_attachment.lua");
+    private final RedisScript discardScript = RedisScript.load(Cases.class, "discard_attachment.lua");
+    private final RedisScript transitionScript = RedisScript.load(Cases.class, "transition.lua");
+    private final RedisScript shredScript = RedisScript.load(Cases.class, "shred.lua");
 
     public Cases(UnifiedJedis redis, Clock clock, Envelope envelope, AuditLog audit, AccessPolicy policy,
                  PatientRegistry patients, Consultations consultations, Notes notes, ServiceLevels serviceLevels,
@@ -263,10 +263,11 @@ public final class Cases {
         String chunkKey = RedisKeys.caseChunk(caseId, attachmentId, offset);
         Envelope.Sealed sealed = envelope.seal(chunk, binding(caseId, "attachment=" + attachmentId + "|chunk="
                 + offset), chunkKey);
-        Object result = chunkScript.run(redis, List.of(RedisKeys.caseAttachment(caseId, attachmentId), chunkKey,
-                RedisKeys.kekUsers(sealed.kekVersion()), RedisKeys.patient(c.get("patient"))),
-                List.of(Long.toString(offset), Integer.toString(chunk.length), sealed.wrappedKey(),
-                        Integer.toString(sealed.kekVersion()), sealed.ciphertext()), acknowledgement);
+        List<String> chunkKeys = List.of(RedisKeys.caseAttachment(caseId, attachmentId), chunkKey,
+                RedisKeys.kekUsers(sealed.kekVersion()), RedisKeys.patient(c.get("patient")));
+        Object result = acknowledgement.runConfirmed(chunkScript, redis, chunkKeys, List.of(Long.toString(offset),
+                Integer.toString(chunk.length), sealed.wrappedKey(), Integer.toString(sealed.kekVersion()),
+                sealed.ciphertext()));
         if (result instanceof Long received) {
             if (received == declared) {
                 complete(actor, c, loadAttachment(caseId, attachmentId));

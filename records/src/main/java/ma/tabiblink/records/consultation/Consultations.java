@@ -12,13 +12,13 @@ import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.CareTeam;
 import ma.tabiblink.records.Ids;
-import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.audit.AuditAction;
 import ma.tabiblink.records.audit.AuditLog;
 import ma.tabiblink.records.patient.PatientRegistry;
+import ma.tabiblink.redisscript.RedisScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -35,7 +35,7 @@ public final class Consultations {
     private final AccessPolicy policy;
     private final CareTeam careTeam;
     private final PatientRegistry patients;
-    private final LuaScript openScript = LuaScript.load(Consultations.class, "open.lua");
+    private final RedisScript openScript = RedisScript.load(Consultations.class, "open.lua");
 
     public Consultations(UnifiedJedis redis, Clock clock, AuditLog audit, AccessPolicy policy, CareTeam careTeam,
                          PatientRegistry patients) {

@@ -20,7 +20,6 @@ import ma.tabiblink.records.AccessPolicy.NoteAccess;
 import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.Ids;
-import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
@@ -33,6 +32,7 @@ import ma.tabiblink.records.consultation.Consultation;
 import ma.tabiblink.records.consultation.Consultations;
 import ma.tabiblink.records.keys.Envelope;
 import ma.tabiblink.records.patient.PatientRegistry;
+import ma.tabiblink.redisscript.RedisScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -56,10 +56,10 @@ public final class Notes {
     private final Consultations consultations;
     private final SigningKeys signingKeys;
     private final BreakGlassRegister breakGlass;
-    private final LuaScript createScript = LuaScript.load(Notes.class, "create.lua");
-    private final LuaScript putScript = LuaScript.load(Notes.class, "put_version.lua");
-    private final LuaScript signScript = LuaScript.load(Notes.class, "sign.lua");
-    private final LuaScript shredScript = LuaScript.load(Notes.class, "shred.lua");
+    private final RedisScript createScript = RedisScript.load(Notes.class, "create.lua");
+    private final RedisScript putScript = RedisScript.load(Notes.class, "put_version.lua");
+    private final RedisScript signScript = RedisScript.load(Notes.class, "sign.lua");
+    private final RedisScript shredScript = RedisScript.load(Notes.class, "shred.lua");
 
     public Notes(UnifiedJedis redis, Clock clock, Envelope envelope, AuditLog audit, AccessPolicy policy,
                  Consultations consultations, SigningKeys signingKeys, BreakGlassRegister breakGlass) {

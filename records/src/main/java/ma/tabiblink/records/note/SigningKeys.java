@@ -20,10 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.keys.Envelope;
+import ma.tabiblink.redisscript.RedisScript;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -38,7 +38,7 @@ public final class SigningKeys {
     private final UnifiedJedis redis;
     private final Clock clock;
     private final Envelope envelope;
-    private final LuaScript create = LuaScript.load(SigningKeys.class, "create_signer.lua");
+    private final RedisScript create = RedisScript.load(SigningKeys.class, "create_signer.lua");
 
     public SigningKeys(UnifiedJedis redis, Clock clock, Envelope envelope) {
         this.redis = redis;

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.Actor;
-import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.ReplicaAcknowledgement;
@@ -19,6 +18,7 @@ import ma.tabiblink.records.keys.Envelope;
 import ma.tabiblink.records.keys.KeyRing;
 import ma.tabiblink.records.note.Notes;
 import ma.tabiblink.records.patient.PatientRegistry;
+import ma.tabiblink.redisscript.RedisScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -44,7 +44,7 @@ public final class KeyOperations {
     private final PatientRegistry patients;
     private final Cases cases;
     private final ReplicaAcknowledgement acknowledgement;
-    private final LuaScript rewrapScript = LuaScript.load(KeyOperations.class, "rewrap.lua");
+    private final RedisScript rewrapScript = RedisScript.load(KeyOperations.class, "rewrap.lua");
 
     public KeyOperations(UnifiedJedis redis, KeyRing ring, Envelope envelope, AuditLog audit, AccessPolicy policy,
                          Notes notes, PatientRegistry patients, Cases cases, ReplicaAcknowledgement acknowledgement) {

@@ -25,7 +25,6 @@ import ma.tabiblink.records.AccessPolicy;
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.CareTeam;
 import ma.tabiblink.records.Ids;
-import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RecordsError;
 import ma.tabiblink.records.RecordsException;
 import ma.tabiblink.records.RedisKeys;
@@ -33,6 +32,7 @@ import ma.tabiblink.records.audit.AuditAction;
 import ma.tabiblink.records.audit.AuditLog;
 import ma.tabiblink.records.keys.Envelope;
 import ma.tabiblink.records.keys.KeyRing;
+import ma.tabiblink.redisscript.RedisScript;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -62,9 +62,9 @@ public final class PatientRegistry {
     private final AuditLog audit;
     private final AccessPolicy policy;
     private final CareTeam careTeam;
-    private final LuaScript register = LuaScript.load(PatientRegistry.class, "register.lua");
-    private final LuaScript guardedWrite = LuaScript.load(PatientRegistry.class, "guarded_write.lua");
-    private final LuaScript erase = LuaScript.load(PatientRegistry.class, "erase.lua");
+    private final RedisScript register = RedisScript.load(PatientRegistry.class, "register.lua");
+    private final RedisScript guardedWrite = RedisScript.load(PatientRegistry.class, "guarded_write.lua");
+    private final RedisScript erase = RedisScript.load(PatientRegistry.class, "erase.lua");
 
     public PatientRegistry(UnifiedJedis redis, Clock clock, Envelope envelope, KeyRing keys, AuditLog audit,
                            AccessPolicy policy, CareTeam careTeam) {

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import ma.tabiblink.redisscript.RedisScript;
 import ma.tabiblink.scheduler.ErrorCode;
-import ma.tabiblink.scheduler.RedisScript;
 import ma.tabiblink.scheduler.SchedulerKeys;
 import ma.tabiblink.scheduler.SchedulingException;
 import redis.clients.jedis.AbstractPipeline;
@@ -30,14 +30,13 @@ public final class AvailabilityStore {
     private static final int MAX_OPTIMISTIC_RETRIES = 10;
 
     private final UnifiedJedis redis;
-    private final RedisScript save;
+    private final RedisScript save = RedisScript.load(AvailabilityStore.class, "save_schedule.lua");
     /** Decoded schedules by specialist, reused while the stored version is unchanged (decoding dominates reads). */
     private final ConcurrentMap<String, ScheduleCache.VersionedSchedule> decoded = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, SlotPolicy> decodedPolicies = new ConcurrentHashMap<>();
 
     public AvailabilityStore(UnifiedJedis redis) {
         this.redis = redis;
-        this.save = RedisScript.load(redis, AvailabilityStore.class, "save_schedule.lua");
     }
 
     /** Replaces the specialist's schedule (one atomic operation, specialty index included). */
@@ -142,7 +141,7 @@ public final class AvailabilityStore {
         List<String> args = new ArrayList<>(List.of(SchedulerKeys.PREFIX, id, encode(schedule), expectedVersion,
                 onlyIfAbsent ? "1" : "0"));
         args.addAll(schedule.specialties());
-        Object result = save.run(
+        Object result = save.run(redis,
                 List.of(SchedulerKeys.schedule(id), SchedulerKeys.scheduleSpecialties(id), SchedulerKeys.specialists()),
                 args);
         return (Long) result;

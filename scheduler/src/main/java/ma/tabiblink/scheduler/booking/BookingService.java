@@ -19,10 +19,10 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import ma.tabiblink.redisscript.RedisScript;
 import ma.tabiblink.scheduler.Actor;
 import ma.tabiblink.scheduler.ActorRole;
 import ma.tabiblink.scheduler.ErrorCode;
-import ma.tabiblink.scheduler.RedisScript;
 import ma.tabiblink.scheduler.SchedulerKeys;
 import ma.tabiblink.scheduler.SchedulerSettings;
 import ma.tabiblink.scheduler.SchedulingException;
@@ -64,11 +64,11 @@ public final class BookingService {
     private final ScheduleCache cache;
     private final List<BookingEventListener> listeners = new CopyOnWriteArrayList<>();
     private final SecureRandom random = new SecureRandom();
-    private final RedisScript book;
-    private final RedisScript transition;
-    private final RedisScript reschedule;
-    private final RedisScript waitlistAdd;
-    private final RedisScript promote;
+    private final RedisScript book = RedisScript.load(BookingService.class, "lib.lua", "book.lua");
+    private final RedisScript transition = RedisScript.load(BookingService.class, "lib.lua", "transition.lua");
+    private final RedisScript reschedule = RedisScript.load(BookingService.class, "lib.lua", "reschedule.lua");
+    private final RedisScript waitlistAdd = RedisScript.load(BookingService.class, "lib.lua", "waitlist_add.lua");
+    private final RedisScript promote = RedisScript.load(BookingService.class, "lib.lua", "promote.lua");
 
     public BookingService(UnifiedJedis redis, AvailabilityStore availability, SlotFinder slots, Clock clock,
                           SchedulerSettings settings) {
@@ -78,11 +78,6 @@ public final class BookingService {
         this.clock = clock;
         this.settings = settings;
         this.cache = new ScheduleCache(availability);
-        this.book = RedisScript.load(redis, BookingService.class, "lib.lua", "book.lua");
-        this.transition = RedisScript.load(redis, BookingService.class, "lib.lua", "transition.lua");
-        this.reschedule = RedisScript.load(redis, BookingService.class, "lib.lua", "reschedule.lua");
-        this.waitlistAdd = RedisScript.load(redis, BookingService.class, "lib.lua", "waitlist_add.lua");
-        this.promote = RedisScript.load(redis, BookingService.class, "lib.lua", "promote.lua");
     }
 
     public void addListener(BookingEventListener listener) {
@@ -611,7 +606,7 @@ public final class BookingService {
         all.add(actor.userId());
         all.add(actor.role().name());
         all.addAll(Arrays.asList(args));
-        return (List<String>) script.run(keys, all, settings.replicaAcknowledgement());
+        return (List<String>) settings.replicaAcknowledgement().runConfirmed(script, redis, keys, all);
     }
 
     private String newId() {

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
-import ma.tabiblink.scheduler.RedisScript;
+import ma.tabiblink.redisscript.RedisScript;
 import ma.tabiblink.scheduler.SchedulerKeys;
 import ma.tabiblink.scheduler.SchedulerSettings;
 import org.slf4j.Logger;
@@ -39,23 +39,21 @@ public final class ReminderDispatcher {
     private final Clock clock;
     private final SchedulerSettings settings;
     private final ReminderChannel channel;
-    private final RedisScript claim;
-    private final RedisScript ack;
+    private final RedisScript claim = RedisScript.load(ReminderDispatcher.class, "claim.lua");
+    private final RedisScript ack = RedisScript.load(ReminderDispatcher.class, "ack.lua");
 
     public ReminderDispatcher(UnifiedJedis redis, Clock clock, SchedulerSettings settings, ReminderChannel channel) {
         this.redis = redis;
         this.clock = clock;
         this.settings = settings;
         this.channel = channel;
-        this.claim = RedisScript.load(redis, ReminderDispatcher.class, "claim.lua");
-        this.ack = RedisScript.load(redis, ReminderDispatcher.class, "ack.lua");
     }
 
     /** Claims and handles one batch of due reminders. */
     @SuppressWarnings("unchecked")
     public PollResult pollOnce() {
         Instant now = clock.instant();
-        List<String> claimed = (List<String>) claim.run(
+        List<String> claimed = (List<String>) claim.run(redis,
                 List.of(SchedulerKeys.remindersDue(), SchedulerKeys.remindersProcessing()),
                 List.of(SchedulerKeys.PREFIX, Long.toString(now.toEpochMilli()),
                         Long.toString(settings.reminderLease().toMillis()), Integer.toString(BATCH)));
@@ -133,7 +131,7 @@ public final class ReminderDispatcher {
     }
 
     private void acknowledge(String member, String outcome, Instant now) {
-        Object acked = ack.run(
+        Object acked = ack.run(redis,
                 List.of(SchedulerKeys.remindersProcessing(), SchedulerKeys.reminderDone(member),
                         SchedulerKeys.remindersFailed()),
                 List.of(member, outcome, Long.toString(DONE_RETENTION_SECONDS), Long.toString(now.toEpochMilli())));

@@ -1,5 +1,6 @@
 package ma.tabiblink.signaling.cluster;
 
+import ma.tabiblink.redisscript.RedisScript;
 import ma.tabiblink.signaling.auth.Identity;
 import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.ProtocolException;
@@ -26,25 +27,25 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ClusterState {
 
-    private static final LuaScript REGISTER = new LuaScript("register.lua");
-    private static final LuaScript PRESENCE = new LuaScript("presence.lua");
-    private static final LuaScript HEARTBEAT = new LuaScript("heartbeat.lua");
-    private static final LuaScript REASSERT = new LuaScript("reassert.lua");
-    private static final LuaScript PARK = new LuaScript("park.lua");
-    private static final LuaScript DELIVER = new LuaScript("deliver.lua");
-    private static final LuaScript TAKE_STORED = new LuaScript("takestored.lua");
-    private static final LuaScript CLAIM = new LuaScript("claim.lua");
-    private static final LuaScript REAP = new LuaScript("reap.lua");
-    private static final LuaScript EXPIRE = new LuaScript("expire.lua");
-    private static final LuaScript DROP = new LuaScript("drop.lua");
-    private static final LuaScript REQUEST = new LuaScript("request.lua");
-    private static final LuaScript DISPATCH = new LuaScript("dispatch.lua");
-    private static final LuaScript ACCEPT = new LuaScript("accept.lua");
-    private static final LuaScript DECLINE = new LuaScript("decline.lua");
-    private static final LuaScript RING_TIMEOUT = new LuaScript("ringtimeout.lua");
-    private static final LuaScript END = new LuaScript("end.lua");
-    private static final LuaScript JOIN = new LuaScript("join.lua");
-    private static final LuaScript REDEEM_GUEST = new LuaScript("redeemguest.lua");
+    private static final RedisScript REGISTER = clusterScript("register.lua");
+    private static final RedisScript PRESENCE = clusterScript("presence.lua");
+    private static final RedisScript HEARTBEAT = clusterScript("heartbeat.lua");
+    private static final RedisScript REASSERT = clusterScript("reassert.lua");
+    private static final RedisScript PARK = clusterScript("park.lua");
+    private static final RedisScript DELIVER = clusterScript("deliver.lua");
+    private static final RedisScript TAKE_STORED = clusterScript("takestored.lua");
+    private static final RedisScript CLAIM = clusterScript("claim.lua");
+    private static final RedisScript REAP = clusterScript("reap.lua");
+    private static final RedisScript EXPIRE = clusterScript("expire.lua");
+    private static final RedisScript DROP = clusterScript("drop.lua");
+    private static final RedisScript REQUEST = clusterScript("request.lua");
+    private static final RedisScript DISPATCH = clusterScript("dispatch.lua");
+    private static final RedisScript ACCEPT = clusterScript("accept.lua");
+    private static final RedisScript DECLINE = clusterScript("decline.lua");
+    private static final RedisScript RING_TIMEOUT = clusterScript("ringtimeout.lua");
+    private static final RedisScript END = clusterScript("end.lua");
+    private static final RedisScript JOIN = clusterScript("join.lua");
+    private static final RedisScript REDEEM_GUEST = clusterScript("redeemguest.lua");
 
     private static final int EXPIRE_BATCH = 100;
     private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
@@ -72,7 +73,12 @@ public final class ClusterState {
         return keys;
     }
 
-    private List<String> run(LuaScript script, Object... args) {
+    /** Every script of this package starts with the functions of {@code common.lua}. */
+    private static RedisScript clusterScript(String file) {
+        return RedisScript.load(ClusterState.class, "common.lua", file);
+    }
+
+    private List<String> run(RedisScript script, Object... args) {
         List<String> argv = new ArrayList<>(args.length + 1);
         argv.add(keys.prefix());
         for (Object a : args) {
@@ -82,7 +88,7 @@ public final class ClusterState {
                 argv.add(a == null ? "" : String.valueOf(a));
             }
         }
-        Object result = script.run(redis, argv);
+        Object result = script.run(redis, List.of(), argv);
         List<String> out = new ArrayList<>();
         if (result instanceof List<?> list) {
             list.forEach(x -> out.add(x == null ? null : String.valueOf(x)));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import ma.tabiblink.redisscript.RedisScript;
 import ma.tabiblink.web.error.ApiError;
 import ma.tabiblink.web.error.ApiException;
 import redis.clients.jedis.UnifiedJedis;
@@ -30,8 +31,8 @@ public final class LoginThrottle {
     private final Clock clock;
     private final Allowances allowances;
     private final Duration maxDelay;
-    private final AuthScript attempt = AuthScript.load("login-attempt.lua");
-    private final AuthScript success = AuthScript.load("login-success.lua");
+    private final RedisScript attempt = RedisScript.load(LoginThrottle.class, "login-attempt.lua");
+    private final RedisScript success = RedisScript.load(LoginThrottle.class, "login-success.lua");
 
     public LoginThrottle(UnifiedJedis redis, Clock clock, Allowances allowances, Duration maxDelay) {
         this.redis = redis;

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import ma.tabiblink.redisscript.RedisScript;
 
 import redis.clients.jedis.UnifiedJedis;
 
@@ -30,11 +31,11 @@ public final class SignInSessions {
     private final Duration idleTimeout;
     private final Duration maxSession;
     private final SecureRandom random = new SecureRandom();
-    private final AuthScript startScript = AuthScript.load("session-start.lua");
-    private final AuthScript rotateScript = AuthScript.load("session-rotate.lua");
-    private final AuthScript findScript = AuthScript.load("session-find.lua");
-    private final AuthScript endScript = AuthScript.load("session-end.lua");
-    private final AuthScript endAllScript = AuthScript.load("session-end-all.lua");
+    private final RedisScript startScript = RedisScript.load(SignInSessions.class, "session-start.lua");
+    private final RedisScript rotateScript = RedisScript.load(SignInSessions.class, "session-rotate.lua");
+    private final RedisScript findScript = RedisScript.load(SignInSessions.class, "session-find.lua");
+    private final RedisScript endScript = RedisScript.load(SignInSessions.class, "session-end.lua");
+    private final RedisScript endAllScript = RedisScript.load(SignInSessions.class, "session-end-all.lua");
 
     public SignInSessions(UnifiedJedis redis, Clock clock, Duration idleTimeout, Duration maxSession) {
         this.redis = redis;

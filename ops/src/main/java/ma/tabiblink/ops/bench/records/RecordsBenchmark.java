@@ -18,7 +18,6 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.Ids;
-import ma.tabiblink.records.LuaScript;
 import ma.tabiblink.records.RedisKeys;
 import ma.tabiblink.records.Records;
 import ma.tabiblink.records.Role;
@@ -34,6 +33,7 @@ import ma.tabiblink.records.note.NoteContent;
 import ma.tabiblink.records.note.Notes;
 import ma.tabiblink.records.patient.NewPatient;
 import ma.tabiblink.records.patient.Sex;
+import ma.tabiblink.redisscript.RedisScript;
 import org.HdrHistogram.Histogram;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPooled;
@@ -108,7 +108,7 @@ public final class RecordsBenchmark {
                             ConsultationMode.VIDEO, null)).id());
                 }
                 List<String> notes = new ArrayList<>(total);
-                LuaScript createScript = LuaScript.load(Notes.class, "create.lua");
+                RedisScript createScript = RedisScript.load(Notes.class, "create.lua");
                 int[] next = {0};
                 // Store, the same Redis work without crypto, and read alternate run by run, so that load changes on
                 // the machine hit all three alike.
@@ -146,7 +146,7 @@ public final class RecordsBenchmark {
      * The Redis commands a note store sends, with a ciphertext sealed beforehand: one pipelined read of the
      * consultation and its note id, the create script (same keys and payload) and the audit append.
      */
-    private static void redisWorkOfAStore(JedisPooled redis, Records records, LuaScript createScript,
+    private static void redisWorkOfAStore(JedisPooled redis, Records records, RedisScript createScript,
                                           String consultationId, Envelope.Sealed sealed) {
         try (AbstractPipeline p = redis.pipelined()) {
             p.hgetAll(RedisKeys.consultation(consultationId));

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import ma.tabiblink.redisscript.RedisScript;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,29 +16,29 @@ import redis.clients.jedis.Jedis;
 import redis.embedded.RedisServer;
 
 /**
- * Scripts keep running when the server lost its script cache (a restart, SCRIPT FLUSH, a freshly promoted replica),
- * and a run that asks for replica acknowledgement reports success only once a replica holds its effects.
+ * A script run that asks for replica acknowledgement reports success only once a replica holds its effects, also when
+ * the server lost its script cache (a restart, SCRIPT FLUSH, a freshly promoted replica); one that asks for none is a
+ * plain run.
  */
-class RedisScriptTest extends RedisTestSupport {
+class ReplicaAcknowledgementTest extends RedisTestSupport {
 
     private static final ReplicaAcknowledgement ONE_REPLICA = new ReplicaAcknowledgement(1, Duration.ofMillis(300));
 
     @Test
-    void aScriptRunsAgainAfterTheServerForgetsItsScripts() {
-        RedisScript count = RedisScript.load(redis, RedisScriptTest.class, "count.lua");
-        assertThat(count.run(List.of("counter"), List.of())).isEqualTo(1L);
+    void aScriptRunWithNoReplicaAskedForRunsAgainAfterTheServerForgetsItsScripts() {
+        RedisScript count = RedisScript.load(ReplicaAcknowledgementTest.class, "count.lua");
+        assertThat(ReplicaAcknowledgement.NONE.runConfirmed(count, redis, List.of("counter"), List.of())).isEqualTo(1L);
 
         redis.scriptFlush();
 
-        assertThat(count.run(List.of("counter"), List.of())).isEqualTo(2L);
-        assertThat(redis.scriptExists(List.of(count.sha()))).as("reloaded into the cache").containsExactly(true);
+        assertThat(ReplicaAcknowledgement.NONE.runConfirmed(count, redis, List.of("counter"), List.of())).isEqualTo(2L);
     }
 
     @Test
     void aRunNoReplicaAcknowledgesIsRefusedAsNotReplicatedAndItsEffectsStayForTheRetryToFind() {
-        RedisScript count = RedisScript.load(redis, RedisScriptTest.class, "count.lua");
+        RedisScript count = RedisScript.load(ReplicaAcknowledgementTest.class, "count.lua");
 
-        assertThatThrownBy(() -> count.run(List.of("counter"), List.of(), ONE_REPLICA))
+        assertThatThrownBy(() -> ONE_REPLICA.runConfirmed(count, redis, List.of("counter"), List.of()))
                 .isInstanceOfSatisfying(SchedulingException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_REPLICATED));
         assertThat(redis.get("counter")).isEqualTo("1");
@@ -55,10 +56,10 @@ class RedisScriptTest extends RedisTestSupport {
         replicaServer.start();
         try (Jedis replica = new Jedis("127.0.0.1", replicaPort)) {
             awaitInSync(replica);
-            RedisScript count = RedisScript.load(redis, RedisScriptTest.class, "count.lua");
+            RedisScript count = RedisScript.load(ReplicaAcknowledgementTest.class, "count.lua");
             redis.scriptFlush();
 
-            assertThat(count.run(List.of("counter"), List.of(), ONE_REPLICA)).isEqualTo(1L);
+            assertThat(ONE_REPLICA.runConfirmed(count, redis, List.of("counter"), List.of())).isEqualTo(1L);
             assertThat(replica.get("counter")).isEqualTo("1");
         } finally {
             replicaServer.stop();

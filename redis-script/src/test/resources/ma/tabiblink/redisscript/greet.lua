@@ -1,0 +1,1 @@
+return greet(ARGV[1])
