@@ -2,7 +2,9 @@ package ma.tabiblink.signaling.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +37,12 @@ public final class MessageCodec {
         mapper = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                // one frame is one object: content after it, or a key given twice, makes the frame malformed
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // numbers and booleans are what they say: "lastSeq": 1.9 or "12", "audioOnly": "true" or 1 are refused
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build());
         // a number or boolean where text is expected is an error, not text: "id": 7 is refused, not read as "7"
@@ -42,6 +50,7 @@ public final class MessageCodec {
                 CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
+        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         clientMessages = mapper.readerFor(Message.Client.class);
     }
 
@@ -71,7 +80,7 @@ public final class MessageCodec {
     }
 
     private static boolean validId(String id) {
-        return id == null || (!id.isEmpty() && id.length() <= Message.MAX_ID);
+        return id == null || (!id.isBlank() && id.length() <= Message.MAX_ID);
     }
 
     private Decoded decodeCarefully(byte[] utf8, int offset, int length) {
