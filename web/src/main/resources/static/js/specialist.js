@@ -10,6 +10,7 @@ import { unlock, startRinging, stopRinging } from './ring.js';
 import { jitsiPanel } from './jitsi.js';
 import { noteEditor } from './noteeditor.js';
 import { mountInbox } from './inbox.js';
+import { calendarFeedCard } from './calendarfeed.js';
 
 
 export function mount(root, { user, config, signal, setCallActive }) {
@@ -29,7 +30,8 @@ export function mount(root, { user, config, signal, setCallActive }) {
       h('p', {}, h('span', { i18n: 'specialist.mySpecialties' }), ' ',
         (user.specialties || []).map((code) => h('span', { class: 'chip', i18n: `specialty.${code}` })))),
     h('section', { class: 'card', 'aria-labelledby': 'schedule-title' },
-      h('h2', { id: 'schedule-title', i18n: 'specialist.todaySchedule' }), schedule));
+      h('h2', { id: 'schedule-title', i18n: 'specialist.todaySchedule' }), schedule),
+    calendarFeedCard());
   clear(root, home);
   const inbox = mountInbox({ root, home, user });
   // A case of one of her specialties moved (sent, claimed by a colleague, handed back): the inbox follows at once.

@@ -60,6 +60,9 @@ public enum ApiError {
     GUEST_LINK_USED(410),
     CONSULTATION_OVER(410),
 
+    // Private calendar feeds
+    CALENDAR_FEED_UNKNOWN(404),
+
     // The server's own state
     TEMPORARILY_UNAVAILABLE(503),
     INTERNAL_ERROR(500);
