@@ -125,7 +125,11 @@ function renderTopbar(user) {
     if (session.user()) session.api('PUT', '/api/v1/me/language', { language: select.value }).catch(() => {});
   });
   clear(topbar,
-    h('span', { class: 'brand', i18n: 'app.title' }),
+    // Signed in, the brand is the screen's one h1 and says which screen it is to those who cannot see the layout;
+    // the sign-in form has its own h1.
+    user ? h('h1', { class: 'brand' }, h('span', { i18n: 'app.title' }),
+      h('span', { class: 'visually-hidden' }, ' – ', h('span', { i18n: `screen.${user.role}` })))
+      : h('span', { class: 'brand', i18n: 'app.title' }),
     user ? h('span', { class: 'who' }, h('span', { class: 'who-name', text: user.displayName }),
       h('span', { class: 'who-role' }, ' · ', h('span', { i18n: `role.${user.role}` }))) : null,
     h('span', { class: 'spacer' }),

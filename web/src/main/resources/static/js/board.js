@@ -25,17 +25,17 @@ export function liveBoard(target, { onSnapshot, canHandBack = false } = {}) {
     status,
     alerts,
     h('div', { class: 'board' },
-      h('section', { class: 'card' }, h('h3', { i18n: 'board.online' }), online),
-      h('section', { class: 'card' }, h('h3', { i18n: 'board.queues' }),
+      h('section', { class: 'card' }, h('h2', { i18n: 'board.online' }), online),
+      h('section', { class: 'card' }, h('h2', { i18n: 'board.queues' }),
         h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.queueLength'), th('board.longestWait'))), queues)),
-      h('section', { class: 'card wide' }, h('h3', {}, h('span', { i18n: 'board.calls' }), ' ', callCount),
+      h('section', { class: 'card wide' }, h('h2', {}, h('span', { i18n: 'board.calls' }), ' ', callCount),
         h('table', {}, h('thead', {}, h('tr', {}, th('board.specialist'), th('board.specialty'))), calls))),
-    h('section', { class: 'card', id: 'board-cases' }, h('h3', { i18n: 'board.cases' }),
+    h('section', { class: 'card', id: 'board-cases' }, h('h2', { i18n: 'board.cases' }),
       h('table', {}, h('thead', {}, h('tr', {}, th('board.specialty'), th('board.casesWaiting'))), casesWaiting),
-      h('h4', {}, h('span', { i18n: 'board.overdueCases' }), ' ', overdueCount),
+      h('h3', {}, h('span', { i18n: 'board.overdueCases' }), ' ', overdueCount),
       h('table', {}, h('thead', {}, h('tr', {}, th('board.due'), th('board.specialty'), th('cases.urgency'),
         th('board.dispensary'), th('board.claimedBy'), th('board.status'), th('board.action'))), overdue)),
-    h('section', { class: 'card' }, h('h3', { i18n: 'board.bookings' }), counts,
+    h('section', { class: 'card' }, h('h2', { i18n: 'board.bookings' }), counts,
       h('table', {}, h('thead', {}, h('tr', {}, th('board.time'), th('board.specialty'), th('board.specialist'), th('board.dispensary'), th('board.status'))), bookings)));
 
   function retry() {
@@ -142,7 +142,7 @@ export function liveBoard(target, { onSnapshot, canHandBack = false } = {}) {
     const open = Number(section.breakGlassOpen || 0);
     alerts.dataset.open = String(open);
     clear(alerts,
-      h('h3', {}, h('span', { i18n: 'board.breakGlass' }), ' ', h('span', { class: 'stat', id: 'board-alerts-count', text: String(open) })),
+      h('h2', {}, h('span', { i18n: 'board.breakGlass' }), ' ', h('span', { class: 'stat', id: 'board-alerts-count', text: String(open) })),
       open ? h('ul', { class: 'alert-list' }, (section.breakGlass || []).map((a) => h('li', { 'data-access-id': a.id },
         h('span', { 'data-datetime': a.at, text: formatInstant(a.at) }), ' · ',
         h('strong', { dir: 'ltr', text: a.actorId }), ' (', h('span', { i18n: `role.${a.role}` }), ') · ',
