@@ -1,8 +1,11 @@
 // The live board of coordinators and administrators: a plain WebSocket that receives a full snapshot on every
-// change. Administrators' snapshots also carry the open alerts of emergency (break-glass) accesses.
+// change. Administrators' snapshots also carry the open alerts of emergency (break-glass) accesses. Every specialty
+// has its row in the queues (0 when nobody waits); staff and dispensaries are shown by name.
 import { h, clear, setText, announce } from './dom.js';
 import { duration, formatInstant } from './i18n.js';
 import { api, refresh, socketTicket, logout } from './session.js';
+import { loadSpecialties } from './specialties.js';
+import { loadDirectory, person, place } from './directory.js';
 
 /** @param canHandBack coordinators may hand an overdue claimed case back to its specialty's inbox */
 export function liveBoard(target, { onSnapshot, canHandBack = false } = {}) {
@@ -10,6 +13,13 @@ export function liveBoard(target, { onSnapshot, canHandBack = false } = {}) {
   let attempt = 0;
   let stopped = false;
   let timer = null;
+  let last = null;
+  let specialties = [];
+  loadDirectory();
+  loadSpecialties().then((codes) => {
+    specialties = codes;
+    if (last) render(last);
+  });
   const status = h('p', { class: 'muted', id: 'board-status', role: 'status', i18n: 'board.connecting' });
   const online = h('ul', { id: 'board-online' });
   const queues = h('tbody', { id: 'board-queues' });
@@ -77,15 +87,25 @@ export function liveBoard(target, { onSnapshot, canHandBack = false } = {}) {
     };
   }
 
+  /** The specialties known to the server and any other the snapshot names, sorted by code. */
+  function everySpecialty(named) {
+    return [...new Set([...specialties, ...named])].sort();
+  }
+
   function render(snapshot) {
+    last = snapshot;
     const specialists = Array.isArray(snapshot.online) ? snapshot.online : [];
     clear(online, specialists.map((u) => h('li', { 'data-user': u.userId, 'data-status': u.status },
       h('strong', { text: u.displayName || u.userId }), ' · ', h('span', { i18n: `presence.${u.status}` }),
       (u.specialties || []).map((code) => [' ', h('span', { class: 'chip', i18n: `specialty.${code}` })]))));
     if (!specialists.length) online.append(h('li', { class: 'muted', i18n: 'board.nobody' }));
-    clear(queues, (Array.isArray(snapshot.queues) ? snapshot.queues : []).map((q) => h('tr', { 'data-specialty': q.specialty },
-      h('td', { i18n: `specialty.${q.specialty}` }), h('td', { class: 'stat', text: String(q.length ?? 0) }),
-      h('td', { text: q.longestWaitSeconds ? duration(q.longestWaitSeconds) : '—' }))));
+    const waiting = new Map((Array.isArray(snapshot.queues) ? snapshot.queues : []).map((q) => [q.specialty, q]));
+    clear(queues, everySpecialty(waiting.keys()).map((code) => {
+      const q = waiting.get(code) || {};
+      return h('tr', { 'data-specialty': code, class: q.length ? 'waiting' : 'empty' },
+        h('td', { i18n: `specialty.${code}` }), h('td', { class: 'stat', text: String(q.length ?? 0) }),
+        h('td', { text: q.longestWaitSeconds ? duration(q.longestWaitSeconds) : '—' }));
+    }));
     const inCall = snapshot.calls?.specialistsInCall || [];
     callCount.textContent = String(snapshot.calls?.inProgress ?? 0);
     clear(calls, inCall.map((c) => h('tr', { 'data-call-id': c.callId },
@@ -94,8 +114,8 @@ export function liveBoard(target, { onSnapshot, canHandBack = false } = {}) {
     const today = snapshot.bookings?.appointments || [];
     clear(bookings, today.map((b) => h('tr', { 'data-appointment-id': b.id, 'data-status': b.status },
       h('td', { 'data-datetime': b.start, 'data-style': 'time', text: formatInstant(b.start, 'time') }),
-      h('td', { i18n: `specialty.${b.specialty}` }), h('td', { text: b.specialistId || '' }),
-      h('td', { text: b.dispensaryId || '' }),
+      h('td', { i18n: `specialty.${b.specialty}` }), h('td', {}, person(b.specialistId)),
+      h('td', {}, place(b.dispensaryId)),
       h('td', { i18n: `status.${b.status}` }))));
     if (!today.length) bookings.append(h('tr', {}, h('td', { colspan: 5, class: 'muted', i18n: 'board.noBookings' })));
     clear(counts, Object.entries(snapshot.bookings?.counts || {}).map(([status, count]) =>
@@ -107,14 +127,15 @@ export function liveBoard(target, { onSnapshot, canHandBack = false } = {}) {
 
   // Tele-expertise cases: waiting per specialty, and the overdue ones (routing facts only, never their content).
   function renderCases(section) {
-    clear(casesWaiting, Object.entries(section?.waiting || {}).map(([code, count]) => h('tr', { 'data-specialty': code },
-      h('td', { i18n: `specialty.${code}` }), h('td', { class: 'stat', text: String(count) }))));
+    const waiting = section?.waiting || {};
+    clear(casesWaiting, everySpecialty(Object.keys(waiting)).map((code) => h('tr', { 'data-specialty': code },
+      h('td', { i18n: `specialty.${code}` }), h('td', { class: 'stat', text: String(waiting[code] ?? 0) }))));
     overdueCount.textContent = String(section?.overdue ?? 0);
     const late = section?.mostOverdue || [];
     clear(overdue, late.map((c) => h('tr', { 'data-case-id': c.id, 'data-status': c.status },
       h('td', { 'data-datetime': c.dueAt, text: formatInstant(c.dueAt) }),
       h('td', { i18n: `specialty.${c.specialty}` }), h('td', { i18n: `urgency.${c.urgency}` }),
-      h('td', { text: c.dispensaryId || '' }), h('td', { dir: 'ltr', text: c.claimedBy || '—' }),
+      h('td', {}, place(c.dispensaryId)), h('td', {}, c.claimedBy ? person(c.claimedBy) : '—'),
       h('td', { i18n: `case.status.${c.status}` }),
       h('td', {}, canHandBack && c.claimedBy ? handBackButton(c) : null))));
     if (!late.length) overdue.append(h('tr', {}, h('td', { colspan: 7, class: 'muted', i18n: 'board.noOverdue' })));
