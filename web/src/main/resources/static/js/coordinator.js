@@ -195,6 +195,8 @@ function weekCalendar(target, zone) {
   const hint = h('p', { class: 'banner info', hidden: true, role: 'status', i18n: 'coordinator.pickNewSlot' });
   clear(target,
     h('section', { class: 'card' },
+      // the tab names the panel on screen; the heading gives its days' headings a parent for screen readers
+      h('h2', { class: 'visually-hidden', i18n: 'coordinator.tab.calendar' }),
       h('div', { class: 'row' }, field('board.specialty', specialty),
         h('button', { type: 'button', i18n: 'coordinator.prevWeek', onclick: () => showWeek(shiftDay(days[0], -7)) }),
         h('button', { type: 'button', i18n: 'coordinator.thisWeek', onclick: () => showWeek(dateIn(zone)) }),

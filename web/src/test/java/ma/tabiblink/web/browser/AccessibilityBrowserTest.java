@@ -8,12 +8,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
 
 import ma.tabiblink.web.support.WebTestSupport;
 
 /**
- * axe-core finds no violation, of any impact, on the screens of every role in Arabic, French and English: sign-in,
- * the nurse's tablet, the specialist's desk, the coordinator's calendar and board, the administration.
+ * axe-core finds no violation, of any impact, on the screens of every role in Arabic, French and English, and every
+ * control is at least 48 px: sign-in, the nurse's tablet, the specialist's desk, the coordinator's board, calendar,
+ * booking form and waitlist, the administration.
  */
 class AccessibilityBrowserTest extends WebTestSupport {
 
@@ -72,11 +75,35 @@ class AccessibilityBrowserTest extends WebTestSupport {
                 }
             }
         }
+        for (String language : LANGUAGES) {
+            try (BrowserSession coordinator = BrowserSession.open(base)) {
+                coordinator.signIn("coord1", language);
+                coordinator.waitFor("#board-status[data-live='true']");
+                coordinator.click("#tab-calendar");
+                coordinator.waitUntil("specialties listed", b -> !b.driver().findElements(
+                        By.cssSelector("#calendar-specialty option[value='dermatology']")).isEmpty());
+                new Select(coordinator.waitFor("#calendar-specialty")).selectByValue("dermatology");
+                coordinator.waitFor("#week button.slot:not([disabled])");
+                check(coordinator, "calendar " + language, violations);
+                coordinator.click("#week button.slot:not([disabled])");
+                coordinator.waitFor("#book-patient").sendKeys("ab");
+                coordinator.waitFor("#book-form");
+                check(coordinator, "booking " + language, violations);
+                coordinator.click("#tab-waitlist");
+                coordinator.waitFor("#waitlist-form");
+                check(coordinator, "waitlist " + language, violations);
+            }
+        }
         for (String user : List.of("nurse1", "dr.cardio", "coord1", "admin")) {
             as(user).put("/api/v1/me/language", Map.of("language", "fr"));
         }
         violations.forEach(System.out::println);
         assertThat(violations).isEmpty();
+    }
+
+    private static void check(BrowserSession browser, String state, List<String> violations) {
+        Axe.violations(browser).forEach(v -> violations.add(state + ": " + v));
+        smallTargets(browser).forEach(v -> violations.add(state + ": target smaller than 48 px: " + v));
     }
 
     @SuppressWarnings("unchecked")
