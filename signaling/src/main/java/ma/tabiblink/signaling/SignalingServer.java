@@ -67,7 +67,7 @@ public final class SignalingServer {
 
     private final SignalingConfig config;
     private final UnifiedJedis redis;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final ClusterState cluster;
     private final SessionRegistry sessions;
     private final CallService calls;
@@ -85,11 +85,23 @@ public final class SignalingServer {
     private volatile Instant beatingSince;
     private Channel serverChannel;
 
+    /** A node that measures time with the system clock. */
     public SignalingServer(SignalingConfig config, Authenticator authenticator, TokenRefresher tokenRefresher,
                            AppointmentDirectory appointments, PatientAccess patients, CallEventListener listener,
                            VideoBroker video, UnifiedJedis redis) {
+        this(config, authenticator, tokenRefresher, appointments, patients, listener, video, redis, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock what ring timeouts, resume windows, node liveness and event times are measured with; every node
+     *              sharing a Redis must agree on it (Redis's own key lifetimes run on Redis's clock regardless)
+     */
+    public SignalingServer(SignalingConfig config, Authenticator authenticator, TokenRefresher tokenRefresher,
+                           AppointmentDirectory appointments, PatientAccess patients, CallEventListener listener,
+                           VideoBroker video, UnifiedJedis redis, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.redis = Objects.requireNonNull(redis, "redis");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.cluster = new ClusterState(redis, new RedisKeys(config.redisPrefix()), new StateCipher(config.stateKey()));
         this.events = new EventDispatcher(Objects.requireNonNull(listener, "listener"));
         this.sessions = new SessionRegistry(cluster, codec, config.nodeId(), config.replayBufferMessages());
@@ -226,9 +238,10 @@ public final class SignalingServer {
         shutdown();
     }
 
+    /** Waits in real time, whatever the injected clock says: connections close at the network's pace. */
     private void awaitClosed(Duration wait) {
-        Instant until = clock.instant().plus(wait);
-        while (connections.openConnections() > 0 && clock.instant().isBefore(until)) {
+        long until = System.nanoTime() + wait.toNanos();
+        while (connections.openConnections() > 0 && System.nanoTime() - until < 0) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

@@ -29,6 +29,8 @@ final class SignalingFixture implements AutoCloseable {
     final JedisPooled redis;
     final TestTokens tokens;
     final List<SignalingEvent> events = new CopyOnWriteArrayList<>();
+    /** The clock of every node started here. */
+    final TestClock clock = new TestClock();
     private final List<SignalingServer> servers = new ArrayList<>();
 
     SignalingFixture() throws IOException {
@@ -85,7 +87,7 @@ final class SignalingFixture implements AutoCloseable {
                           PatientAccess patients, VideoBroker video) throws InterruptedException {
         CallEventListener listener = events::add;
         SignalingServer server = new SignalingServer(tweak.apply(testConfig()).build(), tokens, tokens, appointments,
-                patients, listener, video, new JedisPooled("127.0.0.1", redisPort));
+                patients, listener, video, new JedisPooled("127.0.0.1", redisPort), clock);
         server.start();
         servers.add(server);
         return server;

@@ -20,15 +20,12 @@ import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.MessageCodec;
 import ma.tabiblink.signaling.session.Session;
 import ma.tabiblink.signaling.session.SessionRegistry;
+import ma.tabiblink.signaling.session.SessionResumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +53,7 @@ public final class Connections {
     final MessageCodec codec;
     final EventDispatcher events;
     final Clock clock;
+    final SessionResumer resumer;
     volatile SignalingObserver observer = SignalingObserver.NONE;
     private final Map<String, Channel> channelsBySession = new ConcurrentHashMap<>();
     private final Map<Channel, Boolean> open = new ConcurrentHashMap<>();
@@ -81,6 +79,7 @@ public final class Connections {
         this.codec = codec;
         this.events = events;
         this.clock = clock;
+        this.resumer = new SessionResumer(cluster, sessions, codec, config.nodeId(), presenceTtlMs(), clock);
     }
 
     /**
@@ -89,15 +88,6 @@ public final class Connections {
      */
     long quietCheckMillis() {
         return Math.min(config.heartbeatInterval().toMillis(), config.idleTimeout().toMillis());
-    }
-
-    static String sha256(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is unavailable in this JVM", e);
-        }
     }
 
     void opened(Channel ch) {

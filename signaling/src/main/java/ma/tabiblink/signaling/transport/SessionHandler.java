@@ -20,24 +20,22 @@ import ma.tabiblink.signaling.auth.Role;
 import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.SessionEndedException;
 import ma.tabiblink.signaling.call.CallService;
-import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.protocol.CloseCode;
 import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.MessageCodec;
 import ma.tabiblink.signaling.protocol.ProtocolException;
+import ma.tabiblink.signaling.session.ResumeToken;
 import ma.tabiblink.signaling.session.Session;
+import ma.tabiblink.signaling.session.SessionResumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +48,6 @@ import java.util.concurrent.TimeUnit;
 final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int RESUME_ATTEMPTS = 40;
     private static final long RESUME_RETRY_MS = 50;
     /**
@@ -155,10 +152,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                     CloseCode.SERVER_ERROR);
             return;
         }
-        byte[] secretBytes = new byte[24];
-        RANDOM.nextBytes(secretBytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
-        Session fresh = newSession(ctx, CallService.newId("s-"), Connections.sha256(secret), who);
+        String sessionId = CallService.newId("s-");
+        ResumeToken.Issued resumeToken = ResumeToken.issue(sessionId);
+        Session fresh = newSession(ctx, sessionId, resumeToken.secretHash(), who);
         node.sessions.add(fresh);
         String status;
         try {
@@ -179,7 +175,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         inlineRelay.session(fresh);
         fresh.attach(ctx.channel(), 0);
         node.bind(fresh, ctx.channel());
-        fresh.sendFirst(node.codec.encode(new Message.Welcome(fresh.id(), fresh.id() + "." + secret,
+        fresh.sendFirst(node.codec.encode(new Message.Welcome(fresh.id(), resumeToken.token(),
                 node.config.resumeWindow().toSeconds(), node.config.heartbeatInterval().toSeconds(),
                 new Message.UserInfo(who.userId(), who.displayName(), who.role().name(),
                         who.role() == Role.SPECIALIST ? who.specialties() : null, who.dispensaryId(),
@@ -346,100 +342,47 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     // ------------------------------------------------------------------ resume
 
     private void resume(ChannelHandlerContext ctx, Message.SessionResume r) {
-        String token = r.resumeToken();
-        int dot = token.indexOf('.');
-        if (dot <= 0) {
-            throw new ProtocolException(ErrorCode.RESUME_INVALID, "malformed resume token");
+        ResumeToken token = node.resumer.check(r.resumeToken(), session);
+        if (node.sessions.local(token.sessionId()) != null) {
+            node.kick(token.sessionId());
         }
-        String sid = token.substring(0, dot);
-        String hash = Connections.sha256(token.substring(dot + 1));
-        Session fresh = session;
-        if (sid.equals(fresh.id())) {
-            throw new ProtocolException(ErrorCode.RESUME_INVALID, "this connection already is that session");
-        }
-        Identity who = fresh.identity();
-        Session held = node.sessions.local(sid);
-        if (held != null) {
-            if (!held.secretHash().equals(hash) || !held.identity().userId().equals(who.userId())) {
-                throw new ProtocolException(ErrorCode.RESUME_INVALID, "this resume token is not valid for you");
-            }
-            node.kick(sid);
-        }
-        attemptResume(ctx, r, sid, hash, 1);
+        attemptResume(ctx, r, token, 1);
     }
 
     /**
-     * Claims the session in Redis and moves it onto this connection. While the session is still live on another
-     * connection (being kicked, or on a node that has just died), the claim is tried again a little later on a timer,
-     * not by sleeping: this worker thread also serves other connections.
+     * Moves the session onto this connection. While it is still live on another connection (being kicked, or on a
+     * node that has just died), the claim is tried again a little later on a timer, not by sleeping: this worker
+     * thread also serves other connections.
      */
-    private void attemptResume(ChannelHandlerContext ctx, Message.SessionResume r, String sid, String hash,
-                               int attempt) {
-        Session fresh = session;
-        Identity who = fresh.identity();
-        Session target = newSession(ctx, sid, hash, who);
-        List<Message.CallSummary> calls;
-        synchronized (target) {
-            node.sessions.add(target);
-            ClusterState.Claim claim = node.cluster.claim(sid, hash, who.userId(), node.config.nodeId(),
-                    node.presenceTtlMs(), node.clock.instant());
-            if ("LIVE".equals(claim.status()) && attempt < RESUME_ATTEMPTS) {
-                node.sessions.remove(target);
-                if (claim.liveNode().equals(node.config.nodeId())) {
-                    node.kick(sid);
-                } else {
-                    node.publishKick(claim.liveNode(), sid);
-                }
-                retryResume(ctx, r, sid, hash, attempt + 1);
-                return;
-            }
-            if (!"OK".equals(claim.status())) {
-                node.sessions.remove(target);
-                if ("RESUME_INVALID".equals(claim.status()) || "LIVE".equals(claim.status())) {
-                    throw new ProtocolException(ErrorCode.RESUME_INVALID, "this resume token is not valid for you");
-                }
-                throw new ProtocolException(ErrorCode.RESUME_EXPIRED, "the session is gone; start afresh");
-            }
-            fresh.detach(p -> { });
-            node.sessions.remove(fresh);
-            node.unbind(fresh, ctx.channel());
-            node.cluster.drop(fresh.id());
+    private void attemptResume(ChannelHandlerContext ctx, Message.SessionResume r, ResumeToken token, int attempt) {
+        Session own = session;
+        Identity who = own.identity();
+        Session target = newSession(ctx, token.sessionId(), token.secretHash(), who);
+        SessionResumer.Outcome outcome = node.resumer.resume(own, target, ctx.channel(), r,
+                attempt < RESUME_ATTEMPTS, new SessionResumer.Handover() {
+                    @Override
+                    public void released(Session released) {
+                        node.unbind(released, ctx.channel());
+                    }
 
-            List<Session.Sent> missed = new ArrayList<>();
-            long counter = claim.seq();
-            for (String stored : claim.outbox()) {
-                missed.add(Session.Sent.parse(stored));
+                    @Override
+                    public List<Message.CallSummary> attached(Session resumed) {
+                        node.bind(resumed, ctx.channel());
+                        session = resumed;
+                        inlineRelay.session(resumed);
+                        return node.calls.resumed(resumed);
+                    }
+                });
+        if (outcome instanceof SessionResumer.StillLive live) {
+            if (live.node().equals(node.config.nodeId())) {
+                node.kick(token.sessionId());
+            } else {
+                node.publishKick(live.node(), token.sessionId());
             }
-            if (claim.reaped()) {
-                long base = Math.max(claim.seq(), r.lastSeq());
-                List<Session.Sent> renumbered = new ArrayList<>();
-                for (Session.Sent m : missed) {
-                    renumbered.add(new Session.Sent(++base, m.json()));
-                }
-                missed = renumbered;
-                counter = base;
-            }
-            for (Session.Sent m : missed) {
-                counter = Math.max(counter, m.seq());
-            }
-            counter = Math.max(counter, r.lastSeq());
-            target.attach(ctx.channel(), counter);
-            node.bind(target, ctx.channel());
-            session = target;
-            inlineRelay.session(target);
-            calls = node.calls.resumed(target);
-            target.send(node.codec.encode(new Message.SessionResumed(r.id(), sid, calls)));
-            boolean gap = !claim.reaped() && !missed.isEmpty() && missed.get(0).seq() > r.lastSeq() + 1;
-            for (Session.Sent m : missed) {
-                if (claim.reaped() || m.seq() > r.lastSeq()) {
-                    target.replay(m);
-                }
-            }
-            if (gap) {
-                target.send(node.codec.encode(new Message.Error(r.id(), ErrorCode.RESUME_GAP.name(),
-                        "some messages older than the resume buffer were lost")));
-            }
+            retryResume(ctx, r, token, attempt + 1);
+            return;
         }
+        List<Message.CallSummary> calls = ((SessionResumer.Resumed) outcome).calls();
         node.calls.announceBack(target, calls);
         node.observer.resumed();
         if (who.role() == Role.SPECIALIST) {
@@ -478,8 +421,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         }
     }
 
-    private void retryResume(ChannelHandlerContext ctx, Message.SessionResume r, String sid, String hash,
-                             int attempt) {
+    private void retryResume(ChannelHandlerContext ctx, Message.SessionResume r, ResumeToken token, int attempt) {
         if (heldBack == null) {
             heldBack = new ArrayDeque<>();
         }
@@ -489,7 +431,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             if (!ctx.channel().isActive()) {
                 return;
             }
-            answeringErrors(ctx, r, () -> attemptResume(ctx, r, sid, hash, attempt));
+            answeringErrors(ctx, r, () -> attemptResume(ctx, r, token, attempt));
             readHeldBack(ctx, held);
         }, RESUME_RETRY_MS, TimeUnit.MILLISECONDS);
     }
