@@ -44,8 +44,7 @@ class BookedConsultationTest {
     @BeforeAll
     static void start() throws Exception {
         fx = new SignalingFixture();
-        withJitsi = fx.start(b -> b.nodeId("jitsi").idleTimeout(Duration.ofSeconds(1))
-                .heartbeatInterval(Duration.ofSeconds(5)), DIRECTORY, new VideoBroker(
+        withJitsi = fx.start(b -> b.nodeId("jitsi"), DIRECTORY, new VideoBroker(
                 VideoConfig.stunOnly(List.of("stun:stun.example.org:3478")).withJitsi(JitsiConfig.hs256(
                         URI.create("https://meet.example.org"), "tabib-link", "0123456789abcdef0123456789abcdef")),
                 Clock.systemUTC()));
@@ -148,7 +147,11 @@ class BookedConsultationTest {
 
     @Test
     void aConnectionThatSendsNothingIsClosedWith4408() throws Exception {
-        try (RawWebSocket silent = new RawWebSocket(withJitsi.boundPort(), fx.tokens.nurse("nurse-idle", "d"))) {
+        // a node of its own: a 1 s idle timeout would also close the other tests' clients on a busy machine
+        SignalingServer impatient = fx.start(b -> b.nodeId("impatient").idleTimeout(Duration.ofSeconds(1))
+                .heartbeatInterval(Duration.ofSeconds(5)), DIRECTORY,
+                new VideoBroker(VideoConfig.stunOnly(List.of()), Clock.systemUTC()));
+        try (RawWebSocket silent = new RawWebSocket(impatient.boundPort(), fx.tokens.nurse("nurse-idle", "d"))) {
             String seen = silent.readAllUntilClosed();
             assertThat(seen).contains("IDLE_TIMEOUT");
             assertThat(silent.closeCode()).isEqualTo(4408);

@@ -97,6 +97,13 @@ class RedisOutageTest {
             assertThat(idle.await("call.incoming").path("callId").asText())
                     .as("the specialist who was available before the outage is rung without doing anything")
                     .isEqualTo(queuedCall);
+            // events are delivered on another thread: the ring may reach the client before the event is listed
+            long eventDeadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < eventDeadline && fx.events.stream().noneMatch(e ->
+                    e instanceof SignalingEvent.PresenceChanged p && p.userId().equals("dr.cardio2")
+                            && "available".equals(String.valueOf(p.status())) && p.at().isAfter(restarted))) {
+                Thread.sleep(20);
+            }
             assertThat(fx.events).anySatisfy(e -> {
                 assertThat(e).isInstanceOfSatisfying(SignalingEvent.PresenceChanged.class, p -> {
                     assertThat(p.userId()).isEqualTo("dr.cardio2");
