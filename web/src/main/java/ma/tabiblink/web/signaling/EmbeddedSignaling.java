@@ -1,5 +1,6 @@
 package ma.tabiblink.web.signaling;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,13 +54,14 @@ public class EmbeddedSignaling implements SmartLifecycle, SessionRevocations.Lis
     private volatile List<CallEventListener> listeners = List.of();
     private final VideoBroker video;
     private final UnifiedJedis redis;
+    private final Clock clock;
     private final Duration drain;
     private volatile SignalingServer server;
 
     EmbeddedSignaling(ApplicationContext context, Environment env, Authenticator authenticator, TokenRefresher refresher,
                       AppointmentDirectory appointments, PatientAccess patients, SecretKey stateKey,
                       Supplier<List<CallEventListener>> listeners, Supplier<SignalingObserver> observer,
-                      VideoBroker video, UnifiedJedis redis, Duration drain) {
+                      VideoBroker video, UnifiedJedis redis, Clock clock, Duration drain) {
         this.context = context;
         this.env = env;
         this.authenticator = authenticator;
@@ -71,6 +73,7 @@ public class EmbeddedSignaling implements SmartLifecycle, SessionRevocations.Lis
         this.observerLookup = observer;
         this.video = video;
         this.redis = redis;
+        this.clock = clock;
         this.drain = drain;
     }
 
@@ -79,7 +82,7 @@ public class EmbeddedSignaling implements SmartLifecycle, SessionRevocations.Lis
         listeners = List.copyOf(listenerLookup.get());
         SignalingConfig config = SignalingSettings.from(env, webOrigins(), stateKey);
         SignalingServer started = new SignalingServer(config, authenticator, refresher, appointments, patients,
-                this::dispatch, video, redis);
+                this::dispatch, video, redis, clock);
         started.observe(observerLookup.get());
         try {
             started.start();

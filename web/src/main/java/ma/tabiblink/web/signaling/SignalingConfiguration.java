@@ -79,12 +79,12 @@ public class SignalingConfiguration {
                                         PatientAccess patients, SignalingStateKey stateKey,
                                         ObjectProvider<CallEventListener> listeners,
                                         ObjectProvider<SignalingObserver> observer, VideoBroker video, UnifiedJedis redis,
-                                        @Value("${tabib.signaling.drain:10s}") Duration drain) {
+                                        Clock clock, @Value("${tabib.signaling.drain:10s}") Duration drain) {
         EmbeddedSignaling signaling = new EmbeddedSignaling(context, env, new TokenAuthenticator(verifier, tickets),
                 new AccountTokenRefresher(accounts, tokens, sessions),
                 appointments.getIfAvailable(() -> AppointmentDirectory.NONE), patients, stateKey.key(),
                 () -> listeners.orderedStream().toList(),
-                () -> observer.getIfAvailable(() -> SignalingObserver.NONE), video, redis, drain);
+                () -> observer.getIfAvailable(() -> SignalingObserver.NONE), video, redis, clock, drain);
         revocations.listen(signaling);
         return signaling;
     }
