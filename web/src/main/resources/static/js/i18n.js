@@ -66,6 +66,9 @@ export function applyTo(root) {
   root.querySelectorAll('[data-datetime]').forEach((el) => {
     el.textContent = formatInstant(el.dataset.datetime, el.dataset.style || 'datetime');
   });
+  root.querySelectorAll('[data-age]').forEach((el) => {
+    el.textContent = ageText(Number(el.dataset.age));
+  });
   document.title = t('app.title');
 }
 
@@ -88,6 +91,13 @@ const STYLES = {
   day: { weekday: 'short', day: 'numeric', month: 'short' },
   time: { hour: '2-digit', minute: '2-digit' },
 };
+
+/** A whole age in years in the current language and its plural form: "66 ans", "66 سنة", "3 سنوات", "under a year". */
+export function ageText(years) {
+  if (years < 1) return t('age.underOne');
+  const form = `age.${new Intl.PluralRules(locale()).select(years)}`;
+  return t(has(form) ? form : 'age.other', { n: years });
+}
 
 export function formatInstant(iso, style = 'datetime') {
   if (!iso) return '';

@@ -6,7 +6,7 @@ import { api, idempotencyKey } from './session.js';
 import { loadSpecialties } from './specialties.js';
 import { openLocalMedia } from './call.js';
 import { startCallView } from './callview.js';
-import { patientLabel, renderNotes, openConsultation } from './patient.js';
+import { patientIdentity, patientLabel, renderNotes, openConsultation } from './patient.js';
 import { jitsiRoom } from './jitsi.js';
 import { isOffline, onNetworkChange, checkNow } from './network.js';
 import { keepPatients, keepPatient, searchSavedPatients } from './device.js';
@@ -87,7 +87,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     if (patient) {
       clear(patientBox,
         h('h2', { id: 'patient-title', i18n: 'nurse.patient' }),
-        h('p', { class: 'patient-chosen', 'data-patient-id': patient.id }, h('strong', { text: patientLabel(patient) })),
+        h('p', { class: 'patient-chosen', 'data-patient-id': patient.id }, h('strong', {}, patientIdentity(patient))),
         patient.pending ? h('p', { class: 'banner warn', id: 'pending-patient', i18n: 'nurse.pendingPatient' }) : null,
         withoutConsent(patient) ? consentBox() : null,
         h('button', { type: 'button', class: 'secondary', i18n: 'nurse.changePatient', onclick: () => { patient = null; cases.setPatient(null); renderPatient(); renderCall(); } }));
@@ -98,7 +98,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     const results = h('ul', { class: 'pick-list', id: 'patient-results', 'aria-live': 'polite' });
     const pick = (p) => h('li', {},
       h('button', { type: 'button', class: 'pick big', 'data-patient-id': p.id, 'data-pending': p.pending ? 'true' : null, onclick: () => choose(p) },
-        patientLabel(p), p.pending ? h('span', { class: 'chip pending', i18n: 'nurse.pendingTag' }) : null));
+        patientIdentity(p), p.pending ? h('span', { class: 'chip pending', i18n: 'nurse.pendingTag' }) : null));
     const showFound = (list) => {
       const all = [...pendingMatching(query.value.trim()), ...list];
       clear(results, all.map(pick));

@@ -1,6 +1,6 @@
 // Patient summary and consultation notes, shared by the nurse and specialist screens.
 import { h, clear } from './dom.js';
-import { formatInstant } from './i18n.js';
+import { ageText, formatInstant } from './i18n.js';
 import { api } from './session.js';
 
 export function patientLabel(p) {
@@ -9,12 +9,30 @@ export function patientLabel(p) {
   return born ? `${name} (${born})` : name;
 }
 
+/** Whole years since the birth date (YYYY-MM-DD) or, with only a year, since that year; null when neither is known. */
+export function ageOf(p, today = new Date()) {
+  if (p.birthDate) {
+    const [year, month, day] = p.birthDate.split('-').map(Number);
+    const hadBirthday = today.getMonth() + 1 > month || (today.getMonth() + 1 === month && today.getDate() >= day);
+    return today.getFullYear() - year - (hadBirthday ? 0 : 1);
+  }
+  return Number.isInteger(p.birthYear) ? today.getFullYear() - p.birthYear : null;
+}
+
+/** The patient's name and age for the screen; the age follows the language and is never broken across lines. */
+export function patientIdentity(p) {
+  const age = ageOf(p);
+  const name = p.fullName || p.id;
+  if (age === null || age < 0) return [name];
+  return [name, ' · ', h('span', { class: 'age', dataset: { age: String(age) }, text: ageText(age) })];
+}
+
 export async function renderPatientSummary(target, patientId) {
   clear(target, h('p', { class: 'muted', i18n: 'app.loading' }));
   try {
     const p = await api('GET', `/api/v1/patients/${encodeURIComponent(patientId)}`);
     clear(target, h('dl', { class: 'summary' },
-      item('patient.name', patientLabel(p)),
+      item('patient.name', patientIdentity(p)),
       item('patient.sex', p.sex ? h('span', { i18n: `sex.${p.sex}` }) : '—'),
       item('patient.nationalId', p.maskedNationalId || '—'),
       item('patient.consent', h('span', { i18n: p.consent?.teleconsultation ? 'patient.consentYes' : 'patient.consentNo' })),

@@ -78,6 +78,30 @@ class RoleScreensBrowserTest extends WebTestSupport {
     }
 
     @Test
+    void aPatientsAgeIsWrittenInTheScreensLanguageOnOneLine() throws Exception {
+        String name = "Mimoun Ageshown";
+        int age = java.time.LocalDate.now().getYear() - 1979;
+        registerConsentingPatient(as("nurse1"), name);
+        assertThat(as("nurse1").put("/api/v1/me/language", java.util.Map.of("language", "fr")).status()).isLessThan(300);
+        try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
+            nurse.signIn("nurse1", "fr");
+            nurse.waitFor("#patient-search").sendKeys("Ageshown");
+            nurse.waitUntil("the patient found", b -> b.driver().findElements(By.cssSelector("#patient-results button.pick"))
+                    .stream().anyMatch(e -> e.getText().contains(name)));
+            WebElement found = nurse.driver().findElements(By.cssSelector("#patient-results button.pick")).stream()
+                    .filter(e -> e.getText().contains(name)).findFirst().orElseThrow();
+            assertThat(found.getText()).contains(name + " · " + age + " ans");
+            assertThat(nurse.script("return getComputedStyle(document.querySelector('#patient-results .age')).whiteSpace"))
+                    .isEqualTo("nowrap");
+            new org.openqa.selenium.support.ui.Select(nurse.driver().findElement(By.id("lang"))).selectByValue("ar");
+            nurse.waitUntil("the age in Arabic", b -> found.findElement(By.cssSelector(".age")).getText().equals(age + " سنة"));
+            new org.openqa.selenium.support.ui.Select(nurse.driver().findElement(By.id("lang"))).selectByValue("en");
+            nurse.waitUntil("the age in English", b -> found.findElement(By.cssSelector(".age")).getText().equals(age + " years"));
+        }
+        assertThat(as("nurse1").put("/api/v1/me/language", java.util.Map.of("language", "fr")).status()).isLessThan(300);
+    }
+
+    @Test
     void everyRoleMainScreenIsCapturedInArabicAndFrench() throws Exception {
         List<String[]> screens = List.of(
                 new String[] {"nurse1", "#urgent button.specialty", "nurse"},
