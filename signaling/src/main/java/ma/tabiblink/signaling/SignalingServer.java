@@ -22,6 +22,7 @@ import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.call.GuestLinks;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.cluster.NodeBus;
+import ma.tabiblink.signaling.cluster.PresenceStatus;
 import ma.tabiblink.signaling.cluster.RedisKeys;
 import ma.tabiblink.signaling.cluster.StateCipher;
 import ma.tabiblink.signaling.event.CallEventListener;
@@ -161,7 +162,7 @@ public final class SignalingServer {
         } catch (Exception e) {
             serverChannel = null;
             releaseResources();
-            cluster.redis().zrem(cluster.keys().nodes(), config.nodeId());
+            cluster.leave(config.nodeId());
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
@@ -211,7 +212,7 @@ public final class SignalingServer {
         connections.drain();
         awaitClosed(drain);
         shutdown();
-        cluster.redis().zrem(cluster.keys().nodes(), config.nodeId());
+        cluster.leave(config.nodeId());
         log.info("signalling node {} stopped", config.nodeId());
     }
 
@@ -293,8 +294,9 @@ public final class SignalingServer {
         try {
             for (ClusterState.Reasserted back : putBack) {
                 log.info("presence of {} put back as {}", back.specialist().userId(), back.status());
-                events.emit(new SignalingEvent.PresenceChanged(now, back.specialist().userId(), back.status()));
-                if ("available".equals(back.status())) {
+                events.emit(new SignalingEvent.PresenceChanged(now, back.specialist().userId(),
+                        back.status().value()));
+                if (back.status() == PresenceStatus.AVAILABLE) {
                     back.specialist().specialties().forEach(calls::dispatch);
                 }
             }

@@ -20,7 +20,9 @@ import ma.tabiblink.signaling.auth.Role;
 import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.SessionEndedException;
 import ma.tabiblink.signaling.call.CallService;
+import ma.tabiblink.signaling.cluster.ClaimResult;
 import ma.tabiblink.signaling.cluster.ClusterState;
+import ma.tabiblink.signaling.cluster.PresenceStatus;
 import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.protocol.CloseCode;
 import ma.tabiblink.signaling.protocol.ErrorCode;
@@ -160,7 +162,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         Session fresh = newSession(ctx, CallService.newId("s-"), Connections.sha256(secret), who);
         node.sessions.add(fresh);
-        String status;
+        Optional<PresenceStatus> status;
         try {
             status = node.cluster.register(fresh.id(), who, node.config.nodeId(), fresh.secretHash(),
                     node.config.maxConnectionsPerUser(), node.presenceTtlMs());
@@ -184,8 +186,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                 new Message.UserInfo(who.userId(), who.displayName(), who.role().name(),
                         who.role() == Role.SPECIALIST ? who.specialties() : null, who.dispensaryId(),
                         who.province()))));
-        if (who.role() == Role.SPECIALIST && !status.isEmpty()) {
-            node.events.emit(new SignalingEvent.PresenceChanged(node.clock.instant(), who.userId(), status));
+        if (who.role() == Role.SPECIALIST && status.isPresent()) {
+            node.events.emit(new SignalingEvent.PresenceChanged(node.clock.instant(), who.userId(),
+                    status.get().value()));
         }
         scheduleRefresh(ctx);
     }
@@ -383,7 +386,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             node.sessions.add(target);
             ClusterState.Claim claim = node.cluster.claim(sid, hash, who.userId(), node.config.nodeId(),
                     node.presenceTtlMs(), node.clock.instant());
-            if ("LIVE".equals(claim.status()) && attempt < RESUME_ATTEMPTS) {
+            if (claim.result() == ClaimResult.LIVE && attempt < RESUME_ATTEMPTS) {
                 node.sessions.remove(target);
                 if (claim.liveNode().equals(node.config.nodeId())) {
                     node.kick(sid);
@@ -393,9 +396,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                 retryResume(ctx, r, sid, hash, attempt + 1);
                 return;
             }
-            if (!"OK".equals(claim.status())) {
+            if (claim.result() != ClaimResult.RESUMED) {
                 node.sessions.remove(target);
-                if ("RESUME_INVALID".equals(claim.status()) || "LIVE".equals(claim.status())) {
+                if (claim.result() == ClaimResult.RESUME_INVALID || claim.result() == ClaimResult.LIVE) {
                     throw new ProtocolException(ErrorCode.RESUME_INVALID, "this resume token is not valid for you");
                 }
                 throw new ProtocolException(ErrorCode.RESUME_EXPIRED, "the session is gone; start afresh");
