@@ -20,8 +20,10 @@ import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.call.GuestLinks;
+import ma.tabiblink.signaling.cluster.ClusterBoard;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.cluster.NodeBus;
+import ma.tabiblink.signaling.cluster.Presence;
 import ma.tabiblink.signaling.cluster.PresenceStatus;
 import ma.tabiblink.signaling.cluster.RedisKeys;
 import ma.tabiblink.signaling.cluster.StateCipher;
@@ -47,9 +49,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -385,21 +385,10 @@ public final class SignalingServer {
         @Override
         public List<SpecialistPresence> specialists() {
             List<SpecialistPresence> out = new ArrayList<>();
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            for (String specialty : redis.smembers(cluster.keys().specialties())) {
-                for (String user : redis.smembers(cluster.keys().roster(specialty))) {
-                    if (!seen.add(user)) {
-                        continue;
-                    }
-                    Map<String, String> p = redis.hgetAll(cluster.keys().presence(user));
-                    if (p.isEmpty() || !"1".equals(p.get("conn"))) {
-                        continue;
-                    }
-                    String call = p.getOrDefault("call", "");
-                    out.add(new SpecialistPresence(user, p.getOrDefault("name", user),
-                            Arrays.asList(p.getOrDefault("specialties", "").split(",")),
-                            call.isEmpty() ? p.get("status") : "busy", call.isEmpty() ? null : call));
-                }
+            for (Presence p : cluster.board().connectedSpecialists()) {
+                PresenceStatus shown = p.shown();
+                out.add(new SpecialistPresence(p.userId(), p.name() == null ? p.userId() : p.name(), p.specialties(),
+                        shown == null ? null : shown.value(), p.callId()));
             }
             return out;
         }
@@ -408,24 +397,18 @@ public final class SignalingServer {
         public List<QueueStatus> queues() {
             List<QueueStatus> out = new ArrayList<>();
             Instant now = clock.instant();
-            for (String specialty : redis.smembers(cluster.keys().specialties())) {
-                List<String> waiting = redis.zrange(cluster.keys().queue(specialty), 0, -1);
-                Duration longest = Duration.ZERO;
-                for (String callId : waiting) {
-                    String at = redis.hget(cluster.keys().call(callId), "requestedAt");
-                    if (at != null) {
-                        Duration d = Duration.between(Instant.ofEpochMilli(Long.parseLong(at)), now);
-                        longest = d.compareTo(longest) > 0 ? d : longest;
-                    }
-                }
-                out.add(new QueueStatus(specialty, waiting.size(), longest));
+            for (ClusterBoard.WaitingCalls q : cluster.board().queues()) {
+                Duration longest = q.oldestRequest() == null ? Duration.ZERO
+                        : Duration.between(q.oldestRequest(), now);
+                out.add(new QueueStatus(q.specialty(), q.length(),
+                        longest.isNegative() ? Duration.ZERO : longest));
             }
             return out;
         }
 
         @Override
         public int callsInProgress() {
-            return (int) redis.scard(cluster.keys().activeCalls());
+            return cluster.board().callsInProgress();
         }
     }
 }

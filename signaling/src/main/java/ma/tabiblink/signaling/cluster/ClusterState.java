@@ -57,6 +57,7 @@ public final class ClusterState {
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final StateCipher cipher;
+    private final ClusterBoard board;
     /**
      * The last status each specialist set through this node: all this node needs to put their presence back when
      * Redis lost it. The heartbeat forgets users who have had no session here for a while.
@@ -88,6 +89,7 @@ public final class ClusterState {
         this.redis = redis;
         this.keys = keys;
         this.cipher = cipher;
+        this.board = new ClusterBoard(redis, keys);
     }
 
     public RedisKeys keys() {
@@ -597,6 +599,11 @@ public final class ClusterState {
     /** The name a specialist's presence shows; empty when it is gone. */
     public Optional<String> specialistName(String userId) {
         return Optional.ofNullable(redis.hget(keys.presence(userId), "name"));
+    }
+
+    /** The board's and metrics' view of the whole cluster. */
+    public ClusterBoard board() {
+        return board;
     }
 
     public Set<String> userSessions(String userId) {
