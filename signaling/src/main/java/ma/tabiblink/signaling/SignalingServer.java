@@ -124,13 +124,7 @@ public final class SignalingServer {
         if (json == null) {
             return;
         }
-        if (json.startsWith("{\"type\":\"call.ended\"")) {
-            try {
-                calls.forget(codec.mapper().readTree(json).path("callId").asText());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                log.debug("unreadable call.ended from another node");
-            }
-        }
+        codec.endedCallId(json).ifPresent(calls::forget);
         sessions.fromBus(sessionId, json);
     }
 
