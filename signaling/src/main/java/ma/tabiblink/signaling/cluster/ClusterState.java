@@ -620,8 +620,12 @@ public final class ClusterState {
         redis.publish(keys.nodeChannel(nodeId), NodeBus.KICK + sessionId);
     }
 
-    /** Keeps a guest link's fields until {@code expiresAt}. */
-    public void storeGuestLink(String ticket, Map<String, String> fields, Instant expiresAt) {
+    /** Keeps a guest link under its ticket until {@code expiresAt}. */
+    public void storeGuestLink(String ticket, GuestLink link, Instant expiresAt) {
+        Map<String, String> fields = Map.of("call", link.callId(), "room", link.room(),
+                "specialist", link.specialistId(), "guest", link.guestId(), "name", link.guestName(),
+                "patient", link.patientRef() == null ? "" : link.patientRef(),
+                "end", Long.toString(link.consultationEnd().toEpochMilli()));
         String key = keys.guestLink(ticket);
         try (AbstractTransaction tx = redis.multi()) {
             tx.hset(key, fields);
@@ -630,8 +634,8 @@ public final class ClusterState {
         }
     }
 
-    /** A use of a guest link: {@code first} for the one use that admits, and the link's fields. */
-    public record GuestLinkUse(boolean first, Map<String, String> link) {
+    /** A use of a guest link: {@code first} for the one use that admits, and the link. */
+    public record GuestLinkUse(boolean first, GuestLink link) {
     }
 
     /** Uses a guest link; empty for an unknown or expired ticket. Exactly one use of a link is ever the first. */
@@ -649,7 +653,11 @@ public final class ClusterState {
             for (int i = 1; i < r.size(); i += 2) {
                 fields.put(r.get(i), r.get(i + 1));
             }
-            return Optional.of(new GuestLinkUse(first, fields));
+            String usedAt = fields.get("usedAt");
+            return Optional.of(new GuestLinkUse(first, new GuestLink(fields.get("call"), fields.get("room"),
+                    fields.get("specialist"), fields.get("guest"), fields.get("name"), present(fields.get("patient")),
+                    Instant.ofEpochMilli(Long.parseLong(fields.get("end"))),
+                    usedAt == null ? null : Instant.ofEpochMilli(Long.parseLong(usedAt)))));
         }, ticket, now.toEpochMilli());
     }
 }
