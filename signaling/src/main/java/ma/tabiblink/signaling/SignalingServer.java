@@ -20,8 +20,11 @@ import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.call.GuestLinks;
+import ma.tabiblink.signaling.cluster.ClusterBoard;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.cluster.NodeBus;
+import ma.tabiblink.signaling.cluster.Presence;
+import ma.tabiblink.signaling.cluster.PresenceStatus;
 import ma.tabiblink.signaling.cluster.RedisKeys;
 import ma.tabiblink.signaling.cluster.StateCipher;
 import ma.tabiblink.signaling.event.CallEventListener;
@@ -46,9 +49,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,13 +136,7 @@ public final class SignalingServer {
         if (json == null) {
             return;
         }
-        if (json.startsWith("{\"type\":\"call.ended\"")) {
-            try {
-                calls.forget(codec.mapper().readTree(json).path("callId").asText());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                log.debug("unreadable call.ended from another node");
-            }
-        }
+        codec.endedCallId(json).ifPresent(calls::forget);
         sessions.fromBus(sessionId, json);
     }
 
@@ -173,7 +168,7 @@ public final class SignalingServer {
         } catch (Exception e) {
             serverChannel = null;
             releaseResources();
-            cluster.redis().zrem(cluster.keys().nodes(), config.nodeId());
+            cluster.leave(config.nodeId());
             if (e instanceof InterruptedException interrupted) {
                 throw interrupted;
             }
@@ -223,7 +218,7 @@ public final class SignalingServer {
         connections.drain();
         awaitClosed(drain);
         shutdown();
-        cluster.redis().zrem(cluster.keys().nodes(), config.nodeId());
+        cluster.leave(config.nodeId());
         log.info("signalling node {} stopped", config.nodeId());
     }
 
@@ -306,8 +301,9 @@ public final class SignalingServer {
         try {
             for (ClusterState.Reasserted back : putBack) {
                 log.info("presence of {} put back as {}", back.specialist().userId(), back.status());
-                events.emit(new SignalingEvent.PresenceChanged(now, back.specialist().userId(), back.status()));
-                if ("available".equals(back.status())) {
+                events.emit(new SignalingEvent.PresenceChanged(now, back.specialist().userId(),
+                        back.status().value()));
+                if (back.status() == PresenceStatus.AVAILABLE) {
                     back.specialist().specialties().forEach(calls::dispatch);
                 }
             }
@@ -396,21 +392,10 @@ public final class SignalingServer {
         @Override
         public List<SpecialistPresence> specialists() {
             List<SpecialistPresence> out = new ArrayList<>();
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            for (String specialty : redis.smembers(cluster.keys().specialties())) {
-                for (String user : redis.smembers(cluster.keys().roster(specialty))) {
-                    if (!seen.add(user)) {
-                        continue;
-                    }
-                    Map<String, String> p = redis.hgetAll(cluster.keys().presence(user));
-                    if (p.isEmpty() || !"1".equals(p.get("conn"))) {
-                        continue;
-                    }
-                    String call = p.getOrDefault("call", "");
-                    out.add(new SpecialistPresence(user, p.getOrDefault("name", user),
-                            Arrays.asList(p.getOrDefault("specialties", "").split(",")),
-                            call.isEmpty() ? p.get("status") : "busy", call.isEmpty() ? null : call));
-                }
+            for (Presence p : cluster.board().connectedSpecialists()) {
+                PresenceStatus shown = p.shown();
+                out.add(new SpecialistPresence(p.userId(), p.name() == null ? p.userId() : p.name(), p.specialties(),
+                        shown == null ? null : shown.value(), p.callId()));
             }
             return out;
         }
@@ -419,24 +404,18 @@ public final class SignalingServer {
         public List<QueueStatus> queues() {
             List<QueueStatus> out = new ArrayList<>();
             Instant now = clock.instant();
-            for (String specialty : redis.smembers(cluster.keys().specialties())) {
-                List<String> waiting = redis.zrange(cluster.keys().queue(specialty), 0, -1);
-                Duration longest = Duration.ZERO;
-                for (String callId : waiting) {
-                    String at = redis.hget(cluster.keys().call(callId), "requestedAt");
-                    if (at != null) {
-                        Duration d = Duration.between(Instant.ofEpochMilli(Long.parseLong(at)), now);
-                        longest = d.compareTo(longest) > 0 ? d : longest;
-                    }
-                }
-                out.add(new QueueStatus(specialty, waiting.size(), longest));
+            for (ClusterBoard.WaitingCalls q : cluster.board().queues()) {
+                Duration longest = q.oldestRequest() == null ? Duration.ZERO
+                        : Duration.between(q.oldestRequest(), now);
+                out.add(new QueueStatus(q.specialty(), q.length(),
+                        longest.isNegative() ? Duration.ZERO : longest));
             }
             return out;
         }
 
         @Override
         public int callsInProgress() {
-            return (int) redis.scard(cluster.keys().activeCalls());
+            return cluster.board().callsInProgress();
         }
     }
 }

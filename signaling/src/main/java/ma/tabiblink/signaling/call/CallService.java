@@ -5,7 +5,11 @@ import ma.tabiblink.signaling.appointment.AppointmentDirectory;
 import ma.tabiblink.signaling.appointment.BookedConsultation;
 import ma.tabiblink.signaling.auth.Identity;
 import ma.tabiblink.signaling.auth.Role;
+import ma.tabiblink.signaling.cluster.CallRecord;
+import ma.tabiblink.signaling.cluster.CallState;
 import ma.tabiblink.signaling.cluster.ClusterState;
+import ma.tabiblink.signaling.cluster.Presence;
+import ma.tabiblink.signaling.cluster.PresenceStatus;
 import ma.tabiblink.signaling.event.EventDispatcher;
 import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.patient.PatientAccess;
@@ -31,6 +35,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,6 +62,11 @@ public final class CallService {
 
     private record Members(String callId, String nurseId, String nurseSessionId, String specialistId,
                            String specialistSessionId) {
+        static Members of(CallRecord call) {
+            return new Members(call.callId(), call.nurseId(), call.nurseSessionId(), call.specialistId(),
+                    call.specialistSessionId());
+        }
+
         String peerOf(String sessionId) {
             if (sessionId.equals(nurseSessionId)) {
                 return specialistSessionId;
@@ -121,12 +131,13 @@ public final class CallService {
     public void setPresence(Session s, Message.PresenceSet m) {
         Identity who = s.identity();
         requireRole(who, Role.SPECIALIST, "set a presence status");
-        ClusterState.PresenceChange change = cluster.setPresence(who.userId(), m.status(), now(), presenceTtlMs());
-        sessions.reply(s, new Message.Presence(m.id(), change.status()));
-        if (!change.status().equals(change.before())) {
-            events.emit(new SignalingEvent.PresenceChanged(now(), who.userId(), change.status()));
+        ClusterState.PresenceChange change = cluster.setPresence(who.userId(), PresenceStatus.of(m.status()), now(),
+                presenceTtlMs());
+        sessions.reply(s, new Message.Presence(m.id(), change.status().value()));
+        if (change.status() != change.before()) {
+            events.emit(new SignalingEvent.PresenceChanged(now(), who.userId(), change.status().value()));
         }
-        if ("available".equals(change.status())) {
+        if (change.status() == PresenceStatus.AVAILABLE) {
             who.specialties().forEach(this::dispatch);
         }
     }
@@ -162,16 +173,16 @@ public final class CallService {
 
     private void apply(String specialty, ClusterState.Dispatch d, String skipPositionOf) {
         for (ClusterState.Ring ring : d.rings()) {
-            Map<String, String> call = cluster.call(ring.callId());
-            Map<String, String> presence = cluster.redis().hgetAll(cluster.keys().presence(ring.specialistId()));
-            Party from = new Party(call.get("nurse"), call.get("nurseName"), Role.NURSE.name(),
-                    blankToNull(call.get("nurseDisp")), blankToNull(call.get("nurseProv")));
-            sessions.sendToUser(ring.specialistId(), new Message.CallIncoming(ring.callId(), call.get("specialty"),
-                    call.get("patientRef"), cluster.openReason(ring.callId(), call.get("reason")), from,
-                    config.ringTimeout().toSeconds()));
-            sessions.send(call.get("nurseSid"), new Message.CallRinging(ring.callId(),
-                    new Party(ring.specialistId(), presence.getOrDefault("name", ring.specialistId()),
-                            Role.SPECIALIST.name(), null, null)));
+            CallRecord call = cluster.call(ring.callId()).orElse(null);
+            if (call == null) {
+                continue;
+            }
+            // read before the specialist hears of the call, not between that and the CallRinging event: they may
+            // accept at once, and a CallAccepted emitted before CallRinging loses its ring-to-answer time
+            Party specialist = specialistParty(ring.specialistId());
+            sessions.sendToUser(ring.specialistId(), new Message.CallIncoming(ring.callId(), call.specialty(),
+                    call.patientRef(), call.reason(), nurseOf(call), config.ringTimeout().toSeconds()));
+            sessions.send(call.nurseSessionId(), new Message.CallRinging(ring.callId(), specialist));
             events.emit(new SignalingEvent.CallRinging(now(), ring.callId(), ring.specialistId()));
         }
         for (ClusterState.Position p : d.positions()) {
@@ -184,27 +195,31 @@ public final class CallService {
             sessions.send(u.nurseSessionId(), new Message.CallNoSpecialist(u.callId()));
         }
         if (!d.positions().isEmpty() || !d.rings().isEmpty()) {
-            long length = cluster.redis().zcard(cluster.keys().queue(specialty));
-            events.emit(new SignalingEvent.QueueChanged(now(), specialty, (int) length));
+            events.emit(new SignalingEvent.QueueChanged(now(), specialty, cluster.queueLength(specialty)));
         }
     }
 
-    private static String blankToNull(String v) {
-        return v == null || v.isEmpty() ? null : v;
+    private static Party nurseOf(CallRecord call) {
+        return new Party(call.nurseId(), call.nurseName(), Role.NURSE.name(), call.nurseDispensaryId(),
+                call.nurseProvince());
+    }
+
+    private Party specialistParty(String specialistId) {
+        return new Party(specialistId, cluster.specialistName(specialistId).orElse(specialistId),
+                Role.SPECIALIST.name(), null, null);
     }
 
     public void accept(Session s, Message.CallAccept m) {
         Identity who = s.identity();
         requireRole(who, Role.SPECIALIST, "accept a call");
         String previouslyRung = cluster.accept(m.callId(), who, s.id(), now());
-        Map<String, String> call = cluster.call(m.callId());
-        Members mem = membersOf(m.callId(), call);
+        CallRecord call = acceptedCall(m.callId());
+        Members mem = Members.of(call);
         members.put(m.callId(), mem);
-        Instant requested = Instant.ofEpochMilli(Long.parseLong(call.getOrDefault("requestedAt", "0")));
         events.emit(new SignalingEvent.CallAccepted(now(), m.callId(), mem.nurseId(), who.userId(),
-                call.get("patientRef"), null, Duration.between(requested, now())));
-        events.emit(new SignalingEvent.PresenceChanged(now(), who.userId(), "busy"));
-        announceAccepted(m.callId(), call, s, m.id());
+                call.patientRef(), null, Duration.between(call.requestedAt(), now())));
+        events.emit(new SignalingEvent.PresenceChanged(now(), who.userId(), PresenceStatus.BUSY.value()));
+        announceAccepted(call, s, m.id());
         Message.CallRingCancelled cancelled = new Message.CallRingCancelled(null, m.callId());
         if (!previouslyRung.isEmpty() && !previouslyRung.equals(who.userId())) {
             sessions.sendToUser(previouslyRung, cancelled);
@@ -214,24 +229,23 @@ public final class CallService {
                 sessions.send(other, cancelled);
             }
         }
-        dispatch(call.get("specialty"));
+        dispatch(call.specialty());
+    }
+
+    /** The call that was just made active (by an accept or a second participant joining). */
+    private CallRecord acceptedCall(String callId) {
+        return cluster.call(callId).orElseThrow(() ->
+                new ProtocolException(ErrorCode.CALL_ENDED, "this call has ended"));
     }
 
     /** Both members learn that the call is established: the nurse offers, the specialist answers. */
-    private void announceAccepted(String callId, Map<String, String> call, Session requester, String re) {
-        Party nurse = new Party(call.get("nurse"), call.get("nurseName"), Role.NURSE.name(),
-                blankToNull(call.get("nurseDisp")), blankToNull(call.get("nurseProv")));
-        String specialistId = call.get("specialist");
-        Map<String, String> presence = cluster.redis().hgetAll(cluster.keys().presence(specialistId));
-        Party specialist = new Party(specialistId, presence.getOrDefault("name", specialistId),
-                Role.SPECIALIST.name(), null, null);
-        String patientRef = call.get("patientRef");
-        String nurseSid = call.get("nurseSid");
-        String specialistSid = call.get("specialistSid");
-        sendAs(requester, nurseSid, re, new Message.CallAccepted(null, callId, "offerer", specialist, patientRef,
-                media(nurse.id())));
-        sendAs(requester, specialistSid, re, new Message.CallAccepted(null, callId, "answerer", nurse, patientRef,
-                media(specialistId)));
+    private void announceAccepted(CallRecord call, Session requester, String re) {
+        Party nurse = nurseOf(call);
+        Party specialist = specialistParty(call.specialistId());
+        sendAs(requester, call.nurseSessionId(), re, new Message.CallAccepted(null, call.callId(), "offerer",
+                specialist, call.patientRef(), media(nurse.id())));
+        sendAs(requester, call.specialistSessionId(), re, new Message.CallAccepted(null, call.callId(), "answerer",
+                nurse, call.patientRef(), media(call.specialistId())));
     }
 
     /** Sends to a session; when it is the requester's own, the message carries the request id. */
@@ -251,11 +265,6 @@ public final class CallService {
             servers.add(new Message.IceServerInfo(s.urls(), s.username(), s.credential()));
         }
         return new Message.Media("p2p", servers, p2p.iceTransportPolicy());
-    }
-
-    private Members membersOf(String callId, Map<String, String> call) {
-        return new Members(callId, call.get("nurse"), call.getOrDefault("nurseSid", ""),
-                call.getOrDefault("specialist", ""), call.getOrDefault("specialistSid", ""));
     }
 
     public void decline(Session s, Message.CallDecline m) {
@@ -282,9 +291,7 @@ public final class CallService {
     }
 
     private void end(String callId, Session by, String re, String reason) {
-        Map<String, String> call = cluster.call(callId);
-        String memberSid = by.id();
-        if (!call.isEmpty() && !memberSid.equals(call.get("nurseSid")) && !memberSid.equals(call.get("specialistSid"))) {
+        if (cluster.call(callId).filter(call -> !call.hasMember(by.id())).isPresent()) {
             throw new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call");
         }
         ClusterState.Ended e = cluster.end(callId, by.identity().userId(), reason, now(), ENDED_CALL_KEPT.toMillis());
@@ -308,19 +315,18 @@ public final class CallService {
             sessions.sendToUser(e.ringingSpecialistId(), new Message.CallRingCancelled(null, callId));
         }
         events.emit(new SignalingEvent.CallEnded(now(), callId, reason, byUser,
-                e.appointmentId().isEmpty() ? null : e.appointmentId(), "active".equals(e.previousState())));
+                e.appointmentId().isEmpty() ? null : e.appointmentId(), e.previousState() == CallState.ACTIVE));
         Set<String> specialties = new LinkedHashSet<>();
         if (!e.specialty().isEmpty()) {
             specialties.add(e.specialty());
         }
-        if (!e.specialistId().isEmpty() && "active".equals(e.previousState())) {
-            String status = cluster.redis().hget(cluster.keys().presence(e.specialistId()), "status");
-            if (status != null) {
-                events.emit(new SignalingEvent.PresenceChanged(now(), e.specialistId(), status));
+        if (!e.specialistId().isEmpty() && e.previousState() == CallState.ACTIVE) {
+            Presence presence = cluster.presence(e.specialistId()).orElse(null);
+            if (presence != null && presence.status() != null) {
+                events.emit(new SignalingEvent.PresenceChanged(now(), e.specialistId(), presence.status().value()));
             }
-            String specs = cluster.redis().hget(cluster.keys().presence(e.specialistId()), "specialties");
-            if (specs != null) {
-                specialties.addAll(List.of(specs.split(",")));
+            if (presence != null) {
+                specialties.addAll(presence.specialties());
             }
         }
         specialties.stream().filter(x -> !x.isBlank()).forEach(this::dispatch);
@@ -354,14 +360,13 @@ public final class CallService {
                     b.specialty(), b.patientRef(), b.appointmentId()));
             return;
         }
-        Map<String, String> call = cluster.call(j.callId());
-        Members mem = membersOf(j.callId(), call);
+        CallRecord call = acceptedCall(j.callId());
+        Members mem = Members.of(call);
         members.put(j.callId(), mem);
         events.emit(new SignalingEvent.CallAccepted(now, j.callId(), mem.nurseId(), mem.specialistId(),
-                b.patientRef(), b.appointmentId(), Duration.between(
-                Instant.ofEpochMilli(Long.parseLong(call.getOrDefault("requestedAt", "0"))), now)));
-        events.emit(new SignalingEvent.PresenceChanged(now, mem.specialistId(), "busy"));
-        announceAccepted(j.callId(), call, s, m.id());
+                b.patientRef(), b.appointmentId(), Duration.between(call.requestedAt(), now)));
+        events.emit(new SignalingEvent.PresenceChanged(now, mem.specialistId(), PresenceStatus.BUSY.value()));
+        announceAccepted(call, s, m.id());
     }
 
     // ------------------------------------------------------------------ relay
@@ -369,22 +374,19 @@ public final class CallService {
     private Members activeMembers(String callId, Session s) {
         Members m = members.get(callId);
         if (m == null) {
-            Map<String, String> call = cluster.call(callId);
-            if (call.isEmpty()) {
+            CallRecord call = cluster.call(callId).orElseThrow(() ->
+                    new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call"));
+            if (!call.hasMember(s.id())) {
                 throw new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call");
             }
-            Members loaded = membersOf(callId, call);
-            if (loaded.peerOf(s.id()) == null) {
-                throw new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call");
-            }
-            if ("ended".equals(call.get("state"))) {
+            if (call.state() == CallState.ENDED) {
                 throw new ProtocolException(ErrorCode.CALL_ENDED, "this call has ended");
             }
-            if (!"active".equals(call.get("state"))) {
+            if (call.state() != CallState.ACTIVE) {
                 throw new ProtocolException(ErrorCode.CALL_NOT_ACTIVE, "the call is not established");
             }
-            members.put(callId, loaded);
-            m = loaded;
+            m = Members.of(call);
+            members.put(callId, m);
         }
         if (m.peerOf(s.id()) == null) {
             throw new ProtocolException(ErrorCode.NOT_IN_CALL, "you are not a member of this call");
@@ -427,9 +429,7 @@ public final class CallService {
         if (!video.jitsiEnabled()) {
             throw new ProtocolException(ErrorCode.JITSI_NOT_CONFIGURED, "no Jitsi Meet server is configured");
         }
-        String key = cluster.keys().call(call.callId());
-        cluster.redis().hsetnx(key, "jitsiRoom", video.newJitsiRoomName());
-        String room = cluster.redis().hget(key, "jitsiRoom");
+        String room = cluster.jitsiRoom(call.callId(), video.newJitsiRoomName());
         Instant end = consultationEnd(call.callId());
         for (boolean specialist : new boolean[] {false, true}) {
             String userId = specialist ? call.specialistId() : call.nurseId();
@@ -442,16 +442,14 @@ public final class CallService {
     }
 
     private String displayName(String userId, Members call) {
-        Map<String, String> c = cluster.call(call.callId());
         if (userId.equals(call.nurseId())) {
-            return c.getOrDefault("nurseName", userId);
+            return cluster.call(call.callId()).map(CallRecord::nurseName).orElse(userId);
         }
-        String name = cluster.redis().hget(cluster.keys().presence(userId), "name");
-        return name == null ? userId : name;
+        return cluster.specialistName(userId).orElse(userId);
     }
 
     private Instant consultationEnd(String callId) {
-        String appointmentId = cluster.redis().hget(cluster.keys().call(callId), "appointmentId");
+        String appointmentId = cluster.call(callId).map(CallRecord::appointmentId).orElse(null);
         if (appointmentId != null) {
             return appointments.find(appointmentId).map(BookedConsultation::end)
                     .orElse(now().plus(config.maxCallDuration()));
@@ -473,12 +471,13 @@ public final class CallService {
     public void invite(Session s, Message.CallInvite m) {
         requireRole(s.identity(), Role.SPECIALIST, "invite a guest");
         Members call = activeMembers(m.callId(), s);
-        String room = cluster.redis().hget(cluster.keys().call(call.callId()), "jitsiRoom");
+        CallRecord stored = cluster.call(call.callId()).orElse(null);
+        String room = stored == null ? null : stored.jitsiRoom();
         if (room == null) {
             room = openJitsiRoom(call);
         }
         String link = guestLinks.issue(call.callId(), room, s.identity().userId(), newId("guest-"), m.name(),
-                cluster.redis().hget(cluster.keys().call(call.callId()), "patientRef"), consultationEnd(call.callId()));
+                stored == null ? null : stored.patientRef(), consultationEnd(call.callId()));
         sessions.reply(s, new Message.CallInvitation(m.id(), call.callId(), link));
     }
 
@@ -495,24 +494,24 @@ public final class CallService {
     public List<Message.CallSummary> resumed(Session s) {
         List<Message.CallSummary> out = new ArrayList<>();
         for (String callId : cluster.sessionCalls(s.id())) {
-            Map<String, String> call = cluster.call(callId);
-            if (call.isEmpty()) {
+            CallRecord call = cluster.call(callId).orElse(null);
+            if (call == null) {
                 continue;
             }
-            boolean nurse = s.id().equals(call.get("nurseSid"));
-            String state = call.get("state");
+            boolean nurse = s.id().equals(call.nurseSessionId());
             Party peer = null;
             Message.Media media = null;
-            if ("active".equals(state)) {
-                Members mem = membersOf(callId, call);
+            if (call.state() == CallState.ACTIVE) {
+                Members mem = Members.of(call);
                 members.put(callId, mem);
                 String peerId = nurse ? mem.specialistId() : mem.nurseId();
-                String peerName = nurse ? displayName(peerId, mem) : call.getOrDefault("nurseName", peerId);
+                String peerName = nurse ? displayName(peerId, mem)
+                        : Objects.requireNonNullElse(call.nurseName(), peerId);
                 peer = new Party(peerId, peerName, nurse ? Role.SPECIALIST.name() : Role.NURSE.name(), null, null);
                 media = media(s.identity().userId());
             }
-            out.add(new Message.CallSummary(callId, state, nurse ? "offerer" : "answerer", peer,
-                    call.get("specialty"), call.get("patientRef"), media));
+            out.add(new Message.CallSummary(callId, call.state().value(), nurse ? "offerer" : "answerer", peer,
+                    call.specialty(), call.patientRef(), media));
         }
         return out;
     }
@@ -520,7 +519,7 @@ public final class CallService {
     /** Sent after {@code session.resumed} and the replayed messages. */
     public void announceBack(Session s, List<Message.CallSummary> calls) {
         for (Message.CallSummary c : calls) {
-            if (!"active".equals(c.state())) {
+            if (!CallState.ACTIVE.value().equals(c.state())) {
                 continue;
             }
             Members mem = members.get(c.callId());
@@ -537,7 +536,7 @@ public final class CallService {
     /** Ends the calls of a session that is gone for good (resume window over, or the client left). */
     public void endCallsOf(ClusterState.Forgotten gone, String reason) {
         if (gone.lastSession() && !gone.userId().isEmpty()) {
-            events.emit(new SignalingEvent.PresenceChanged(now(), gone.userId(), "offline"));
+            events.emit(new SignalingEvent.PresenceChanged(now(), gone.userId(), PresenceStatus.OFFLINE.value()));
         }
         for (String callId : gone.callIds()) {
             try {

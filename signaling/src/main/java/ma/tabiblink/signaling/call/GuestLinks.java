@@ -5,10 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 import ma.tabiblink.signaling.cluster.ClusterState;
+import ma.tabiblink.signaling.cluster.GuestLink;
 import ma.tabiblink.signaling.event.EventDispatcher;
 import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.video.JitsiInvitation;
@@ -78,9 +78,8 @@ public final class GuestLinks {
         if (keptUntil.isAfter(now.plus(MAX_KEPT))) {
             keptUntil = now.plus(MAX_KEPT);
         }
-        cluster.storeGuestLink(ticket, Map.of("call", callId, "room", room, "specialist", specialistId,
-                "guest", guestId, "name", guestName, "patient", patientRef == null ? "" : patientRef,
-                "end", Long.toString(consultationEnd.toEpochMilli())), keptUntil);
+        cluster.storeGuestLink(ticket, new GuestLink(callId, room, specialistId, guestId, guestName, patientRef,
+                consultationEnd, null), keptUntil);
         events.emit(new SignalingEvent.GuestInvited(now, callId, specialistId, guestId, guestName, patientRef));
         return PATH + ticket;
     }
@@ -95,17 +94,15 @@ public final class GuestLinks {
         if (use == null) {
             return new Use.Unknown();
         }
-        Map<String, String> link = use.link();
-        String patient = link.get("patient").isEmpty() ? null : link.get("patient");
-        events.emit(new SignalingEvent.GuestLinkUsed(now, link.get("call"), link.get("specialist"), link.get("guest"),
-                link.get("name"), patient, use.first(), from));
+        GuestLink link = use.link();
+        events.emit(new SignalingEvent.GuestLinkUsed(now, link.callId(), link.specialistId(), link.guestId(),
+                link.guestName(), link.patientRef(), use.first(), from));
         if (!use.first()) {
-            return new Use.AlreadyUsed(Instant.ofEpochMilli(Long.parseLong(link.get("usedAt"))));
+            return new Use.AlreadyUsed(link.usedAt());
         }
         try {
-            JitsiInvitation invitation = video.jitsiInvitation(link.get("room"),
-                    new JitsiParticipant(link.get("guest"), link.get("name"), null, false),
-                    Instant.ofEpochMilli(Long.parseLong(link.get("end"))));
+            JitsiInvitation invitation = video.jitsiInvitation(link.room(),
+                    new JitsiParticipant(link.guestId(), link.guestName(), null, false), link.consultationEnd());
             return new Use.Admitted(invitation.roomUrl());
         } catch (VideoException e) {
             return new Use.Over();

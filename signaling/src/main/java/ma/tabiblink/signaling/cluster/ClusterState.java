@@ -14,11 +14,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The state shared by all signalling nodes, in Redis: sessions, presence, queues and calls. Every change that more
@@ -48,11 +51,13 @@ public final class ClusterState {
     private static final RedisScript REDEEM_GUEST = clusterScript("redeemguest.lua");
 
     private static final int EXPIRE_BATCH = 100;
+    private static final Pattern STATUS_WORD = Pattern.compile("[A-Z_]{1,40}");
     private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
 
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final StateCipher cipher;
+    private final ClusterBoard board;
     /**
      * The last status each specialist set through this node: all this node needs to put their presence back when
      * Redis lost it. The heartbeat forgets users who have had no session here for a while.
@@ -60,13 +65,31 @@ public final class ClusterState {
     private final Map<String, StatusSet> statusSetHere = new ConcurrentHashMap<>();
 
     /** @param seen the last heartbeat that found the user connected here (or when they set it) */
-    private record StatusSet(String status, Instant seen) {
+    private record StatusSet(PresenceStatus status, Instant seen) {
+    }
+
+    /** A Lua script answered what this class does not expect of it (the script and this class disagree). */
+    public static final class UnexpectedReply extends IllegalStateException {
+        UnexpectedReply(RedisScript script, List<String> reply, RuntimeException cause) {
+            super("unexpected reply from " + script + ": " + summary(reply), cause);
+        }
+
+        /** The status word that starts a reply, never the values after it (they may be sealed or personal). */
+        private static String summary(List<String> reply) {
+            if (reply.isEmpty()) {
+                return "nothing";
+            }
+            String first = reply.get(0);
+            String shown = first != null && STATUS_WORD.matcher(first).matches() ? first + ", " : "";
+            return shown + reply.size() + " values";
+        }
     }
 
     public ClusterState(UnifiedJedis redis, RedisKeys keys, StateCipher cipher) {
         this.redis = redis;
         this.keys = keys;
         this.cipher = cipher;
+        this.board = new ClusterBoard(redis, keys);
     }
 
     public RedisKeys keys() {
@@ -78,7 +101,25 @@ public final class ClusterState {
         return RedisScript.load(ClusterState.class, "common.lua", file);
     }
 
-    private List<String> run(RedisScript script, Object... args) {
+    /**
+     * Runs a script and reads its reply with {@code read}; a reply {@code read} cannot make sense of (too short, a
+     * number that is not one, an unknown status) is an {@link UnexpectedReply}.
+     */
+    private <T> T run(RedisScript script, Function<List<String>, T> read, Object... args) {
+        List<String> reply = reply(script, args);
+        try {
+            return read.apply(reply);
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | NullPointerException e) {
+            throw new UnexpectedReply(script, reply, e);
+        }
+    }
+
+    /** Inside a reply reader: the reply is none of those the script may give. */
+    private static IllegalArgumentException unexpected() {
+        return new IllegalArgumentException("not a reply of this script");
+    }
+
+    private List<String> reply(RedisScript script, Object... args) {
         List<String> argv = new ArrayList<>(args.length + 1);
         argv.add(keys.prefix());
         for (Object a : args) {
@@ -98,14 +139,12 @@ public final class ClusterState {
         return out;
     }
 
-    private static void failIfError(List<String> reply, String message) {
-        if (reply.isEmpty()) {
-            throw new IllegalStateException("empty reply from Redis script");
-        }
+    /** Throws the refusal a script answered with, as a {@link ProtocolException}; passes its successes. */
+    private static void failIfError(List<String> reply) {
         String status = reply.get(0);
         if (!"OK".equals(status) && !"WAITING".equals(status) && !"ACTIVE".equals(status)) {
             ErrorCode code = ErrorCode.valueOf(status);
-            throw new ProtocolException(code, message == null ? describe(code) : message);
+            throw new ProtocolException(code, describe(code));
         }
     }
 
@@ -126,17 +165,18 @@ public final class ClusterState {
 
     // ------------------------------------------------------------------ sessions
 
-    /** Records a new live session; returns the specialist's presence status ("" for other roles). */
-    public String register(String sessionId, Identity who, String nodeId, String secretHash, int maxConnections,
-                           long presenceTtlMs) {
-        List<String> r = run(REGISTER, sessionId, who.userId(), nodeId, secretHash, maxConnections, who.role().name(),
-                who.displayName(), String.join(",", who.specialties()), presenceTtlMs);
-        failIfError(r, null);
-        return r.get(1);
+    /** Records a new live session; returns the presence a specialist now shows (empty for other roles). */
+    public Optional<PresenceStatus> register(String sessionId, Identity who, String nodeId, String secretHash,
+                                             int maxConnections, long presenceTtlMs) {
+        return run(REGISTER, r -> {
+            failIfError(r);
+            return r.get(1).isEmpty() ? Optional.<PresenceStatus>empty() : Optional.of(PresenceStatus.of(r.get(1)));
+        }, sessionId, who.userId(), nodeId, secretHash, maxConnections, who.role().name(), who.displayName(),
+                String.join(",", who.specialties()), presenceTtlMs);
     }
 
     /** A specialist whose presence the heartbeat put back, with the status they now have. */
-    public record Reasserted(Identity specialist, String status) {
+    public record Reasserted(Identity specialist, PresenceStatus status) {
     }
 
     /**
@@ -154,20 +194,32 @@ public final class ClusterState {
         statusSetHere.replaceAll((user, known) -> byUser.containsKey(user) && known.seen().isBefore(now)
                 ? new StatusSet(known.status(), now) : known);
         statusSetHere.values().removeIf(known -> known.seen().isBefore(now.minus(rememberAbsent)));
-        List<String> flagged = run(HEARTBEAT, nodeId, now.toEpochMilli(), presenceTtlMs, List.copyOf(byUser.keySet()));
+        Map<String, Boolean> lapsed = run(HEARTBEAT, r -> {
+            Map<String, Boolean> guessedByUser = new LinkedHashMap<>();
+            for (int i = 0; i < r.size(); i += 2) {
+                guessedByUser.put(r.get(i), switch (r.get(i + 1)) {
+                    case "gone" -> false;
+                    case "guessed" -> true;
+                    default -> throw unexpected();
+                });
+            }
+            return guessedByUser;
+        }, nodeId, now.toEpochMilli(), presenceTtlMs, List.copyOf(byUser.keySet()));
         List<Reasserted> out = new ArrayList<>();
-        for (int i = 0; i + 1 < flagged.size(); i += 2) {
-            Identity who = byUser.get(flagged.get(i));
-            StatusSet known = statusSetHere.get(flagged.get(i));
-            if (who == null || ("guessed".equals(flagged.get(i + 1)) && known == null)) {
-                continue;
+        lapsed.forEach((user, guessed) -> {
+            Identity who = byUser.get(user);
+            StatusSet known = statusSetHere.get(user);
+            if (who == null || (guessed && known == null)) {
+                return;
             }
-            List<String> r = run(REASSERT, nodeId, who.userId(), who.displayName(), String.join(",", who.specialties()),
-                    known == null ? "" : known.status(), now.toEpochMilli(), presenceTtlMs);
-            if ("OK".equals(r.get(0))) {
-                out.add(new Reasserted(who, r.get(1)));
-            }
-        }
+            run(REASSERT, r -> switch (r.get(0)) {
+                case "OK" -> Optional.of(PresenceStatus.of(r.get(1)));
+                case "KEPT", "GONE" -> Optional.<PresenceStatus>empty();
+                default -> throw unexpected();
+            }, nodeId, who.userId(), who.displayName(), String.join(",", who.specialties()),
+                    known == null ? "" : known.status().value(), now.toEpochMilli(), presenceTtlMs)
+                    .ifPresent(status -> out.add(new Reasserted(who, status)));
+        });
         return out;
     }
 
@@ -195,8 +247,11 @@ public final class ClusterState {
             int space = stored.indexOf(' ');
             sealed.add(stored.substring(0, space + 1) + sealMessage(sessionId, stored.substring(space + 1)));
         }
-        List<String> r = run(PARK, sessionId, nodeId, deadline.toEpochMilli(), keyTtlMs, seq, sealed);
-        return "OK".equals(r.get(0)) ? pairs(r, 1) : null;
+        return run(PARK, r -> switch (r.get(0)) {
+            case "OK" -> pairs(r, 1);
+            case "NOT_OWNER" -> null;
+            default -> throw unexpected();
+        }, sessionId, nodeId, deadline.toEpochMilli(), keyTtlMs, seq, sealed);
     }
 
     /** What became of a message handed to Redis for a session this node does not hold. */
@@ -209,8 +264,8 @@ public final class ClusterState {
      * @param callId     when not null, the message is only delivered while that call is active
      */
     public Delivery deliver(String sessionId, String json, int maxOutbox, String askingNode, String callId) {
-        return Delivery.valueOf(run(DELIVER, sessionId, sealMessage(sessionId, json), maxOutbox, askingNode, callId)
-                .get(0));
+        return run(DELIVER, r -> Delivery.valueOf(r.get(0)), sessionId, sealMessage(sessionId, json), maxOutbox,
+                askingNode, callId);
     }
 
     /**
@@ -219,14 +274,16 @@ public final class ClusterState {
      * removed at once, oldest first, each sealed as it would have been published.
      */
     public List<String> takeStored(String sessionId, String node) {
-        List<String> sealed = new ArrayList<>();
-        for (String entry : run(TAKE_STORED, sessionId, node)) {
-            int space = entry.indexOf(' ');
-            if (space > 0) {
-                sealed.add(entry.substring(space + 1));
+        return run(TAKE_STORED, r -> {
+            List<String> sealed = new ArrayList<>();
+            for (String entry : r) {
+                int space = entry.indexOf(' ');
+                if (space > 0) {
+                    sealed.add(entry.substring(space + 1));
+                }
             }
-        }
-        return sealed;
+            return sealed;
+        }, sessionId, node);
     }
 
     /**
@@ -255,8 +312,8 @@ public final class ClusterState {
         return "reason|" + callId;
     }
 
-    /** The chief complaint of a call as stored ({@code null} or empty when none, or when it does not open). */
-    public String openReason(String callId, String stored) {
+    /** The chief complaint of a call as stored ({@code null} when none, or when it does not open). */
+    private String openReason(String callId, String stored) {
         if (stored == null || stored.isEmpty()) {
             return null;
         }
@@ -270,22 +327,23 @@ public final class ClusterState {
     }
 
     /**
-     * @param liveNode the node that still holds the session open, when status is {@code LIVE}
+     * @param liveNode the node that still holds the session open, when the result is {@link ClaimResult#LIVE}
      * @param outbox   stored messages, "seq json"
      * @param reaped   the session was parked because its node died, so its sequence counter was lost
      */
-    public record Claim(String status, String liveNode, long seq, boolean reaped, List<String> outbox) {
+    public record Claim(ClaimResult result, String liveNode, long seq, boolean reaped, List<String> outbox) {
     }
 
     public Claim claim(String sessionId, String secretHash, String userId, String nodeId, long presenceTtlMs,
                        Instant now) {
-        List<String> r = run(CLAIM, sessionId, secretHash, userId, nodeId, presenceTtlMs, now.toEpochMilli());
-        return switch (r.get(0)) {
-            case "OK" -> new Claim("OK", null, Long.parseLong(r.get(1)), "1".equals(r.get(2)),
+        return run(CLAIM, r -> switch (r.get(0)) {
+            case "OK" -> new Claim(ClaimResult.RESUMED, null, Long.parseLong(r.get(1)), "1".equals(r.get(2)),
                     openOutbox(sessionId, r.subList(3, r.size())));
-            case "LIVE" -> new Claim("LIVE", r.get(1), 0, false, List.of());
-            default -> new Claim(r.get(0), null, 0, false, List.of());
-        };
+            case "LIVE" -> new Claim(ClaimResult.LIVE, r.get(1), 0, false, List.of());
+            case "RESUME_INVALID" -> new Claim(ClaimResult.RESUME_INVALID, null, 0, false, List.of());
+            case "RESUME_EXPIRED" -> new Claim(ClaimResult.RESUME_EXPIRED, null, 0, false, List.of());
+            default -> throw unexpected();
+        }, sessionId, secretHash, userId, nodeId, presenceTtlMs, now.toEpochMilli());
     }
 
     /** Opens the stored messages ("seq sealed") of a claimed session; one that does not open is left out. */
@@ -310,12 +368,12 @@ public final class ClusterState {
 
     /** Parks the sessions of nodes that stopped beating; returns the calls whose peer must hear "reconnecting". */
     public List<CallPeer> reapDeadNodes(Instant cutoff, Instant deadline, long keyTtlMs) {
-        return pairs(run(REAP, cutoff.toEpochMilli(), deadline.toEpochMilli(), keyTtlMs), 0);
+        return run(REAP, r -> pairs(r, 0), cutoff.toEpochMilli(), deadline.toEpochMilli(), keyTtlMs);
     }
 
     /** Parks the sessions a previous run of this node left behind (it restarted with the same node id). */
     public List<CallPeer> reapLeftovers(String nodeId, Instant deadline, long keyTtlMs) {
-        return pairs(run(REAP, 0, deadline.toEpochMilli(), keyTtlMs, nodeId), 0);
+        return run(REAP, r -> pairs(r, 0), 0, deadline.toEpochMilli(), keyTtlMs, nodeId);
     }
 
     /** @param lastSession it was the user's last session: they are offline now */
@@ -324,24 +382,25 @@ public final class ClusterState {
 
     /** Forgets sessions whose resume window is over. */
     public List<Forgotten> expireParked(Instant now) {
-        List<String> r = run(EXPIRE, now.toEpochMilli(), EXPIRE_BATCH);
-        List<Forgotten> out = new ArrayList<>();
-        int i = 0;
-        while (i + 3 < r.size()) {
-            String sid = r.get(i);
-            String user = r.get(i + 1);
-            boolean last = "1".equals(r.get(i + 2));
-            int n = Integer.parseInt(r.get(i + 3));
-            out.add(new Forgotten(sid, user, last, List.copyOf(r.subList(i + 4, i + 4 + n))));
-            i += 4 + n;
-        }
-        return out;
+        return run(EXPIRE, r -> {
+            List<Forgotten> out = new ArrayList<>();
+            int i = 0;
+            while (i < r.size()) {
+                String sid = r.get(i);
+                String user = r.get(i + 1);
+                boolean last = "1".equals(r.get(i + 2));
+                int n = Integer.parseInt(r.get(i + 3));
+                out.add(new Forgotten(sid, user, last, List.copyOf(r.subList(i + 4, i + 4 + n))));
+                i += 4 + n;
+            }
+            return out;
+        }, now.toEpochMilli(), EXPIRE_BATCH);
     }
 
     /** Forgets one session at once (its client said goodbye); returns the calls it was part of. */
     public Forgotten drop(String sessionId) {
-        List<String> r = run(DROP, sessionId);
-        return new Forgotten(sessionId, r.get(0), "1".equals(r.get(1)), List.copyOf(r.subList(2, r.size())));
+        return run(DROP, r -> new Forgotten(sessionId, r.get(0), "1".equals(r.get(1)),
+                List.copyOf(r.subList(2, r.size()))), sessionId);
     }
 
     public Set<String> sessionCalls(String sessionId) {
@@ -350,16 +409,21 @@ public final class ClusterState {
 
     // ------------------------------------------------------------------ presence
 
-    public record PresenceChange(String status, String before) {
+    /** The presence others saw before a specialist set a status, and the one they see now. */
+    public record PresenceChange(PresenceStatus status, PresenceStatus before) {
     }
 
-    public PresenceChange setPresence(String userId, String status, Instant now, long presenceTtlMs) {
-        List<String> r = run(PRESENCE, userId, status, now.toEpochMilli(), presenceTtlMs);
-        if (!"OK".equals(r.get(0))) {
-            return new PresenceChange("offline", "offline");
+    public PresenceChange setPresence(String userId, PresenceStatus status, Instant now, long presenceTtlMs) {
+        PresenceChange change = run(PRESENCE, r -> switch (r.get(0)) {
+            case "OK" -> new PresenceChange(PresenceStatus.of(r.get(1)), PresenceStatus.of(r.get(2)));
+            case "OFFLINE" -> null;
+            default -> throw unexpected();
+        }, userId, status.value(), now.toEpochMilli(), presenceTtlMs);
+        if (change == null) {
+            return new PresenceChange(PresenceStatus.OFFLINE, PresenceStatus.OFFLINE);
         }
         statusSetHere.put(userId, new StatusSet(status, now));
-        return new PresenceChange(r.get(1), r.get(2));
+        return change;
     }
 
     // ------------------------------------------------------------------ calls
@@ -373,8 +437,11 @@ public final class ClusterState {
     public void request(UrgentRequest q, Instant now, int maxPending) {
         String reason = q.reason() == null || q.reason().isEmpty() ? ""
                 : cipher.seal(q.reason(), reasonContext(q.callId()));
-        failIfError(run(REQUEST, q.callId(), q.nurseId(), q.nurseSessionId(), q.specialty(), q.patientRef(),
-                reason, q.nurseName(), q.dispensaryId(), q.province(), now.toEpochMilli(), maxPending), null);
+        run(REQUEST, r -> {
+            failIfError(r);
+            return null;
+        }, q.callId(), q.nurseId(), q.nurseSessionId(), q.specialty(), q.patientRef(), reason, q.nurseName(),
+                q.dispensaryId(), q.province(), now.toEpochMilli(), maxPending);
     }
 
     public record Ring(String callId, String specialistId) {
@@ -390,7 +457,11 @@ public final class ClusterState {
     }
 
     public Dispatch dispatch(String specialty, Instant now, long ringTimeoutMs, long typicalCallMs) {
-        List<String> r = run(DISPATCH, specialty, now.toEpochMilli(), ringTimeoutMs, typicalCallMs);
+        return run(DISPATCH, ClusterState::dispatchReply, specialty, now.toEpochMilli(), ringTimeoutMs,
+                typicalCallMs);
+    }
+
+    private static Dispatch dispatchReply(List<String> r) {
         int i = 0;
         int n = Integer.parseInt(r.get(i++));
         List<Ring> rings = new ArrayList<>();
@@ -408,46 +479,54 @@ public final class ClusterState {
         for (int k = 0; k < u; k++, i += 2) {
             unserved.add(new Unserved(r.get(i), r.get(i + 1)));
         }
+        if (i != r.size()) {
+            throw unexpected();
+        }
         return new Dispatch(rings, positions, unserved);
     }
 
     /** Makes the call active with this specialist; returns the other specialist who was being rung, or "". */
     public String accept(String callId, Identity specialist, String sessionId, Instant now) {
-        List<String> r = run(ACCEPT, callId, specialist.userId(), sessionId, String.join(",", specialist.specialties()),
-                now.toEpochMilli());
-        failIfError(r, null);
-        return r.get(1);
+        return run(ACCEPT, r -> {
+            failIfError(r);
+            return r.get(1);
+        }, callId, specialist.userId(), sessionId, String.join(",", specialist.specialties()), now.toEpochMilli());
     }
 
     /** Returns the specialty of the declined call. */
     public String decline(String callId, String specialistId, Instant now) {
-        List<String> r = run(DECLINE, callId, specialistId, now.toEpochMilli());
-        failIfError(r, null);
-        return r.get(1);
+        return run(DECLINE, r -> {
+            failIfError(r);
+            return r.get(1);
+        }, callId, specialistId, now.toEpochMilli());
     }
 
     public record TimedOut(String callId, String specialistId, String specialty) {
     }
 
     public List<TimedOut> ringTimeouts(Instant now) {
-        List<String> r = run(RING_TIMEOUT, now.toEpochMilli());
-        List<TimedOut> out = new ArrayList<>();
-        for (int i = 0; i + 2 < r.size(); i += 3) {
-            out.add(new TimedOut(r.get(i), r.get(i + 1), r.get(i + 2)));
-        }
-        return out;
+        return run(RING_TIMEOUT, r -> {
+            List<TimedOut> out = new ArrayList<>();
+            for (int i = 0; i < r.size(); i += 3) {
+                out.add(new TimedOut(r.get(i), r.get(i + 1), r.get(i + 2)));
+            }
+            return out;
+        }, now.toEpochMilli());
     }
 
-    public record Ended(String previousState, String nurseId, String nurseSessionId, String specialistId,
+    /** A call just ended; ids it did not have are empty. */
+    public record Ended(CallState previousState, String nurseId, String nurseSessionId, String specialistId,
                         String specialistSessionId, String ringingSpecialistId, String specialty,
                         String appointmentId) {
     }
 
     /** Ends a call; {@code byUser} null means the server ended it. */
     public Ended end(String callId, String byUser, String reason, Instant now, long keepMs) {
-        List<String> r = run(END, callId, byUser == null ? "" : byUser, reason, now.toEpochMilli(), keepMs);
-        failIfError(r, null);
-        return new Ended(r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7), r.get(8));
+        return run(END, r -> {
+            failIfError(r);
+            return new Ended(CallState.of(r.get(1)), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7),
+                    r.get(8));
+        }, callId, byUser == null ? "" : byUser, reason, now.toEpochMilli(), keepMs);
     }
 
     public record Joined(String callId, boolean active) {
@@ -455,28 +534,98 @@ public final class ClusterState {
 
     public Joined join(String appointmentId, String newCallId, boolean asSpecialist, Identity who, String sessionId,
                        String specialty, String patientRef, Instant now) {
-        List<String> r = run(JOIN, appointmentId, newCallId, asSpecialist ? "specialist" : "nurse", who.userId(),
-                sessionId, who.displayName(), who.dispensaryId(), who.province(), specialty, patientRef,
-                now.toEpochMilli());
-        failIfError(r, null);
-        return new Joined(r.get(1), "ACTIVE".equals(r.get(0)));
+        return run(JOIN, r -> {
+            failIfError(r);
+            return switch (r.get(0)) {
+                case "WAITING" -> new Joined(r.get(1), false);
+                case "ACTIVE" -> new Joined(r.get(1), true);
+                default -> throw unexpected();
+            };
+        }, appointmentId, newCallId, asSpecialist ? "specialist" : "nurse", who.userId(), sessionId,
+                who.displayName(), who.dispensaryId(), who.province(), specialty, patientRef, now.toEpochMilli());
     }
 
-    /** The stored fields of a call (empty when unknown). */
-    public Map<String, String> call(String callId) {
-        return redis.hgetAll(keys.call(callId));
+    /** A call as stored; empty when unknown (never made, or ended long enough ago to be forgotten). */
+    public Optional<CallRecord> call(String callId) {
+        Map<String, String> h = redis.hgetAll(keys.call(callId));
+        String state = h.get("state");
+        if (state == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new CallRecord(callId, CallState.of(state), h.get("specialty"), h.get("patientRef"),
+                openReason(callId, h.get("reason")), h.get("nurse"), present(h.get("nurseSid")), h.get("nurseName"),
+                present(h.get("nurseDisp")), present(h.get("nurseProv")), present(h.get("specialist")),
+                present(h.get("specialistSid")), present(h.get("appointmentId")),
+                Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("requestedAt", "0"))),
+                present(h.get("jitsiRoom"))));
+    }
+
+    /** Empty text in a hash means "none". */
+    private static String present(String stored) {
+        return stored == null || stored.isEmpty() ? null : stored;
+    }
+
+    /**
+     * The Jitsi Meet room of a call: the one it has, or {@code newRoom}, now its room, when it has none. Every
+     * member who opens the room concurrently gets the same one.
+     */
+    public String jitsiRoom(String callId, String newRoom) {
+        String key = keys.call(callId);
+        redis.hsetnx(key, "jitsiRoom", newRoom);
+        return redis.hget(key, "jitsiRoom");
+    }
+
+    /** Urgent calls waiting (queued or ringing) for a specialty. */
+    public int queueLength(String specialty) {
+        return (int) redis.zcard(keys.queue(specialty));
+    }
+
+    /** A specialist's presence; empty when they have had no session for a while. */
+    public Optional<Presence> presence(String userId) {
+        return presence(userId, redis.hgetAll(keys.presence(userId)));
+    }
+
+    static Optional<Presence> presence(String userId, Map<String, String> h) {
+        if (h.isEmpty()) {
+            return Optional.empty();
+        }
+        String status = h.get("status");
+        String specialties = h.getOrDefault("specialties", "");
+        return Optional.of(new Presence(userId, h.get("name"),
+                specialties.isEmpty() ? List.of() : List.of(specialties.split(",")),
+                status == null ? null : PresenceStatus.of(status), present(h.get("call")), "1".equals(h.get("conn"))));
+    }
+
+    /** The name a specialist's presence shows; empty when it is gone. */
+    public Optional<String> specialistName(String userId) {
+        return Optional.ofNullable(redis.hget(keys.presence(userId), "name"));
+    }
+
+    /** The board's and metrics' view of the whole cluster. */
+    public ClusterBoard board() {
+        return board;
     }
 
     public Set<String> userSessions(String userId) {
         return redis.smembers(keys.userSessions(userId));
     }
 
-    public UnifiedJedis redis() {
-        return redis;
+    /** This node leaves the cluster (it stopped, or never started): no one waits for its heartbeat. */
+    public void leave(String nodeId) {
+        redis.zrem(keys.nodes(), nodeId);
     }
 
-    /** Keeps a guest link's fields until {@code expiresAt}. */
-    public void storeGuestLink(String ticket, Map<String, String> fields, Instant expiresAt) {
+    /** Asks the node holding a session to park it and close its connection: a client resumes it elsewhere. */
+    public void kick(String nodeId, String sessionId) {
+        redis.publish(keys.nodeChannel(nodeId), NodeBus.KICK + sessionId);
+    }
+
+    /** Keeps a guest link under its ticket until {@code expiresAt}. */
+    public void storeGuestLink(String ticket, GuestLink link, Instant expiresAt) {
+        Map<String, String> fields = Map.of("call", link.callId(), "room", link.room(),
+                "specialist", link.specialistId(), "guest", link.guestId(), "name", link.guestName(),
+                "patient", link.patientRef() == null ? "" : link.patientRef(),
+                "end", Long.toString(link.consultationEnd().toEpochMilli()));
         String key = keys.guestLink(ticket);
         try (AbstractTransaction tx = redis.multi()) {
             tx.hset(key, fields);
@@ -485,20 +634,30 @@ public final class ClusterState {
         }
     }
 
-    /** A use of a guest link: {@code first} for the one use that admits, and the link's fields. */
-    public record GuestLinkUse(boolean first, Map<String, String> link) {
+    /** A use of a guest link: {@code first} for the one use that admits, and the link. */
+    public record GuestLinkUse(boolean first, GuestLink link) {
     }
 
     /** Uses a guest link; empty for an unknown or expired ticket. Exactly one use of a link is ever the first. */
     public Optional<GuestLinkUse> useGuestLink(String ticket, Instant now) {
-        List<String> r = run(REDEEM_GUEST, ticket, now.toEpochMilli());
-        if (r.isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, String> fields = new HashMap<>();
-        for (int i = 1; i + 1 < r.size(); i += 2) {
-            fields.put(r.get(i), r.get(i + 1));
-        }
-        return Optional.of(new GuestLinkUse("FIRST".equals(r.get(0)), fields));
+        return run(REDEEM_GUEST, r -> {
+            if (r.isEmpty()) {
+                return Optional.<GuestLinkUse>empty();
+            }
+            boolean first = switch (r.get(0)) {
+                case "FIRST" -> true;
+                case "AGAIN" -> false;
+                default -> throw unexpected();
+            };
+            Map<String, String> fields = new HashMap<>();
+            for (int i = 1; i < r.size(); i += 2) {
+                fields.put(r.get(i), r.get(i + 1));
+            }
+            String usedAt = fields.get("usedAt");
+            return Optional.of(new GuestLinkUse(first, new GuestLink(fields.get("call"), fields.get("room"),
+                    fields.get("specialist"), fields.get("guest"), fields.get("name"), present(fields.get("patient")),
+                    Instant.ofEpochMilli(Long.parseLong(fields.get("end"))),
+                    usedAt == null ? null : Instant.ofEpochMilli(Long.parseLong(usedAt)))));
+        }, ticket, now.toEpochMilli());
     }
 }

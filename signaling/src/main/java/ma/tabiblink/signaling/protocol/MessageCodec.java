@@ -1,6 +1,9 @@
 package ma.tabiblink.signaling.protocol;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,6 +22,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -29,6 +33,7 @@ public final class MessageCodec {
             "call.accept", "call.decline", "call.join", "sdp.offer", "sdp.answer", "ice.candidate", "call.media",
             "call.quality", "call.hangup", "session.resume", "call.jitsi", "call.invite");
     private static final int MAX_NESTING = 16;
+    private static final String CALL_ENDED = Message.CallEnded.class.getAnnotation(JsonTypeName.class).value();
 
     private final ObjectMapper mapper;
     private final ObjectReader clientMessages;
@@ -142,6 +147,41 @@ public final class MessageCodec {
     /** Adds the session's sequence number to JSON produced by {@link #encode}. */
     public static String withSeq(String json, long seq) {
         return json.substring(0, json.length() - 1) + ",\"seq\":" + seq + "}";
+    }
+
+    /**
+     * The call a server message announces has ended, when it is a {@code call.ended}. Every message relayed from
+     * another node is asked, so only the top-level fields are read, and reading stops at a {@code type} that is not
+     * {@code call.ended} (the type is the first field of every message {@link #encode} writes).
+     */
+    public Optional<String> endedCallId(String serverJson) {
+        try (JsonParser parser = mapper.getFactory().createParser(serverJson)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            boolean ended = false;
+            String callId = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("type".equals(field)) {
+                    if (value != JsonToken.VALUE_STRING || !CALL_ENDED.equals(parser.getText())) {
+                        return Optional.empty();
+                    }
+                    ended = true;
+                } else if ("callId".equals(field) && value == JsonToken.VALUE_STRING) {
+                    callId = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
+                if (ended && callId != null) {
+                    return Optional.of(callId);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     public ObjectMapper mapper() {

@@ -2,6 +2,7 @@ package ma.tabiblink.signaling.session;
 
 import io.netty.channel.Channel;
 import ma.tabiblink.signaling.auth.Identity;
+import ma.tabiblink.signaling.cluster.ClaimResult;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.Message;
@@ -96,13 +97,13 @@ public final class SessionResumer {
             sessions.add(resumed);
             ClusterState.Claim claim = cluster.claim(resumed.id(), resumed.secretHash(), who.userId(), nodeId,
                     presenceTtlMs, clock.instant());
-            if ("LIVE".equals(claim.status()) && mayWait) {
+            if (claim.result() == ClaimResult.LIVE && mayWait) {
                 sessions.remove(resumed);
                 return new StillLive(claim.liveNode());
             }
-            if (!"OK".equals(claim.status())) {
+            if (claim.result() != ClaimResult.RESUMED) {
                 sessions.remove(resumed);
-                if ("RESUME_INVALID".equals(claim.status()) || "LIVE".equals(claim.status())) {
+                if (claim.result() == ClaimResult.RESUME_INVALID || claim.result() == ClaimResult.LIVE) {
                     throw new ProtocolException(ErrorCode.RESUME_INVALID, "this resume token is not valid for you");
                 }
                 throw new ProtocolException(ErrorCode.RESUME_EXPIRED, "the session is gone; start afresh");

@@ -11,7 +11,6 @@ import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.TokenRefresher;
 import ma.tabiblink.signaling.call.CallService;
 import ma.tabiblink.signaling.cluster.ClusterState;
-import ma.tabiblink.signaling.cluster.NodeBus;
 import ma.tabiblink.signaling.event.EventDispatcher;
 import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.protocol.CloseCode;
@@ -226,7 +225,7 @@ public final class Connections {
     }
 
     void publishKick(String nodeId, String sessionId) {
-        cluster.redis().publish(cluster.keys().nodeChannel(nodeId), NodeBus.KICK + sessionId);
+        cluster.kick(nodeId, sessionId);
     }
 
     /** Sends one error outside of any session (seq 1) and closes with the given code. */

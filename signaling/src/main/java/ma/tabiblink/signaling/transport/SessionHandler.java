@@ -20,6 +20,7 @@ import ma.tabiblink.signaling.auth.Role;
 import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.SessionEndedException;
 import ma.tabiblink.signaling.call.CallService;
+import ma.tabiblink.signaling.cluster.PresenceStatus;
 import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.protocol.CloseCode;
 import ma.tabiblink.signaling.protocol.ErrorCode;
@@ -156,7 +157,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         ResumeToken.Issued resumeToken = ResumeToken.issue(sessionId);
         Session fresh = newSession(ctx, sessionId, resumeToken.secretHash(), who);
         node.sessions.add(fresh);
-        String status;
+        Optional<PresenceStatus> status;
         try {
             status = node.cluster.register(fresh.id(), who, node.config.nodeId(), fresh.secretHash(),
                     node.config.maxConnectionsPerUser(), node.presenceTtlMs());
@@ -180,8 +181,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                 new Message.UserInfo(who.userId(), who.displayName(), who.role().name(),
                         who.role() == Role.SPECIALIST ? who.specialties() : null, who.dispensaryId(),
                         who.province()))));
-        if (who.role() == Role.SPECIALIST && !status.isEmpty()) {
-            node.events.emit(new SignalingEvent.PresenceChanged(node.clock.instant(), who.userId(), status));
+        if (who.role() == Role.SPECIALIST && status.isPresent()) {
+            node.events.emit(new SignalingEvent.PresenceChanged(node.clock.instant(), who.userId(),
+                    status.get().value()));
         }
         scheduleRefresh(ctx);
     }

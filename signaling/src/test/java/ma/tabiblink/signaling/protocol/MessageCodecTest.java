@@ -165,6 +165,19 @@ class MessageCodecTest {
     }
 
     @Test
+    void theEndedCallIsReadFromACallEndedMessageOnly() {
+        assertThat(CODEC.endedCallId(CODEC.encode(new Message.CallEnded(null, "call-1", "hangup", "nurse1"))))
+                .contains("call-1");
+        assertThat(CODEC.endedCallId("{\"reason\":\"left\",\"callId\":\"call-2\",\"type\":\"call.ended\"}"))
+                .contains("call-2");
+        assertThat(CODEC.endedCallId(CODEC.encode(new Message.CallWaiting(null, "call-1")))).isEmpty();
+        assertThat(CODEC.endedCallId(CODEC.encode(new Message.SdpOfferRelay("call-1",
+                "{\"type\":\"call.ended\"}", "nurse1")))).isEmpty();
+        assertThat(CODEC.endedCallId("{\"type\":\"call.ended\"")).isEmpty();
+        assertThat(CODEC.endedCallId("not json")).isEmpty();
+    }
+
+    @Test
     void anEndOfCandidatesNullIsDecodedAndRelayedAsNull() {
         MessageCodec.Decoded decoded = CODEC.decode("{\"type\":\"ice.candidate\",\"callId\":\"call-1\",\"candidate\":null}");
 
