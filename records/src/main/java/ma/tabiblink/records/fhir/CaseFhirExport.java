@@ -73,7 +73,6 @@ public final class CaseFhirExport {
     /** Where the REST API serves an attachment's content, relative to this server. */
     private static final String ATTACHMENT_PATH = "/api/v1/cases/%s/attachments/%s";
 
-    private final FhirContext fhir = FhirContext.forR4Cached();
     private final Clock clock;
     private final String baseUrl;
     private final AuditLog audit;
@@ -91,7 +90,8 @@ public final class CaseFhirExport {
 
     /** The case as a FHIR Bundle (JSON). */
     public String exportCaseJson(Actor actor, String caseId) {
-        return fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(exportCase(actor, caseId));
+        Bundle bundle = exportCase(actor, caseId);
+        return FhirContext.forR4Cached().newJsonParser().setPrettyPrint(true).encodeResourceToString(bundle);
     }
 
     /** The case as a collection Bundle, for those who may read its content. Audited as EXPORT. */

@@ -54,7 +54,6 @@ public final class FhirExport {
     private static final String LOINC = "http://loinc.org";
     private static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
 
-    private final FhirContext fhir = FhirContext.forR4Cached();
     private final Clock clock;
     private final String baseUrl;
     private final AuditLog audit;
@@ -77,13 +76,14 @@ public final class FhirExport {
         this.notes = notes;
     }
 
+    /** The R4 context, built on first use: building it reads every model class, seconds start-up need not pay. */
     public FhirContext context() {
-        return fhir;
+        return FhirContext.forR4Cached();
     }
 
     /** The patient's record as a FHIR Bundle (JSON); for specialists caring for the patient. Audited as EXPORT. */
     public String patientBundleJson(Actor actor, String patientId) {
-        return fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(patientBundle(actor, patientId));
+        return context().newJsonParser().setPrettyPrint(true).encodeResourceToString(patientBundle(actor, patientId));
     }
 
     public Bundle patientBundle(Actor actor, String patientId) {
@@ -123,7 +123,7 @@ public final class FhirExport {
     }
 
     public String encode(Resource resource) {
-        return fhir.newJsonParser().setPrettyPrint(true).encodeResourceToString(resource);
+        return context().newJsonParser().setPrettyPrint(true).encodeResourceToString(resource);
     }
 
     private Bundle newBundle() {

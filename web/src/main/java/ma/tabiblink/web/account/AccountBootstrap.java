@@ -67,8 +67,11 @@ class AccountBootstrap implements ApplicationRunner {
                 user("dr.derm", "Dr. Omar Tazi", Role.SPECIALIST, "", Set.of("dermatology"), "fr"),
                 user("coord1", "Nadia Chraibi", Role.COORDINATOR, "", Set.of(), "fr"),
                 user("admin", "Administrator", Role.ADMIN, "", Set.of(), "en"));
+        // One Argon2id hash for all of them: the demo password is printed at start anyway, and each hash costs start-up
+        // a fraction of a second of CPU.
+        String demoHash = hasher.hash(DEMO_PASSWORD);
         for (UserAccount account : demo) {
-            if (accounts.createUserIfAbsent(account.withPasswordHash(hasher.hash(DEMO_PASSWORD)))) {
+            if (accounts.createUserIfAbsent(account.withPasswordHash(demoHash))) {
                 redis.sadd(DEMO_USERS, account.id());
             }
         }
