@@ -177,13 +177,13 @@ public final class CallService {
             if (call == null) {
                 continue;
             }
-            // read before the specialist hears of the call, not between that and the CallRinging event: they may
-            // accept at once, and a CallAccepted emitted before CallRinging loses its ring-to-answer time
+            // The event goes before the specialist hears of the call: they may accept at once, and a CallAccepted
+            // emitted before CallRinging would lose its ring-to-answer time.
             Party specialist = specialistParty(ring.specialistId());
+            events.emit(new SignalingEvent.CallRinging(now(), ring.callId(), ring.specialistId()));
             sessions.sendToUser(ring.specialistId(), new Message.CallIncoming(ring.callId(), call.specialty(),
                     call.patientRef(), call.reason(), nurseOf(call), config.ringTimeout().toSeconds()));
             sessions.send(call.nurseSessionId(), new Message.CallRinging(ring.callId(), specialist));
-            events.emit(new SignalingEvent.CallRinging(now(), ring.callId(), ring.specialistId()));
         }
         for (ClusterState.Position p : d.positions()) {
             if (!p.callId().equals(skipPositionOf)) {

@@ -58,13 +58,14 @@ class RoutedCallThroughTheApplicationTest extends WebTestSupport {
             assertThat(tablet.awaitType("call.ended", WAIT).path("reason").asText()).isEqualTo("completed");
             assertThat(doctor.awaitType("call.ended", WAIT).path("by").asText()).isEqualTo("dr.cardio");
         }
-        String metrics = api().get("/actuator/prometheus").body();
-        assertThat(metrics).contains("tabib_calls_total{application=\"tabib-link\",outcome=\"accepted\"}")
+        // call events reach the metrics on their own thread, after the members were told
+        org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(api().get("/actuator/prometheus").body())
+                .contains("tabib_calls_total{application=\"tabib-link\",outcome=\"accepted\"}")
                 .contains("tabib_calls_ring_to_answer_seconds_count")
                 .contains("tabib_calls_ended_total{application=\"tabib-link\",reason=\"completed\"}")
                 .contains("tabib_queue_length{application=\"tabib-link\",specialty=\"cardiology\"}")
                 .contains("tabib_signaling_connections")
-                .contains("tabib_signaling_relay_seconds_count");
+                .contains("tabib_signaling_relay_seconds_count"));
     }
 
     @Test
