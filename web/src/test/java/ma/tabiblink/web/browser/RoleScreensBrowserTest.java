@@ -62,10 +62,13 @@ class RoleScreensBrowserTest extends WebTestSupport {
      * (outbox.js, 8 KB), its store (device.js, +3 KB), styles (+2 KB) and their words in each bundle (+4 to 5 KB).
      * The measure also counts every language bundle the sign-in flow loaded (up to three). The voice note adds about
      * 5 KB up front (its words, styles, outbox item) and its recorder (7 KB) loads with the case form; the pre-call
-     * check (8 KB) now loads when run, which keeps the screen under this line.
+     * check (8 KB) now loads when run, which kept the screen under 235 KB (235.5 KB measured). 245 KB since the
+     * screens' accessibility work and the coordinator's and specialist's new screens: about 1.6 KB more words in
+     * each bundle (most of them other roles' words: the bundles are per language, not per role), 1.6 KB of styles,
+     * and the patients' ages (1.3 KB of script).
      */
     @Test
-    void nurseScreenDownloadsLessThan235KilobytesOfStaticFiles() throws Exception {
+    void nurseScreenDownloadsLessThan245KilobytesOfStaticFiles() throws Exception {
         // Her screen opens in her own language: left Arabic by another test, it would load both word lists.
         assertThat(as("nurse1").put("/api/v1/me/language", java.util.Map.of("language", "fr")).status()).isLessThan(300);
         try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
@@ -73,7 +76,7 @@ class RoleScreensBrowserTest extends WebTestSupport {
             nurse.waitFor("#urgent button.specialty");
             long bytes = ((Number) nurse.script(STATIC_BYTES)).longValue();
             System.out.printf("Nurse screen static files: %d bytes uncompressed%n", bytes);
-            assertThat(bytes).isPositive().isLessThan(235 * 1024);
+            assertThat(bytes).isPositive().isLessThan(245 * 1024);
         }
     }
 
