@@ -294,7 +294,7 @@ export function mountCases({ writeBox, outboxBox, listBox, user, onCallNow }) {
 
   function answerView(note) {
     return h('article', { class: 'case-answer note', 'data-note-id': note.noteId },
-      h('header', {}, h('span', { i18n: 'cases.answer' }), ' · ', h('span', { text: note.signedBy || '' }), ' · ',
+      h('h3', { class: 'note-heading' }, h('span', { i18n: 'cases.answer' }), ' · ', h('span', { text: note.signedBy || '' }), ' · ',
         h('span', { 'data-datetime': note.signedAt, text: formatInstant(note.signedAt) })),
       ANSWER_SECTIONS.filter((key) => note.sections?.[key]).map((key) => h('section', { 'data-section': key },
         h('h4', { i18n: `notes.${key}` }), h('p', { class: 'note-text', text: note.sections[key] }))));

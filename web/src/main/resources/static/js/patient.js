@@ -67,7 +67,8 @@ export async function renderNotes(target, patientId, { signedOnly = false } = {}
     return;
   }
   clear(target, shown.map((note) => h('article', { class: 'note', 'data-note-id': note.noteId, 'data-status': note.status },
-    h('header', {},
+    // the note's heading, so that its sections' h4 headings sit under an h3 wherever the list is shown
+    h('h3', { class: 'note-heading' },
       h('span', { 'data-datetime': note.signedAt || note.createdAt, text: formatInstant(note.signedAt || note.createdAt) }),
       ' · ', h('span', { text: note.signedBy || note.authorId || '' }),
       ' · ', h('span', { i18n: `notes.status.${note.status}` })),

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import ma.tabiblink.scheduler.calendar.CalendarFeed;
 import ma.tabiblink.web.account.AccountRepository;
@@ -68,6 +69,7 @@ class CalendarFeedController {
 
     @PostMapping("/api/v1/me/calendar-feed")
     @Operation(summary = "Make a new private calendar feed URL for the signed-in specialist; the previous one stops working")
+    @ApiResponse(responseCode = "201", description = "Made: its path, shown this once")
     ResponseEntity<NewFeed> replace(CurrentUser user) {
         user.requireRole(Role.SPECIALIST);
         String secret = secrets.replace(user.id());
@@ -78,6 +80,7 @@ class CalendarFeedController {
 
     @DeleteMapping("/api/v1/me/calendar-feed")
     @Operation(summary = "Revoke the signed-in specialist's calendar feed URL")
+    @ApiResponse(responseCode = "204", description = "Revoked, or there was none")
     ResponseEntity<Void> revokeOwn(CurrentUser user) {
         user.requireRole(Role.SPECIALIST);
         secrets.revoke(user.id());
@@ -86,6 +89,7 @@ class CalendarFeedController {
 
     @DeleteMapping("/api/v1/specialists/{id}/calendar-feed")
     @Operation(summary = "Revoke a specialist's calendar feed URL, e.g. after a lost phone (administrators)")
+    @ApiResponse(responseCode = "204", description = "Revoked")
     ResponseEntity<Void> revoke(CurrentUser user, @PathVariable String id) {
         user.requireRole(Role.ADMIN);
         if (!secrets.revoke(id)) {

@@ -283,6 +283,12 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
         s.put("GET /api/v1/specialists", () -> call("coord1", "GET", "/api/v1/specialists?specialty=dermatology", null, 200));
         s.put("GET /api/v1/specialists/{id}/calendar.ics", () -> call("dr.derm", "GET",
                 "/api/v1/specialists/dr.derm/calendar.ics", null, 200));
+        s.put("GET /api/v1/me/calendar-feed", () -> call("dr.derm", "GET", "/api/v1/me/calendar-feed", null, 200));
+        s.put("POST /api/v1/me/calendar-feed", () -> call("dr.derm", "POST", "/api/v1/me/calendar-feed", null, 201));
+        s.put("GET /calendar/{secret}.ics", () -> call(null, "GET", "/calendar/" + "A".repeat(43) + ".ics", null, 404));
+        s.put("DELETE /api/v1/me/calendar-feed", () -> call("dr.derm", "DELETE", "/api/v1/me/calendar-feed", null, 204));
+        s.put("DELETE /api/v1/specialists/{id}/calendar-feed", () -> call("admin", "DELETE",
+                "/api/v1/specialists/dr.derm/calendar-feed", null, 404));
 
         // Administration, then the new specialist's schedule (a specialty no other test books).
         s.put("POST /api/v1/admin/users", () -> call("admin", "POST", "/api/v1/admin/users", Map.of("id", "dr.openapi",

@@ -413,10 +413,10 @@ class OfflineNurseBrowserTest extends WebTestSupport {
         nurse.click("#patient form[role=search] button[type=submit]");
     }
 
-    /** The names on the patient buttons (their labels end with the birth date or year in brackets). */
+    /** The names on the patient buttons (their labels end with " · " and the age). */
     private static List<String> resultNames(BrowserSession nurse) {
         return nurse.driver().findElements(By.cssSelector("#patient-results button.pick")).stream()
-                .map(button -> button.getText().replaceFirst("\\s*\\(.*\\)$", "")).toList();
+                .map(button -> button.getText().replaceFirst("\\s*·.*$", "")).toList();
     }
 
     private static List<String> outboxKinds(BrowserSession nurse) {

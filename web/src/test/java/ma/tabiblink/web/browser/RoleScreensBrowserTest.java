@@ -88,6 +88,8 @@ class RoleScreensBrowserTest extends WebTestSupport {
         assertThat(as("nurse1").put("/api/v1/me/language", java.util.Map.of("language", "fr")).status()).isLessThan(300);
         try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
             nurse.signIn("nurse1", "fr");
+            // online, so the search asks the server (offline it reads the tablet's saved list, which is capped)
+            nurse.awaitShellAndSignalling();
             nurse.waitFor("#patient-search").sendKeys("Ageshown");
             nurse.waitUntil("the patient found", b -> b.driver().findElements(By.cssSelector("#patient-results button.pick"))
                     .stream().anyMatch(e -> e.getText().contains(name)));
