@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
+import ma.tabiblink.web.support.ApiClient;
 import ma.tabiblink.web.support.WebTestSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,15 +85,25 @@ class RoleScreensBrowserTest extends WebTestSupport {
     void aPatientsAgeIsWrittenInTheScreensLanguageOnOneLine() throws Exception {
         String name = "Mimoun Ageshown";
         int age = java.time.LocalDate.now().getYear() - 1979;
-        registerConsentingPatient(as("nurse1"), name);
+        // found by national ID (an exact lookup), not by name among every patient the suite registered
+        ApiClient.Response registered = as("nurse1").post("/api/v1/patients", java.util.Map.of("fullName", name,
+                "birthYear", 1979, "sex", "MALE", "nationalId", "AG471979", "teleconsultationConsent", true));
+        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         assertThat(as("nurse1").put("/api/v1/me/language", java.util.Map.of("language", "fr")).status()).isLessThan(300);
         try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
             nurse.signIn("nurse1", "fr");
             // online, so the search asks the server (offline it reads the tablet's saved list, which is capped)
             nurse.awaitShellAndSignalling();
-            nurse.waitFor("#patient-search").sendKeys("Ageshown");
-            nurse.waitUntil("the patient found", b -> b.driver().findElements(By.cssSelector("#patient-results button.pick"))
-                    .stream().anyMatch(e -> e.getText().contains(name)));
+            // the screen may redraw the search box once the tablet's saved list has arrived: type again if it did
+            nurse.waitUntil("the patient found", b -> {
+                WebElement box = b.waitFor("#patient-search");
+                if (!"AG471979".equals(box.getDomProperty("value"))) {
+                    box.clear();
+                    box.sendKeys("AG471979");
+                }
+                return b.driver().findElements(By.cssSelector("#patient-results button.pick"))
+                        .stream().anyMatch(e -> e.getText().contains(name));
+            });
             WebElement found = nurse.driver().findElements(By.cssSelector("#patient-results button.pick")).stream()
                     .filter(e -> e.getText().contains(name)).findFirst().orElseThrow();
             assertThat(found.getText()).contains(name + " · " + age + " ans");

@@ -80,12 +80,17 @@ final class PrimaryWithReplica {
         replica.kill();
     }
 
-    /** Starts the replica again and waits until its link to the primary is up (it then holds everything). */
+    /**
+     * Starts the replica again and waits until it holds everything and the primary counts it: its link is up, and a
+     * {@code WAIT} on the primary is acknowledged by it (right after a resync the primary may not have heard its
+     * first acknowledgement yet, and the application's own wait would then time out).
+     */
     void bringBackReplica() {
         replica.start(serverConfig(primary));
         Instant deadline = Instant.now().plus(SETTLE);
-        try (Jedis jedis = new Jedis(replica.address())) {
-            while (!jedis.info("replication").contains("master_link_status:up")) {
+        try (Jedis jedis = new Jedis(replica.address()); Jedis onPrimary = new Jedis(primary.address())) {
+            while (!jedis.info("replication").contains("master_link_status:up")
+                    || onPrimary.waitReplicas(1, 500) < 1) {
                 assertThat(Instant.now()).as("the replica syncs within " + SETTLE).isBefore(deadline);
                 RedisProcess.pause(Duration.ofMillis(100));
             }
