@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +50,16 @@ class CoordinatorBoardBrowserTest {
     private static final String DERMATOLOGIST = "Dr. Omar Tazi";
     private static final String TINGHIR = "Centre de santé rural Tinghir";
 
-    private static final ZoneOffset ZONE = ZoneOffset.ofHours(10 - Instant.now().atOffset(ZoneOffset.UTC).getHour());
+    private static final ZoneId ZONE = morning();
+
+    /**
+     * A zone where it is 10:00-ish now. At 10:xx UTC that is UTC itself, named so: the offset's own id, "Z", is not a
+     * time zone the browser's Intl API accepts.
+     */
+    private static ZoneId morning() {
+        ZoneOffset offset = ZoneOffset.ofHours(10 - Instant.now().atOffset(ZoneOffset.UTC).getHour());
+        return offset.getTotalSeconds() == 0 ? ZoneId.of("UTC") : offset;
+    }
 
     @DynamicPropertySource
     static void morningZone(DynamicPropertyRegistry registry) throws IOException {

