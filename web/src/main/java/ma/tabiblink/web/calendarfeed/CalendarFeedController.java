@@ -72,10 +72,9 @@ class CalendarFeedController {
     @ApiResponse(responseCode = "201", description = "Made: its path, shown this once")
     ResponseEntity<NewFeed> replace(CurrentUser user) {
         user.requireRole(Role.SPECIALIST);
-        String secret = secrets.replace(user.id());
-        Instant createdAt = secrets.current(user.id()).map(CalendarFeedSecrets.Feed::createdAt).orElseThrow();
+        CalendarFeedSecrets.NewSecret made = secrets.replace(user.id());
         return ResponseEntity.status(HttpStatus.CREATED).cacheControl(CacheControl.noStore())
-                .body(new NewFeed(FEED_PATH + secret + ".ics", createdAt));
+                .body(new NewFeed(FEED_PATH + made.secret() + ".ics", made.createdAt()));
     }
 
     @DeleteMapping("/api/v1/me/calendar-feed")

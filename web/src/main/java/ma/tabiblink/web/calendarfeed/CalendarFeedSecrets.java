@@ -33,6 +33,10 @@ public class CalendarFeedSecrets {
     public record Feed(Instant createdAt) {
     }
 
+    /** A secret just made: the only time it is known. */
+    public record NewSecret(String secret, Instant createdAt) {
+    }
+
     private static final String SECRET_PREFIX = "tl:feed:secret:";
     private static final String OF_PREFIX = "tl:feed:of:";
     private static final int SECRET_BYTES = 32;
@@ -49,14 +53,15 @@ public class CalendarFeedSecrets {
         this.clock = clock;
     }
 
-    /** Makes a new secret for the specialist, revoking the previous one; returns it (the only time it is known). */
-    public String replace(String specialistId) {
+    /** Makes a new secret for the specialist, revoking the previous one. */
+    public NewSecret replace(String specialistId) {
         byte[] bytes = new byte[SECRET_BYTES];
         random.nextBytes(bytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Instant createdAt = clock.instant();
         replaceScript.run(redis, List.of(OF_PREFIX + specialistId),
-                List.of(SECRET_PREFIX, hash(secret), specialistId, clock.instant().toString()));
-        return secret;
+                List.of(SECRET_PREFIX, hash(secret), specialistId, createdAt.toString()));
+        return new NewSecret(secret, createdAt);
     }
 
     /** Revokes the specialist's secret; false when there was none. */

@@ -44,6 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import ma.tabiblink.web.support.ApiClient;
+import ma.tabiblink.web.support.BookingLoad;
 import redis.embedded.RedisServer;
 
 /**
@@ -96,9 +97,6 @@ class BookingsSurviveRedisOutageTest {
     }
 
     /** One booking attempt of a loader: the slot, and the key it keeps across retries. */
-    private record Attempt(JsonNode slot, String idempotencyKey, String patientRef) {
-    }
-
     @Test
     void bookingsFailFastWithACodeWhileRedisIsDownRecoverByThemselvesAndNoConfirmedBookingIsLostOrDoubled()
             throws Exception {
@@ -126,7 +124,7 @@ class BookingsSurviveRedisOutageTest {
         List<JsonNode> bookedBefore = new ArrayList<>();
         for (int i = 0; i < BOOKED_BEFORE; i++) {
             JsonNode slot = free.poll();
-            ApiClient.Response booked = book(coordinator, new Attempt(slot, UUID.randomUUID().toString(), patients.get(i)));
+            ApiClient.Response booked = BookingLoad.book(coordinator, new BookingLoad.Attempt(slot, UUID.randomUUID().toString(), patients.get(i)));
             assertThat(booked.status()).as(booked.body()).isEqualTo(201);
             confirmed.add(booked.json().path("id").asText());
             bookedBefore.add(slot);
@@ -148,7 +146,7 @@ class BookingsSurviveRedisOutageTest {
 
             JsonNode slot = free.poll();
             long started = System.nanoTime();
-            ApiClient.Response refused = book(coordinator, new Attempt(slot, UUID.randomUUID().toString(), patients.get(BOOKED_BEFORE)));
+            ApiClient.Response refused = BookingLoad.book(coordinator, new BookingLoad.Attempt(slot, UUID.randomUUID().toString(), patients.get(BOOKED_BEFORE)));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             assertThat(refused.status()).as(refused.body()).isEqualTo(503);
             assertThat(refused.code()).isEqualTo("TEMPORARILY_UNAVAILABLE");
@@ -163,11 +161,11 @@ class BookingsSurviveRedisOutageTest {
             REDIS.start();
 
             ApiClient.Response rebooked = null;
-            Attempt retry = new Attempt(slot, UUID.randomUUID().toString(), patients.get(BOOKED_BEFORE + 1));
+            BookingLoad.Attempt retry = new BookingLoad.Attempt(slot, UUID.randomUUID().toString(), patients.get(BOOKED_BEFORE + 1));
             Instant deadline = Instant.now().plus(RECOVERY);
             while (rebooked == null || rebooked.status() == 503) {
                 assertThat(Instant.now()).as("bookings work again within " + RECOVERY).isBefore(deadline);
-                rebooked = book(coordinator, retry);
+                rebooked = BookingLoad.book(coordinator, retry);
                 assertThat(rebooked.status()).as(rebooked.body()).isIn(201, 503);
                 Thread.sleep(LOADER_PAUSE.toMillis());
             }
@@ -190,7 +188,7 @@ class BookingsSurviveRedisOutageTest {
             assertThat(kept.json().path("status").asText()).as(id).isEqualTo("booked");
         }
         for (JsonNode taken : bookedBefore) {
-            ApiClient.Response again = book(coordinator, new Attempt(taken, UUID.randomUUID().toString(), patients.get(BOOKED_BEFORE + 2)));
+            ApiClient.Response again = BookingLoad.book(coordinator, new BookingLoad.Attempt(taken, UUID.randomUUID().toString(), patients.get(BOOKED_BEFORE + 2)));
             assertThat(again.code()).isEqualTo("SLOT_TAKEN");
         }
         Map<String, Integer> perSlot = new HashMap<>();
@@ -213,20 +211,20 @@ class BookingsSurviveRedisOutageTest {
      */
     private static void load(ApiClient coordinator, Queue<JsonNode> free, AtomicBoolean loading, List<String> confirmed,
                              List<String> unexpected, int loader, List<String> patients) {
-        Attempt attempt = null;
+        BookingLoad.Attempt attempt = null;
         for (int i = 0; i < MAX_ATTEMPTS_PER_LOADER && loading.get(); i++) {
             if (attempt == null) {
                 JsonNode slot = free.poll();
                 if (slot == null) {
                     return;
                 }
-                attempt = new Attempt(slot, UUID.randomUUID().toString(),
+                attempt = new BookingLoad.Attempt(slot, UUID.randomUUID().toString(),
                         patients.get((loader + i * LOADERS) % patients.size()));
             }
             long started = System.nanoTime();
             ApiClient.Response r;
             try {
-                r = book(coordinator, attempt);
+                r = BookingLoad.book(coordinator, attempt);
             } catch (RuntimeException e) {
                 unexpected.add("no answer: " + e);
                 return;
@@ -251,15 +249,6 @@ class BookingsSurviveRedisOutageTest {
         }
     }
 
-    private static ApiClient.Response book(ApiClient coordinator, Attempt attempt) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("specialistId", attempt.slot().path("specialistId").asText());
-        body.put("specialty", attempt.slot().path("specialty").asText());
-        body.put("start", attempt.slot().path("start").asText());
-        body.put("patientRef", attempt.patientRef());
-        body.put("dispensaryId", "disp-tinghir");
-        return coordinator.post("/api/v1/appointments", body, Map.of("Idempotency-Key", attempt.idempotencyKey()));
-    }
 
     private static RedisServer startRedis() {
         try {
