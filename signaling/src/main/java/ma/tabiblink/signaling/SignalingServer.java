@@ -18,7 +18,7 @@ import ma.tabiblink.signaling.auth.Identity;
 import ma.tabiblink.signaling.auth.Role;
 import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.TokenRefresher;
-import ma.tabiblink.signaling.call.CallService;
+import ma.tabiblink.signaling.call.Calls;
 import ma.tabiblink.signaling.call.GuestLinks;
 import ma.tabiblink.signaling.cluster.ClusterBoard;
 import ma.tabiblink.signaling.cluster.ClusterState;
@@ -36,7 +36,7 @@ import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.MessageCodec;
 import ma.tabiblink.signaling.session.Session;
 import ma.tabiblink.signaling.session.SessionRegistry;
-import ma.tabiblink.signaling.transport.Connections;
+import ma.tabiblink.signaling.transport.NodeConnections;
 import ma.tabiblink.signaling.transport.SignalingChannelInitializer;
 import ma.tabiblink.signaling.video.VideoBroker;
 import org.slf4j.Logger;
@@ -71,8 +71,8 @@ public final class SignalingServer {
     private final Clock clock;
     private final ClusterState cluster;
     private final SessionRegistry sessions;
-    private final CallService calls;
-    private final Connections connections;
+    private final Calls calls;
+    private final NodeConnections connections;
     private final EventDispatcher events;
     private final MessageCodec codec = new MessageCodec();
     private final NodeBus bus;
@@ -106,12 +106,12 @@ public final class SignalingServer {
         this.cluster = new ClusterState(redis, new RedisKeys(config.redisPrefix()), new StateCipher(config.stateKey()));
         this.events = new EventDispatcher(Objects.requireNonNull(listener, "listener"));
         this.sessions = new SessionRegistry(cluster, codec, config.nodeId(), config.replayBufferMessages());
-        this.calls = new CallService(config, cluster, sessions, Objects.requireNonNull(video, "video"),
+        this.calls = Calls.of(config, cluster, sessions, Objects.requireNonNull(video, "video"),
                 Objects.requireNonNull(appointments, "appointments"), Objects.requireNonNull(patients, "patients"),
                 events, clock);
-        this.connections = new Connections(config, Objects.requireNonNull(authenticator, "authenticator"),
-                Objects.requireNonNull(tokenRefresher, "tokenRefresher"), cluster, sessions, calls, codec, events,
-                clock);
+        this.connections = new NodeConnections(config, Objects.requireNonNull(authenticator, "authenticator"),
+                Objects.requireNonNull(tokenRefresher, "tokenRefresher"), cluster, sessions, calls.established(),
+                codec, events, clock);
         this.bus = new NodeBus(redis, cluster.keys().nodeChannel(config.nodeId()), this::fromOtherNode,
                 connections::kickFromOtherNode, this::deliverStored);
     }
@@ -136,7 +136,7 @@ public final class SignalingServer {
         if (json == null) {
             return;
         }
-        codec.endedCallId(json).ifPresent(calls::forget);
+        codec.endedCallId(json).ifPresent(calls.established()::forget);
         sessions.fromBus(sessionId, json);
     }
 
@@ -150,7 +150,7 @@ public final class SignalingServer {
             throw new IllegalStateException("already started");
         }
         bus.start(SUBSCRIBE_TIMEOUT);
-        calls.peersReconnecting(cluster.reapLeftovers(config.nodeId(), clock.instant().plus(config.resumeWindow()),
+        calls.established().peersReconnecting(cluster.reapLeftovers(config.nodeId(), clock.instant().plus(config.resumeWindow()),
                 config.resumeWindow().plus(config.nodeTimeout()).toMillis()));
         heartbeat(clock.instant());
         beatingSince = clock.instant().minus(config.nodeTimeout());
@@ -188,14 +188,14 @@ public final class SignalingServer {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.outboundLowWaterMark(), config.outboundHighWaterMark()))
-                .childHandler(new SignalingChannelInitializer(config, connections, codec, sessionExecutors))
+                .childHandler(new SignalingChannelInitializer(config, connections, calls, codec, sessionExecutors))
                 .bind(config.bindHost(), config.port()).sync().channel();
     }
 
     /** The port actually bound (useful when the configuration asks for port 0). */
     /** The guests' single-use Jitsi links issued by any node, opened through the web application. */
     public GuestLinks guestLinks() {
-        return calls.guestLinks();
+        return calls.video().guestLinks();
     }
 
     public int boundPort() {
@@ -304,17 +304,17 @@ public final class SignalingServer {
                 events.emit(new SignalingEvent.PresenceChanged(now, back.specialist().userId(),
                         back.status().value()));
                 if (back.status() == PresenceStatus.AVAILABLE) {
-                    back.specialist().specialties().forEach(calls::dispatch);
+                    back.specialist().specialties().forEach(calls.routing()::dispatch);
                 }
             }
-            calls.ringTimeouts();
+            calls.routing().ringTimeouts();
             for (ClusterState.Forgotten gone : cluster.expireParked(now)) {
-                calls.endCallsOf(gone, "peer-lost");
+                calls.established().endCallsOf(gone, "peer-lost");
             }
             // after an outage every node's heartbeat is old: give the others a node timeout to beat again before
             // declaring any of them dead
             if (!beatingSince.isAfter(now.minus(config.nodeTimeout()))) {
-                calls.peersReconnecting(cluster.reapDeadNodes(now.minus(config.nodeTimeout()),
+                calls.established().peersReconnecting(cluster.reapDeadNodes(now.minus(config.nodeTimeout()),
                         now.plus(config.resumeWindow()), config.resumeWindow().plus(config.nodeTimeout()).toMillis()));
             }
         } catch (RuntimeException e) {

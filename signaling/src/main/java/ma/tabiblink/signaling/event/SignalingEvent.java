@@ -40,7 +40,10 @@ public sealed interface SignalingEvent {
             implements SignalingEvent {
     }
 
-    /** @param status {@code available}, {@code away}, {@code busy} or {@code offline} */
+    /**
+     * @param status {@code available}, {@code away}, {@code busy} or {@code offline}; {@code back} when a specialist's
+     *               session resumed outside any call (the status set before the drop still stands)
+     */
     record PresenceChanged(Instant at, String userId, String status) implements SignalingEvent {
     }
 

@@ -24,10 +24,6 @@ final class InlineRelay extends ChannelInboundHandlerAdapter {
     private final AtomicInteger withWorker = new AtomicInteger();
     private volatile Session session;
 
-    InlineRelay(Connections node) {
-        this((s, m) -> node.calls.relayHere(s, m), () -> node.observer);
-    }
-
     /**
      * @param relayHere relays a message to the peer when the call is known and the peer connected on this node, or
      *                  answers false having done nothing

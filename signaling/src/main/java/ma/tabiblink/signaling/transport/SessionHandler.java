@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import ma.tabiblink.signaling.RandomIds;
+import ma.tabiblink.signaling.SignalingConfig;
 import ma.tabiblink.signaling.auth.AuthenticationException;
 import ma.tabiblink.signaling.auth.Credentials;
 import ma.tabiblink.signaling.auth.Identity;
@@ -19,9 +21,9 @@ import ma.tabiblink.signaling.auth.RefreshedToken;
 import ma.tabiblink.signaling.auth.Role;
 import ma.tabiblink.signaling.auth.SessionEnd;
 import ma.tabiblink.signaling.auth.SessionEndedException;
-import ma.tabiblink.signaling.call.CallService;
+import ma.tabiblink.signaling.call.Calls;
+import ma.tabiblink.signaling.cluster.CallState;
 import ma.tabiblink.signaling.cluster.PresenceStatus;
-import ma.tabiblink.signaling.event.SignalingEvent;
 import ma.tabiblink.signaling.protocol.CloseCode;
 import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.Message;
@@ -62,7 +64,15 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     /** Refresh attempts are at least this far apart, so a failing refresh is retried, never hammered. */
     private static final Duration REFRESH_RETRY = Duration.ofSeconds(30);
 
-    private final Connections node;
+    /**
+     * What a specialist's presence is reported as when their session resumes outside any call (in one, it is
+     * {@link PresenceStatus#BUSY}): it is not a status of its own, their status set before the drop still stands.
+     */
+    private static final String PRESENCE_BACK = "back";
+
+    private final SignalingConfig config;
+    private final NodeConnections node;
+    private final Calls calls;
     private final InlineRelay inlineRelay;
     private Session session;
     private int clientCloseCode = -1;
@@ -81,8 +91,10 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
      */
     private ArrayDeque<Object> heldBack;
 
-    SessionHandler(Connections node, InlineRelay inlineRelay) {
+    SessionHandler(SignalingConfig config, NodeConnections node, Calls calls, InlineRelay inlineRelay) {
+        this.config = config;
         this.node = node;
+        this.calls = calls;
         this.inlineRelay = inlineRelay;
     }
 
@@ -100,7 +112,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             onHandshake(ctx, hc.requestUri(), hc.requestHeaders());
         } else if (evt instanceof IdleStateEvent idle) {
             quietMillis = idle.isFirst() ? node.quietCheckMillis() : quietMillis + node.quietCheckMillis();
-            if (quietMillis < node.config.idleTimeout().toMillis()) {
+            if (quietMillis < config.idleTimeout().toMillis()) {
                 if (session != null) {
                     ctx.writeAndFlush(new PingWebSocketFrame());
                 }
@@ -109,7 +121,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                 ctx.close();
             } else {
                 sendError(ctx, null, ErrorCode.IDLE_TIMEOUT,
-                        "nothing received for " + node.config.idleTimeout().toSeconds() + " s");
+                        "nothing received for " + config.idleTimeout().toSeconds() + " s");
                 closeSession(ctx, CloseCode.IDLE_TIMEOUT);
             }
         } else {
@@ -119,8 +131,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     private void onHandshake(ChannelHandlerContext ctx, String uri, HttpHeaders headers) {
         String origin = headers.get(HttpHeaderNames.ORIGIN);
-        if (origin != null && !node.config.allowedOrigins().isEmpty()
-                && !node.config.allowedOrigins().contains(origin)) {
+        if (origin != null && !config.allowedOrigins().isEmpty()
+                && !config.allowedOrigins().contains(origin)) {
             node.refuse(ctx.channel(), ErrorCode.ORIGIN_FORBIDDEN, "connections from this origin are not allowed",
                     CloseCode.ORIGIN_FORBIDDEN);
             return;
@@ -132,10 +144,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         }
         Identity who;
         try {
-            who = node.authenticator.authenticate(credentials(uri, headers));
-            if (!who.expiresAt().isAfter(node.clock.instant())) {
-                throw new AuthenticationException(AuthenticationException.Reason.EXPIRED, "the token has expired");
-            }
+            who = node.authenticate(credentials(uri, headers));
         } catch (AuthenticationException e) {
             ErrorCode code = switch (e.reason()) {
                 case MISSING -> ErrorCode.AUTH_MISSING;
@@ -153,20 +162,16 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                     CloseCode.SERVER_ERROR);
             return;
         }
-        String sessionId = CallService.newId("s-");
+        String sessionId = RandomIds.next("s-");
         ResumeToken.Issued resumeToken = ResumeToken.issue(sessionId);
         Session fresh = newSession(ctx, sessionId, resumeToken.secretHash(), who);
-        node.sessions.add(fresh);
         Optional<PresenceStatus> status;
         try {
-            status = node.cluster.register(fresh.id(), who, node.config.nodeId(), fresh.secretHash(),
-                    node.config.maxConnectionsPerUser(), node.presenceTtlMs());
+            status = node.register(fresh);
         } catch (ProtocolException e) {
-            node.sessions.remove(fresh);
             node.refuse(ctx.channel(), e.code(), e.getMessage(), CloseCode.TOO_MANY_CONNECTIONS);
             return;
         } catch (JedisException e) {
-            node.sessions.remove(fresh);
             log.warn("Redis failed while registering a connection: {}", e.toString());
             node.refuse(ctx.channel(), ErrorCode.INTERNAL_ERROR, "temporarily unable to accept connections",
                     CloseCode.SERVER_ERROR);
@@ -176,22 +181,21 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         inlineRelay.session(fresh);
         fresh.attach(ctx.channel(), 0);
         node.bind(fresh, ctx.channel());
-        fresh.sendFirst(node.codec.encode(new Message.Welcome(fresh.id(), resumeToken.token(),
-                node.config.resumeWindow().toSeconds(), node.config.heartbeatInterval().toSeconds(),
+        fresh.sendFirst(node.encode(new Message.Welcome(fresh.id(), resumeToken.token(),
+                config.resumeWindow().toSeconds(), config.heartbeatInterval().toSeconds(),
                 new Message.UserInfo(who.userId(), who.displayName(), who.role().name(),
                         who.role() == Role.SPECIALIST ? who.specialties() : null, who.dispensaryId(),
                         who.province()))));
         if (who.role() == Role.SPECIALIST && status.isPresent()) {
-            node.events.emit(new SignalingEvent.PresenceChanged(node.clock.instant(), who.userId(),
-                    status.get().value()));
+            node.presenceChanged(who.userId(), status.get().value());
         }
         scheduleRefresh(ctx);
     }
 
     private Session newSession(ChannelHandlerContext ctx, String id, String secretHash, Identity who) {
-        long hardLimit = 4L * node.config.outboundHighWaterMark();
-        return new Session(id, secretHash, who, node.config.replayBufferMessages(),
-                node.config.replayBufferBytes(), hardLimit,
+        long hardLimit = 4L * config.outboundHighWaterMark();
+        return new Session(id, secretHash, who, config.replayBufferMessages(),
+                config.replayBufferBytes(), hardLimit,
                 () -> ctx.executor().execute(() -> slowConsumer(ctx)));
     }
 
@@ -260,21 +264,21 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             return;
         }
         if (msg == ProtocolDecoder.RATE_LIMITED) {
-            sendError(ctx, null, ErrorCode.RATE_LIMITED, "more than " + node.config.maxMessagesPerSecond()
+            sendError(ctx, null, ErrorCode.RATE_LIMITED, "more than " + config.maxMessagesPerSecond()
                     + " messages per second");
             closeSession(ctx, CloseCode.RATE_LIMITED);
             return;
         }
         if (msg == ProtocolDecoder.TOO_LARGE) {
             sendError(ctx, null, ErrorCode.FRAME_TOO_LARGE,
-                    "messages are limited to " + node.config.maxFrameBytes() + " bytes");
+                    "messages are limited to " + config.maxFrameBytes() + " bytes");
             closeSession(ctx, CloseCode.MESSAGE_TOO_BIG);
             return;
         }
         if (msg instanceof MessageCodec.Decoded d) {
             if (d.error() != null) {
-                node.observer.errorSent(d.error().code());
-                node.sessions.reply(session, d.error());
+                node.observer().errorSent(d.error().code());
+                node.reply(session, d.error());
             } else {
                 handle(ctx, d.message());
             }
@@ -287,31 +291,30 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     private void dispatch(ChannelHandlerContext ctx, Message.Client m) {
         Session s = session;
-        CallService calls = node.calls;
         if (m instanceof Message.Ping p) {
-            node.sessions.reply(s, new Message.Pong(p.id()));
+            node.reply(s, new Message.Pong(p.id()));
         } else if (m instanceof Message.SessionResume r) {
             resume(ctx, r);
         } else if (m instanceof Message.Relayed r) {
             relay(ctx, r, System.nanoTime() + RELAY_RETRY_BOUND_NANOS);
         } else if (m instanceof Message.PresenceSet p) {
-            calls.setPresence(s, p);
+            calls.routing().setPresence(s, p);
         } else if (m instanceof Message.CallRequest r) {
-            calls.request(s, r);
+            calls.routing().request(s, r);
         } else if (m instanceof Message.CallCancel c) {
-            calls.cancel(s, c);
+            calls.routing().cancel(s, c);
         } else if (m instanceof Message.CallAccept a) {
-            calls.accept(s, a);
+            calls.routing().accept(s, a);
         } else if (m instanceof Message.CallDecline d) {
-            calls.decline(s, d);
+            calls.routing().decline(s, d);
         } else if (m instanceof Message.CallJoin j) {
-            calls.join(s, j);
+            calls.routing().join(s, j);
         } else if (m instanceof Message.CallHangup h) {
-            calls.hangup(s, h);
+            calls.established().hangup(s, h);
         } else if (m instanceof Message.CallJitsi j) {
-            calls.jitsi(s, j);
+            calls.video().jitsi(s, j);
         } else if (m instanceof Message.CallInvite i) {
-            calls.invite(s, i);
+            calls.video().invite(s, i);
         }
     }
 
@@ -332,22 +335,20 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void sendError(ChannelHandlerContext ctx, String re, ErrorCode code, String message) {
-        node.observer.errorSent(code.name());
+        node.observer().errorSent(code.name());
         Message.Error error = new Message.Error(re, code.name(), message);
         if (session != null) {
-            node.sessions.reply(session, error);
+            node.reply(session, error);
         } else {
-            ctx.writeAndFlush(new TextWebSocketFrame(MessageCodec.withSeq(node.codec.encode(error), 1)));
+            ctx.writeAndFlush(new TextWebSocketFrame(MessageCodec.withSeq(node.encode(error), 1)));
         }
     }
 
     // ------------------------------------------------------------------ resume
 
     private void resume(ChannelHandlerContext ctx, Message.SessionResume r) {
-        ResumeToken token = node.resumer.check(r.resumeToken(), session);
-        if (node.sessions.local(token.sessionId()) != null) {
-            node.kick(token.sessionId());
-        }
+        ResumeToken token = node.checkResume(r.resumeToken(), session);
+        node.kick(token.sessionId());
         attemptResume(ctx, r, token, 1);
     }
 
@@ -360,7 +361,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         Session own = session;
         Identity who = own.identity();
         Session target = newSession(ctx, token.sessionId(), token.secretHash(), who);
-        SessionResumer.Outcome outcome = node.resumer.resume(own, target, ctx.channel(), r,
+        SessionResumer.Outcome outcome = node.resume(own, target, ctx.channel(), r,
                 attempt < RESUME_ATTEMPTS, new SessionResumer.Handover() {
                     @Override
                     public void released(Session released) {
@@ -372,11 +373,11 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                         node.bind(resumed, ctx.channel());
                         session = resumed;
                         inlineRelay.session(resumed);
-                        return node.calls.resumed(resumed);
+                        return calls.established().resumed(resumed);
                     }
                 });
         if (outcome instanceof SessionResumer.StillLive live) {
-            if (live.node().equals(node.config.nodeId())) {
+            if (live.node().equals(config.nodeId())) {
                 node.kick(token.sessionId());
             } else {
                 node.publishKick(live.node(), token.sessionId());
@@ -384,12 +385,12 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             retryResume(ctx, r, token, attempt + 1);
             return;
         }
-        List<Message.CallSummary> calls = ((SessionResumer.Resumed) outcome).calls();
-        node.calls.announceBack(target, calls);
-        node.observer.resumed();
+        List<Message.CallSummary> resumedCalls = ((SessionResumer.Resumed) outcome).calls();
+        calls.established().announceBack(target, resumedCalls);
+        node.observer().resumed();
         if (who.role() == Role.SPECIALIST) {
-            node.events.emit(new SignalingEvent.PresenceChanged(node.clock.instant(), who.userId(),
-                    calls.stream().anyMatch(c -> "active".equals(c.state())) ? "busy" : "back"));
+            boolean inCall = resumedCalls.stream().anyMatch(c -> CallState.ACTIVE.value().equals(c.state()));
+            node.presenceChanged(who.userId(), inCall ? PresenceStatus.BUSY.value() : PRESENCE_BACK);
         }
         scheduleRefresh(ctx);
     }
@@ -402,8 +403,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private void relay(ChannelHandlerContext ctx, Message.Relayed r, long deadlineNanos) {
         long started = System.nanoTime();
         try {
-            node.calls.relay(session, r);
-            node.observer.relayed(System.nanoTime() - started);
+            calls.established().relay(session, r);
+            node.observer().relayed(System.nanoTime() - started);
         } catch (JedisException e) {
             if (started >= deadlineNanos) {
                 throw e;
@@ -450,13 +451,13 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             refreshTask.cancel(false);
         }
         Session s = session;
-        Instant now = node.clock.instant();
+        Instant now = node.now();
         Instant expires = s.identity().expiresAt();
         Instant at = expires;
         if (refreshable) {
             Instant earliest = lastRefreshAttempt == null ? now.plus(MIN_REFRESH_DELAY)
                     : lastRefreshAttempt.plus(REFRESH_RETRY);
-            Instant planned = expires.minus(node.config.tokenRefreshLead());
+            Instant planned = expires.minus(config.tokenRefreshLead());
             at = planned.isAfter(earliest) ? planned : earliest;
             if (at.isAfter(expires)) {
                 at = expires;
@@ -474,13 +475,13 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             return;
         }
         if (refreshable) {
-            lastRefreshAttempt = node.clock.instant();
+            lastRefreshAttempt = node.now();
             try {
-                Optional<RefreshedToken> t = node.refresher.refresh(s.identity());
+                Optional<RefreshedToken> t = node.refresh(s.identity());
                 node.refreshWorks();
                 if (t.isPresent()) {
                     s.identity(s.identity().withExpiry(t.get().expiresAt()));
-                    node.sessions.reply(s, new Message.TokenRefresh(t.get().accessToken(), t.get().expiresAt().toString()));
+                    node.reply(s, new Message.TokenRefresh(t.get().accessToken(), t.get().expiresAt().toString()));
                 } else {
                     refreshable = false;
                 }
@@ -491,7 +492,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                 node.refreshFailed(e);
             }
         }
-        if (!node.clock.instant().isBefore(s.identity().expiresAt())) {
+        if (!node.now().isBefore(s.identity().expiresAt())) {
             sendError(ctx, null, ErrorCode.AUTH_EXPIRED, "the access token expired and could not be refreshed; "
                     + "reconnect with new credentials and resume");
             closeSession(ctx, CloseCode.AUTH_FAILED);
@@ -545,7 +546,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
                     if (!ctx.channel().isWritable()) {
                         slowConsumer(ctx);
                     }
-                }, node.config.slowConsumerGrace().toMillis(), TimeUnit.MILLISECONDS);
+                }, config.slowConsumerGrace().toMillis(), TimeUnit.MILLISECONDS);
             }
         } else if (slowTask != null) {
             slowTask.cancel(false);

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import ma.tabiblink.signaling.SignalingConfig;
+import ma.tabiblink.signaling.call.Calls;
 import ma.tabiblink.signaling.protocol.MessageCodec;
 
 import java.util.concurrent.TimeUnit;
@@ -29,15 +30,17 @@ public final class SignalingChannelInitializer extends ChannelInitializer<Socket
     private static final int HARD_CAP_FACTOR = 2;
 
     private final SignalingConfig config;
-    private final Connections connections;
+    private final NodeConnections connections;
+    private final Calls calls;
     private final MessageCodec codec;
     private final EventExecutorGroup sessionExecutors;
     private final WebSocketServerProtocolConfig webSocket;
 
-    public SignalingChannelInitializer(SignalingConfig config, Connections connections, MessageCodec codec,
-                                       EventExecutorGroup sessionExecutors) {
+    public SignalingChannelInitializer(SignalingConfig config, NodeConnections connections, Calls calls,
+                                       MessageCodec codec, EventExecutorGroup sessionExecutors) {
         this.config = config;
         this.connections = connections;
+        this.calls = calls;
         this.codec = codec;
         this.sessionExecutors = sessionExecutors;
         this.webSocket = WebSocketServerProtocolConfig.newBuilder()
@@ -62,8 +65,8 @@ public final class SignalingChannelInitializer extends ChannelInitializer<Socket
         p.addLast("fragments", new WebSocketFrameAggregator(HARD_CAP_FACTOR * config.maxFrameBytes()));
         p.addLast("protocol", new ProtocolDecoder(codec, config.maxFrameBytes(),
                 config.maxMessagesPerSecond(), config.messageBurst()));
-        InlineRelay inlineRelay = new InlineRelay(connections);
+        InlineRelay inlineRelay = new InlineRelay(calls.established()::relayHere, connections::observer);
         p.addLast("relay", inlineRelay);
-        p.addLast(sessionExecutors, "session", new SessionHandler(connections, inlineRelay));
+        p.addLast(sessionExecutors, "session", new SessionHandler(config, connections, calls, inlineRelay));
     }
 }

@@ -1,0 +1,71 @@
+package ma.tabiblink.signaling.call;
+
+import ma.tabiblink.signaling.SignalingConfig;
+import ma.tabiblink.signaling.cluster.CallRecord;
+import ma.tabiblink.signaling.cluster.ClusterState;
+import ma.tabiblink.signaling.event.EventDispatcher;
+import ma.tabiblink.signaling.event.SignalingEvent;
+import ma.tabiblink.signaling.protocol.Message;
+import ma.tabiblink.signaling.protocol.Message.Party;
+import ma.tabiblink.signaling.session.SessionRegistry;
+
+import java.time.Clock;
+
+/** The urgent-call queue of each specialty: who is rung next, and where every waiting nurse stands. */
+final class CallQueue {
+
+    private final SignalingConfig config;
+    private final ClusterState cluster;
+    private final SessionRegistry sessions;
+    private final EventDispatcher events;
+    private final Clock clock;
+
+    CallQueue(SignalingConfig config, ClusterState cluster, SessionRegistry sessions, EventDispatcher events,
+              Clock clock) {
+        this.config = config;
+        this.cluster = cluster;
+        this.sessions = sessions;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Rings whoever can be rung for a specialty and tells every waiting nurse where they stand. */
+    void dispatch(String specialty) {
+        apply(specialty, next(specialty), null);
+    }
+
+    /** Works out who is rung next for a specialty, and every waiting call's position, without telling anyone. */
+    ClusterState.Dispatch next(String specialty) {
+        return cluster.dispatch(specialty, clock.instant(), config.ringTimeout().toMillis(),
+                config.typicalCallDuration().toMillis());
+    }
+
+    /** Tells everyone concerned by a dispatch: rung specialists, waiting nurses (but {@code skipPositionOf}). */
+    void apply(String specialty, ClusterState.Dispatch d, String skipPositionOf) {
+        for (ClusterState.Ring ring : d.rings()) {
+            CallRecord call = cluster.call(ring.callId()).orElse(null);
+            if (call == null) {
+                continue;
+            }
+            // The event goes before the specialist hears of the call: they may accept at once, and a CallAccepted
+            // emitted before CallRinging would lose its ring-to-answer time.
+            Party specialist = Parties.specialist(cluster, ring.specialistId());
+            events.emit(new SignalingEvent.CallRinging(clock.instant(), ring.callId(), ring.specialistId()));
+            sessions.sendToUser(ring.specialistId(), new Message.CallIncoming(ring.callId(), call.specialty(),
+                    call.patientRef(), call.reason(), Parties.nurseOf(call), config.ringTimeout().toSeconds()));
+            sessions.send(call.nurseSessionId(), new Message.CallRinging(ring.callId(), specialist));
+        }
+        for (ClusterState.Position p : d.positions()) {
+            if (!p.callId().equals(skipPositionOf)) {
+                sessions.send(p.nurseSessionId(),
+                        new Message.QueueUpdate(p.callId(), p.position(), p.estimatedWaitSeconds()));
+            }
+        }
+        for (ClusterState.Unserved u : d.unserved()) {
+            sessions.send(u.nurseSessionId(), new Message.CallNoSpecialist(u.callId()));
+        }
+        if (!d.positions().isEmpty() || !d.rings().isEmpty()) {
+            events.emit(new SignalingEvent.QueueChanged(clock.instant(), specialty, cluster.queueLength(specialty)));
+        }
+    }
+}
