@@ -2,7 +2,8 @@
 # Installs what the test suite needs beyond a JDK and Maven: Debian's Chromium and ChromeDriver for the browser tests,
 # coturn for the test that a real TURN server accepts our credentials, GnuPG for the encrypted key backups, Redis
 # with Sentinel for the failover tests (they run their own primary, replicas and sentinels on free ports), and nginx
-# for the rolling restart test (it runs its own, on a free port, in front of two web nodes). Idempotent;
+# for the rolling restart test (it runs its own, on a free port, in front of two web nodes), and WebKitGTK's
+# WebDriver with a virtual display (xvfb) for the tests in the second engine, WebKit. Idempotent;
 # without root or apt those tests skip themselves with a clear message.
 set -uo pipefail
 
@@ -14,6 +15,9 @@ command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
 [ -x /usr/bin/redis-sentinel ] || missing+=(redis-sentinel)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
+[ -x /usr/bin/xvfb-run ] || missing+=(xvfb)
+command -v xauth >/dev/null 2>&1 || missing+=(xauth)
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi

@@ -80,9 +80,15 @@ export function userZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'Africa/Casablanca';
 }
 
-/** YYYY-MM-DD of an instant in a zone (the server's dates are in the deployment's zone). */
+/**
+ * YYYY-MM-DD of an instant in a zone (the server's dates are in the deployment's zone), put together from its parts:
+ * no locale's date format is the same in every engine (WebKit writes en-CA's as 12/06/2026).
+ */
 export function dateIn(zone, instant = new Date()) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone || userZone(), year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone || userZone(), year: 'numeric', month: '2-digit', day: '2-digit' })
+    .formatToParts(instant);
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 const STYLES = {
