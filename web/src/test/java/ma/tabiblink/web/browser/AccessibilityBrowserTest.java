@@ -83,9 +83,9 @@ class AccessibilityBrowserTest extends WebTestSupport {
                 coordinator.waitUntil("specialties listed", b -> !b.driver().findElements(
                         By.cssSelector("#calendar-specialty option[value='dermatology']")).isEmpty());
                 new Select(coordinator.waitFor("#calendar-specialty")).selectByValue("dermatology");
-                coordinator.waitFor("#week button.slot:not([disabled])");
+                coordinator.waitFor("#week button.slot.free:not([disabled])");
                 check(coordinator, "calendar " + language, violations);
-                coordinator.click("#week button.slot:not([disabled])");
+                coordinator.click("#week button.slot.free:not([disabled])");
                 coordinator.waitFor("#book-patient").sendKeys("ab");
                 coordinator.waitFor("#book-form");
                 check(coordinator, "booking " + language, violations);
