@@ -1,7 +1,7 @@
 // Specialist screen (desktop): availability, incoming calls, today's schedule, the call with
 // the patient summary and note editor side by side, signing, previous notes, Jitsi third participant.
 import { h, clear, setText, announce } from './dom.js';
-import { dateIn, formatInstant } from './i18n.js';
+import { ageText, dateIn, formatInstant } from './i18n.js';
 import { api } from './session.js';
 import { openLocalMedia } from './call.js';
 import { startCallView } from './callview.js';
@@ -94,6 +94,16 @@ export function mount(root, { user, config, signal, setCallActive }) {
     }
   }
 
+  /** Sex and age of the patient a call is about, as the server tells a rung specialist; the record id without them. */
+  function aboutPatient(msg) {
+    const p = msg.patient;
+    if (!p || (p.age == null && !p.sex)) return h('strong', { dir: 'ltr', text: msg.patientRef || '' });
+    return h('strong', { class: 'patient-summary' },
+      p.sex ? h('span', { i18n: `sex.${p.sex}` }) : '',
+      p.sex && p.age != null ? ', ' : '',
+      p.age != null ? h('span', { class: 'age', dataset: { age: String(p.age) }, text: ageText(p.age) }) : '');
+  }
+
   // Incoming urgent call: sound + visual, who is calling about which patient, accept/decline.
   signal.on('call.incoming', (msg) => {
     if (call) return;
@@ -104,8 +114,9 @@ export function mount(root, { user, config, signal, setCallActive }) {
     const dialog = h('div', { class: 'incoming', id: 'incoming', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'incoming-title', 'data-call-id': msg.callId },
       h('div', { class: 'incoming-box' },
         h('h2', { id: 'incoming-title', i18n: 'specialist.incoming' }),
-        h('p', { class: 'caller' }, h('strong', { text: msg.from?.name || '' }), ' · ', msg.from?.dispensaryId || '', ' · ', msg.from?.province || ''),
-        h('p', {}, h('span', { i18n: 'specialist.about' }), ' ', h('strong', { text: msg.patientRef || '' }), ' · ', h('span', { i18n: `specialty.${msg.specialty}` })),
+        h('p', { class: 'caller' }, h('strong', { text: msg.from?.name || '' }), ' · ',
+          msg.patient?.dispensaryName || msg.from?.dispensaryId || '', msg.from?.province ? ` · ${msg.from.province}` : ''),
+        h('p', { class: 'about' }, h('span', { i18n: 'specialist.about' }), ' ', aboutPatient(msg), ' · ', h('span', { i18n: `specialty.${msg.specialty}` })),
         msg.reason ? h('p', { class: 'reason', text: msg.reason }) : null,
         h('p', { class: 'muted' }, h('span', { i18n: 'specialist.ringsFor' }), ' ', seconds),
         h('div', { class: 'row' }, accept, decline)));

@@ -10,6 +10,7 @@ import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -392,6 +394,30 @@ public final class PatientRegistry {
     public PatientFacts facts(String patientId) {
         Map<String, String> h = load(patientId);
         return new PatientFacts(patientId, h.get("disp"), Boolean.parseBoolean(h.get("consent")));
+    }
+
+    /** What a specialist rung about a patient is shown before answering: no name, no identifier. */
+    public record RingSummary(Integer age, Sex sex, String dispensaryId) {
+    }
+
+    /**
+     * The age on {@code today}, the sex and the dispensary of a patient a nurse is calling a specialist about, for the
+     * specialist being rung. The nurse's call discloses them, so no care relation is required; the read is audited as
+     * the specialist's. Empty for an unknown or erased patient (the call itself is refused or ends on its own).
+     */
+    public Optional<RingSummary> ringSummary(Actor specialist, String patientId, String callId, LocalDate today) {
+        Map<String, String> h;
+        try {
+            h = load(patientId);
+        } catch (RecordsException unknownOrErased) {
+            return Optional.empty();
+        }
+        Demographics d = decrypt(patientId, h);
+        Integer age = d.birthDate() != null ? Integer.valueOf(Period.between(d.birthDate(), today).getYears())
+                : d.birthYear() != null ? Integer.valueOf(today.getYear() - d.birthYear()) : null;
+        audit.record(specialist, AuditLog.Event.success(AuditAction.PATIENT_READ, "Patient", patientId, patientId)
+                .withDetail("age and sex shown while call " + callId + " rang"));
+        return Optional.of(new RingSummary(age, d.sex(), h.get("disp")));
     }
 
     /** Full demographics for the FHIR export; the caller has checked {@link AccessPolicy#mayExport}. */

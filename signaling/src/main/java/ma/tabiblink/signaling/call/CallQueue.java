@@ -5,6 +5,7 @@ import ma.tabiblink.signaling.cluster.CallRecord;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.event.EventDispatcher;
 import ma.tabiblink.signaling.event.SignalingEvent;
+import ma.tabiblink.signaling.patient.PatientAccess;
 import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.Message.Party;
 import ma.tabiblink.signaling.session.SessionRegistry;
@@ -18,14 +19,16 @@ final class CallQueue {
     private final ClusterState cluster;
     private final SessionRegistry sessions;
     private final EventDispatcher events;
+    private final PatientAccess patients;
     private final Clock clock;
 
     CallQueue(SignalingConfig config, ClusterState cluster, SessionRegistry sessions, EventDispatcher events,
-              Clock clock) {
+              PatientAccess patients, Clock clock) {
         this.config = config;
         this.cluster = cluster;
         this.sessions = sessions;
         this.events = events;
+        this.patients = patients;
         this.clock = clock;
     }
 
@@ -51,8 +54,11 @@ final class CallQueue {
             // emitted before CallRinging would lose its ring-to-answer time.
             Party specialist = Parties.specialist(cluster, ring.specialistId());
             events.emit(new SignalingEvent.CallRinging(clock.instant(), ring.callId(), ring.specialistId()));
+            Message.PatientSummary patient = patients.summary(ring.specialistId(), call.patientRef(), ring.callId())
+                    .orElse(null);
             sessions.sendToUser(ring.specialistId(), new Message.CallIncoming(ring.callId(), call.specialty(),
-                    call.patientRef(), call.reason(), Parties.nurseOf(call), config.ringTimeout().toSeconds()));
+                    call.patientRef(), call.reason(), Parties.nurseOf(call), config.ringTimeout().toSeconds(),
+                    patient));
             sessions.send(call.nurseSessionId(), new Message.CallRinging(ring.callId(), specialist));
         }
         for (ClusterState.Position p : d.positions()) {

@@ -20,7 +20,7 @@ public record Calls(CallRouting routing, EstablishedCall established, CallVideo 
                            AppointmentDirectory appointments, PatientAccess patients, EventDispatcher events,
                            Clock clock) {
         KnownCalls known = new KnownCalls(cluster);
-        CallQueue queue = new CallQueue(config, cluster, sessions, events, clock);
+        CallQueue queue = new CallQueue(config, cluster, sessions, events, patients, clock);
         CallVideo video = new CallVideo(config, cluster, sessions, broker, appointments, known,
                 new GuestLinks(cluster, broker, events, clock), clock);
         EstablishedCall established = new EstablishedCall(cluster, sessions, known, video, queue, events, clock);

@@ -2,6 +2,7 @@ package ma.tabiblink.signaling.patient;
 
 import java.util.Optional;
 import ma.tabiblink.signaling.auth.Identity;
+import ma.tabiblink.signaling.protocol.Message;
 
 /**
  * Whether a nurse may open a consultation for the patient a call is about: the signalling server asks before it
@@ -24,4 +25,13 @@ public interface PatientAccess {
 
     /** Empty when {@code nurse} may call a specialist about the patient {@code patientRef}; otherwise why not. */
     Optional<Refusal> check(Identity nurse, String patientRef);
+
+    /**
+     * What the specialist {@code specialistId}, rung about {@code patientRef} on call {@code callId}, is shown before
+     * answering (age, sex, the dispensary's name); empty where it cannot be read (a standalone signalling node holds no
+     * records key), and the specialist's screen then shows the patient's record id.
+     */
+    default Optional<Message.PatientSummary> summary(String specialistId, String patientRef, String callId) {
+        return Optional.empty();
+    }
 }

@@ -294,8 +294,17 @@ public sealed interface Message {
     }
 
     @JsonTypeName("call.incoming")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record CallIncoming(String callId, String specialty, String patientRef, String reason, Party from,
-                        long ringTimeoutSeconds) implements Server {
+                        long ringTimeoutSeconds, PatientSummary patient) implements Server {
+    }
+
+    /**
+     * Who the call is about, as the rung specialist may see before answering: age in whole years, sex (FEMALE, MALE,
+     * OTHER or UNKNOWN) and the name of the patient's dispensary; never the patient's name or an identifier.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record PatientSummary(Integer age, String sex, String dispensaryName) {
     }
 
     @JsonTypeName("call.ringCancelled")

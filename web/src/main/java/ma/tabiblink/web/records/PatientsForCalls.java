@@ -1,22 +1,31 @@
 package ma.tabiblink.web.records;
 
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import ma.tabiblink.records.Actor;
+import ma.tabiblink.records.Records;
 import ma.tabiblink.records.RecordsError;
+import ma.tabiblink.records.Role;
 import ma.tabiblink.records.audit.AuditAction;
 import ma.tabiblink.records.audit.AuditLog;
 import ma.tabiblink.records.audit.AuditOutcome;
 import ma.tabiblink.records.consultation.ConsultationEligibility;
+import ma.tabiblink.records.patient.PatientRegistry;
 import ma.tabiblink.signaling.auth.Identity;
 import ma.tabiblink.signaling.patient.PatientAccess;
+import ma.tabiblink.signaling.protocol.Message;
+import ma.tabiblink.web.account.Dispensary;
 
 /**
  * Lets the signalling server refuse, before queuing, a call about a patient the calling nurse may not open a
  * consultation for: the records module's own rule (a patient of her dispensary, not erased, who consented), read
  * from the patient's plain fields. A refusal for another dispensary's patient is audited where the audit log is at
  * hand (in the web application; a standalone signalling node has no keystore, so it cannot sign audit entries).
+ * There too it tells a rung specialist the patient's age, sex and dispensary before they answer.
  */
 public final class PatientsForCalls implements PatientAccess {
 
@@ -25,11 +34,31 @@ public final class PatientsForCalls implements PatientAccess {
 
     private final ConsultationEligibility eligibility;
     private final AuditLog audit;
+    private final PatientRegistry registry;
+    private final Function<String, Optional<Dispensary>> dispensaries;
+    private final Clock clock;
 
-    /** @param audit the records' audit log, or {@code null} where there is none (standalone signalling node) */
-    public PatientsForCalls(ConsultationEligibility eligibility, AuditLog audit) {
+    /** On a standalone signalling node: no keystore, so refusals are not audited and no patient summary is shown. */
+    public PatientsForCalls(ConsultationEligibility eligibility) {
+        this(eligibility, null, null, id -> Optional.empty(), null);
+    }
+
+    /**
+     * In the web application.
+     *
+     * @param clock the clock in the deployment's time zone, for the patient's age
+     */
+    public PatientsForCalls(Records records, Function<String, Optional<Dispensary>> dispensaries, Clock clock) {
+        this(records.eligibility(), records.audit(), records.patients(), dispensaries, clock);
+    }
+
+    private PatientsForCalls(ConsultationEligibility eligibility, AuditLog audit, PatientRegistry registry,
+                             Function<String, Optional<Dispensary>> dispensaries, Clock clock) {
         this.eligibility = eligibility;
         this.audit = audit;
+        this.registry = registry;
+        this.dispensaries = dispensaries;
+        this.clock = clock;
     }
 
     @Override
@@ -37,6 +66,17 @@ public final class PatientsForCalls implements PatientAccess {
         Actor actor = new Actor(nurse.userId(), RecordsActors.role(nurse.role()), nurse.dispensaryId(), Set.of(),
                 FROM_SIGNALING);
         return eligibility.refusal(actor, patientRef).map(error -> refusal(actor, patientRef, error));
+    }
+
+    @Override
+    public Optional<Message.PatientSummary> summary(String specialistId, String patientRef, String callId) {
+        if (registry == null) {
+            return Optional.empty();
+        }
+        Actor specialist = new Actor(specialistId, Role.SPECIALIST, null, Set.of(), FROM_SIGNALING);
+        return registry.ringSummary(specialist, patientRef, callId, LocalDate.now(clock))
+                .map(s -> new Message.PatientSummary(s.age(), s.sex().name(),
+                        dispensaries.apply(s.dispensaryId()).map(Dispensary::name).orElse(s.dispensaryId())));
     }
 
     private Refusal refusal(Actor actor, String patientRef, RecordsError error) {

@@ -52,14 +52,16 @@ public class SignalingConfiguration {
     }
 
     /**
-     * The records' rule on who may call about which patient. In the web application a refusal is also audited; a
-     * standalone signalling node has no records keystore, so it checks without auditing.
+     * The records' rule on who may call about which patient. In the web application a refusal is also audited, and a
+     * rung specialist is told the patient's age, sex and dispensary; a standalone signalling node has no records
+     * keystore, so it checks without auditing and shows the record id only.
      */
     @Bean
-    PatientAccess patientAccess(UnifiedJedis redis, ObjectProvider<Records> records) {
+    PatientAccess patientAccess(UnifiedJedis redis, ObjectProvider<Records> records, AccountRepository accounts,
+                                TabibSettings settings, Clock clock) {
         Records here = records.getIfAvailable();
-        return here == null ? new PatientsForCalls(new ConsultationEligibility(redis), null)
-                : new PatientsForCalls(here.eligibility(), here.audit());
+        return here == null ? new PatientsForCalls(new ConsultationEligibility(redis))
+                : new PatientsForCalls(here, accounts::findDispensary, clock.withZone(settings.zone()));
     }
 
     @Bean

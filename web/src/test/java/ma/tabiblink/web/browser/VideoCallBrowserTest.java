@@ -1,6 +1,9 @@
 package ma.tabiblink.web.browser;
 
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -157,6 +160,9 @@ class VideoCallBrowserTest extends WebTestSupport {
 
         specialist.waitFor("#incoming");
         assertThat(specialist.driver().findElement(By.cssSelector("#incoming .caller")).getText()).contains("Fatima Zahra Ouali");
+        int age = Period.between(LocalDate.of(1987, 3, 14), LocalDate.now(ZoneId.of("Africa/Casablanca"))).getYears();
+        assertThat(specialist.driver().findElement(By.cssSelector("#incoming .about")).getText())
+                .as("the patient's age, not her record id").contains(age + " ans").doesNotContain("pat-");
         specialist.click("#accept-call");
 
         Map<String, Object> nurseMedia = awaitFrames(nurse, 0);

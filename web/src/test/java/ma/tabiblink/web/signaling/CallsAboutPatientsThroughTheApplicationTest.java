@@ -3,6 +3,8 @@ package ma.tabiblink.web.signaling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -141,6 +143,46 @@ class CallsAboutPatientsThroughTheApplicationTest extends WebTestSupport {
                         assertThat(e.outcome()).isEqualTo(AuditOutcome.SUCCESS);
                     });
             doctor.send(Map.of("type", "call.hangup", "id", "h1", "callId", callId, "reason", "completed"));
+            tablet.awaitType("call.ended", WAIT);
+        }
+    }
+
+    @Test
+    void aRungSpecialistIsToldThePatientsAgeSexAndDispensaryButNeitherNameNorIdentifierAndTheReadIsAudited() {
+        ApiClient nurse1 = as("nurse1");
+        ApiClient dermatologist = as("dr.derm");
+        String patient = register(nurse1, "Itto Summarised", true);
+        int age = LocalDate.now(ZoneId.of("Africa/Casablanca")).getYear() - 1984;
+        try (JsonWebSocket doctor = signaling(dermatologist); JsonWebSocket tablet = signaling(nurse1)) {
+            doctor.send(Map.of("type", "presence.set", "id", "p1", "status", "available"));
+            doctor.awaitType("presence", WAIT);
+            tablet.send(Map.of("type", "call.request", "id", "r1", "specialty", "dermatology", "patientRef", patient,
+                    "reason", "eruption"));
+            JsonNode incoming = doctor.awaitType("call.incoming", WAIT);
+            String callId = incoming.path("callId").asText();
+            String dispensaryId = incoming.path("from").path("dispensaryId").asText();
+            String dispensaryName = null;
+            for (JsonNode d : as("admin").get("/api/v1/dispensaries").json()) {
+                if (dispensaryId.equals(d.path("id").asText())) {
+                    dispensaryName = d.path("name").asText();
+                }
+            }
+
+            assertThat(dispensaryName).isNotBlank().isNotEqualTo(dispensaryId);
+            JsonNode summary = incoming.path("patient");
+            assertThat(summary.path("age").asInt(-1)).isIn(age - 1, age);
+            assertThat(summary.path("sex").asText()).isEqualTo("FEMALE");
+            assertThat(summary.path("dispensaryName").asText()).isEqualTo(dispensaryName);
+            assertThat(summary.size()).as("only age, sex and dispensary").isEqualTo(3);
+            assertThat(incoming.toString()).doesNotContain("Itto").doesNotContain("Summarised");
+            assertThat(auditOf(patient)).anySatisfy(e -> {
+                assertThat(e.actorId()).isEqualTo("dr.derm");
+                assertThat(e.action()).isEqualTo(AuditAction.PATIENT_READ);
+                assertThat(e.outcome()).isEqualTo(AuditOutcome.SUCCESS);
+                assertThat(e.detail()).contains(callId);
+            });
+
+            tablet.send(Map.of("type", "call.cancel", "id", "c1", "callId", callId));
             tablet.awaitType("call.ended", WAIT);
         }
     }
