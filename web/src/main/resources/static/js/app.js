@@ -117,6 +117,9 @@ async function loadConfig() {
   return fresh.catch(() => ({}));
 }
 
+/** The roles whose screen holds a signalling socket (calls), and shows its state in the header. */
+const LIVE_ROLES = new Set(['NURSE', 'SPECIALIST']);
+
 function renderTopbar(user) {
   const select = h('select', { id: 'lang', class: 'lang', i18nAttr: { 'aria-label': 'app.language' } },
     LANGUAGES.map((code) => h('option', { value: code, lang: code, text: LANGUAGE_NAMES[code], selected: code === currentLanguage() })));
@@ -132,6 +135,8 @@ function renderTopbar(user) {
       : h('span', { class: 'brand', i18n: 'app.title' }),
     user ? h('span', { class: 'who' }, h('span', { class: 'who-name', text: user.displayName }),
       h('span', { class: 'who-role' }, ' · ', h('span', { i18n: `role.${user.role}` }))) : null,
+    // The link's state has its place from the start, so the header does not grow again when the socket opens.
+    user && LIVE_ROLES.has(user.role) ? h('span', { class: 'link-pill', id: 'link-status', role: 'status', i18n: 'link.connecting' }) : null,
     h('span', { class: 'spacer' }),
     select,
     user ? h('button', { type: 'button', class: 'link', id: 'logout', i18n: 'app.logout', onclick: signOut }) : null);
@@ -179,13 +184,15 @@ async function showRole(user) {
     session.logout();
     return;
   }
+  // The screen's modules load while the device is claimed and the configuration asked for.
+  const screenLoading = loader();
   // Whatever another user left on the tablet goes before this one's screen opens.
   await claimDevice(user).catch(() => {});
   config = await loadConfig();
-  if (user.role === 'NURSE' || user.role === 'SPECIALIST') connectSignal();
+  if (LIVE_ROLES.has(user.role)) connectSignal();
   network.watchNetwork(() => (signal?.ready ? signal.answers(network.PROBE_TIMEOUT_MS) : null));
   session.watchInactivity(config.idleTimeoutSeconds || 1800, () => activeCall());
-  const screen = await loader();
+  const screen = await screenLoading;
   clear(main);
   screen.mount(main, {
     user,
@@ -193,7 +200,8 @@ async function showRole(user) {
     signal,
     setCallActive: (fn) => { activeCall = fn; },
   });
-  main.focus();
+  // Focus for screen readers, without scrolling the header (the link state, sign-out) out of sight on a phone.
+  main.focus({ preventScroll: true });
 }
 
 function signalUrl() {
@@ -213,8 +221,7 @@ function connectSignal() {
     },
   });
   const client = signal;
-  const pill = h('span', { class: 'link-pill', id: 'link-status', role: 'status', i18n: 'link.connecting' });
-  topbar.insertBefore(pill, topbar.querySelector('.spacer'));
+  const pill = document.getElementById('link-status');
   // No network outranks whatever the socket believes.
   const showLink = () => {
     const status = network.isOffline() ? 'offline' : client.status;
