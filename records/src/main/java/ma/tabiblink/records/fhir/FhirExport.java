@@ -7,7 +7,6 @@ import static ma.tabiblink.records.fhir.FhirJson.concept;
 import static ma.tabiblink.records.fhir.FhirJson.dateTime;
 import static ma.tabiblink.records.fhir.FhirJson.identifier;
 import static ma.tabiblink.records.fhir.FhirJson.instant;
-import static ma.tabiblink.records.fhir.FhirJson.object;
 import static ma.tabiblink.records.fhir.FhirJson.reference;
 import static ma.tabiblink.records.fhir.FhirJson.referenceByIdentifier;
 import static ma.tabiblink.records.fhir.FhirJson.resource;

@@ -24,7 +24,7 @@ import java.util.Base64;
  */
 final class FhirJson {
 
-    /** Decimals as given: a Quantity of 7.0 mmol/L stays 7.0, never 7 or 7E+0. */
+    /** Decimals as given: a Quantity of 7.0 stays 7.0 and one of 100 stays 100 (not 7, nor 1E+2). */
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
     private static final ObjectWriter WRITER = new ObjectMapper()
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
