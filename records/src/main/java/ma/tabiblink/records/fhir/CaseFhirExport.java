@@ -1,15 +1,26 @@
 package ma.tabiblink.records.fhir;
 
 import static ma.tabiblink.records.fhir.FhirExport.SYSTEM_BASE;
+import static ma.tabiblink.records.fhir.FhirJson.array;
+import static ma.tabiblink.records.fhir.FhirJson.base64;
+import static ma.tabiblink.records.fhir.FhirJson.coding;
+import static ma.tabiblink.records.fhir.FhirJson.concept;
+import static ma.tabiblink.records.fhir.FhirJson.dateTime;
+import static ma.tabiblink.records.fhir.FhirJson.identifier;
+import static ma.tabiblink.records.fhir.FhirJson.object;
+import static ma.tabiblink.records.fhir.FhirJson.reference;
+import static ma.tabiblink.records.fhir.FhirJson.relative;
+import static ma.tabiblink.records.fhir.FhirJson.resource;
 
-import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.audit.AuditAction;
@@ -26,20 +37,6 @@ import ma.tabiblink.records.cases.TeleExpertiseCase;
 import ma.tabiblink.records.cases.Vitals;
 import ma.tabiblink.records.note.NoteStatus;
 import ma.tabiblink.records.note.Notes;
-import org.hl7.fhir.r4.model.Attachment;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Communication;
-import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.Media;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.ServiceRequest;
-import org.hl7.fhir.r4.model.StringType;
 
 /**
  * A tele-expertise case as a FHIR R4 collection Bundle:
@@ -90,16 +87,15 @@ public final class CaseFhirExport {
 
     /** The case as a FHIR Bundle (JSON). */
     public String exportCaseJson(Actor actor, String caseId) {
-        Bundle bundle = exportCase(actor, caseId);
-        return FhirContext.forR4Cached().newJsonParser().setPrettyPrint(true).encodeResourceToString(bundle);
+        return exportCase(actor, caseId).json();
     }
 
     /** The case as a collection Bundle, for those who may read its content. Audited as EXPORT. */
-    public Bundle exportCase(Actor actor, String caseId) {
+    public CollectionBundle exportCase(Actor actor, String caseId) {
         TeleExpertiseCase c = cases.get(actor, caseId);
         CaseSummary s = c.summary();
-        ServiceRequest request = serviceRequest(c);
-        List<Resource> support = new ArrayList<>(vitalSigns(s, c.vitals()));
+        ObjectNode request = serviceRequest(c);
+        List<ObjectNode> support = new ArrayList<>(vitalSigns(s, c.vitals()));
         int photos = 0;
         for (AttachmentInfo a : c.attachments()) {
             if (!a.complete()) {
@@ -110,193 +106,218 @@ public final class CaseFhirExport {
             support.add(media(s, a, bytes.content(), title));
             Arrays.fill(bytes.content(), (byte) 0);
         }
-        support.forEach(r -> request.addSupportingInfo(reference(r)));
-        answerDocument(actor, s, c.consultationId()).ifPresent(request::addSupportingInfo);
+        ArrayNode supportingInfo = request.putArray("supportingInfo");
+        support.forEach(r -> supportingInfo.add(reference(relative(r))));
+        answerDocument(actor, s, c.consultationId()).ifPresent(supportingInfo::add);
 
-        Bundle bundle = new Bundle();
-        bundle.setType(Bundle.BundleType.COLLECTION);
-        bundle.setTimestamp(Date.from(clock.instant()));
-        add(bundle, request);
-        support.forEach(r -> add(bundle, r));
-        communications(c).forEach(r -> add(bundle, r));
+        CollectionBundle bundle = new CollectionBundle(baseUrl, clock.instant());
+        bundle.add(request);
+        support.forEach(bundle::add);
+        communications(c).forEach(bundle::add);
         audit.record(actor, AuditLog.Event.success(AuditAction.EXPORT, "Case", caseId, s.patientId())
-                .withDetail(bundle.getEntry().size() + " resources"));
+                .withDetail(bundle.size() + " resources"));
         return bundle;
     }
 
-    private void add(Bundle b, Resource r) {
-        b.addEntry().setFullUrl(baseUrl + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r);
+    /** The ServiceRequest.status codes a case goes through. */
+    enum RequestStatus {
+        DRAFT, ACTIVE, COMPLETED;
+
+        String toCode() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
-    static ServiceRequest serviceRequest(TeleExpertiseCase c) {
+    /** The ServiceRequest.priority codes of the three urgencies. */
+    enum RequestPriority {
+        STAT, ASAP, ROUTINE;
+
+        String toCode() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static ObjectNode serviceRequest(TeleExpertiseCase c) {
         CaseSummary s = c.summary();
-        ServiceRequest r = new ServiceRequest();
-        r.setId(s.id());
-        r.addIdentifier().setSystem(SYSTEM_BASE + "/case").setValue(s.id());
-        r.setStatus(status(s.status()));
-        r.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
-        r.setPriority(priority(s.urgency()));
-        r.addCategory().addCoding(new Coding(CASE_CODES, "tele-expertise", "Store-and-forward tele-expertise"));
-        r.setCode(new CodeableConcept().addCoding(new Coding(SNOMED, "11429006", "Consultation"))
-                .setText("Tele-expertise request to " + s.specialty()));
-        r.setSubject(patient(s));
+        ObjectNode r = resource("ServiceRequest", s.id());
+        r.set("identifier", array(identifier(SYSTEM_BASE + "/case", s.id())));
+        r.put("status", status(s.status()).toCode());
+        r.put("intent", "order");
+        r.set("category", array(concept(coding(CASE_CODES, "tele-expertise", "Store-and-forward tele-expertise"))));
+        r.put("priority", priority(s.urgency()).toCode());
+        r.set("code", concept(coding(SNOMED, "11429006", "Consultation"))
+                .put("text", "Tele-expertise request to " + s.specialty()));
+        r.set("subject", patient(s));
         if (c.consultationId() != null) {
-            r.setEncounter(new Reference("Encounter/" + c.consultationId()));
+            r.set("encounter", reference("Encounter/" + c.consultationId()));
         }
-        r.setAuthoredOn(Date.from(s.submittedAt() != null ? s.submittedAt() : s.createdAt()));
         if (s.submittedAt() != null && s.dueAt() != null) {
-            r.setOccurrence(new Period().setStart(Date.from(s.submittedAt())).setEnd(Date.from(s.dueAt())));
+            r.putObject("occurrencePeriod").put("start", dateTime(s.submittedAt())).put("end", dateTime(s.dueAt()));
         }
-        r.setRequester(practitioner(s.nurseId()));
-        r.setPerformerType(new CodeableConcept().addCoding(new Coding(SYSTEM_BASE + "/CodeSystem/specialty",
-                s.specialty(), s.specialty())).setText(s.specialty()));
+        r.put("authoredOn", dateTime(s.submittedAt() != null ? s.submittedAt() : s.createdAt()));
+        r.set("requester", practitioner(s.nurseId()));
+        r.set("performerType", concept(coding(SYSTEM_BASE + "/CodeSystem/specialty", s.specialty(), s.specialty()))
+                .put("text", s.specialty()));
         if (s.claimedBy() != null) {
-            r.addPerformer(practitioner(s.claimedBy()));
+            r.set("performer", array(practitioner(s.claimedBy())));
         }
-        r.addReasonCode().setText(c.question());
+        r.putArray("reasonCode").addObject().put("text", c.question());
         return r;
     }
 
-    static ServiceRequest.ServiceRequestStatus status(CaseStatus status) {
+    static RequestStatus status(CaseStatus status) {
         return switch (status) {
-            case DRAFT -> ServiceRequest.ServiceRequestStatus.DRAFT;
-            case SUBMITTED, CLAIMED, INFO_REQUESTED -> ServiceRequest.ServiceRequestStatus.ACTIVE;
-            case ANSWERED -> ServiceRequest.ServiceRequestStatus.COMPLETED;
+            case DRAFT -> RequestStatus.DRAFT;
+            case SUBMITTED, CLAIMED, INFO_REQUESTED -> RequestStatus.ACTIVE;
+            case ANSWERED -> RequestStatus.COMPLETED;
         };
     }
 
-    static ServiceRequest.ServiceRequestPriority priority(CaseUrgency urgency) {
+    static RequestPriority priority(CaseUrgency urgency) {
         return switch (urgency) {
-            case URGENT -> ServiceRequest.ServiceRequestPriority.STAT;
-            case PRIORITY -> ServiceRequest.ServiceRequestPriority.ASAP;
-            case ROUTINE -> ServiceRequest.ServiceRequestPriority.ROUTINE;
+            case URGENT -> RequestPriority.STAT;
+            case PRIORITY -> RequestPriority.ASAP;
+            case ROUTINE -> RequestPriority.ROUTINE;
         };
     }
 
     /** One Observation per vital sign given, with the LOINC codes and UCUM units of the R4 vital-signs profiles. */
-    static List<Observation> vitalSigns(CaseSummary s, Vitals v) {
-        List<Observation> out = new ArrayList<>();
+    static List<ObjectNode> vitalSigns(CaseSummary s, Vitals v) {
+        List<ObjectNode> out = new ArrayList<>();
         if (v == null) {
             return out;
         }
         if (v.systolicMmHg() != null && v.diastolicMmHg() != null) {
-            Observation bp = vitalSign(s, "bp", "bp", loinc("85354-9", "Blood pressure panel with all children optional"));
-            bp.addComponent().setCode(loinc("8480-6", "Systolic blood pressure"))
-                    .setValue(quantity(BigDecimal.valueOf(v.systolicMmHg()), "mmHg", "mm[Hg]"));
-            bp.addComponent().setCode(loinc("8462-4", "Diastolic blood pressure"))
-                    .setValue(quantity(BigDecimal.valueOf(v.diastolicMmHg()), "mmHg", "mm[Hg]"));
+            ObjectNode bp = vitalSign(s, "bp", "bp", loinc("85354-9", "Blood pressure panel with all children optional"),
+                    null);
+            bp.set("component", array(
+                    component(loinc("8480-6", "Systolic blood pressure"),
+                            quantity(BigDecimal.valueOf(v.systolicMmHg()), "mmHg", "mm[Hg]")),
+                    component(loinc("8462-4", "Diastolic blood pressure"),
+                            quantity(BigDecimal.valueOf(v.diastolicMmHg()), "mmHg", "mm[Hg]"))));
             out.add(bp);
         }
         if (v.heartRatePerMinute() != null) {
-            out.add(vitalSign(s, "heart-rate", "heartrate", loinc("8867-4", "Heart rate"))
-                    .setValue(quantity(BigDecimal.valueOf(v.heartRatePerMinute()), "beats/minute", "/min")));
+            out.add(vitalSign(s, "heart-rate", "heartrate", loinc("8867-4", "Heart rate"),
+                    quantity(BigDecimal.valueOf(v.heartRatePerMinute()), "beats/minute", "/min")));
         }
         if (v.temperatureCelsius() != null) {
-            out.add(vitalSign(s, "temperature", "bodytemp", loinc("8310-5", "Body temperature"))
-                    .setValue(quantity(BigDecimal.valueOf(v.temperatureCelsius()), "C", "Cel")));
+            out.add(vitalSign(s, "temperature", "bodytemp", loinc("8310-5", "Body temperature"),
+                    quantity(BigDecimal.valueOf(v.temperatureCelsius()), "C", "Cel")));
         }
         if (v.oxygenSaturation() != null) {
-            CodeableConcept spo2 = loinc("2708-6", "Oxygen saturation in Arterial blood");
-            spo2.addCoding(new Coding(LOINC, "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry"));
-            out.add(vitalSign(s, "spo2", "oxygensat", spo2)
-                    .setValue(quantity(BigDecimal.valueOf(v.oxygenSaturation()), "%", "%")));
+            ObjectNode spo2 = concept(coding(LOINC, "2708-6", "Oxygen saturation in Arterial blood"),
+                    coding(LOINC, "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry"))
+                    .put("text", "Oxygen saturation in Arterial blood");
+            out.add(vitalSign(s, "spo2", "oxygensat", spo2,
+                    quantity(BigDecimal.valueOf(v.oxygenSaturation()), "%", "%")));
         }
         if (v.weightKg() != null) {
-            out.add(vitalSign(s, "weight", "bodyweight", loinc("29463-7", "Body weight"))
-                    .setValue(quantity(BigDecimal.valueOf(v.weightKg()), "kg", "kg")));
+            out.add(vitalSign(s, "weight", "bodyweight", loinc("29463-7", "Body weight"),
+                    quantity(BigDecimal.valueOf(v.weightKg()), "kg", "kg")));
         }
         if (v.glucose() != null) {
             Vitals.Glucose g = v.glucose();
             BigDecimal mmol = g.unit() == Vitals.GlucoseUnit.MILLIMOLES_PER_LITRE ? BigDecimal.valueOf(g.value())
                     : BigDecimal.valueOf(g.mmolPerLitre()).setScale(1, RoundingMode.HALF_UP);
-            Observation glucose = vitalSign(s, "glucose", "vitalsigns", loinc("15074-8", "Glucose [Moles/volume] in Blood"))
-                    .setValue(quantity(mmol, "mmol/L", "mmol/L"));
+            ObjectNode glucose = vitalSign(s, "glucose", "vitalsigns", loinc("15074-8", "Glucose [Moles/volume] in Blood"),
+                    quantity(mmol, "mmol/L", "mmol/L"));
             if (g.unit() != Vitals.GlucoseUnit.MILLIMOLES_PER_LITRE) {
-                glucose.addNote().setText("Measured as " + BigDecimal.valueOf(g.value()).stripTrailingZeros()
-                        .toPlainString() + " " + g.unit().ucum() + ", converted at 180.16 g/mol");
+                glucose.putArray("note").addObject().put("text", "Measured as " + BigDecimal.valueOf(g.value())
+                        .stripTrailingZeros().toPlainString() + " " + g.unit().ucum() + ", converted at 180.16 g/mol");
             }
             out.add(glucose);
         }
         return out;
     }
 
-    /** @param profile the R4 core vital-signs profile the Observation claims (and is validated against) */
-    private static Observation vitalSign(CaseSummary s, String what, String profile, CodeableConcept code) {
-        Observation o = new Observation();
-        o.setId(s.id() + "-" + what);
-        o.getMeta().addProfile(VITAL_SIGNS_PROFILES + profile);
-        o.addBasedOn(new Reference("ServiceRequest/" + s.id()));
-        o.setStatus(Observation.ObservationStatus.FINAL);
-        o.addCategory().addCoding(new Coding(OBSERVATION_CATEGORY, "vital-signs", "Vital Signs"));
-        o.setCode(code);
-        o.setSubject(patient(s));
-        o.setEffective(new DateTimeType(Date.from(s.createdAt())));
-        o.addPerformer(practitioner(s.nurseId()));
+    /**
+     * @param profile the R4 core vital-signs profile the Observation claims (and is validated against)
+     * @param value   the measurement, or null for a panel whose measurements are its components
+     */
+    private static ObjectNode vitalSign(CaseSummary s, String what, String profile, ObjectNode code, ObjectNode value) {
+        ObjectNode o = resource("Observation", s.id() + "-" + what);
+        o.putObject("meta").putArray("profile").add(VITAL_SIGNS_PROFILES + profile);
+        o.set("basedOn", array(reference("ServiceRequest/" + s.id())));
+        o.put("status", "final");
+        o.set("category", array(concept(coding(OBSERVATION_CATEGORY, "vital-signs", "Vital Signs"))));
+        o.set("code", code);
+        o.set("subject", patient(s));
+        o.put("effectiveDateTime", dateTime(s.createdAt()));
+        o.set("performer", array(practitioner(s.nurseId())));
+        o.set("valueQuantity", value);
         return o;
     }
 
-    private static CodeableConcept loinc(String code, String display) {
-        return new CodeableConcept().addCoding(new Coding(LOINC, code, display)).setText(display);
+    private static ObjectNode component(ObjectNode code, ObjectNode value) {
+        return object().<ObjectNode>set("code", code).set("valueQuantity", value);
     }
 
-    private static Quantity quantity(BigDecimal value, String unit, String ucum) {
-        return new Quantity().setValue(value).setUnit(unit).setSystem(UCUM).setCode(ucum);
+    private static ObjectNode loinc(String code, String display) {
+        return concept(coding(LOINC, code, display)).put("text", display);
     }
 
-    static Media media(CaseSummary s, AttachmentInfo a, byte[] content, String title) {
+    private static ObjectNode quantity(BigDecimal value, String unit, String ucum) {
+        return object().put("value", value).put("unit", unit).put("system", UCUM).put("code", ucum);
+    }
+
+    static ObjectNode media(CaseSummary s, AttachmentInfo a, byte[] content, String title) {
         boolean photo = a.kind() == AttachmentKind.PHOTO;
-        Media m = new Media();
-        m.setId(a.id());
-        m.addIdentifier().setSystem(SYSTEM_BASE + "/case-attachment").setValue(a.id());
-        m.addBasedOn(new Reference("ServiceRequest/" + s.id()));
-        m.setStatus(Media.MediaStatus.COMPLETED);
-        m.setType(new CodeableConcept().addCoding(photo ? new Coding(MEDIA_TYPE, "image", "Image")
-                : new Coding(MEDIA_TYPE, "audio", "Audio")));
-        m.setSubject(patient(s));
-        m.setOperator(practitioner(s.nurseId()));
-        Attachment att = new Attachment();
-        att.setContentType(a.mediaType());
-        att.setUrl(String.format(ATTACHMENT_PATH, s.id(), a.id()));
-        att.setSize(content.length);
-        att.setHash(FhirExport.sha1(content));
-        att.setTitle(title);
-        m.setContent(att);
+        ObjectNode m = resource("Media", a.id());
+        m.set("identifier", array(identifier(SYSTEM_BASE + "/case-attachment", a.id())));
+        m.set("basedOn", array(reference("ServiceRequest/" + s.id())));
+        m.put("status", "completed");
+        m.set("type", concept(photo ? coding(MEDIA_TYPE, "image", "Image") : coding(MEDIA_TYPE, "audio", "Audio")));
+        m.set("subject", patient(s));
+        m.set("operator", practitioner(s.nurseId()));
+        m.putObject("content")
+                .put("contentType", a.mediaType())
+                .put("url", String.format(ATTACHMENT_PATH, s.id(), a.id()))
+                .put("size", content.length)
+                .put("hash", base64(FhirExport.sha1(content)))
+                .put("title", title);
         return m;
     }
 
     /** The nurse's replies answer the specialist's latest request before them. */
-    static List<Communication> communications(TeleExpertiseCase c) {
+    static List<ObjectNode> communications(TeleExpertiseCase c) {
         CaseSummary s = c.summary();
-        List<Communication> out = new ArrayList<>();
+        List<ObjectNode> out = new ArrayList<>();
         CaseMessage lastRequest = null;
         for (CaseMessage m : c.messages()) {
             boolean fromNurse = "NURSE".equals(m.authorRole());
-            Communication r = new Communication();
-            r.setId(s.id() + "-msg-" + m.number());
-            r.addIdentifier().setSystem(SYSTEM_BASE + "/case-message").setValue(s.id() + "/" + m.number());
-            r.addBasedOn(new Reference("ServiceRequest/" + s.id()));
-            r.setStatus(Communication.CommunicationStatus.COMPLETED);
-            r.addCategory().addCoding(fromNurse
-                    ? new Coding(CASE_CODES, "information-reply", "Reply to a request for information")
-                    : new Coding(CASE_CODES, "information-request", "Request for information"));
-            r.setSubject(patient(s));
-            r.setSent(Date.from(m.at()));
-            r.setSender(practitioner(m.authorId()));
-            if (fromNurse && lastRequest != null) {
-                r.addRecipient(practitioner(lastRequest.authorId()));
-                r.addInResponseTo(new Reference("Communication/" + s.id() + "-msg-" + lastRequest.number()));
+            CaseMessage answered = fromNurse ? lastRequest : null;
+            ObjectNode r = resource("Communication", messageId(s, m));
+            r.set("identifier", array(identifier(SYSTEM_BASE + "/case-message", s.id() + "/" + m.number())));
+            r.set("basedOn", array(reference("ServiceRequest/" + s.id())));
+            if (answered != null) {
+                r.set("inResponseTo", array(reference("Communication/" + messageId(s, answered))));
+            }
+            r.put("status", "completed");
+            r.set("category", array(concept(fromNurse
+                    ? coding(CASE_CODES, "information-reply", "Reply to a request for information")
+                    : coding(CASE_CODES, "information-request", "Request for information"))));
+            r.set("subject", patient(s));
+            r.put("sent", dateTime(m.at()));
+            if (answered != null) {
+                r.set("recipient", array(practitioner(answered.authorId())));
             } else if (!fromNurse) {
-                r.addRecipient(practitioner(s.nurseId()));
+                r.set("recipient", array(practitioner(s.nurseId())));
                 lastRequest = m;
             }
-            r.addPayload().setContent(new StringType(m.text()));
+            r.set("sender", practitioner(m.authorId()));
+            r.putArray("payload").addObject().put("contentString", m.text());
             out.add(r);
         }
         return out;
     }
 
+    private static String messageId(CaseSummary s, CaseMessage m) {
+        return s.id() + "-msg-" + m.number();
+    }
+
     /** The DocumentReference of the answer's latest signed version, as the patient export names it. */
-    private Optional<Reference> answerDocument(Actor actor, CaseSummary s, String consultationId) {
+    private Optional<ObjectNode> answerDocument(Actor actor, CaseSummary s, String consultationId) {
         if (s.answerNoteId() == null || consultationId == null) {
             return Optional.empty();
         }
@@ -305,19 +326,15 @@ public final class CaseFhirExport {
                 .findFirst()
                 .map(n -> n.latestStatus() == NoteStatus.DRAFT ? n.latestVersion() - 1 : n.latestVersion())
                 .filter(version -> version > 0)
-                .map(version -> new Reference("DocumentReference/" + FhirExport.documentId(s.answerNoteId(), version))
-                        .setDisplay("Answer: the signed consultation note"));
+                .map(version -> reference("DocumentReference/" + FhirExport.documentId(s.answerNoteId(), version))
+                        .put("display", "Answer: the signed consultation note"));
     }
 
-    private static Reference patient(CaseSummary s) {
-        return new Reference("Patient/" + s.patientId());
+    private static ObjectNode patient(CaseSummary s) {
+        return reference("Patient/" + s.patientId());
     }
 
-    private static Reference practitioner(String userId) {
-        return FhirExport.user(userId).setType("Practitioner");
-    }
-
-    private static Reference reference(Resource r) {
-        return new Reference(r.fhirType() + "/" + r.getIdElement().getIdPart());
+    private static ObjectNode practitioner(String userId) {
+        return object().put("type", "Practitioner").setAll(FhirExport.user(userId));
     }
 }

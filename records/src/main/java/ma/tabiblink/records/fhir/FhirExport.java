@@ -1,12 +1,23 @@
 package ma.tabiblink.records.fhir;
 
-import ca.uhn.fhir.context.FhirContext;
+import static ma.tabiblink.records.fhir.FhirJson.array;
+import static ma.tabiblink.records.fhir.FhirJson.base64;
+import static ma.tabiblink.records.fhir.FhirJson.coding;
+import static ma.tabiblink.records.fhir.FhirJson.concept;
+import static ma.tabiblink.records.fhir.FhirJson.dateTime;
+import static ma.tabiblink.records.fhir.FhirJson.identifier;
+import static ma.tabiblink.records.fhir.FhirJson.instant;
+import static ma.tabiblink.records.fhir.FhirJson.reference;
+import static ma.tabiblink.records.fhir.FhirJson.referenceByIdentifier;
+import static ma.tabiblink.records.fhir.FhirJson.resource;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,34 +28,16 @@ import ma.tabiblink.records.CareTeam;
 import ma.tabiblink.records.audit.AuditAction;
 import ma.tabiblink.records.audit.AuditEntry;
 import ma.tabiblink.records.audit.AuditLog;
-import ma.tabiblink.records.audit.AuditOutcome;
 import ma.tabiblink.records.consultation.Consultation;
 import ma.tabiblink.records.consultation.Consultations;
 import ma.tabiblink.records.note.NoteSection;
 import ma.tabiblink.records.note.NoteView;
 import ma.tabiblink.records.note.Notes;
 import ma.tabiblink.records.patient.PatientRegistry;
-import org.hl7.fhir.r4.model.Attachment;
-import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DateType;
-import org.hl7.fhir.r4.model.DocumentReference;
-import org.hl7.fhir.r4.model.Encounter;
-import org.hl7.fhir.r4.model.Enumerations;
-import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.Provenance;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.Signature;
-import org.hl7.fhir.r4.model.StringType;
 
 /**
- * FHIR R4 mapping (HAPI FHIR): a patient's record as a collection Bundle of Patient, Encounter (class VR, virtual),
- * DocumentReference (LOINC 11488-4 consult note, one per signed version) and Provenance (the specialist's
+ * FHIR R4 mapping, written as JSON: a patient's record as a collection Bundle of Patient, Encounter (class VR,
+ * virtual), DocumentReference (LOINC 11488-4 consult note, one per signed version) and Provenance (the specialist's
  * signature), and the audit log as AuditEvent resources. Only signed versions leave the server.
  */
 public final class FhirExport {
@@ -76,118 +69,93 @@ public final class FhirExport {
         this.notes = notes;
     }
 
-    /** The R4 context, built on first use: building it reads every model class, seconds start-up need not pay. */
-    public FhirContext context() {
-        return FhirContext.forR4Cached();
-    }
-
     /** The patient's record as a FHIR Bundle (JSON); for specialists caring for the patient. Audited as EXPORT. */
     public String patientBundleJson(Actor actor, String patientId) {
-        return context().newJsonParser().setPrettyPrint(true).encodeResourceToString(patientBundle(actor, patientId));
+        return patientBundle(actor, patientId).json();
     }
 
-    public Bundle patientBundle(Actor actor, String patientId) {
+    public CollectionBundle patientBundle(Actor actor, String patientId) {
         PatientRegistry.PatientFacts facts = patients.facts(patientId);
         AuditLog.Event event = AuditLog.Event.success(AuditAction.EXPORT, "Patient", patientId, patientId);
         if (!policy.mayExport(actor, careTeam.includes(patientId, actor.userId()))) {
             throw audit.denied(actor, event, "Only a specialist caring for this patient may export their record");
         }
-        Bundle bundle = newBundle();
-        add(bundle, patient(patients.details(facts.id())));
+        CollectionBundle bundle = new CollectionBundle(baseUrl, clock.instant());
+        bundle.add(patient(patients.details(facts.id())));
         for (Consultation c : consultations.listOfPatient(patientId)) {
-            add(bundle, encounter(c));
+            bundle.add(encounter(c));
         }
         List<Notes.ExportedVersion> versions = notes.signedVersionsOf(patientId);
         Map<String, Integer> latestSigned = versions.stream().collect(Collectors.toMap(
                 v -> v.view().noteId(), v -> v.view().version(), Math::max));
         for (Notes.ExportedVersion v : versions) {
-            add(bundle, documentReference(v, latestSigned.get(v.view().noteId()) == v.view().version()));
-            add(bundle, provenance(v));
+            bundle.add(documentReference(v, latestSigned.get(v.view().noteId()) == v.view().version()));
+            bundle.add(provenance(v));
         }
-        audit.record(actor, event.withDetail(bundle.getEntry().size() + " resources"));
+        audit.record(actor, event.withDetail(bundle.size() + " resources"));
         return bundle;
     }
 
     /** Audit entries as a Bundle of AuditEvent (administrators). */
-    public Bundle auditBundle(Actor actor, String afterStreamId, int count) {
+    public CollectionBundle auditBundle(Actor actor, String afterStreamId, int count) {
         AuditLog.Event event = AuditLog.Event.success(AuditAction.AUDIT_EXPORT, "AuditLog", "audit", null);
         if (!policy.mayAdminister(actor)) {
             throw audit.denied(actor, event, "Only administrators may export the audit log");
         }
-        Bundle bundle = newBundle();
+        CollectionBundle bundle = new CollectionBundle(baseUrl, clock.instant());
         for (AuditEntry e : audit.entries(afterStreamId, Math.max(1, Math.min(count, 1000)))) {
-            add(bundle, auditEvent(e));
+            bundle.add(auditEvent(e));
         }
-        audit.record(actor, event.withDetail(bundle.getEntry().size() + " entries"));
+        audit.record(actor, event.withDetail(bundle.size() + " entries"));
         return bundle;
     }
 
-    public String encode(Resource resource) {
-        return context().newJsonParser().setPrettyPrint(true).encodeResourceToString(resource);
-    }
-
-    private Bundle newBundle() {
-        Bundle b = new Bundle();
-        b.setType(Bundle.BundleType.COLLECTION);
-        b.setTimestamp(Date.from(clock.instant()));
-        return b;
-    }
-
-    private void add(Bundle b, Resource r) {
-        b.addEntry().setFullUrl(baseUrl + "/" + r.fhirType() + "/" + r.getIdElement().getIdPart()).setResource(r);
-    }
-
     /** A person of this server, referenced by their user id (no Practitioner resource is exported). */
-    static Reference user(String userId) {
-        return new Reference().setIdentifier(new Identifier().setSystem(SYSTEM_BASE + "/user").setValue(userId))
-                .setDisplay(userId);
+    static ObjectNode user(String userId) {
+        return referenceByIdentifier(SYSTEM_BASE + "/user", userId).put("display", userId);
     }
 
-    static Patient patient(PatientRegistry.PatientDetails d) {
+    static ObjectNode patient(PatientRegistry.PatientDetails d) {
         var p = d.patient();
-        Patient r = new Patient();
-        r.setId(p.id());
-        r.addIdentifier().setUse(Identifier.IdentifierUse.USUAL).setSystem(SYSTEM_BASE + "/patient-id").setValue(p.id());
+        ObjectNode r = resource("Patient", p.id());
+        ArrayNode identifiers = r.putArray("identifier");
+        identifiers.add(identifier("usual", SYSTEM_BASE + "/patient-id", p.id()));
         if (d.nationalId() != null) {
-            r.addIdentifier().setUse(Identifier.IdentifierUse.OFFICIAL).setSystem(SYSTEM_BASE + "/cnie")
-                    .setValue(d.nationalId());
+            identifiers.add(identifier("official", SYSTEM_BASE + "/cnie", d.nationalId()));
         }
         if (d.insuranceNumber() != null) {
-            r.addIdentifier().setUse(Identifier.IdentifierUse.SECONDARY).setSystem(SYSTEM_BASE + "/insurance-number")
-                    .setValue(d.insuranceNumber());
+            identifiers.add(identifier("secondary", SYSTEM_BASE + "/insurance-number", d.insuranceNumber()));
         }
-        r.addName().setText(p.fullName());
-        r.setGender(Enumerations.AdministrativeGender.fromCode(p.sex().fhirCode()));
-        r.setBirthDateElement(new DateType(p.birthDate() != null ? p.birthDate().toString()
-                : String.valueOf(p.birthYear())));
-        r.addCommunication().setPreferred(true).setLanguage(new CodeableConcept()
-                .addCoding(new Coding("urn:ietf:bcp:47", p.preferredLanguage(), null)));
-        r.setManagingOrganization(new Reference().setIdentifier(new Identifier()
-                .setSystem(SYSTEM_BASE + "/dispensary").setValue(p.dispensaryId())).setDisplay(p.dispensaryId()));
+        r.putArray("name").addObject().put("text", p.fullName());
+        r.put("gender", p.sex().fhirCode());
+        r.put("birthDate", p.birthDate() != null ? p.birthDate().toString() : String.valueOf(p.birthYear()));
+        r.putArray("communication").addObject()
+                .<ObjectNode>set("language", concept(coding("urn:ietf:bcp:47", p.preferredLanguage(), null)))
+                .put("preferred", true);
+        r.set("managingOrganization", referenceByIdentifier(SYSTEM_BASE + "/dispensary", p.dispensaryId())
+                .put("display", p.dispensaryId()));
         return r;
     }
 
-    static Encounter encounter(Consultation c) {
-        Encounter e = new Encounter();
-        e.setId(c.id());
-        e.addIdentifier().setSystem(SYSTEM_BASE + "/" + c.origin().name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                .setValue(c.originRef());
-        e.setStatus(Encounter.EncounterStatus.fromCode(c.status().fhirCode()));
-        e.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "VR", "virtual"));
-        e.addType().addCoding(new Coding(SYSTEM_BASE + "/CodeSystem/consultation-mode",
-                c.mode().name().toLowerCase(Locale.ROOT), c.mode().name().toLowerCase(Locale.ROOT)));
-        e.setSubject(new Reference("Patient/" + c.patientId()));
-        e.addParticipant().setIndividual(user(c.specialistId()));
+    static ObjectNode encounter(Consultation c) {
+        ObjectNode e = resource("Encounter", c.id());
+        e.set("identifier", array(identifier(
+                SYSTEM_BASE + "/" + c.origin().name().toLowerCase(Locale.ROOT).replace('_', '-'), c.originRef())));
+        e.put("status", c.status().fhirCode());
+        e.set("class", coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "VR", "virtual"));
+        String mode = c.mode().name().toLowerCase(Locale.ROOT);
+        e.set("type", array(concept(coding(SYSTEM_BASE + "/CodeSystem/consultation-mode", mode, mode))));
+        e.set("subject", reference("Patient/" + c.patientId()));
+        ArrayNode participants = e.putArray("participant");
+        participants.addObject().set("individual", user(c.specialistId()));
         if (c.nurseId() != null) {
-            e.addParticipant().setIndividual(user(c.nurseId()));
+            participants.addObject().set("individual", user(c.nurseId()));
         }
-        Period period = new Period().setStart(Date.from(c.startAt()));
+        ObjectNode period = e.putObject("period").put("start", dateTime(c.startAt()));
         if (c.endedAt() != null) {
-            period.setEnd(Date.from(c.endedAt()));
+            period.put("end", dateTime(c.endedAt()));
         }
-        e.setPeriod(period);
-        e.setServiceProvider(new Reference().setIdentifier(new Identifier()
-                .setSystem(SYSTEM_BASE + "/dispensary").setValue(c.dispensaryId())));
+        e.set("serviceProvider", referenceByIdentifier(SYSTEM_BASE + "/dispensary", c.dispensaryId()));
         return e;
     }
 
@@ -195,85 +163,90 @@ public final class FhirExport {
         return noteId + "-v" + version;
     }
 
-    static DocumentReference documentReference(Notes.ExportedVersion v, boolean current) {
+    static ObjectNode documentReference(Notes.ExportedVersion v, boolean current) {
         NoteView n = v.view();
-        DocumentReference d = new DocumentReference();
-        d.setId(documentId(n.noteId(), n.version()));
-        d.addIdentifier().setSystem(SYSTEM_BASE + "/note-version").setValue(n.noteId() + "/" + n.version());
-        d.setStatus(current ? Enumerations.DocumentReferenceStatus.CURRENT
-                : Enumerations.DocumentReferenceStatus.SUPERSEDED);
-        d.setDocStatus(DocumentReference.ReferredDocumentStatus.fromCode(n.status().fhirDocStatus()));
-        d.setType(new CodeableConcept().addCoding(new Coding(LOINC, "11488-4", "Consult note")));
-        d.setSubject(new Reference("Patient/" + n.patientId()));
-        d.setDate(Date.from(n.signedAt()));
-        d.addAuthor(user(n.authorId()));
-        d.setAuthenticator(user(n.signedBy()));
+        ObjectNode d = resource("DocumentReference", documentId(n.noteId(), n.version()));
+        d.set("identifier", array(identifier(SYSTEM_BASE + "/note-version", n.noteId() + "/" + n.version())));
+        d.put("status", current ? "current" : "superseded");
+        d.put("docStatus", n.status().fhirDocStatus());
+        d.set("type", concept(coding(LOINC, "11488-4", "Consult note")));
+        d.set("subject", reference("Patient/" + n.patientId()));
+        d.put("date", instant(n.signedAt()));
+        d.set("author", array(user(n.authorId())));
+        d.set("authenticator", user(n.signedBy()));
         if (n.version() > 1) {
-            d.addRelatesTo().setCode(DocumentReference.DocumentRelationshipType.REPLACES)
-                    .setTarget(new Reference("DocumentReference/" + documentId(n.noteId(), n.version() - 1)));
+            d.putArray("relatesTo").addObject().put("code", "replaces")
+                    .set("target", reference("DocumentReference/" + documentId(n.noteId(), n.version() - 1)));
         }
         byte[] text = render(n).getBytes(StandardCharsets.UTF_8);
-        Attachment a = new Attachment();
-        a.setContentType("text/plain");
-        a.setLanguage(n.language());
-        a.setData(text);
-        a.setSize(text.length);
-        a.setHash(sha1(text));
-        a.setTitle("Consultation note, version " + n.version());
-        a.setCreation(Date.from(n.createdAt()));
-        d.addContent().setAttachment(a);
-        d.getContext().addEncounter(new Reference("Encounter/" + n.consultationId()));
+        d.putArray("content").addObject().putObject("attachment")
+                .put("contentType", "text/plain")
+                .put("language", n.language())
+                .put("data", base64(text))
+                .put("size", text.length)
+                .put("hash", base64(sha1(text)))
+                .put("title", "Consultation note, version " + n.version())
+                .put("creation", dateTime(n.createdAt()));
+        d.putObject("context").set("encounter", array(reference("Encounter/" + n.consultationId())));
         return d;
     }
 
-    static Provenance provenance(Notes.ExportedVersion v) {
+    static ObjectNode provenance(Notes.ExportedVersion v) {
         NoteView n = v.view();
-        Provenance p = new Provenance();
-        p.setId("prov-" + documentId(n.noteId(), n.version()));
-        p.addTarget(new Reference("DocumentReference/" + documentId(n.noteId(), n.version())));
-        p.setRecorded(Date.from(n.signedAt()));
-        p.addAgent().setWho(user(n.signedBy())).setType(new CodeableConcept().addCoding(new Coding(
-                "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")));
-        p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE).setWhat(new Reference().setIdentifier(
-                new Identifier().setSystem(SYSTEM_BASE + "/signing-key").setValue(v.keyId())));
-        Signature s = p.addSignature();
-        s.addType(new Coding("urn:iso-astm:E1762-95:2013", "1.2.840.10065.1.12.1.1", "Author's Signature"));
-        s.setWhen(Date.from(n.signedAt()));
-        s.setWho(user(n.signedBy()));
-        s.setSigFormat("application/octet-stream");
-        s.setData(Base64.getDecoder().decode(v.signature()));
+        ObjectNode p = resource("Provenance", "prov-" + documentId(n.noteId(), n.version()));
+        p.set("target", array(reference("DocumentReference/" + documentId(n.noteId(), n.version()))));
+        p.put("recorded", instant(n.signedAt()));
+        p.putArray("agent").addObject()
+                .<ObjectNode>set("type", concept(coding(
+                        "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author")))
+                .set("who", user(n.signedBy()));
+        p.putArray("entity").addObject().put("role", "source")
+                .set("what", referenceByIdentifier(SYSTEM_BASE + "/signing-key", v.keyId()));
+        p.putArray("signature").addObject()
+                .<ObjectNode>set("type", array(coding(
+                        "urn:iso-astm:E1762-95:2013", "1.2.840.10065.1.12.1.1", "Author's Signature")))
+                .put("when", instant(n.signedAt()))
+                .<ObjectNode>set("who", user(n.signedBy()))
+                .put("sigFormat", "application/octet-stream")
+                .put("data", base64(Base64.getDecoder().decode(v.signature())));
         return p;
     }
 
-    static AuditEvent auditEvent(AuditEntry e) {
-        AuditEvent a = new AuditEvent();
-        a.setId("audit-" + e.seq());
+    static ObjectNode auditEvent(AuditEntry e) {
+        ObjectNode a = resource("AuditEvent", "audit-" + e.seq());
         boolean clinical = e.patientId() != null;
-        a.setType(clinical ? new Coding(DCM, "110110", "Patient Record") : new Coding(DCM, "110100", "Application Activity"));
-        a.addSubtype(new Coding(SYSTEM_BASE + "/CodeSystem/audit-action", e.action().name(), e.action().name()));
-        a.setAction(AuditEvent.AuditEventAction.fromCode(e.action().fhirAction()));
-        a.setRecorded(Date.from(e.at()));
-        a.setOutcome(e.outcome() == AuditOutcome.SUCCESS ? AuditEvent.AuditEventOutcome._0
-                : e.outcome() == AuditOutcome.DENIED ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._8);
+        a.set("type", clinical ? coding(DCM, "110110", "Patient Record") : coding(DCM, "110100", "Application Activity"));
+        a.set("subtype", array(coding(SYSTEM_BASE + "/CodeSystem/audit-action", e.action().name(), e.action().name())));
+        a.put("action", e.action().fhirAction());
+        a.put("recorded", instant(e.at()));
+        // R4 AuditEventOutcome: 0 success, 4 minor failure (here: refused), 8 serious failure.
+        a.put("outcome", switch (e.outcome()) {
+            case SUCCESS -> "0";
+            case DENIED -> "4";
+            case FAILED -> "8";
+        });
         if (e.detail() != null) {
-            a.setOutcomeDesc(e.detail());
+            a.put("outcomeDesc", e.detail());
         }
-        AuditEvent.AuditEventAgentComponent agent = a.addAgent();
-        agent.setWho(user(e.actorId())).setRequestor(true);
-        agent.addRole().addCoding(new Coding(SYSTEM_BASE + "/CodeSystem/role", e.role(), e.role()));
-        agent.getNetwork().setAddress(e.from()).setType(AuditEvent.AuditEventAgentNetworkType._2);
-        a.getSource().setSite("tabib-link").setObserver(new Reference().setDisplay("Tabib Link records"));
-        AuditEvent.AuditEventEntityComponent what = a.addEntity();
-        what.setWhat(new Reference().setIdentifier(new Identifier()
-                .setSystem(SYSTEM_BASE + "/" + e.entityType().toLowerCase(Locale.ROOT)).setValue(e.entityId())));
-        what.addDetail().setType("seq").setValue(new StringType(Long.toString(e.seq())));
+        a.putArray("agent").addObject()
+                .<ObjectNode>set("role", array(concept(coding(SYSTEM_BASE + "/CodeSystem/role", e.role(), e.role()))))
+                .<ObjectNode>set("who", user(e.actorId()))
+                .put("requestor", true)
+                // Network access point type 2: an IP address.
+                .putObject("network").put("address", e.from()).put("type", "2");
+        a.putObject("source").put("site", "tabib-link").putObject("observer").put("display", "Tabib Link records");
+        ArrayNode entities = a.putArray("entity");
+        ArrayNode details = entities.addObject()
+                .<ObjectNode>set("what", referenceByIdentifier(
+                        SYSTEM_BASE + "/" + e.entityType().toLowerCase(Locale.ROOT), e.entityId()))
+                .putArray("detail");
+        details.addObject().put("type", "seq").put("valueString", Long.toString(e.seq()));
         if (e.prev() != null && !e.prev().isEmpty()) {
-            what.addDetail().setType("prev").setValue(new StringType(e.prev()));
+            details.addObject().put("type", "prev").put("valueString", e.prev());
         }
-        what.addDetail().setType("hash").setValue(new StringType(e.hash()));
+        details.addObject().put("type", "hash").put("valueString", e.hash());
         if (clinical) {
-            a.addEntity().setWhat(new Reference().setIdentifier(new Identifier()
-                    .setSystem(SYSTEM_BASE + "/patient-id").setValue(e.patientId())));
+            entities.addObject().set("what", referenceByIdentifier(SYSTEM_BASE + "/patient-id", e.patientId()));
         }
         return a;
     }

@@ -72,7 +72,7 @@ class AuditController {
                                   @RequestParam(required = false) String after,
                                   @RequestParam(defaultValue = "100") int limit) {
         user.requireRole(Role.ADMIN);
-        var bundle = records.fhir().auditBundle(RecordsActors.of(user, http), after, limit);
-        return ResponseEntity.ok().header("Content-Type", "application/fhir+json").body(records.fhir().encode(bundle));
+        String json = records.fhir().auditBundle(RecordsActors.of(user, http), after, limit).json();
+        return ResponseEntity.ok().header("Content-Type", "application/fhir+json").body(json);
     }
 }
