@@ -25,7 +25,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Coordinators booking free slots through the REST API while a test breaks something underneath (a Redis failover,
  * a web node restart). Each {@link #loader} books slots taken from a shared queue one after another, retrying a
  * refused attempt (a coded 503 among the retryable codes) with the same idempotency key, as a coordinator's page
- * would. Every booking answered 201 is logged as acknowledged, every answer outside the contract (a status not
+ * would; an attempt whose connection closed before any answer came (see {@link NoAnswer}) is sent once more with its
+ * key, as a coordinator would press again. Every booking answered 201 is logged as acknowledged, every answer outside the contract (a status not
  * allowed, a 503 with another code, no answer, an answer slower than the bound) as unexpected; the checks compare
  * the acknowledged log with what the API holds at the end.
  */
@@ -53,6 +54,7 @@ public final class BookingLoad {
     private final List<Acknowledged> acknowledged = new CopyOnWriteArrayList<>();
     private final List<String> unexpected = new CopyOnWriteArrayList<>();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicInteger resent = new AtomicInteger();
 
     /**
      * @param allowedStatuses the statuses an answer may have; 503 among them means a coded 503 with one of
@@ -82,6 +84,11 @@ public final class BookingLoad {
         return List.copyOf(unexpected);
     }
 
+    /** Attempts sent once more, with the same idempotency key, after their connection closed before any answer. */
+    public int resent() {
+        return resent.get();
+    }
+
     /** Attempts answered with a retryable coded 503. */
     public int refused() {
         return refused.get();
@@ -89,6 +96,7 @@ public final class BookingLoad {
 
     private void load(List<String> patients) {
         Attempt attempt = null;
+        Attempt resentAttempt = null;
         for (int i = 0; i < MAX_ATTEMPTS_PER_LOADER && loading.get(); i++) {
             if (attempt == null) {
                 JsonNode slot = free.poll();
@@ -102,8 +110,13 @@ public final class BookingLoad {
             try {
                 r = book(coordinator, attempt);
             } catch (RuntimeException e) {
-                unexpected.add("no answer: " + e);
-                return;
+                if (!NoAnswer.closedBeforeAnyAnswer(e) || resentAttempt == attempt) {
+                    unexpected.add("no answer: " + e);
+                    return;
+                }
+                resentAttempt = attempt;
+                resent.incrementAndGet();
+                continue;
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             boolean retryable = r.status() == 503 && retryableCodes.contains(r.code());

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A specialist saving version after version of one consultation note through the API, as the specialist's page
  * would: the first version a draft, each next one an amendment, each signed before the next. A coded 503 is retried
  * (an amendment with the same text replaces the draft its first attempt left; a signature the first attempt made
- * answers 409 {@code NOTE_NOT_DRAFT}); any other answer, or one slower than the bound, is logged as unexpected and
+ * answers 409 {@code NOTE_NOT_DRAFT}); a request whose connection closed before any answer came (see {@link NoAnswer}) is
+ * sent once more, with the same effect; any other answer, or one slower than the bound, is logged as unexpected and
  * stops the writer. Every version answered 201 is logged with its text, for {@link #missing} to read back later.
  */
 public final class NoteVersionWriter implements Runnable {
@@ -51,6 +52,7 @@ public final class NoteVersionWriter implements Runnable {
         String noteId = null;
         int step = 1;
         boolean signing = false;
+        int resentStep = -2;
         for (int i = 0; i < MAX_REQUESTS && writing.get(); i++) {
             String reason = "Failover note, text " + step;
             long started = System.nanoTime();
@@ -64,8 +66,12 @@ public final class NoteVersionWriter implements Runnable {
                     r = specialist.post("/api/v1/notes/" + noteId + "/amendments", ConsultationNotes.note(reason));
                 }
             } catch (RuntimeException e) {
-                unexpected.add("no answer: " + e);
-                return;
+                if (!NoAnswer.closedBeforeAnyAnswer(e) || resentStep == i - 1) {
+                    unexpected.add("no answer: " + e);
+                    return;
+                }
+                resentStep = i;
+                continue;
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             if (took.compareTo(answerBound) > 0) {
