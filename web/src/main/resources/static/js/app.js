@@ -5,6 +5,7 @@ import * as session from './session.js';
 import * as network from './network.js';
 import { claimDevice, wipeDevice, outboxItems } from './device.js';
 import { SignalClient } from './signal.js';
+import { logFailure } from './failure.js';
 
 const ROLE_SCREENS = {
   NURSE: () => import('./nurse.js'),
@@ -52,7 +53,7 @@ async function boot() {
 }
 
 function forgetDevice(options) {
-  return wipeDevice(options).catch(() => {});
+  return wipeDevice(options).catch(logFailure('wiping the tablet'));
 }
 
 /** Signing out wipes the outbox with the rest: with items still unsent, the nurse confirms first. */
@@ -111,7 +112,7 @@ async function loadConfig() {
       return loaded;
     });
   if (kept) {
-    fresh.then((loaded) => Object.assign(kept, loaded)).catch(() => {});
+    fresh.then((loaded) => Object.assign(kept, loaded)).catch(logFailure('refreshing the configuration'));
     return kept;
   }
   return fresh.catch(() => ({}));
@@ -122,7 +123,7 @@ function renderTopbar(user) {
     LANGUAGES.map((code) => h('option', { value: code, lang: code, text: LANGUAGE_NAMES[code], selected: code === currentLanguage() })));
   select.addEventListener('change', async () => {
     await setLanguage(select.value);
-    if (session.user()) session.api('PUT', '/api/v1/me/language', { language: select.value }).catch(() => {});
+    if (session.user()) session.api('PUT', '/api/v1/me/language', { language: select.value }).catch(logFailure('saving the language'));
   });
   clear(topbar,
     // Signed in, the brand is the screen's one h1 and says which screen it is to those who cannot see the layout;
@@ -180,7 +181,7 @@ async function showRole(user) {
     return;
   }
   // Whatever another user left on the tablet goes before this one's screen opens.
-  await claimDevice(user).catch(() => {});
+  await claimDevice(user).catch(logFailure('claiming the tablet'));
   config = await loadConfig();
   if (user.role === 'NURSE' || user.role === 'SPECIALIST') connectSignal();
   network.watchNetwork(() => (signal?.ready ? signal.answers(network.PROBE_TIMEOUT_MS) : null));
@@ -243,7 +244,7 @@ function connectSignal() {
   // A reloaded or closed page cannot resume its calls (the media are gone with it): leave cleanly.
   window.addEventListener('pagehide', () => signal?.close(), { once: true });
   // The screen works while the link comes up; requests made meanwhile are queued by the client.
-  signal.connect().catch(() => {});
+  signal.connect().catch(() => {}); // a fatal close is announced by the 'fatal' handler above
 }
 
 boot();

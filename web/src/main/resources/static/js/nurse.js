@@ -12,6 +12,7 @@ import { isOffline, onNetworkChange, checkNow } from './network.js';
 import { keepPatients, keepPatient, searchSavedPatients } from './device.js';
 import { mountCases, isDuplicate, duplicateResolution } from './cases.js';
 import { queuePatient, queueConsent, pendingPatients, registeredPatient, onOutboxChange, onItemSent } from './outbox.js';
+import { logFailure } from './failure.js';
 
 const JOINABLE = new Set(['booked', 'arrived']);
 const NATIONAL_ID = /^[A-Za-z]{1,2}\d{4,8}$/;
@@ -79,7 +80,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
   }
 
   function rememberPatient(p) {
-    keepPatient(p).catch(() => {});
+    keepPatient(p).catch(logFailure('keeping a patient on the tablet'));
   }
 
   // Patient: search, pick or register.
@@ -454,12 +455,13 @@ export function mount(root, { user, config, signal, setCallActive }) {
       queued = null;
       panel.remove();
       home.hidden = false;
+      // Media that could not be opened were announced when they failed: nothing to stop then.
       if (!keepStream) media.then((stream) => stream.getTracks().forEach((track) => track.stop()), () => {});
       renderCall();
     };
     const giveUp = () => {
       if (over) return false;
-      if (callId) signal.request({ type: 'call.cancel', callId }).catch(() => {});
+      if (callId) signal.request({ type: 'call.cancel', callId }).catch(logFailure('cancelling a queued call'));
       else withdraw?.();
       finish();
       return true;
@@ -478,7 +480,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       answered(reply) {
         if (over) {
           // Given up before the answer came: the call it queued is cancelled at once.
-          if (reply.callId) signal.request({ type: 'call.cancel', callId: reply.callId }).catch(() => {});
+          if (reply.callId) signal.request({ type: 'call.cancel', callId: reply.callId }).catch(logFailure('cancelling a queued call'));
           return;
         }
         callId = reply.callId;

@@ -11,6 +11,7 @@ import { jitsiPanel } from './jitsi.js';
 import { noteEditor } from './noteeditor.js';
 import { mountInbox } from './inbox.js';
 import { calendarFeedCard } from './calendarfeed.js';
+import { logFailure } from './failure.js';
 
 
 export function mount(root, { user, config, signal, setCallActive }) {
@@ -135,7 +136,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       dismissRing();
     });
     decline.addEventListener('click', () => {
-      signal.request({ type: 'call.decline', callId: msg.callId }).catch(() => {});
+      signal.request({ type: 'call.decline', callId: msg.callId }).catch(logFailure('declining a call'));
       dismissRing();
     });
   });
