@@ -11,7 +11,7 @@
 // ServiceWorkerShellTest, which fails with the value to put here whenever a shell file changes or is added. The
 // browser then finds this script changed, installs the new shell in the background, and the page hands over to it at
 // its next start (app.js: one reload before anything is shown); activation deletes every older cache.
-const SHELL_VERSION = 'ae6f40e2fbcb';
+const SHELL_VERSION = '5e2216622b7a';
 const SHELL_CACHE = `tabib-shell-${SHELL_VERSION}`;
 const SHELL = [
   '/index.html',
@@ -31,6 +31,7 @@ const SHELL = [
   '/js/cases.js',
   '/js/coordinator.js',
   '/js/device.js',
+  '/js/diagnostics.js',
   '/js/directory.js',
   '/js/dom.js',
   '/js/failure.js',

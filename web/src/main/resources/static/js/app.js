@@ -6,6 +6,7 @@ import * as network from './network.js';
 import { claimDevice, wipeDevice, outboxItems } from './device.js';
 import { SignalClient } from './signal.js';
 import { logFailure } from './failure.js';
+import { exposeSignal, exposeCall } from './diagnostics.js';
 
 const ROLE_SCREENS = {
   NURSE: () => import('./nurse.js'),
@@ -25,8 +26,6 @@ const topbar = document.getElementById('topbar');
 let config = {};
 let signal = null;
 let activeCall = () => false;
-// Console diagnostics for support staff: the live signalling client and call.
-window.tabib = {};
 
 async function boot() {
   if (await startOfflineShell()) return;
@@ -34,7 +33,8 @@ async function boot() {
   session.onLogout((reasonKey) => {
     signal?.close();
     signal = null;
-    window.tabib = {};
+    exposeSignal(null);
+    exposeCall(null);
     network.stopWatching();
     sessionStorage.removeItem(CONFIG_KEY);
     showLogin(reasonKey);
@@ -240,7 +240,7 @@ function connectSignal() {
     if (err.code === 'SESSION_ENDED') session.logout('session.ended');
     else announce(`error.${err.code}`, null, 'error');
   });
-  window.tabib = { signal };
+  exposeSignal(signal);
   // A reloaded or closed page cannot resume its calls (the media are gone with it): leave cleanly.
   window.addEventListener('pagehide', () => signal?.close(), { once: true });
   // The screen works while the link comes up; requests made meanwhile are queued by the client.

@@ -85,7 +85,7 @@ export class CallSession {
     this.parameterChain = Promise.resolve();
     /** Wall-clock times (ms) of what happened to the call, for the record and for tests. */
     this.timeline = { startedAt: Date.now(), connectedAt: null, audioOnlyAt: null, videoBackAt: null, interruptedAt: null, restoredAt: null };
-    /** The last minutes of what the link looked like, one line a second: for support staff (window.tabib.call.recent). */
+    /** The last minutes of what the link looked like, one line a second: for support staff (tabibDiagnostics.call.recent). */
     this.recent = [];
     this.ended = false;
     this.unsubscribe = [];

@@ -13,6 +13,7 @@ import { keepPatients, keepPatient, searchSavedPatients } from './device.js';
 import { mountCases, isDuplicate, duplicateResolution } from './cases.js';
 import { queuePatient, queueConsent, pendingPatients, registeredPatient, onOutboxChange, onItemSent } from './outbox.js';
 import { logFailure } from './failure.js';
+import { exposeCall } from './diagnostics.js';
 
 const JOINABLE = new Set(['booked', 'arrived']);
 const NATIONAL_ID = /^[A-Za-z]{1,2}\d{4,8}$/;
@@ -509,7 +510,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       onEnd: (detail) => {
         room?.dispose();
         call = null;
-        window.tabib.call = null;
+        exposeCall(null);
         view.screen.remove();
         home.hidden = false;
         announce(`ended.${detail.reason}`, null, 'info');
@@ -521,7 +522,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       },
     });
     call = view.session;
-    window.tabib.call = call;
+    exposeCall(call);
     if (room) view.screen.querySelector('.call-main').append(room.frame);
     root.append(view.screen);
   }

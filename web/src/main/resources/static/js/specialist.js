@@ -12,6 +12,7 @@ import { noteEditor } from './noteeditor.js';
 import { mountInbox } from './inbox.js';
 import { calendarFeedCard } from './calendarfeed.js';
 import { logFailure } from './failure.js';
+import { exposeCall } from './diagnostics.js';
 
 
 export function mount(root, { user, config, signal, setCallActive }) {
@@ -174,7 +175,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       accepted, signal, localStream: stream, side,
       onEnd: (detail) => {
         call = null;
-        window.tabib.call = null;
+        exposeCall(null);
         jitsi?.dispose();
         announce(`ended.${detail.reason}`, null, 'info');
         // The note can still be finished and signed after the video ends.
@@ -184,7 +185,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       },
     });
     call = view.session;
-    window.tabib.call = call;
+    exposeCall(call);
     root.append(view.screen);
     consultation().then(() => {
       if (!patientId) return;
