@@ -11,7 +11,7 @@
 // ServiceWorkerShellTest, which fails with the value to put here whenever a shell file changes or is added. The
 // browser then finds this script changed, installs the new shell in the background, and the page hands over to it at
 // its next start (app.js: one reload before anything is shown); activation deletes every older cache.
-const SHELL_VERSION = '5e2216622b7a';
+const SHELL_VERSION = '2da306b95d84';
 const SHELL_CACHE = `tabib-shell-${SHELL_VERSION}`;
 const SHELL = [
   '/index.html',
@@ -43,6 +43,7 @@ const SHELL = [
   '/js/nurse.js',
   '/js/outbox.js',
   '/js/patient.js',
+  '/js/patientpicker.js',
   '/js/precheck.js',
   '/js/quality.js',
   '/js/ring.js',
