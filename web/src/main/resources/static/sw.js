@@ -11,7 +11,7 @@
 // ServiceWorkerShellTest, which fails with the value to put here whenever a shell file changes or is added. The
 // browser then finds this script changed, installs the new shell in the background, and the page hands over to it at
 // its next start (app.js: one reload before anything is shown); activation deletes every older cache.
-const SHELL_VERSION = 'c8b57dcba2cb';
+const SHELL_VERSION = 'b3ef961be2cb';
 const SHELL_CACHE = `tabib-shell-${SHELL_VERSION}`;
 const SHELL = [
   '/index.html',
@@ -31,8 +31,10 @@ const SHELL = [
   '/js/cases.js',
   '/js/coordinator.js',
   '/js/device.js',
+  '/js/diagnostics.js',
   '/js/directory.js',
   '/js/dom.js',
+  '/js/failure.js',
   '/js/i18n.js',
   '/js/inbox.js',
   '/js/jitsi.js',
@@ -41,6 +43,7 @@ const SHELL = [
   '/js/nurse.js',
   '/js/outbox.js',
   '/js/patient.js',
+  '/js/patientpicker.js',
   '/js/precheck.js',
   '/js/quality.js',
   '/js/ring.js',

@@ -5,6 +5,8 @@ import * as session from './session.js';
 import * as network from './network.js';
 import { claimDevice, wipeDevice, outboxItems } from './device.js';
 import { SignalClient } from './signal.js';
+import { logFailure } from './failure.js';
+import { exposeSignal, exposeCall } from './diagnostics.js';
 
 const ROLE_SCREENS = {
   NURSE: () => import('./nurse.js'),
@@ -24,8 +26,6 @@ const topbar = document.getElementById('topbar');
 let config = {};
 let signal = null;
 let activeCall = () => false;
-// Console diagnostics for support staff: the live signalling client and call.
-window.tabib = {};
 
 async function boot() {
   if (await startOfflineShell()) return;
@@ -33,7 +33,8 @@ async function boot() {
   session.onLogout((reasonKey) => {
     signal?.close();
     signal = null;
-    window.tabib = {};
+    exposeSignal(null);
+    exposeCall(null);
     network.stopWatching();
     sessionStorage.removeItem(CONFIG_KEY);
     showLogin(reasonKey);
@@ -52,7 +53,7 @@ async function boot() {
 }
 
 function forgetDevice(options) {
-  return wipeDevice(options).catch(() => {});
+  return wipeDevice(options).catch(logFailure('wiping the tablet'));
 }
 
 /** Signing out wipes the outbox with the rest: with items still unsent, the nurse confirms first. */
@@ -111,7 +112,7 @@ async function loadConfig() {
       return loaded;
     });
   if (kept) {
-    fresh.then((loaded) => Object.assign(kept, loaded)).catch(() => {});
+    fresh.then((loaded) => Object.assign(kept, loaded)).catch(logFailure('refreshing the configuration'));
     return kept;
   }
   return fresh.catch(() => ({}));
@@ -125,7 +126,7 @@ function renderTopbar(user) {
     LANGUAGES.map((code) => h('option', { value: code, lang: code, text: LANGUAGE_NAMES[code], selected: code === currentLanguage() })));
   select.addEventListener('change', async () => {
     await setLanguage(select.value);
-    if (session.user()) session.api('PUT', '/api/v1/me/language', { language: select.value }).catch(() => {});
+    if (session.user()) session.api('PUT', '/api/v1/me/language', { language: select.value }).catch(logFailure('saving the language'));
   });
   clear(topbar,
     // Signed in, the brand is the screen's one h1 and says which screen it is to those who cannot see the layout;
@@ -187,7 +188,7 @@ async function showRole(user) {
   // The screen's modules load while the device is claimed and the configuration asked for.
   const screenLoading = loader();
   // Whatever another user left on the tablet goes before this one's screen opens.
-  await claimDevice(user).catch(() => {});
+  await claimDevice(user).catch(logFailure('claiming the tablet'));
   config = await loadConfig();
   if (LIVE_ROLES.has(user.role)) connectSignal();
   network.watchNetwork(() => (signal?.ready ? signal.answers(network.PROBE_TIMEOUT_MS) : null));
@@ -246,11 +247,11 @@ function connectSignal() {
     if (err.code === 'SESSION_ENDED') session.logout('session.ended');
     else announce(`error.${err.code}`, null, 'error');
   });
-  window.tabib = { signal };
+  exposeSignal(signal);
   // A reloaded or closed page cannot resume its calls (the media are gone with it): leave cleanly.
   window.addEventListener('pagehide', () => signal?.close(), { once: true });
   // The screen works while the link comes up; requests made meanwhile are queued by the client.
-  signal.connect().catch(() => {});
+  signal.connect().catch(() => {}); // a fatal close is announced by the 'fatal' handler above
 }
 
 boot();

@@ -6,6 +6,7 @@ import { duration, formatInstant } from './i18n.js';
 import { api, refresh, socketTicket, logout } from './session.js';
 import { loadSpecialties } from './specialties.js';
 import { loadDirectory, person, place } from './directory.js';
+import { logFailure } from './failure.js';
 
 /** @param canHandBack coordinators may hand an overdue claimed case back to its specialty's inbox */
 export function liveBoard(target, { onSnapshot, canHandBack = false } = {}) {
@@ -82,7 +83,7 @@ export function liveBoard(target, { onSnapshot, canHandBack = false } = {}) {
         logout('session.ended');
         return;
       }
-      const expired = event.code === 4401 ? refresh().catch(() => {}) : Promise.resolve();
+      const expired = event.code === 4401 ? refresh().catch(logFailure('refreshing the token for the board')) : Promise.resolve();
       expired.then(retry);
     };
   }

@@ -3,6 +3,7 @@
 // does not fit (the video stream really stops) and video back once the link has been good for a while.
 import { QualityMeter, MediaPolicy, readReport, SAMPLE_PERIOD_MS, PEER_REPORT_PERIOD_MS, VIDEO_TIERS } from './quality.js';
 import { api } from './session.js';
+import { logFailure } from './failure.js';
 
 /** ICE that has not connected by then will not: try the TURN relay, or tell the users. */
 export const CONNECT_TIMEOUT_MS = 10000;
@@ -84,7 +85,7 @@ export class CallSession {
     this.parameterChain = Promise.resolve();
     /** Wall-clock times (ms) of what happened to the call, for the record and for tests. */
     this.timeline = { startedAt: Date.now(), connectedAt: null, audioOnlyAt: null, videoBackAt: null, interruptedAt: null, restoredAt: null };
-    /** The last minutes of what the link looked like, one line a second: for support staff (window.tabib.call.recent). */
+    /** The last minutes of what the link looked like, one line a second: for support staff (tabibDiagnostics.call.recent). */
     this.recent = [];
     this.ended = false;
     this.unsubscribe = [];
@@ -124,7 +125,7 @@ export class CallSession {
     this.unsubscribe.push(this.signal.on('session.resumed', () => {
       if (this.pc.connectionState !== 'connected') this.restartIce();
     }));
-    this.statsTimer = setInterval(() => this.sample().catch(() => {}), SAMPLE_PERIOD_MS);
+    this.statsTimer = setInterval(() => this.sample().catch(logFailure('sampling call statistics')), SAMPLE_PERIOD_MS);
     this.signal.setInCall?.(true);
     this.armConnectTimer();
     this.scheduleCredentialRefresh();
@@ -171,7 +172,7 @@ export class CallSession {
     if (this.ended || !this.offerer || !this.pc) return;
     const state = this.pc.signalingState;
     if (state !== 'stable' && state !== 'have-local-offer') return;
-    this.makeOffer(true).catch(() => {});
+    this.makeOffer(true).catch(logFailure('restarting ICE'));
   }
 
   /**
@@ -191,7 +192,7 @@ export class CallSession {
       this.negotiateAfterAnswer = true;
       return;
     }
-    this.makeOffer(false).catch(() => {});
+    this.makeOffer(false).catch(logFailure('renegotiating the video direction'));
   }
 
   async onOffer(msg) {
@@ -426,7 +427,7 @@ export class CallSession {
       } catch {
         if (!('degradationPreference' in parameters)) return;
         delete parameters.degradationPreference;
-        await sender.setParameters(parameters).catch(() => {});
+        await sender.setParameters(parameters).catch(logFailure('setting encoding parameters'));
       }
     });
   }
@@ -509,7 +510,7 @@ export class CallSession {
 
   hangup() {
     if (this.ended) return;
-    this.signal.request({ type: 'call.hangup', callId: this.callId, reason: 'completed' }).catch(() => {});
+    this.signal.request({ type: 'call.hangup', callId: this.callId, reason: 'completed' }).catch(logFailure('hanging up'));
     this.finish('completed', 'me');
   }
 

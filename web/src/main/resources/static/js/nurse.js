@@ -2,39 +2,24 @@
 // pre-call check, the call itself and, after it, the specialist's plan and prescription.
 import { h, clear, field, setText, announce } from './dom.js';
 import { dateIn, duration, formatInstant } from './i18n.js';
-import { api, idempotencyKey } from './session.js';
+import { api } from './session.js';
 import { loadSpecialties } from './specialties.js';
 import { openLocalMedia } from './call.js';
 import { startCallView } from './callview.js';
 import { patientIdentity, patientLabel, renderNotes, openConsultation } from './patient.js';
 import { jitsiRoom } from './jitsi.js';
-import { isOffline, onNetworkChange, checkNow } from './network.js';
-import { keepPatients, keepPatient, searchSavedPatients } from './device.js';
-import { mountCases, isDuplicate, duplicateResolution } from './cases.js';
-import { queuePatient, queueConsent, pendingPatients, registeredPatient, onOutboxChange, onItemSent } from './outbox.js';
+import { isOffline, onNetworkChange } from './network.js';
+import { keepPatients, keepPatient } from './device.js';
+import { mountCases } from './cases.js';
+import { queueConsent, pendingPatients, registeredPatient, onOutboxChange, onItemSent } from './outbox.js';
+import { patientPicker } from './patientpicker.js';
+import { logFailure } from './failure.js';
+import { exposeCall } from './diagnostics.js';
 
 const JOINABLE = new Set(['booked', 'arrived']);
-const NATIONAL_ID = /^[A-Za-z]{1,2}\d{4,8}$/;
-const SEARCH_TIMEOUT_MS = 6000;
 const LIST_TIMEOUT_MS = 20000;
 /** The most the server lists at once: the dispensary's patients this tablet keeps for searching offline. */
 const DEVICE_LIST_LIMIT = 500;
-
-/** A patient registered on this tablet, not yet on the server: chosen by her local id until it is known. */
-function placeholder(item) {
-  const b = item.body;
-  return { id: item.localId, fullName: b.fullName, birthDate: b.birthDate || null, birthYear: b.birthYear ?? null, sex: b.sex,
-    consent: { teleconsultation: Boolean(b.teleconsultationConsent) }, pending: true };
-}
-
-/** The registrations waiting to be sent that match a search (by name, or exactly by national ID). */
-function pendingMatching(text) {
-  const fold = (v) => String(v || '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
-  const byNationalId = NATIONAL_ID.test(text);
-  return pendingPatients().filter((item) => (byNationalId
-    ? (item.body.nationalId || '').toUpperCase() === text.toUpperCase()
-    : fold(item.body.fullName).includes(fold(text)))).map(placeholder);
-}
 
 /** A patient whose consent to teleconsultation is known not to be recorded (unknown: the server decides). */
 function withoutConsent(p) {
@@ -65,7 +50,6 @@ export function mount(root, { user, config, signal, setCallActive }) {
     cases.refresh();
   });
   let searchPatients = () => {};
-  let searchAttempt = 0;
 
   // The dispensary's list, kept on the tablet for searching when the link is down (see device.js).
   async function keepDispensaryList() {
@@ -79,7 +63,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
   }
 
   function rememberPatient(p) {
-    keepPatient(p).catch(() => {});
+    keepPatient(p).catch(logFailure('keeping a patient on the tablet'));
   }
 
   // Patient: search, pick or register.
@@ -94,58 +78,10 @@ export function mount(root, { user, config, signal, setCallActive }) {
       searchPatients = () => {};
       return;
     }
-    const query = h('input', { type: 'search', id: 'patient-search', name: 'q', autocomplete: 'off', i18nAttr: { placeholder: 'nurse.searchHint' } });
-    const results = h('ul', { class: 'pick-list', id: 'patient-results', 'aria-live': 'polite' });
-    const pick = (p) => h('li', {},
-      h('button', { type: 'button', class: 'pick big', 'data-patient-id': p.id, 'data-pending': p.pending ? 'true' : null, onclick: () => choose(p) },
-        patientIdentity(p), p.pending ? h('span', { class: 'chip pending', i18n: 'nurse.pendingTag' }) : null));
-    const showFound = (list) => {
-      const all = [...pendingMatching(query.value.trim()), ...list];
-      clear(results, all.map(pick));
-      if (!all.length) results.append(h('li', { class: 'muted', i18n: 'nurse.noPatient' }));
-    };
-    // Offline: the list kept on the tablet, and saying so (an empty answer must not read as "no such patient").
-    const showSaved = async (text, attempt) => {
-      const byNationalId = NATIONAL_ID.test(text);
-      const saved = [...pendingMatching(text), ...(byNationalId ? [] : await searchSavedPatients(text).catch(() => []))];
-      if (attempt !== searchAttempt) return;
-      clear(results, h('li', { class: 'banner warn', id: 'offline-search', i18n: 'nurse.offlineSearch' }), saved.map(pick));
-      if (!saved.length) results.append(h('li', { class: 'muted', i18n: byNationalId ? 'nurse.offlineByName' : 'nurse.noSavedPatient' }));
-    };
-    const search = async () => {
-      const attempt = ++searchAttempt;
-      const text = query.value.trim();
-      if (isOffline()) {
-        await showSaved(text, attempt);
-        return;
-      }
-      // A national ID card number (CNIE: one or two letters then digits) is looked up exactly; anything else by name.
-      const param = NATIONAL_ID.test(text) ? `nationalId=${encodeURIComponent(text.toUpperCase())}` : `q=${encodeURIComponent(text)}&limit=20`;
-      try {
-        const list = await api('GET', `/api/v1/patients?${param}`, undefined, undefined, { timeoutMs: SEARCH_TIMEOUT_MS });
-        if (attempt === searchAttempt) showFound(list || []);
-      } catch (error) {
-        if (error.status >= 400 && error.status < 500) {
-          // The server answered: nobody it would show this nurse (unknown ID, another dispensary's patient).
-          if (attempt === searchAttempt) showFound([]);
-        } else if (error.status === 0 && await checkNow()) {
-          await showSaved(text, attempt);
-        } else if (attempt === searchAttempt) {
-          clear(results, h('li', { class: 'error', id: 'search-failed', role: 'alert' },
-            h('span', { i18n: 'nurse.searchFailed' }), ' ',
-            h('button', { type: 'button', class: 'secondary', id: 'search-retry', i18n: 'nurse.retry', onclick: search })));
-        }
-      }
-    };
-    searchPatients = search;
-    const form = h('form', { class: 'row', role: 'search' }, field('nurse.searchPatient', query),
-      h('button', { type: 'submit', class: 'primary', i18n: 'nurse.search' }));
-    form.addEventListener('submit', (event) => { event.preventDefault(); search(); });
-    clear(patientBox,
-      h('h2', { id: 'patient-title', i18n: 'nurse.patient' }),
-      form, results,
-      h('details', { class: 'register' }, h('summary', { i18n: 'nurse.registerPatient' }), registerForm()));
-    search();
+    const picker = patientPicker({ user, choose, remember: rememberPatient });
+    searchPatients = picker.search;
+    clear(patientBox, h('h2', { id: 'patient-title', i18n: 'nurse.patient' }), ...picker.elements);
+    picker.search();
   }
 
   // No call about a patient whose consent is not recorded: say so before the call, and let the nurse record it once
@@ -190,75 +126,6 @@ export function mount(root, { user, config, signal, setCallActive }) {
     renderCall();
     announce('error.CONSENT_REQUIRED', null, 'error');
     patientBox.querySelector('#record-consent')?.focus();
-  }
-
-  function registerForm() {
-    const name = h('input', { name: 'fullName', required: true, autocomplete: 'off', maxlength: 120 });
-    const birth = h('input', { name: 'birthDate', type: 'date', required: true });
-    const sex = h('select', { name: 'sex' },
-      h('option', { value: 'FEMALE', i18n: 'sex.FEMALE' }), h('option', { value: 'MALE', i18n: 'sex.MALE' }));
-    const nationalId = h('input', { name: 'nationalId', autocomplete: 'off', dir: 'ltr', maxlength: 20 });
-    const consent = h('input', { name: 'consent', type: 'checkbox', required: true });
-    const form = h('form', { class: 'grid-form', id: 'register-patient' },
-      field('patient.fullName', name), field('patient.birthDate', birth), field('patient.sex', sex),
-      field('patient.nationalId', nationalId),
-      h('label', { class: 'check-line' }, consent, ' ', h('span', { i18n: 'patient.consentAsk' })),
-      h('button', { type: 'submit', class: 'primary big', i18n: 'nurse.register' }));
-    const resolution = h('div', { id: 'register-resolution' });
-    // One key per patient entered: a retry, online or from the outbox, finds the registration a lost answer made.
-    let key = idempotencyKey();
-    const reset = () => {
-      form.reset();
-      clear(resolution);
-      key = idempotencyKey();
-    };
-    const register = async (confirmedDistinct) => {
-      clear(resolution);
-      const body = {
-        fullName: name.value.trim(), birthDate: birth.value, sex: sex.value,
-        nationalId: nationalId.value.trim() || null, dispensaryId: user.dispensaryId,
-        teleconsultationConsent: consent.checked, confirmedDistinct,
-      };
-      const queueIt = async () => {
-        const item = await queuePatient(body, { patient: patientLabel(body) }, key);
-        reset();
-        announce('nurse.patientQueued');
-        choose(placeholder(item));
-      };
-      try {
-        if (isOffline()) {
-          await queueIt();
-          return;
-        }
-        const created = await api('POST', '/api/v1/patients', body, { 'Idempotency-Key': key }, { timeoutMs: LIST_TIMEOUT_MS });
-        reset();
-        rememberPatient(created);
-        choose(created);
-      } catch (error) {
-        if (isDuplicate(error)) {
-          clear(resolution, duplicateResolution(error, {
-            onUse: async (existing) => {
-              const full = await api('GET', `/api/v1/patients/${encodeURIComponent(existing.id)}`).catch(() => existing);
-              reset();
-              rememberPatient(full);
-              choose(full);
-            },
-            onDistinct: () => register(true),
-            onDiscard: reset,
-          }));
-          resolution.querySelector('button')?.focus();
-        } else if (error.status === 0 || error.status >= 500) {
-          await queueIt().catch(() => announce('cases.notQueued', null, 'error'));
-        } else {
-          announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
-        }
-      }
-    };
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      register(false);
-    });
-    return h('div', {}, form, resolution);
   }
 
   function choose(p) {
@@ -454,12 +321,13 @@ export function mount(root, { user, config, signal, setCallActive }) {
       queued = null;
       panel.remove();
       home.hidden = false;
+      // Media that could not be opened were announced when they failed: nothing to stop then.
       if (!keepStream) media.then((stream) => stream.getTracks().forEach((track) => track.stop()), () => {});
       renderCall();
     };
     const giveUp = () => {
       if (over) return false;
-      if (callId) signal.request({ type: 'call.cancel', callId }).catch(() => {});
+      if (callId) signal.request({ type: 'call.cancel', callId }).catch(logFailure('cancelling a queued call'));
       else withdraw?.();
       finish();
       return true;
@@ -478,7 +346,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       answered(reply) {
         if (over) {
           // Given up before the answer came: the call it queued is cancelled at once.
-          if (reply.callId) signal.request({ type: 'call.cancel', callId: reply.callId }).catch(() => {});
+          if (reply.callId) signal.request({ type: 'call.cancel', callId: reply.callId }).catch(logFailure('cancelling a queued call'));
           return;
         }
         callId = reply.callId;
@@ -507,7 +375,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       onEnd: (detail) => {
         room?.dispose();
         call = null;
-        window.tabib.call = null;
+        exposeCall(null);
         view.screen.remove();
         home.hidden = false;
         announce(`ended.${detail.reason}`, null, 'info');
@@ -519,7 +387,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       },
     });
     call = view.session;
-    window.tabib.call = call;
+    exposeCall(call);
     if (room) view.screen.querySelector('.call-main').append(room.frame);
     root.append(view.screen);
   }

@@ -9,6 +9,7 @@
 import { api, idempotencyKey, onLogout } from './session.js';
 import { isOffline, onNetworkChange, checkNow } from './network.js';
 import { outboxAdd, outboxItems, outboxSave, outboxRemove } from './device.js';
+import { logFailure } from './failure.js';
 
 /** Between the server's 32 KB floor and 256 KB ceiling, small enough for a 3G link to carry in a few seconds. */
 const CHUNK_BYTES = 48 * 1024;
@@ -197,7 +198,7 @@ export function retry(seq) {
   item.state = 'queued';
   item.error = null;
   failures = 0;
-  outboxSave(item).catch(() => {});
+  outboxSave(item).catch(logFailure('saving an outbox item'));
   changed();
   run();
 }
@@ -246,7 +247,7 @@ async function run() {
           }
           item.state = 'failed';
           item.error = { code: error.code || 'generic', message: error.message || '', details: error.details || null };
-          outboxSave(item).catch(() => {});
+          outboxSave(item).catch(logFailure('saving an outbox item'));
           blocked.add(item.group);
           changed();
         }

@@ -1,5 +1,6 @@
 // Access token + refresh token, REST calls, automatic logoff after inactivity.
 import { checkNow as checkNetwork } from './network.js';
+import { logFailure } from './failure.js';
 
 const STORE = 'tabib.session';
 /** A refresh that cannot reach the server is tried again this soon: a dead link is no reason to sign out. */
@@ -113,7 +114,7 @@ async function endSession(reasonKey) {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ refreshToken: state.refreshToken }),
     signal: abort.signal,
-  }).catch(() => {});
+  }).catch(logFailure('signing out on the server (the refresh token expires by itself)'));
   clearTimeout(timer);
   state = null;
   save();

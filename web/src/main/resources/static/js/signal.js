@@ -233,7 +233,7 @@ export class SignalClient {
         if (entry.withdrawn) this.lasting.delete(id);
         else this.sendLasting(entry);
       });
-    }, () => {});
+    }, () => {}); // unanswered: the link dropped again, and its next resume sends them
   }
 
   closed(ws, event, abandoned = false) {

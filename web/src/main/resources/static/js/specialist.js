@@ -11,6 +11,8 @@ import { jitsiPanel } from './jitsi.js';
 import { noteEditor } from './noteeditor.js';
 import { mountInbox } from './inbox.js';
 import { calendarFeedCard } from './calendarfeed.js';
+import { logFailure } from './failure.js';
+import { exposeCall } from './diagnostics.js';
 
 
 export function mount(root, { user, config, signal, setCallActive }) {
@@ -146,7 +148,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       dismissRing();
     });
     decline.addEventListener('click', () => {
-      signal.request({ type: 'call.decline', callId: msg.callId }).catch(() => {});
+      signal.request({ type: 'call.decline', callId: msg.callId }).catch(logFailure('declining a call'));
       dismissRing();
     });
   });
@@ -184,7 +186,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       accepted, signal, localStream: stream, side,
       onEnd: (detail) => {
         call = null;
-        window.tabib.call = null;
+        exposeCall(null);
         jitsi?.dispose();
         announce(`ended.${detail.reason}`, null, 'info');
         // The note can still be finished and signed after the video ends.
@@ -194,7 +196,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       },
     });
     call = view.session;
-    window.tabib.call = call;
+    exposeCall(call);
     root.append(view.screen);
     consultation().then(() => {
       if (!patientId) return;

@@ -138,9 +138,9 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
 
             if (window.nurse().concealmentPercent() > 10 || window.specialist().concealmentPercent() > 10) {
                 System.out.println("netlab edge, the nurse's link second by second: "
-                        + nurse.script("return JSON.stringify(window.tabib.call.recent.slice(-30));"));
+                        + nurse.script("return JSON.stringify(window.tabibDiagnostics.call.recent.slice(-30));"));
                 System.out.println("netlab edge, the specialist's: "
-                        + specialist.script("return JSON.stringify(window.tabib.call.recent.slice(-30));"));
+                        + specialist.script("return JSON.stringify(window.tabibDiagnostics.call.recent.slice(-30));"));
             }
             assertThat(audioOnly - degraded).as("time to audio only").isLessThanOrEqualTo(guard(4000));
             for (Side side : new Side[] {window.nurse(), window.specialist()}) {
@@ -179,9 +179,9 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
             result("edge-to-4g", "videoBackMs", videoBack - improved);
             if (videoBack - improved > 20_000) {
                 System.out.println("netlab edge-to-4g, the nurse's link second by second: "
-                        + nurse.script("return JSON.stringify(window.tabib.call.recent.slice(-40));"));
+                        + nurse.script("return JSON.stringify(window.tabibDiagnostics.call.recent.slice(-40));"));
                 System.out.println("netlab edge-to-4g, the specialist's: "
-                        + specialist.script("return JSON.stringify(window.tabib.call.recent.slice(-40));"));
+                        + specialist.script("return JSON.stringify(window.tabibDiagnostics.call.recent.slice(-40));"));
             }
 
             assertThat(videoBack - improved).as("time until video is back").isLessThanOrEqualTo(guard(20_000));
@@ -327,7 +327,7 @@ class CallsOnRuralLinksTest extends NetworkLabSupport {
     }
 
     private static String turnUsername(BrowserSession browser) {
-        return (String) browser.script("return window.tabib.call.pc.getConfiguration().iceServers"
+        return (String) browser.script("return window.tabibDiagnostics.call.iceServers"
                 + ".map((s) => s.username).find(Boolean);");
     }
 

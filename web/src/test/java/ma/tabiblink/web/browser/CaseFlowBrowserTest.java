@@ -187,8 +187,17 @@ class CaseFlowBrowserTest extends WebTestSupport {
                 cardio.waitFor("#claimed-cases li.case[data-case-id='" + caseId + "'][data-status='INFO_REQUESTED']");
                 nurse.click("#cases-refresh");
                 String asked = "#cases li.case[data-case-id='" + caseId + "'][data-status='INFO_REQUESTED']";
-                assertThat(nurse.waitFor(asked + " .asked").getText()).isEqualTo("Poids actuel et prise de poids récente ?");
-                nurse.driver().findElement(By.cssSelector(asked + " textarea.reply-text")).sendKeys("71 kg, +4 kg en deux semaines");
+                // The refresh and the server's case.update both redraw the list: each step finds its element afresh.
+                nurse.waitUntil("the specialist's question shown", b -> "Poids actuel et prise de poids récente ?".equals(
+                        b.driver().findElement(By.cssSelector(asked + " .asked")).getText()));
+                String reply = "71 kg, +4 kg en deux semaines";
+                nurse.waitUntil("the reply typed", b -> {
+                    WebElement text = b.driver().findElement(By.cssSelector(asked + " textarea.reply-text"));
+                    if (text.getAttribute("value").isEmpty()) {
+                        text.sendKeys(reply);
+                    }
+                    return reply.equals(text.getAttribute("value"));
+                });
                 nurse.click(asked + " button[data-action=reply]");
                 nurse.waitFor("#cases li.case[data-case-id='" + caseId + "'][data-status='CLAIMED']");
 

@@ -60,10 +60,10 @@ abstract class NetworkLabSupport {
     /** Figures of one browser's side of the call, read from getStats() and the call's own record. */
     static final String MEDIA_SAMPLE = """
             const done = arguments[arguments.length - 1];
-            const call = window.tabib && window.tabib.call;
-            if (!call || !call.pc) { done(null); return; }
-            call.pc.getStats().then((report) => {
-              const r = { now: Date.now(), state: call.pc.connectionState, audioPackets: 0, audioBySsrc: {}, concealed: 0, samples: 0,
+            const call = window.tabibDiagnostics.call;
+            call.stats().then((report) => {
+              if (!report) { done(null); return; }
+              const r = { now: Date.now(), state: call.state, audioPackets: 0, audioBySsrc: {}, concealed: 0, samples: 0,
                           framesDecoded: 0, videoPacketsSent: 0, videoSentBySsrc: {}, videoBytesSent: 0, audioBytesSent: 0, local: null, relayProtocol: null };
               let pairId = null;
               report.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
@@ -86,9 +86,9 @@ abstract class NetworkLabSupport {
               r.level = q.level || null;
               r.mos = q.inbound && q.inbound.mos !== undefined ? q.inbound.mos : null;
               r.audioOnly = call.audioOnly;
-              r.videoDirection = call.videoTransceiver ? call.videoTransceiver.currentDirection : null;
+              r.videoDirection = call.videoDirection;
               r.timeline = call.timeline;
-              r.signalReady = window.tabib.signal.ready;
+              r.signalReady = window.tabibDiagnostics.signal.ready;
               done(r);
             }, () => done(null));
             """;

@@ -183,7 +183,7 @@ class UrgentCallOnAWeakLinkBrowserTest extends WebTestSupport {
     private static void cutSignalling(BrowserSession nurse) {
         SIGNALING.cut();
         nurse.waitUntil("the tablet sees signalling down", WAIT,
-                b -> Boolean.FALSE.equals(b.script("return window.tabib.signal.ready")));
+                b -> Boolean.FALSE.equals(b.script("return window.tabibDiagnostics.signal.ready")));
     }
 
     /** Calls waiting in a specialty's queue, from the coordinators' board. */

@@ -26,12 +26,12 @@ class VideoCallBrowserTest extends WebTestSupport {
     /** Reads the active call's RTCPeerConnection state and decoded inbound video frames from getStats(). */
     private static final String MEDIA_STATS = """
             const done = arguments[arguments.length - 1];
-            const call = window.tabib && window.tabib.call;
-            if (!call || !call.pc) { done(null); return; }
-            call.pc.getStats().then((report) => {
+            const call = window.tabibDiagnostics.call;
+            call.stats().then((report) => {
+              if (!report) { done(null); return; }
               let frames = 0;
               report.forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded || 0; });
-              done({ state: call.pc.connectionState, frames: frames });
+              done({ state: call.state, frames: frames });
             }, () => done(null));
             """;
 
@@ -51,12 +51,13 @@ class VideoCallBrowserTest extends WebTestSupport {
             specialist.screenshot("specialist-call-fr");
 
             // Drop the nurse's signalling link: the client reconnects and resumes, the media path is untouched.
-            specialist.script("window.__seen = []; window.tabib.signal.on('*', (m) => window.__seen.push(m.type));");
-            nurse.script("window.__oldSocket = window.tabib.signal.ws; window.tabib.signal.drop();");
+            specialist.script("window.__since = Date.now();");
+            nurse.script("const s = window.tabibDiagnostics.signal; window.__connections = s.connections; s.drop();");
             nurse.waitUntil("signalling resumed on a new connection", b -> Boolean.TRUE.equals(b.script(
-                    "const s = window.tabib.signal; return s.ready && s.ws !== window.__oldSocket;")));
+                    "const s = window.tabibDiagnostics.signal; return s.ready && s.connections > window.__connections;")));
             specialist.waitUntil("specialist told the nurse was reconnecting and is back", b -> {
-                List<?> seen = (List<?>) b.script("return window.__seen;");
+                List<?> seen = (List<?>) b.script("return window.tabibDiagnostics.signal.received"
+                        + ".filter((m) => m.at >= window.__since).map((m) => m.type);");
                 return seen.contains("peer.reconnecting") && seen.contains("peer.back");
             });
             awaitFrames(nurse, ((Number) media[0].get("frames")).longValue());
@@ -67,7 +68,7 @@ class VideoCallBrowserTest extends WebTestSupport {
             nurse.click("#hangup");
             nurse.waitUntil("nurse's call screen closed", b -> b.driver().findElements(By.id("call")).isEmpty());
             specialist.waitFor("#call .call-main.ended");
-            assertThat(specialist.script("return window.tabib.call")).isNull();
+            assertThat(specialist.script("return window.tabibDiagnostics.call.active")).isEqualTo(false);
             assertThat(nurse.driver().findElement(By.id("after-call")).isDisplayed()).isTrue();
         }
     }
@@ -83,7 +84,7 @@ class VideoCallBrowserTest extends WebTestSupport {
             specialist.waitFor("#call.audio-only");
             // The nurse (the offerer) renegotiates: the video streams leave the connection in both directions.
             for (BrowserSession side : List.of(nurse, specialist)) {
-                side.waitUntil("video inactive", b -> "inactive".equals(b.script("return window.tabib.call.videoTransceiver.currentDirection")));
+                side.waitUntil("video inactive", b -> "inactive".equals(b.script("return window.tabibDiagnostics.call.videoDirection")));
             }
             long nurseSent = videoPacketsSent(nurse);
             long specialistSent = videoPacketsSent(specialist);
@@ -94,12 +95,12 @@ class VideoCallBrowserTest extends WebTestSupport {
 
             // On a perfect link the automatic recovery would bring video back after 15 s; a user's choice stays.
             Thread.sleep(17_000);
-            assertThat(nurse.script("return window.tabib.call.audioOnly")).isEqualTo(true);
-            assertThat(specialist.script("return window.tabib.call.audioOnly")).isEqualTo(true);
+            assertThat(nurse.script("return window.tabibDiagnostics.call.audioOnly")).isEqualTo(true);
+            assertThat(specialist.script("return window.tabibDiagnostics.call.audioOnly")).isEqualTo(true);
 
             long framesBefore = ((Number) ((Map<?, ?>) nurse.driver().executeAsyncScript(MEDIA_STATS)).get("frames")).longValue();
             specialist.click("#audio-only");
-            nurse.waitUntil("video sent again", b -> "sendrecv".equals(b.script("return window.tabib.call.videoTransceiver.currentDirection")));
+            nurse.waitUntil("video sent again", b -> "sendrecv".equals(b.script("return window.tabibDiagnostics.call.videoDirection")));
             awaitFrames(nurse, framesBefore);
             nurse.click("#hangup");
             specialist.waitFor("#call .call-main.ended");
@@ -109,7 +110,7 @@ class VideoCallBrowserTest extends WebTestSupport {
     private static long videoPacketsSent(BrowserSession browser) {
         Object sent = browser.driver().executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
-                window.tabib.call.pc.getStats().then((report) => {
+                window.tabibDiagnostics.call.stats().then((report) => {
                   let sent = 0;
                   report.forEach((s) => { if (s.type === 'outbound-rtp' && s.kind === 'video') sent += s.packetsSent || 0; });
                   done(sent);
