@@ -27,6 +27,12 @@ export function patientIdentity(p) {
   return [name, ' · ', h('span', { class: 'age', dataset: { age: String(age) }, text: ageText(age) })];
 }
 
+/** A record id shortened for the screen (pat-5469ab12…c2f1), never wrapped; the whole id in the tooltip. */
+export function recordId(id) {
+  const short = id && id.length > 16 ? `${id.slice(0, 12)}…${id.slice(-4)}` : id || '';
+  return h('span', { class: 'record-id', dir: 'ltr', title: id || '', 'data-id': id || '', text: short });
+}
+
 export async function renderPatientSummary(target, patientId) {
   clear(target, h('p', { class: 'muted', i18n: 'app.loading' }));
   try {
@@ -36,7 +42,7 @@ export async function renderPatientSummary(target, patientId) {
       item('patient.sex', p.sex ? h('span', { i18n: `sex.${p.sex}` }) : '—'),
       item('patient.nationalId', p.maskedNationalId || '—'),
       item('patient.consent', h('span', { i18n: p.consent?.teleconsultation ? 'patient.consentYes' : 'patient.consentNo' })),
-      item('patient.id', p.id)));
+      item('patient.id', recordId(p.id))));
   } catch {
     clear(target, h('p', { class: 'muted', i18n: 'patient.unavailable' }));
   }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 import ma.tabiblink.web.support.WebTestSupport;
 
@@ -170,6 +171,9 @@ class VideoCallBrowserTest extends WebTestSupport {
         Map<String, Object> specialistMedia = awaitFrames(specialist, 0);
         assertThat(nurseMedia.get("state")).isEqualTo("connected");
         assertThat(specialistMedia.get("state")).isEqualTo("connected");
+        WebElement recordId = specialist.waitFor(".summary .record-id");
+        assertThat(recordId.getAttribute("title")).as("the whole record id in the tooltip").startsWith("pat-").hasSize(36);
+        assertThat(recordId.getText()).as("shortened on screen").hasSize(17).contains("…");
         return new Map[] {nurseMedia, specialistMedia};
     }
 
