@@ -82,6 +82,19 @@ bench_build() {
   [ -f "$LOAD_JAR" ] || { echo "bench: $LOAD_JAR was not built" >&2; exit 2; }
 }
 
+# Builds the server jar (mvn package, tests skipped) unless SKIP_BUILD=1, then checks that JAR (default: the server
+# jar) is there.
+bench_server_jar() {
+  local jar="${1:-$SERVER_JAR}"
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    bench_require mvn
+    bench_log "building the server jar (mvn package, tests skipped)"
+    rm -f "$SERVER_JAR"
+    (cd "$ROOT" && mvn -B -q -pl web -am package -DskipTests)
+  fi
+  [ -f "$jar" ] || { echo "bench: $jar is missing (build it, or unset SKIP_BUILD)" >&2; exit 2; }
+}
+
 bench_install_relay() {
   bench_log "installing the Node ws relay's dependencies (npm ci)"
   (cd "$RELAY_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

@@ -17,13 +17,7 @@ LIGHTHOUSE_DIR="$ROOT/ops/bench/lighthouse"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
 bench_require java curl node npm "$CHROMIUM"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  bench_require mvn
-  bench_log "building the server jar (mvn package, tests skipped)"
-  rm -f "$SERVER_JAR"
-  (cd "$ROOT" && mvn -B -q -pl web -am package -DskipTests)
-fi
-[ -f "$SERVER_JAR" ] || { echo "bench-lighthouse: $SERVER_JAR is missing (build it, or unset SKIP_BUILD)" >&2; exit 2; }
+bench_server_jar
 
 bench_log "installing Lighthouse (npm ci)"
 (cd "$LIGHTHOUSE_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

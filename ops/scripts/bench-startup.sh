@@ -27,13 +27,7 @@ STARTUP_TIMEOUT_SECONDS="${STARTUP_TIMEOUT_SECONDS:-60}"
 JAR="${JAR:-$SERVER_JAR}"
 
 bench_require java jcmd curl unzip
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  bench_require mvn
-  bench_log "building the server jar (mvn package, tests skipped)"
-  rm -f "$SERVER_JAR"
-  (cd "$ROOT" && mvn -B -q -pl web -am package -DskipTests)
-fi
-[ -f "$JAR" ] || { echo "bench-startup: $JAR is missing (build it, or unset SKIP_BUILD)" >&2; exit 2; }
+bench_server_jar "$JAR"
 
 ( trap 'kill "$nap" 2>/dev/null; exit 0' TERM
   sleep "$TIME_LIMIT" & nap=$!

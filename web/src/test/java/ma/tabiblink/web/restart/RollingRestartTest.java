@@ -114,7 +114,9 @@ class RollingRestartTest {
                 nginx.markDown(port, false);
                 int logMark = nginx.accessLog().size();
                 Thread.sleep(LOAD_BETWEEN_STEPS.toMillis());
-                long served = nginx.accessLog().subList(logMark, nginx.accessLog().size()).stream()
+                // read once: the log grows while the loaders go on
+                List<Nginx.Logged> logged = nginx.accessLog();
+                long served = logged.subList(logMark, logged.size()).stream()
                         .filter(line -> line.upstream().equals("127.0.0.1:" + port)).count();
                 servedAfterRestart.add((int) served);
                 System.out.printf("rolling-restart-step node=%d port=%d out_of_service_ms=%d bookings=%d "
