@@ -6,6 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import ma.tabiblink.records.Actor;
 import ma.tabiblink.records.Records;
 import ma.tabiblink.records.RecordsError;
@@ -28,6 +31,8 @@ import ma.tabiblink.web.account.Dispensary;
  * There too it tells a rung specialist the patient's age, sex and dispensary before they answer.
  */
 public final class PatientsForCalls implements PatientAccess {
+
+    private static final Logger log = LoggerFactory.getLogger(PatientsForCalls.class);
 
     /** What the audit log names as the origin of a request made over the signalling socket. */
     static final String FROM_SIGNALING = "signaling";
@@ -74,9 +79,15 @@ public final class PatientsForCalls implements PatientAccess {
             return Optional.empty();
         }
         Actor specialist = new Actor(specialistId, Role.SPECIALIST, null, Set.of(), FROM_SIGNALING);
-        return registry.ringSummary(specialist, patientRef, callId, LocalDate.now(clock))
-                .map(s -> new Message.PatientSummary(s.age(), s.sex().name(),
-                        dispensaries.apply(s.dispensaryId()).map(Dispensary::name).orElse(s.dispensaryId())));
+        try {
+            return registry.ringSummary(specialist, patientRef, callId, LocalDate.now(clock))
+                    .map(s -> new Message.PatientSummary(s.age(), s.sex().name(),
+                            dispensaries.apply(s.dispensaryId()).map(Dispensary::name).orElse(s.dispensaryId())));
+        } catch (RuntimeException e) {
+            // The call rings all the same, showing the record id: a summary is never worth a specialist not rung.
+            log.warn("No patient summary for call {}: {}", callId, e.toString());
+            return Optional.empty();
+        }
     }
 
     private Refusal refusal(Actor actor, String patientRef, RecordsError error) {
