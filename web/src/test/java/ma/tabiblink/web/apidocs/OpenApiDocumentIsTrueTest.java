@@ -157,6 +157,8 @@ class OpenApiDocumentIsTrueTest extends WebTestSupport {
         s.put("PUT /api/v1/me/language", () -> call("nurse2", "PUT", "/api/v1/me/language", Map.of("language", "fr"), 204));
         s.put("GET /api/v1/config", () -> call("nurse1", "GET", "/api/v1/config", null, 200));
         s.put("GET /api/v1/specialties", () -> call("coord1", "GET", "/api/v1/specialties", null, 200));
+        s.put("GET /api/v1/specialties/availability",
+                () -> call("nurse1", "GET", "/api/v1/specialties/availability", null, 200));
         s.put("GET /api/v1/dispensaries", () -> call("coord1", "GET", "/api/v1/dispensaries", null, 200));
         s.put("GET /api/v1/staff", () -> call("coord1", "GET", "/api/v1/staff", null, 200));
         s.put("GET /api/v1/board", () -> call("coord1", "GET", "/api/v1/board", null, 200));
