@@ -3,7 +3,8 @@
 # coturn for the test that a real TURN server accepts our credentials, GnuPG for the encrypted key backups, Redis
 # with Sentinel for the failover tests (they run their own primary, replicas and sentinels on free ports), and nginx
 # for the rolling restart test (it runs its own, on a free port, in front of two web nodes), and WebKitGTK's
-# WebDriver with a virtual display (xvfb) for the tests in the second engine, WebKit. Idempotent;
+# WebDriver with a virtual display (xvfb) for the tests in the second engine, WebKit, and a colour emoji font so the
+# screenshots show the buttons' icons as a tablet does. Idempotent;
 # without root or apt those tests skip themselves with a clear message.
 set -uo pipefail
 
@@ -18,6 +19,7 @@ command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 [ -x /usr/bin/WebKitWebDriver ] || missing+=(webkit2gtk-driver)
 [ -x /usr/bin/xvfb-run ] || missing+=(xvfb)
 command -v xauth >/dev/null 2>&1 || missing+=(xauth)
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi

@@ -140,7 +140,9 @@ function renderTopbar(user) {
     user && LIVE_ROLES.has(user.role) ? h('span', { class: 'link-pill', id: 'link-status', role: 'status', i18n: 'link.connecting' }) : null,
     h('span', { class: 'spacer' }),
     select,
-    user ? h('button', { type: 'button', class: 'link', id: 'logout', i18n: 'app.logout', onclick: signOut }) : null);
+    // On a phone the header keeps one row: the sign-out button is its icon, its words kept for screen readers.
+    user ? h('button', { type: 'button', class: 'link', id: 'logout', onclick: signOut },
+      h('span', { class: 'logout-icon', 'aria-hidden': 'true', text: '⏻' }), h('span', { class: 'logout-text', i18n: 'app.logout' })) : null);
 }
 
 function showLogin(reasonKey) {

@@ -56,14 +56,40 @@ export function setText(el, key, args) {
   el.textContent = t(key, args);
 }
 
-/** Shows a transient message in the status region that screen readers announce. */
-export function announce(key, args, kind = 'info') {
+/** The most errors kept on screen at once; an older one goes when a new one comes. */
+const ERRORS_SHOWN = 3;
+
+/**
+ * Shows a message in the status region that screen readers announce. Information goes after 6 s; an error stays until
+ * it is closed, or retried when the caller says how (retry: a function), so it cannot vanish before it is read.
+ */
+export function announce(key, args, kind = 'info', { retry } = {}) {
   const region = document.getElementById('toast');
   if (!region) return;
   const shown = has(key) || kind !== 'error' ? key : 'error.generic';
-  const item = h('div', { class: `toast ${kind}`, role: kind === 'error' ? 'alert' : 'status', i18n: shown, args });
+  const text = h('span', { i18n: shown, args });
+  if (kind !== 'error') {
+    const item = h('div', { class: `toast ${kind}`, role: 'status', 'data-i18n-key': shown }, text);
+    region.append(item);
+    setTimeout(() => item.remove(), 6000);
+    return;
+  }
+  // The same error again replaces the one shown.
+  region.querySelectorAll('.toast.error').forEach((old) => { if (old.dataset.i18nKey === shown) old.remove(); });
+  const item = h('div', { class: 'toast error', role: 'alert', 'data-i18n-key': shown }, text);
+  const again = retry ? h('button', { type: 'button', class: 'toast-retry' },
+    h('span', { 'aria-hidden': 'true', text: '↻ ' }), h('span', { i18n: 'nurse.retry' })) : null;
+  const close = h('button', { type: 'button', class: 'toast-close', i18nAttr: { 'aria-label': 'app.close' } },
+    h('span', { 'aria-hidden': 'true', text: '✕' }));
+  again?.addEventListener('click', () => {
+    item.remove();
+    retry();
+  });
+  close.addEventListener('click', () => item.remove());
+  item.append(again || '', close);
   region.append(item);
-  setTimeout(() => item.remove(), 6000);
+  const errors = region.querySelectorAll('.toast.error');
+  for (let i = 0; i < errors.length - ERRORS_SHOWN; i += 1) errors[i].remove();
 }
 
 export function field(labelKey, input) {

@@ -1,5 +1,6 @@
-// Nurse screen (tablet first): patient, today's booked consultations, urgent call by specialty,
-// pre-call check, the call itself and, after it, the specialist's plan and prescription.
+// Nurse screen (tablet first). An urgent call in three steps: 1 the patient, 2 the specialty (each button says who can
+// answer now), 3 the pre-join screen (self-view, microphone, pre-call check, reason) and the call. Beside them: today's
+// booked consultations, cases, the pre-call check, and after a call the specialist's plan and prescription.
 import { h, clear, field, setText, announce } from './dom.js';
 import { dateIn, duration, formatInstant } from './i18n.js';
 import { api } from './session.js';
@@ -20,6 +21,9 @@ const JOINABLE = new Set(['booked', 'arrived']);
 const LIST_TIMEOUT_MS = 20000;
 /** The most the server lists at once: the dispensary's patients this tablet keeps for searching offline. */
 const DEVICE_LIST_LIMIT = 500;
+/** How often the specialty buttons ask who can answer; the server answers everyone from one snapshot. */
+const AVAILABILITY_EVERY_MS = 10000;
+const AVAILABILITY_TIMEOUT_MS = 8000;
 
 /** A patient whose consent to teleconsultation is known not to be recorded (unknown: the server decides). */
 function withoutConsent(p) {
@@ -31,7 +35,12 @@ export function mount(root, { user, config, signal, setCallActive }) {
   let queued = null;
   let call = null;
   let preferAudioOnly = false;
-  setCallActive(() => Boolean(call) || Boolean(queued));
+  /** The pre-call check's last verdict this visit, shown as a chip before a call. */
+  let lastVerdict = null;
+  let prejoin = null;
+  /** Who can answer now, by specialty code (null: not known, e.g. offline). */
+  let availability = null;
+  setCallActive(() => Boolean(call) || Boolean(queued) || Boolean(prejoin));
 
   const home = h('div', { class: 'nurse-home' });
   const patientBox = h('section', { class: 'card', id: 'patient', 'aria-labelledby': 'patient-title' });
@@ -42,7 +51,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
   const caseBox = h('section', { class: 'card', id: 'case-new', 'aria-labelledby': 'case-title' });
   const outboxBox = h('section', { class: 'card', id: 'outbox', hidden: true, 'aria-labelledby': 'outbox-title' });
   const casesBox = h('section', { class: 'card', id: 'cases', 'aria-labelledby': 'cases-title' });
-  home.append(afterBox, patientBox, bookingsBox, callBox, outboxBox, caseBox, casesBox, checkBox);
+  home.append(afterBox, patientBox, callBox, bookingsBox, outboxBox, caseBox, casesBox, checkBox);
   clear(root, home);
   const cases = mountCases({ writeBox: caseBox, outboxBox, listBox: casesBox, user, onCallNow: callFromCase });
   signal.on('case.update', () => {
@@ -70,7 +79,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
   function renderPatient() {
     if (patient) {
       clear(patientBox,
-        h('h2', { id: 'patient-title', i18n: 'nurse.patient' }),
+        stepTitle('patient-title', 1, 'nurse.patient'),
         h('p', { class: 'patient-chosen', 'data-patient-id': patient.id }, h('strong', {}, patientIdentity(patient))),
         patient.pending ? h('p', { class: 'banner warn', id: 'pending-patient', i18n: 'nurse.pendingPatient' }) : null,
         withoutConsent(patient) ? consentBox() : null,
@@ -80,7 +89,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     }
     const picker = patientPicker({ user, choose, remember: rememberPatient });
     searchPatients = picker.search;
-    clear(patientBox, h('h2', { id: 'patient-title', i18n: 'nurse.patient' }), ...picker.elements);
+    clear(patientBox, stepTitle('patient-title', 1, 'nurse.patient'), ...picker.elements);
     picker.search();
   }
 
@@ -112,7 +121,8 @@ export function mount(root, { user, config, signal, setCallActive }) {
       } catch (error) {
         if (error.status === 0 && await queueIt().then(() => true, () => false)) return;
         record.disabled = false;
-        announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
+        announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error',
+          { retry: () => patientBox.querySelector('#record-consent')?.click() });
       }
     });
     return h('div', { class: 'banner warn consent-missing', id: 'consent-missing', role: 'alert', 'data-code': 'CONSENT_REQUIRED' },
@@ -163,9 +173,14 @@ export function mount(root, { user, config, signal, setCallActive }) {
       h('span', { text: b.specialistId || '' }),
       h('span', { dir: 'ltr', text: b.patientRef || '' }),
       b.status === 'booked' ? h('button', { type: 'button', class: 'secondary big', 'data-action': 'check-in', i18n: 'coordinator.checkIn',
-        onclick: () => api('POST', `/api/v1/appointments/${encodeURIComponent(b.id)}/check-in`, {})
-          .then(renderBookings).catch((error) => announce(`error.${error.code}`, { message: error.message }, 'error')) }) : null,
+        onclick: () => checkIn(b) }) : null,
       h('button', { type: 'button', class: 'primary big', i18n: 'nurse.join', onclick: () => join(b) }))));
+  }
+
+  function checkIn(booking) {
+    api('POST', `/api/v1/appointments/${encodeURIComponent(booking.id)}/check-in`, {})
+      .then(renderBookings)
+      .catch((error) => announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error', { retry: () => checkIn(booking) }));
   }
 
   async function join(booking) {
@@ -185,37 +200,140 @@ export function mount(root, { user, config, signal, setCallActive }) {
     } catch (error) {
       stream?.getTracks().forEach((track) => track.stop());
       if (error.code === 'CONSENT_REQUIRED') consentRequired();
-      else announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
+      else announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error', { retry: () => join(booking) });
     }
   }
 
-  // Urgent call by specialty with live queue position.
+  // Step 2: the specialty. Each button says who can answer now; those nobody can answer are greyed with the reason,
+  // yet still lead on (the call can wait, or go as a case). The order (available first) is set when the buttons are
+  // drawn, never by a refresh: a button never moves under a finger.
   let specialties = [];
   function renderCall() {
-    if (queued) return;
-    const reason = h('textarea', { id: 'call-reason', name: 'reason', rows: 2, maxlength: 500 });
+    if (queued || prejoin) return;
     // A call needs the link and the server's id: not for a patient still waiting to be sent.
     const blocked = !patient || withoutConsent(patient) || Boolean(patient.pending);
-    const buttons = specialties.map((code) => h('button', {
-      type: 'button', class: 'specialty big', 'data-specialty': code, disabled: blocked, i18n: `specialty.${code}`,
-      onclick: () => requestCall(code, reason.value.trim()),
-    }));
+    const buttons = ordered(specialties).map((code) => h('button', {
+      type: 'button', class: 'specialty big', 'data-specialty': code, disabled: blocked,
+      onclick: () => openPrejoin(code),
+    }, h('span', { class: 'specialty-name', i18n: `specialty.${code}` }), h('span', { class: 'avail' })));
     clear(callBox,
-      h('h2', { id: 'urgent-title', i18n: 'nurse.callSpecialist' }),
+      stepTitle('urgent-title', 2, 'nurse.callSpecialist'),
       patient ? null : h('p', { class: 'muted', i18n: 'nurse.pickPatientFirst' }),
       patient && withoutConsent(patient) ? h('p', { class: 'muted', i18n: 'nurse.consentFirst' }) : null,
       patient?.pending ? h('p', { class: 'muted', id: 'pending-no-call', i18n: 'nurse.pendingNoCall' }) : null,
-      field('nurse.reason', reason),
       h('div', { class: 'specialty-grid' }, buttons));
+    showAvailability();
+  }
+
+  function ordered(codes) {
+    if (!availability) return codes;
+    const rank = (code) => availability.get(code)?.rank ?? Number.MAX_SAFE_INTEGER;
+    return [...codes].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  }
+
+  /** Updates the buttons in place: counts, and greyed when nobody can answer. */
+  function showAvailability() {
+    callBox.querySelectorAll('button.specialty').forEach((button) => {
+      const entry = availability?.get(button.dataset.specialty);
+      const line = button.querySelector('.avail');
+      button.classList.toggle('uncovered', Boolean(entry?.uncovered));
+      button.dataset.available = entry ? String(entry.available) : '';
+      if (!entry) clear(line, h('span', { i18n: 'avail.unknown' }));
+      else if (entry.uncovered) clear(line, h('span', { i18n: `avail.${entry.uncovered}` }));
+      else {
+        clear(line,
+          h('span', { i18n: entry.available ? 'avail.available' : 'avail.allBusy', args: { n: entry.available } }),
+          entry.waiting ? h('span', { i18n: 'avail.waiting', args: { n: entry.waiting } }) : null);
+      }
+    });
+    if (prejoin) prejoin.update(availability?.get(prejoin.specialty) || null);
+  }
+
+  async function refreshAvailability() {
+    if (isOffline() || document.hidden || call) return;
+    try {
+      const list = await api('GET', '/api/v1/specialties/availability', undefined, undefined, { timeoutMs: AVAILABILITY_TIMEOUT_MS });
+      // The first answer may reorder the buttons only while they cannot be tapped (no patient chosen yet).
+      const reorder = availability === null && !patient;
+      availability = new Map((list || []).map((entry, rank) => [entry.specialty, { ...entry, rank }]));
+      if (reorder) renderCall();
+      else showAvailability();
+    } catch {
+      // The last counts stay until the next answer; offline they are dropped (below).
+    }
+  }
+
+  // Step 3: the pre-join screen; the call goes from there. Its module loads at the first tap (the shell keeps it on
+  // the tablet), which keeps the first screen light on 3G.
+  let opening = false;
+  async function openPrejoin(specialty) {
+    const busy = () => queued || call || prejoin || opening || !patient;
+    if (busy()) return;
+    opening = true;
+    let showPrejoin;
+    try {
+      ({ showPrejoin } = await import('./prejoin.js'));
+    } catch (error) {
+      announce('error.generic', { message: error.message }, 'error', { retry: () => openPrejoin(specialty) });
+      return;
+    } finally {
+      opening = false;
+    }
+    if (busy()) return;
+    const shown = showPrejoin({
+      specialty,
+      patientLine: h('p', { class: 'patient-chosen' }, h('strong', {}, patientIdentity(patient))),
+      availability: availability?.get(specialty) || null,
+      audioOnly: preferAudioOnly,
+      check: {
+        verdict: lastVerdict,
+        run: async (target) => {
+          const { runPrecheck } = await import('./precheck.js');
+          return keepVerdict(await runPrecheck(target, signal));
+        },
+      },
+      onCall: (reason, media) => {
+        leavePrejoin();
+        requestCall(specialty, reason, media);
+      },
+      onBack: () => {
+        leavePrejoin();
+        renderCall();
+        callBox.querySelector(`button.specialty[data-specialty="${specialty}"]`)?.focus();
+      },
+      onSendCase: (reason) => {
+        leavePrejoin();
+        renderCall();
+        cases.startFor(specialty, reason);
+      },
+    });
+    prejoin = { ...shown, specialty };
+    home.hidden = true;
+    root.append(shown.panel);
+    // The step starts at the top, header in sight, whatever the list of specialties was scrolled to.
+    window.scrollTo(0, 0);
+    shown.focus();
+  }
+
+  function leavePrejoin() {
+    prejoin?.close();
+    prejoin = null;
+    home.hidden = false;
+  }
+
+  function keepVerdict(verdict) {
+    lastVerdict = verdict;
+    preferAudioOnly = verdict.suggestAudioOnly;
+    return verdict;
   }
 
   /**
    * The tap answers at once ("connecting…"); the request waits through a dead or dropped link and goes when
    * signalling is back, queued once (signal.lastingRequest), while the camera opens.
    */
-  function requestCall(specialty, reason) {
+  function requestCall(specialty, reason, opened) {
     const request = signal.lastingRequest({ type: 'call.request', specialty, patientRef: patient.id, reason });
-    const media = openLocalMedia(preferAudioOnly);
+    const media = opened || openLocalMedia(preferAudioOnly);
     const waiting = showWaiting({
       titleKey: 'nurse.inQueue', specialty, reason, origin: { origin: 'URGENT_CALL' }, media, withdraw: request.withdraw,
     });
@@ -225,13 +343,19 @@ export function mount(root, { user, config, signal, setCallActive }) {
     request.reply.then((reply) => waiting.answered(reply), (error) => {
       if (!waiting.giveUp()) return;
       if (error.code === 'CONSENT_REQUIRED') consentRequired();
-      else announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error');
+      else announce(`error.${error.code || 'generic'}`, { message: error.message }, 'error', { retry: () => callAgain(specialty, reason) });
     });
+  }
+
+  /** The same urgent call once more, when nothing else is under way (a retry the nurse taps on an error). */
+  function callAgain(specialty, reason) {
+    if (patient && !queued && !call && !prejoin) requestCall(specialty, reason);
   }
 
   /** The specialist of a case asked for a call now: the case's patient is chosen and the call goes as a tap would. */
   async function callFromCase(c) {
     if (queued || call) return;
+    leavePrejoin();
     if (patient?.id !== c.patientId) {
       choose(await api('GET', `/api/v1/patients/${encodeURIComponent(c.patientId)}`).catch(() => ({ id: c.patientId })));
     }
@@ -310,7 +434,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       // A call queued by a session that could not be resumed ended with it; a request not answered yet is sent again.
       signal.on('session.lost', () => {
         if (!callId) return;
-        announce('nurse.queueLost', null, 'error');
+        announce('nurse.queueLost', null, 'error', specialty ? { retry: () => callAgain(specialty, reason) } : {});
         finish();
       }),
     ];
@@ -363,10 +487,9 @@ export function mount(root, { user, config, signal, setCallActive }) {
     let caseAfterCall = null;
     home.hidden = true;
     const patientRef = accepted.patientRef || patient?.id;
-    if (patientRef) {
-      openConsultation(patientRef, { ...origin, specialistId: accepted.peer?.id, audioOnly: !stream.getVideoTracks().length })
-        .catch(() => announce('nurse.recordNotOpened', null, 'error'));
-    }
+    const open = () => openConsultation(patientRef, { ...origin, specialistId: accepted.peer?.id, audioOnly: !stream.getVideoTracks().length })
+      .catch(() => announce('nurse.recordNotOpened', null, 'error', { retry: open }));
+    if (patientRef) open();
     // When the specialist opens a group room (interpreter, second opinion), the nurse joins it below the call.
     const room = config.jitsiEnabled ? jitsiRoom({ signal, callId: accepted.callId, baseUrl: config.jitsiUrl }) : null;
     const view = await startCallView({
@@ -412,8 +535,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       onclick: async () => {
         // Loaded when asked for: most visits never run it, and the first screen must stay light on 3G.
         const { runPrecheck } = await import('./precheck.js');
-        const verdict = await runPrecheck(checkBox.querySelector('#precheck-result'), signal);
-        preferAudioOnly = verdict.suggestAudioOnly;
+        keepVerdict(await runPrecheck(checkBox.querySelector('#precheck-result'), signal));
       } }));
 
   renderPatient();
@@ -428,6 +550,9 @@ export function mount(root, { user, config, signal, setCallActive }) {
     }
   });
   refreshSpecialties();
+  refreshAvailability();
+  setInterval(refreshAvailability, AVAILABILITY_EVERY_MS);
+  document.addEventListener('visibilitychange', refreshAvailability);
   keepDispensaryList();
   // A patient registered offline reached the server (or the nurse chose the existing one): she is known by that id.
   onItemSent((item) => {
@@ -456,8 +581,17 @@ export function mount(root, { user, config, signal, setCallActive }) {
     if (!offline) {
       keepDispensaryList();
       if (!specialties.length) refreshSpecialties();
+      refreshAvailability();
+    } else {
+      availability = null;
+      showAvailability();
     }
     searchPatients();
     renderBookings();
   });
+}
+
+/** A step's title: its number, then its name ("2 · Specialty"). */
+function stepTitle(id, number, key) {
+  return h('h2', { id }, h('span', { class: 'step-no', 'aria-hidden': 'true', text: String(number) }), h('span', { i18n: key }));
 }

@@ -176,7 +176,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     };
     const editor = noteEditor(consultation);
     const jitsi = config.jitsiEnabled ? jitsiPanel({ signal, callId: accepted.callId, baseUrl: config.jitsiUrl }) : null;
-    const side = h('aside', { class: 'call-side' },
+    const side = h('div', { class: 'call-side' },
       h('section', {}, h('h3', { i18n: 'specialist.patientSummary' }), summary),
       editor,
       jitsi?.panel,

@@ -101,7 +101,7 @@ class AccessibilityBrowserTest extends WebTestSupport {
         assertThat(violations).isEmpty();
     }
 
-    private static void check(BrowserSession browser, String state, List<String> violations) {
+    static void check(BrowserSession browser, String state, List<String> violations) {
         Axe.violations(browser).forEach(v -> violations.add(state + ": " + v));
         smallTargets(browser).forEach(v -> violations.add(state + ": target smaller than 48 px: " + v));
     }

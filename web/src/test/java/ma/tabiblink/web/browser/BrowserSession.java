@@ -217,6 +217,18 @@ final class BrowserSession implements AutoCloseable {
         });
     }
 
+    /** The nurse's steps 2 and 3 of an urgent call: the specialty, then "call now" on the pre-join screen. */
+    void callSpecialty(String specialty) {
+        chooseSpecialty(specialty);
+        click("#start-call");
+    }
+
+    /** The nurse's step 2: the specialty's button, which opens the pre-join screen. */
+    void chooseSpecialty(String specialty) {
+        click("#urgent button.specialty[data-specialty='" + specialty + "']");
+        waitFor("#prejoin[data-specialty='" + specialty + "'] #start-call");
+    }
+
     void waitUntil(String description, java.util.function.Predicate<BrowserSession> condition) {
         waitUntil(description, WAIT, condition);
     }

@@ -54,15 +54,15 @@ class ConsentBeforeCallBrowserTest extends WebTestSupport {
             // Withdrawn from another tablet: the server refuses the call with its code, and the screen offers again.
             assertThat(nurseApi.put("/api/v1/patients/" + patientId + "/consent", Map.of("teleconsultation", false))
                     .status()).isEqualTo(200);
-            nurse.click(CARDIOLOGY);
+            nurse.callSpecialty("cardiology");
             nurse.waitFor("#consent-missing");
             assertThat(nurse.driver().findElements(By.id("waiting"))).isEmpty();
             nurse.waitUntil("the refusal announced", b -> b.driver().findElements(By.cssSelector("#toast .toast.error"))
-                    .stream().anyMatch(t -> "error.CONSENT_REQUIRED".equals(t.getDomAttribute("data-i18n"))));
+                    .stream().anyMatch(t -> "error.CONSENT_REQUIRED".equals(t.getDomAttribute("data-i18n-key"))));
 
             nurse.click("#record-consent");
             nurse.waitUntil("calls allowed again", b -> b.driver().findElement(By.cssSelector(CARDIOLOGY)).isEnabled());
-            nurse.click(CARDIOLOGY);
+            nurse.callSpecialty("cardiology");
             nurse.waitFor("#waiting .queue-position");
             nurse.click("#waiting button.danger");
             nurse.waitUntil("the request cancelled", b -> b.driver().findElements(By.id("waiting")).isEmpty());

@@ -200,7 +200,7 @@ abstract class NetworkLabSupport {
         nurse.click("#register-patient button[type=submit]");
         nurse.waitFor(".patient-chosen");
         link(duringCall);
-        nurse.click("button.specialty[data-specialty='cardiology']");
+        nurse.callSpecialty("cardiology");
         nurse.waitUntil("call queued", CALL_WAIT, b -> !b.driver().findElements(By.cssSelector("#waiting .queue-position")).isEmpty());
         specialist.waitUntil("call ringing", CALL_WAIT, b -> !b.driver().findElements(By.id("accept-call")).isEmpty());
         long acceptedAt = System.currentTimeMillis();

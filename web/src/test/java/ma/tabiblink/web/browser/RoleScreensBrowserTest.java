@@ -50,7 +50,7 @@ class RoleScreensBrowserTest extends WebTestSupport {
             WebElement languageSwitch = nurse.driver().findElement(By.id("lang"));
             assertThat(brand.getRect().getX()).isGreaterThan((int) (width / 2));
             assertThat(languageSwitch.getRect().getX()).isLessThan((int) (width / 2));
-            assertThat(nurse.driver().findElement(By.id("urgent-title")).getText()).isEqualTo("اتصل بطبيب أخصائي");
+            assertThat(nurse.driver().findElement(By.cssSelector("#urgent-title [data-i18n]")).getText()).isEqualTo("اتصل بطبيب أخصائي");
             nurse.screenshot("nurse-ar");
         }
     }
@@ -65,10 +65,12 @@ class RoleScreensBrowserTest extends WebTestSupport {
      * check (8 KB) now loads when run, which kept the screen under 235 KB (235.5 KB measured). 245 KB since the
      * screens' accessibility work and the coordinator's and specialist's new screens: about 1.6 KB more words in
      * each bundle (most of them other roles' words: the bundles are per language, not per role), 1.6 KB of styles,
-     * and the patients' ages (1.3 KB of script).
+     * and the patients' ages (1.3 KB of script). 255 KB since the three-step urgent call: live availability on the
+     * specialty buttons, step titles and errors that stay with a retry (nurse.js and dom.js +5 KB, styles +2.5 KB,
+     * about 2.6 KB more words in each bundle; the pre-join screen, 7 KB, loads at the first tap). 248.8 KB measured.
      */
     @Test
-    void nurseScreenDownloadsLessThan245KilobytesOfStaticFiles() throws Exception {
+    void nurseScreenDownloadsLessThan255KilobytesOfStaticFiles() throws Exception {
         // Her screen opens in her own language: left Arabic by another test, it would load both word lists.
         assertThat(as("nurse1").put("/api/v1/me/language", java.util.Map.of("language", "fr")).status()).isLessThan(300);
         try (BrowserSession nurse = BrowserSession.openTablet("http://127.0.0.1:" + port)) {
@@ -76,7 +78,7 @@ class RoleScreensBrowserTest extends WebTestSupport {
             nurse.waitFor("#urgent button.specialty");
             long bytes = ((Number) nurse.script(STATIC_BYTES)).longValue();
             System.out.printf("Nurse screen static files: %d bytes uncompressed%n", bytes);
-            assertThat(bytes).isPositive().isLessThan(245 * 1024);
+            assertThat(bytes).isPositive().isLessThan(255 * 1024);
         }
     }
 
@@ -120,15 +122,20 @@ class RoleScreensBrowserTest extends WebTestSupport {
                 new String[] {"dr.cardio", "#availability", "specialist"},
                 new String[] {"coord1", "#board-status[data-live='true']", "coordinator"},
                 new String[] {"admin", "#admin-users table", "admin"});
+        String base = "http://127.0.0.1:" + port;
         for (String[] screen : screens) {
             for (String language : List.of("ar", "fr")) {
-                String base = "http://127.0.0.1:" + port;
-                try (BrowserSession browser = screen[2].equals("nurse") ? BrowserSession.openTablet(base) : BrowserSession.open(base)) {
-                    browser.signIn(screen[0], language);
-                    browser.waitFor(screen[1]);
-                    assertThat(browser.script("return document.documentElement.dir")).isEqualTo(language.equals("ar") ? "rtl" : "ltr");
-                    assertThat(browser.driver().executeAsyncScript(MISSING_KEYS)).asList().isEmpty();
-                    browser.screenshot(screen[2] + "-" + language);
+                // The role's usual device under the plain name (the nurse's tablet, the others' desktops), and the other.
+                boolean tabletFirst = screen[2].equals("nurse");
+                for (boolean tablet : List.of(tabletFirst, !tabletFirst)) {
+                    try (BrowserSession browser = tablet ? BrowserSession.openTablet(base) : BrowserSession.open(base)) {
+                        browser.signIn(screen[0], language);
+                        browser.waitFor(screen[1]);
+                        assertThat(browser.script("return document.documentElement.dir")).isEqualTo(language.equals("ar") ? "rtl" : "ltr");
+                        assertThat(browser.driver().executeAsyncScript(MISSING_KEYS)).asList().isEmpty();
+                        String suffix = tablet == tabletFirst ? "" : tablet ? "-tablet" : "-desktop";
+                        browser.screenshot(screen[2] + "-" + language + suffix);
+                    }
                 }
             }
         }

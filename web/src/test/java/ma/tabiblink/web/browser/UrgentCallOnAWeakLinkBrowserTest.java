@@ -77,8 +77,9 @@ class UrgentCallOnAWeakLinkBrowserTest extends WebTestSupport {
         try (BrowserSession nurse = openNurse("Aicha Boutaleb")) {
             // Signalling cut first: nothing the screen shows can be an answer of the server.
             cutSignalling(nurse);
+            nurse.chooseSpecialty("cardiology");
             long tappedAt = System.nanoTime();
-            nurse.click("button.specialty[data-specialty='cardiology']");
+            nurse.click("#start-call");
             nurse.waitUntil("the tapped specialty shows its state at once", SHOWN_AT_ONCE,
                     b -> !b.driver().findElements(By.cssSelector("#waiting #call-status[data-state]")).isEmpty());
             System.out.printf("Urgent call feedback after %d ms%n", (System.nanoTime() - tappedAt) / 1_000_000);
@@ -111,7 +112,7 @@ class UrgentCallOnAWeakLinkBrowserTest extends WebTestSupport {
             assertThat(doctor.awaitType("presence", WAIT).path("status").asText()).isEqualTo("available");
 
             cutSignalling(nurse);
-            nurse.click("button.specialty[data-specialty='cardiology']");
+            nurse.callSpecialty("cardiology");
             nurse.waitUntil("the screen waits for the network", WAIT,
                     b -> "waiting-network".equals(b.attribute("#call-status", "data-state")));
             assertThat(nurse.driver().findElement(By.id("call-status")).getText())
@@ -145,9 +146,16 @@ class UrgentCallOnAWeakLinkBrowserTest extends WebTestSupport {
     @Test
     void whenNoSpecialistCanBeRungTheScreenOffersACaseInsteadThatOpensTheFormForThatSpecialty() throws Exception {
         try (BrowserSession nurse = openNurse("Khadija Amrani")) {
+            // Nobody covers pulmonology in the demo: its button and the pre-join screen say so before the call...
+            nurse.waitUntil("pulmonology shown uncovered", WAIT, b -> b.driver()
+                    .findElement(By.cssSelector("#urgent button.specialty[data-specialty='pulmonology']"))
+                    .getAttribute("class").contains("uncovered"));
+            nurse.chooseSpecialty("pulmonology");
+            assertThat(nurse.attribute("#prejoin", "data-uncovered")).isEqualTo("NO_SPECIALIST");
+            assertThat(nurse.driver().findElement(By.id("prejoin-send-case")).isDisplayed()).isTrue();
             nurse.waitFor("#call-reason").sendKeys("Toux et fièvre depuis 3 jours");
-            // Nobody covers pulmonology in the demo: the server answers call.noSpecialist at once.
-            nurse.click("button.specialty[data-specialty='pulmonology']");
+            // ... and the server answers call.noSpecialist at once when she calls all the same.
+            nurse.click("#start-call");
             nurse.waitUntil("no specialist free", WAIT,
                     b -> "no-specialist".equals(b.attribute("#call-status", "data-state")));
             nurse.click("#send-case-instead");

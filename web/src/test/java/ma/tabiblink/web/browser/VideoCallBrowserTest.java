@@ -157,7 +157,7 @@ class VideoCallBrowserTest extends WebTestSupport {
 
         nurse.signIn("nurse1", "fr");
         registerPatient(nurse, patient);
-        nurse.click("button.specialty[data-specialty='cardiology']");
+        nurse.callSpecialty("cardiology");
         nurse.waitFor("#waiting .queue-position");
 
         specialist.waitFor("#incoming");

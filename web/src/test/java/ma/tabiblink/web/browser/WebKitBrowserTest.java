@@ -78,7 +78,7 @@ class WebKitBrowserTest extends WebTestSupport {
             nurse.click("#patient-results button[data-patient-id='" + patientId + "']");
             nurse.waitUntil("calls allowed for her", b -> b.driver().findElement(By.cssSelector(CARDIOLOGY)).isEnabled());
 
-            nurse.click(CARDIOLOGY);
+            nurse.callSpecialty("cardiology");
             nurse.waitFor("#waiting .queue-position");
             nurse.click("#waiting button.danger");
             nurse.waitUntil("the request cancelled", b -> b.driver().findElements(By.id("waiting")).isEmpty());

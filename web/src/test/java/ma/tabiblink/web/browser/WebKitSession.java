@@ -115,6 +115,13 @@ final class WebKitSession implements AutoCloseable {
         });
     }
 
+    /** The nurse's steps 2 and 3 of an urgent call: the specialty, then "call now" on the pre-join screen. */
+    void callSpecialty(String specialty) {
+        click("#urgent button.specialty[data-specialty='" + specialty + "']");
+        waitFor("#prejoin[data-specialty='" + specialty + "'] #start-call");
+        click("#start-call");
+    }
+
     void waitUntil(String description, Predicate<WebKitSession> condition) {
         new WebDriverWait(driver, WAIT).withMessage(description).ignoring(StaleElementReferenceException.class)
                 .until(d -> condition.test(this));
