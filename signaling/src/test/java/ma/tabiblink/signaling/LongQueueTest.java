@@ -163,6 +163,20 @@ class LongQueueTest {
         assertThat(dispatch().positions().get(0).estimatedWaitSeconds()).as("position 4 × 600 s ÷ 2").isEqualTo(1200);
     }
 
+    @Test
+    void callsQueuedByAnEarlierVersionAreRungAfterTheUpgrade() {
+        String first = request();
+        String second = request();
+        // An earlier version kept only the queue itself.
+        fx.redis.del("tl:sig:queue:" + SPECIALTY + ":waiting", "tl:sig:queue:" + SPECIALTY + ":fresh",
+                "tl:sig:queue:" + SPECIALTY + ":indexed");
+        specialist("dr.a", PresenceStatus.AVAILABLE);
+        now = now.plusSeconds(1);
+        specialist("dr.b", PresenceStatus.AVAILABLE);
+        assertThat(dispatch().rings()).containsExactly(new ClusterState.Ring(first, "dr.a"),
+                new ClusterState.Ring(second, "dr.b"));
+    }
+
     private String request() {
         String callId = "c-" + requested;
         String nurse = "n" + requested;

@@ -10,6 +10,16 @@ local head, inTurn = tonumber(ARGV[6]), tonumber(ARGV[7])
 local qk, ak = queueKey(spec), P .. 'avail:' .. spec
 local BATCH = 16
 
+-- A queue written before its calls were indexed as waiting (Redis kept from an earlier version) is indexed once.
+if redis.call('SETNX', qk .. ':indexed', '1') == 1 then
+  local all = redis.call('ZRANGE', qk, 0, -1, 'WITHSCORES')
+  for i = 1, #all, 2 do
+    if redis.call('HGET', callKey(all[i]), 'state') == 'queued' then
+      redis.call('ZADD', qk .. ':waiting', all[i + 1], all[i])
+    end
+  end
+end
+
 -- The idle specialists, longest idle first, read from the availability set only as far as needed. Nothing is
 -- removed from it before the end, so that ranks read stay valid.
 local idle, stale, read = {}, {}, 0
