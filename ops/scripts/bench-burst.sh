@@ -31,12 +31,21 @@ mkdir -p "$out"
   -Dmdep.includeScope=runtime) || (cd "$ROOT" && mvn -B -q -pl ops dependency:build-classpath \
   -Dmdep.outputFile=target/runtime.classpath -Dmdep.includeScope=runtime)
 
-# 1. Bursts, one fresh server, a new set of users for each run.
+# CPU seconds (user + system) a process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+# 1. Bursts, one fresh server, a new set of users for each run. The server's CPU time over each run (connections,
+# burst, hang-ups) is noted too: on a shared machine it varies less than the wall-clock times.
 bench_start_tabib
 for run in $(seq 1 "$RUNS"); do
   bench_log "burst $run of $RUNS: $POOL calls within $BURST_MS ms"
+  cpu_before="$(cpu_seconds "$TABIB_PID")"
   bench_tabib_load --scenario=burst --pool="$POOL" --specialties="$SPECIALTIES" --burst-ms="$BURST_MS" \
     --prefix="burst$run" --connect-concurrency=128 | tee "$out/burst-$run.txt"
+  echo "server_cpu_seconds=$(awk -v a="$cpu_before" -v b="$(cpu_seconds "$TABIB_PID")" 'BEGIN { printf "%.2f", b - a }')" \
+    | tee -a "$out/burst-$run.txt"
   sleep 2
 done
 bench_stop_tabib
@@ -60,7 +69,8 @@ BENCH_PIDS+=("$!")
 bench_await_start "$!" "$redis_dir/redis.log" "redis-server (port $BENCH_REDIS_PORT)" bench_port_open "$BENCH_REDIS_PORT"
 bench_log "Redis time per event with $QUEUED calls queued"
 # shellcheck disable=SC2086
-java ${LOAD_JAVA_OPTS} -cp "$ROOT/ops/target/classes:$(cat "$ROOT/ops/target/runtime.classpath")" \
+# The scripts measured are this checkout's (its signaling classes first), not those of an installed jar.
+java ${LOAD_JAVA_OPTS} -cp "$ROOT/ops/target/classes:$ROOT/signaling/target/classes:$ROOT/redis-script/target/classes:$(cat "$ROOT/ops/target/runtime.classpath")" \
   ma.tabiblink.ops.bench.dispatch.DispatchBenchmark --redis "127.0.0.1:$BENCH_REDIS_PORT" --db 0 \
   --queued "$QUEUED" --runs "$RUNS" | tee "$out/dispatch.txt"
 
@@ -72,6 +82,7 @@ java ${LOAD_JAVA_OPTS} -cp "$ROOT/ops/target/classes:$(cat "$ROOT/ops/target/run
   echo "$POOL calls within $BURST_MS ms, $POOL specialists over $SPECIALTIES specialties (median of $RUNS runs):"
   echo "  all ringing after $(median_of burst_all_ringing_ms) ms (goal <= 300), all accepted after" \
        "$(median_of burst_all_accepted_ms) ms (goal <= 600)"
+  echo "  server CPU per run (connect, burst, hang up): $(median_of server_cpu_seconds) s"
   echo "  request->ringing p50 $(median_of burst_ringing_p50_ms) ms, p99 $(median_of burst_ringing_p99_ms) ms;" \
        "request->accepted p50 $(median_of burst_accepted_p50_ms) ms, p99 $(median_of burst_accepted_p99_ms) ms"
   echo "Redis time per event against the queue's length (median of $RUNS runs):"
