@@ -5,6 +5,7 @@
 #
 #   ops/scripts/bench-profile.sh relay        # closed-loop relay, 1,000 connections
 #   ops/scripts/bench-profile.sh calls        # 100 new calls/s
+#   ops/scripts/bench-profile.sh burst        # 500 urgent calls within 100 ms (PROFILE_SECONDS=5 covers it)
 set -euo pipefail
 # shellcheck source=bench-lib.sh
 source "$(dirname "$0")/bench-lib.sh"
@@ -16,7 +17,8 @@ PROFILE_SECONDS="${PROFILE_SECONDS:-15}"
 case "$scenario" in
   relay) load_args=(--connections=1000 --warmup=3 --duration=$((PROFILE_SECONDS + 10))); marker="measuring" ;;
   calls) load_args=(--calls-per-second=100 --duration=$((PROFILE_SECONDS + 10))); marker="placing" ;;
-  *) echo "usage: $0 relay|calls" >&2; exit 2 ;;
+  burst) load_args=(--scenario=burst); marker="requesting" ;;
+  *) echo "usage: $0 relay|calls|burst" >&2; exit 2 ;;
 esac
 
 bench_require java mvn jcmd jfr

@@ -30,6 +30,7 @@ public final class LoadGenerator {
                 case IDLE -> RunOutcome.measured(new IdleRun(options).run());
                 case CALLS -> RunOutcome.measured(new CallRateRun(options).run());
                 case NODE_KILL -> new NodeKillRun(options).run();
+                case BURST -> RunOutcome.measured(new BurstRun(options).run());
             };
             out.print(outcome.report());
             out.flush();

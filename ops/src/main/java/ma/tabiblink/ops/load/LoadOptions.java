@@ -35,7 +35,9 @@ record LoadOptions(
         double memberRate,
         Path readyFile,
         Duration inFlight,
-        String patientRef) {
+        String patientRef,
+        int specialties,
+        Duration burst) {
 
     enum Target { TABIB, WS_PAIR }
 
@@ -48,7 +50,7 @@ record LoadOptions(
                 .plus(Duration.ofMinutes(5));
     }
 
-    enum Scenario { RELAY, IDLE, CALLS, NODE_KILL }
+    enum Scenario { RELAY, IDLE, CALLS, NODE_KILL, BURST }
 
     static final String USAGE = """
             usage: java -jar tabib-load.jar [options]
@@ -79,6 +81,11 @@ record LoadOptions(
               --ready-file=PATH            created once relaying, when node A may be killed
               --in-flight-ms=500           a message lost that was sent this close to the crash counts as in
                                            flight inside the killed node, not as lost
+            burst scenario (--scenario=burst, with ops/scripts/bench-burst.sh):
+              --pool=500                   specialists, all available, and as many nurses
+              --specialties=7              the specialists and the nurses' calls are spread over that many specialties
+              --burst-ms=100               every nurse requests an urgent call within that window; each specialist
+                                           accepts the call rung to her
             common:
               --threads=2                  client event loop threads
               --connect-concurrency=256    WebSocket handshakes in flight at most
@@ -91,7 +98,7 @@ record LoadOptions(
     private static final Set<String> NAMES = Set.of("target", "url", "key-file", "connections", "warmup", "duration",
             "rate", "slow-consumers", "slow-rate", "slow-specialty", "idle", "hold", "server-pid", "calls-per-second", "pool", "call-hold-ms", "threads",
             "connect-concurrency", "specialty", "prefix", "phase-timeout", "scenario", "failover-url",
-            "member-rate", "ready-file", "in-flight-ms", "patient-ref");
+            "member-rate", "ready-file", "in-flight-ms", "patient-ref", "specialties", "burst-ms");
 
     static LoadOptions parse(String... args) {
         Map<String, String> given = new HashMap<>();
@@ -136,16 +143,20 @@ record LoadOptions(
         }
         Scenario scenario = idle > 0 ? Scenario.IDLE : callsPerSecond > 0 ? Scenario.CALLS : Scenario.RELAY;
         if (given.containsKey("scenario")) {
-            if (!"node-kill".equals(given.get("scenario"))) {
-                throw bad("--scenario must be node-kill (the others follow from --idle and --calls-per-second)");
-            }
+            Scenario named = switch (given.get("scenario")) {
+                case "node-kill" -> Scenario.NODE_KILL;
+                case "burst" -> Scenario.BURST;
+                default -> throw bad("--scenario must be node-kill or burst (the others follow from --idle and"
+                        + " --calls-per-second)");
+            };
             if (scenario != Scenario.RELAY) {
-                throw bad("--scenario=node-kill is a scenario of its own; leave out --idle and --calls-per-second");
+                throw bad("--scenario=" + given.get("scenario")
+                        + " is a scenario of its own; leave out --idle and --calls-per-second");
             }
-            scenario = Scenario.NODE_KILL;
+            scenario = named;
         }
         if (scenario != Scenario.RELAY && target != Target.TABIB) {
-            throw bad("--idle, --calls-per-second and --scenario=node-kill need --target=tabib");
+            throw bad("--idle, --calls-per-second and --scenario=node-kill or burst need --target=tabib");
         }
         URI failoverUrl = given.containsKey("failover-url") ? url(given.get("failover-url")) : null;
         if (scenario == Scenario.NODE_KILL && failoverUrl == null) {
@@ -173,7 +184,7 @@ record LoadOptions(
                 Duration.ofSeconds(integer(given, "hold", 30, 0, 24 * 3600)),
                 integer(given, "server-pid", 0, 0, Integer.MAX_VALUE),
                 callsPerSecond,
-                integer(given, "pool", 400, 1, 1_000_000),
+                integer(given, "pool", scenario == Scenario.BURST ? 500 : 400, 1, 1_000_000),
                 Duration.ofMillis(integer(given, "call-hold-ms", 2000, 0, 3_600_000)),
                 integer(given, "threads", 2, 1, 256),
                 integer(given, "connect-concurrency", 256, 1, 100_000),
@@ -184,7 +195,9 @@ record LoadOptions(
                 decimal(given, "member-rate", 10, 0.1, 1000),
                 given.containsKey("ready-file") ? Path.of(given.get("ready-file")) : null,
                 Duration.ofMillis(integer(given, "in-flight-ms", 500, 0, 60_000)),
-                patientRef(given.get("patient-ref")));
+                patientRef(given.get("patient-ref")),
+                integer(given, "specialties", 7, 1, BurstRun.SPECIALTIES.size()),
+                Duration.ofMillis(integer(given, "burst-ms", 100, 0, 60_000)));
     }
 
     private static String patientRef(String text) {

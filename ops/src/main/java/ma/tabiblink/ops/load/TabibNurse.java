@@ -16,6 +16,9 @@ final class TabibNurse extends TabibAgent {
     private String requestId;
     private long requestedAt;
     private boolean rung;
+    /** When the current call was first rung and when it was accepted ({@link System#nanoTime}), 0 until then. */
+    volatile long rungAt;
+    volatile long acceptedAt;
     private boolean hangingUp;
     private String callId;
     private CompletableFuture<String> established = new CompletableFuture<>();
@@ -39,6 +42,8 @@ final class TabibNurse extends TabibAgent {
             calls++;
             requestId = "call-" + calls;
             rung = false;
+            rungAt = 0;
+            acceptedAt = 0;
             hangingUp = false;
             callId = null;
             established = result;
@@ -78,11 +83,13 @@ final class TabibNurse extends TabibAgent {
             case "call.ringing" -> {
                 if (!rung) {
                     rung = true;
-                    stats.callRinging.recordValue(System.nanoTime() - requestedAt);
+                    rungAt = System.nanoTime();
+                    stats.callRinging.recordValue(rungAt - requestedAt);
                 }
             }
             case "call.accepted" -> {
-                stats.callAccepted.recordValue(System.nanoTime() - requestedAt);
+                acceptedAt = System.nanoTime();
+                stats.callAccepted.recordValue(acceptedAt - requestedAt);
                 callId = message.path("callId").asText();
                 link.send(SignalMessages.sdp("sdp.offer", callId));
             }

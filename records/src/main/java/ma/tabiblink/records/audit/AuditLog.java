@@ -9,7 +9,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
@@ -32,7 +34,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * matches the head record, and the head record carries a MAC of its own, so it cannot be pointed back at an older
  * entry without the key. An older genuine head put back (copied earlier, or read from an old AOF) is caught by
  * checkpoints kept off the server ({@link #checkpoint()}, {@link #verify(List)}). Appends are compare-and-set on the
- * head (Lua), so concurrent writers on several nodes still form one chain.
+ * head (Lua), so concurrent writers on several nodes still form one chain. The entries that threads of one node record
+ * while an append is on its way to Redis wait and go together in the next append (one round trip for many): a burst
+ * of audited reads does not queue up one round trip each behind the lock that orders the chain.
  *
  * <p>With a {@link ReplicaAcknowledgement}, an entry is reported recorded only once replicas hold it, and with it every
  * write of the operation it ends (see {@link #record}).
@@ -40,6 +44,7 @@ import redis.clients.jedis.resps.StreamEntry;
 public final class AuditLog {
 
     private static final int MAX_APPEND_ATTEMPTS = 64;
+    private static final int MAX_ENTRIES_PER_APPEND = 64;
     private static final int PAGE = 500;
     private static final HexFormat HEX = HexFormat.of();
 
@@ -48,8 +53,26 @@ public final class AuditLog {
     private final Supplier<SecretKey> macKey;
     private final ReplicaAcknowledgement acknowledgement;
     private final RedisScript append = RedisScript.load(AuditLog.class, "append.lua");
+    private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
     private String headHash = "";
     private long headSeq = 0;
+
+    /** An entry a thread waits to see appended, and what became of it (read and written under the append lock). */
+    private static final class Pending {
+        final Actor actor;
+        final Event event;
+        AuditEntry entry;
+        RuntimeException failure;
+
+        Pending(Actor actor, Event event) {
+            this.actor = actor;
+            this.event = event;
+        }
+
+        boolean done() {
+            return entry != null || failure != null;
+        }
+    }
 
     public AuditLog(UnifiedJedis redis, Clock clock, Supplier<SecretKey> macKey) {
         this(redis, clock, macKey, ReplicaAcknowledgement.NONE);
@@ -98,28 +121,75 @@ public final class AuditLog {
         return entry;
     }
 
-    private synchronized AuditEntry append(Actor actor, Event event) {
+    private AuditEntry append(Actor actor, Event event) {
+        Pending mine = new Pending(actor, event);
+        waiting.add(mine);
+        synchronized (this) {
+            while (!mine.done()) {
+                appendWaiting();
+            }
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.entry;
+    }
+
+    /** Appends the entries waiting (as many as one append takes) in one round trip; each learns its outcome. */
+    private void appendWaiting() {
+        List<Pending> batch = new ArrayList<>();
+        for (Pending p; batch.size() < MAX_ENTRIES_PER_APPEND && (p = waiting.poll()) != null; ) {
+            batch.add(p);
+        }
+        try {
+            List<AuditEntry> entries = appendAll(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).entry = entries.get(i);
+            }
+        } catch (RuntimeException e) {
+            batch.forEach(p -> p.failure = e);
+        }
+    }
+
+    private List<AuditEntry> appendAll(List<Pending> batch) {
         Instant at = clock.instant();
         try {
             for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-                long seq = headSeq + 1;
-                Map<String, String> fields = fields(seq, at, actor, event, headHash);
-                String hash = mac(fields);
-                List<String> args = new ArrayList<>(List.of(headHash, Long.toString(headSeq), hash, Long.toString(seq),
-                        headMac(seq, hash)));
-                fields.forEach((k, v) -> {
-                    args.add(k);
-                    args.add(v);
-                });
-                args.add("hash");
-                args.add(hash);
+                List<Map<String, String>> chained = new ArrayList<>();
+                List<String> hashes = new ArrayList<>();
+                List<String> entryArgs = new ArrayList<>();
+                String prev = headHash;
+                long seq = headSeq;
+                for (Pending p : batch) {
+                    seq++;
+                    Map<String, String> fields = fields(seq, at, p.actor, p.event, prev);
+                    String hash = mac(fields);
+                    entryArgs.add(Integer.toString(2 * fields.size() + 2));
+                    fields.forEach((k, v) -> {
+                        entryArgs.add(k);
+                        entryArgs.add(v);
+                    });
+                    entryArgs.add("hash");
+                    entryArgs.add(hash);
+                    chained.add(fields);
+                    hashes.add(hash);
+                    prev = hash;
+                }
+                List<String> args = new ArrayList<>(List.of(headHash, Long.toString(headSeq), prev,
+                        Long.toString(seq), headMac(seq, prev), Integer.toString(batch.size())));
+                args.addAll(entryArgs);
                 List<?> result = (List<?>) append.run(redis,
                         List.of(RedisKeys.auditStream(), RedisKeys.auditHead()), args);
                 if (((Long) result.get(0)) == 1L) {
-                    String prev = headHash;
-                    headHash = hash;
+                    List<AuditEntry> entries = new ArrayList<>();
+                    String before = headHash;
+                    for (int i = 0; i < batch.size(); i++) {
+                        entries.add(toEntry((String) result.get(i + 1), chained.get(i), before, hashes.get(i)));
+                        before = hashes.get(i);
+                    }
+                    headHash = prev;
                     headSeq = seq;
-                    return toEntry((String) result.get(1), fields, prev, hash);
+                    return entries;
                 }
                 headHash = (String) result.get(1);
                 headSeq = Long.parseLong((String) result.get(2));

@@ -147,6 +147,48 @@ class AuditChainTest {
     }
 
     @Test
+    void manyThreadsOfOneNodeRecordingAtOnceEachGetTheirOwnEntryInOneUnbrokenChain() throws Exception {
+        AuditLog log = t.records.audit();
+        long before = t.redis.xlen(RedisKeys.auditStream());
+        int threads = 16;
+        int each = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<List<AuditEntry>>> futures = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            String entity = "call-" + i;
+            futures.add(pool.submit(() -> {
+                List<AuditEntry> mine = new ArrayList<>();
+                for (int n = 0; n < each; n++) {
+                    mine.add(log.record(CARDIO, AuditLog.Event.success(AuditAction.PATIENT_READ, "Call", entity,
+                            patient.id())));
+                }
+                return mine;
+            }));
+        }
+        List<AuditEntry> recorded = new ArrayList<>();
+        for (Future<List<AuditEntry>> f : futures) {
+            recorded.addAll(f.get(30, TimeUnit.SECONDS));
+        }
+        pool.shutdown();
+        assertThat(recorded).extracting(AuditEntry::seq).doesNotHaveDuplicates().hasSize(threads * each);
+        for (int i = 0; i < threads; i++) {
+            List<AuditEntry> mine = futures.get(i).get();
+            assertThat(mine).extracting(AuditEntry::entityId).containsOnly("call-" + i);
+            assertThat(mine).extracting(AuditEntry::seq).isSorted();
+        }
+        Map<String, Map<String, String>> stored = new java.util.HashMap<>();
+        t.redis.xrange(RedisKeys.auditStream(), "-", "+").forEach(r -> stored.put(r.getID().toString(), r.getFields()));
+        for (AuditEntry e : recorded) {
+            assertThat(stored.get(e.streamId())).as("entry %d", e.seq())
+                    .containsEntry("entityId", e.entityId()).containsEntry("hash", e.hash())
+                    .containsEntry("seq", Long.toString(e.seq()));
+        }
+        assertThat(t.redis.xlen(RedisKeys.auditStream())).isEqualTo(before + threads * each);
+        ChainVerification v = log.verify();
+        assertThat(v.intact()).as(v.problem()).isTrue();
+    }
+
+    @Test
     void deletingTheNewestEntriesAndRewindingTheHeadIsDetected() {
         List<StreamEntry> raw = t.redis.xrange(RedisKeys.auditStream(), "-", "+");
         StreamEntry kept = raw.get(raw.size() - 3);

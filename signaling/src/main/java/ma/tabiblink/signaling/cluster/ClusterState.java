@@ -51,6 +51,15 @@ public final class ClusterState {
     private static final RedisScript REDEEM_GUEST = clusterScript("redeemguest.lua");
 
     private static final int EXPIRE_BATCH = 100;
+    /**
+     * When a call leaves a queue every call behind it moves up: the dispatch that follows tells the first {@value}
+     * their new position, and {@link #POSITIONS_IN_TURN} more further back, taken in turn round the rest of the queue.
+     * So a dispatch costs the same however long the queue, and a nurse far back hears her position at least once
+     * every (length ÷ {@link #POSITIONS_IN_TURN}) calls that leave; until then the one she was told is too high, never
+     * too low.
+     */
+    private static final int POSITIONS_AT_ONCE = 20;
+    private static final int POSITIONS_IN_TURN = 30;
     private static final Pattern STATUS_WORD = Pattern.compile("[A-Z_]{1,40}");
     private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
 
@@ -458,7 +467,7 @@ public final class ClusterState {
 
     public Dispatch dispatch(String specialty, Instant now, long ringTimeoutMs, long typicalCallMs) {
         return run(DISPATCH, ClusterState::dispatchReply, specialty, now.toEpochMilli(), ringTimeoutMs,
-                typicalCallMs);
+                typicalCallMs, POSITIONS_AT_ONCE, POSITIONS_IN_TURN);
     }
 
     private static Dispatch dispatchReply(List<String> r) {

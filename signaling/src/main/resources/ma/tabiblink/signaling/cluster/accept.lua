@@ -10,7 +10,7 @@ if c[1] == 'active' or c[1] == 'waiting' then return {'CALL_TAKEN'} end
 if c[1] ~= 'queued' and c[1] ~= 'ringing' then return {'CALL_ENDED'} end
 if (redis.call('HGET', presKey(u), 'call') or '') ~= '' then return {'ALREADY_IN_CALL'} end
 redis.call('HSET', ck, 'state', 'active', 'specialist', u, 'specialistSid', sid, 'acceptedAt', now, 'ringing', '')
-redis.call('ZREM', P .. 'queue:' .. c[2], cid)
+dequeue(cid, c[2])
 redis.call('ZREM', P .. 'ringing', cid)
 redis.call('SREM', P .. 'user:' .. c[4] .. ':pending', cid)
 redis.call('SADD', P .. 'calls', cid)

@@ -38,6 +38,7 @@ redis.call('DEL', sk .. ':outbox')
 if redis.call('EXISTS', presKey(u)) == 1 then
   redis.call('HSET', presKey(u), 'conn', '1')
   redis.call('PEXPIRE', presKey(u), ttl)
+  markOnline(u)
   reavail(u, now)
 end
 return out

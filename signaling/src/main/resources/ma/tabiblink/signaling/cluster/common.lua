@@ -13,6 +13,36 @@ local function specsOf(u)
   return t
 end
 
+local function redisNowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- Keeps a specialist in the online sets of their specialties (member -> when their presence expires, Redis's clock)
+-- while connected, so that a dispatch counts the connected specialists of a specialty without reading them all. Called
+-- after every change of a presence's connection or lifetime.
+local function markOnline(u)
+  local pk = presKey(u)
+  local h = redis.call('HMGET', pk, 'conn', 'specialties')
+  local ttl = redis.call('PTTL', pk)
+  local expires = '+inf'
+  if ttl >= 0 then expires = redisNowMs() + ttl end
+  for s in string.gmatch(h[2] or '', '[^,]+') do
+    if h[1] == '1' and ttl ~= -2 then
+      redis.call('ZADD', P .. 'online:' .. s, expires, u)
+    else
+      redis.call('ZREM', P .. 'online:' .. s, u)
+    end
+  end
+end
+
+-- How many specialists of a specialty are connected (those whose presence ran out are forgotten here).
+local function onlineCount(spec)
+  local ok = P .. 'online:' .. spec
+  redis.call('ZREMRANGEBYSCORE', ok, '-inf', '(' .. redisNowMs())
+  return redis.call('ZCARD', ok)
+end
+
 local function unavail(u)
   for _, s in ipairs(specsOf(u)) do redis.call('ZREM', P .. 'avail:' .. s, u) end
 end
@@ -60,6 +90,7 @@ local function park(sid, deadline, ttl)
     redis.call('HSET', presKey(u), 'conn', '0')
     unavail(u)
     redis.call('PEXPIRE', presKey(u), ttl)
+    markOnline(u)
   end
   local out = {}
   for _, cid in ipairs(redis.call('SMEMBERS', sk .. ':calls')) do
@@ -89,10 +120,15 @@ local function forget(sid)
     if redis.call('SCARD', userSessKey(u)) == 0 then
       last = '1'
       unavail(u)
+      for _, s in ipairs(specsOf(u)) do
+        redis.call('ZREM', P .. 'online:' .. s, u)
+        redis.call('SREM', P .. 'roster:' .. s, u)
+      end
       redis.call('DEL', presKey(u))
     elseif liveSessions(u) == 0 and redis.call('EXISTS', presKey(u)) == 1 then
       redis.call('HSET', presKey(u), 'conn', '0')
       unavail(u)
+      markOnline(u)
     end
   end
   return u or '', calls, last
@@ -106,4 +142,32 @@ local function releaseRinging(cid, u, now)
     end
     reavail(u, now)
   end
+end
+
+-- The urgent-call queue of a specialty is the sorted set queue:{specialty} (every queued or ringing call, by request
+-- order) beside: :waiting, its queued calls nobody is being rung for; :fresh, those that joined or came back to it
+-- since the last dispatch (each is told once that nobody can be rung); :moved, set when a call left it (the calls
+-- behind moved up); :cursor, the request order of the last call beyond the head told its position in turn.
+local function queueKey(spec) return P .. 'queue:' .. spec end
+
+-- A call nobody is rung for any more waits again in its place.
+local function requeue(cid, spec)
+  local qk = queueKey(spec)
+  local seq = redis.call('ZSCORE', qk, cid)
+  if seq then
+    redis.call('ZADD', qk .. ':waiting', seq, cid)
+    redis.call('ZADD', qk .. ':fresh', seq, cid)
+  end
+end
+
+-- A call leaves its specialty's queue (taken or ended).
+local function dequeue(cid, spec)
+  local qk = queueKey(spec)
+  local rank = redis.call('ZRANK', qk, cid)
+  if rank then
+    redis.call('ZREM', qk, cid)
+    if rank < redis.call('ZCARD', qk) then redis.call('SET', qk .. ':moved', '1') end
+  end
+  redis.call('ZREM', qk .. ':waiting', cid)
+  redis.call('ZREM', qk .. ':fresh', cid)
 end

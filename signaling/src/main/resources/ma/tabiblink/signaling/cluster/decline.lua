@@ -7,5 +7,6 @@ if c[1] ~= 'ringing' or c[2] ~= u then return {'CALL_NOT_RINGING'} end
 redis.call('SADD', ck .. ':declined', u)
 redis.call('HSET', ck, 'state', 'queued', 'ringing', '')
 redis.call('ZREM', P .. 'ringing', cid)
+requeue(cid, c[3])
 releaseRinging(cid, u, now)
 return {'OK', c[3]}

@@ -11,7 +11,7 @@ redis.call('HSET', ck, 'state', 'ended', 'endReason', reason, 'endedBy', by, 'en
 redis.call('PEXPIRE', ck, ttl)
 redis.call('DEL', ck .. ':declined')
 redis.call('SREM', P .. 'calls', cid)
-if c[7] then redis.call('ZREM', P .. 'queue:' .. c[7], cid) end
+if c[7] then dequeue(cid, c[7]) end
 redis.call('ZREM', P .. 'ringing', cid)
 if c[2] then redis.call('SREM', P .. 'user:' .. c[2] .. ':pending', cid) end
 if c[3] then redis.call('SREM', sessKey(c[3]) .. ':calls', cid) end

@@ -9,9 +9,12 @@ for i = 5, #ARGV do
   if redis.call('PEXPIRE', pk, ttl) == 0 then
     out[#out + 1] = ARGV[i]
     out[#out + 1] = 'gone'
-  elseif redis.call('HEXISTS', pk, 'guessed') == 1 then
-    out[#out + 1] = ARGV[i]
-    out[#out + 1] = 'guessed'
+  else
+    markOnline(ARGV[i])
+    if redis.call('HEXISTS', pk, 'guessed') == 1 then
+      out[#out + 1] = ARGV[i]
+      out[#out + 1] = 'guessed'
+    end
   end
 end
 return out

@@ -6,5 +6,6 @@ local before = effectiveStatus(u)
 redis.call('HSET', pk, 'status', status)
 redis.call('HDEL', pk, 'guessed')
 redis.call('PEXPIRE', pk, ttl)
+markOnline(u)
 reavail(u, now)
 return {'OK', effectiveStatus(u), before}

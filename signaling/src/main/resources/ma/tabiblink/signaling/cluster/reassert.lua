@@ -34,6 +34,7 @@ redis.call('HSET', pk, 'status', status == '' and 'away' or status, 'call', call
   'name', name, 'specialties', specs, 'conn', '1')
 if status == '' then redis.call('HSET', pk, 'guessed', '1') end
 redis.call('PEXPIRE', pk, ttl)
+markOnline(u)
 for s in string.gmatch(specs, '[^,]+') do
   redis.call('SADD', P .. 'roster:' .. s, u)
   redis.call('SADD', P .. 'specialties', s)

@@ -15,6 +15,7 @@ if role == 'SPECIALIST' then
   end
   redis.call('HSET', pk, 'name', name, 'specialties', specs, 'conn', '1')
   redis.call('PEXPIRE', pk, ttl)
+  markOnline(u)
   for s in string.gmatch(specs, '[^,]+') do
     redis.call('SADD', P .. 'roster:' .. s, u)
     redis.call('SADD', P .. 'specialties', s)

@@ -11,7 +11,11 @@ if redis.call('SCARD', pk) >= maxPending then return {'TOO_MANY_PENDING_CALLS'} 
 redis.call('HSET', callKey(cid), 'state', 'queued', 'kind', 'urgent', 'specialty', spec, 'patientRef', ARGV[6],
   'reason', ARGV[7], 'nurse', u, 'nurseSid', sid, 'nurseName', ARGV[8], 'nurseDisp', ARGV[9],
   'nurseProv', ARGV[10], 'requestedAt', now, 'ringing', '', 'position', '0')
-redis.call('ZADD', P .. 'queue:' .. spec, redis.call('INCR', P .. 'queueseq'), cid)
+local seq = redis.call('INCR', P .. 'queueseq')
+local qk = queueKey(spec)
+redis.call('ZADD', qk, seq, cid)
+redis.call('ZADD', qk .. ':waiting', seq, cid)
+redis.call('ZADD', qk .. ':fresh', seq, cid)
 redis.call('SADD', pk, cid)
 redis.call('SADD', sessKey(sid) .. ':calls', cid)
 redis.call('SADD', P .. 'specialties', spec)

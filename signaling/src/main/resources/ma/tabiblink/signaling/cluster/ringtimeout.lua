@@ -8,6 +8,7 @@ for _, cid in ipairs(redis.call('ZRANGEBYSCORE', P .. 'ringing', '-inf', now)) d
     if c[1] == 'ringing' and (c[2] or '') ~= '' then
       redis.call('SADD', ck .. ':declined', c[2])
       redis.call('HSET', ck, 'state', 'queued', 'ringing', '')
+      requeue(cid, c[3])
       releaseRinging(cid, c[2], now)
       out[#out + 1] = cid
       out[#out + 1] = c[2]
