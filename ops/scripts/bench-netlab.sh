@@ -2,7 +2,7 @@
 # Calls through the network lab, every profile, RUNS times (default 3), then the median of each figure per profile:
 # set-up time, audio packets/s and concealment each way, MOS estimate, video fps, time to audio only, time until video,
 # audio or the whole call is back, and how long a case with photos takes to send. Runs the lab's browser tests
-# (CallsOnRuralLinksTest, UdpBlockedWithoutTurnTest, CasesOnRuralLinksTest),
+# (CallsOnRuralLinksTest, UdpBlockedWithoutTurnTest, CasesOnRuralLinksTest, ColdLoadOnASlowLinkTest),
 # which need root, Debian's chromium and chromium-driver, and coturn (bash ops/scripts/install-test-deps.sh). Each run
 # takes about 10 minutes. Results: ops/bench/results/netlab-<time>.txt (raw lines) and the medians on stdout, then
 # each requirement of the network issue checked against its median; the script exits 1 when a median misses one.
@@ -25,8 +25,9 @@ REPORTS="$ROOT/web/target/surefire-reports"
 } >"$RAW"
 for run in $(seq 1 "$RUNS"); do
   echo "bench-netlab: run $run of $RUNS" >&2
-  rm -f "$REPORTS"/*CallsOnRuralLinksTest* "$REPORTS"/*UdpBlockedWithoutTurnTest* "$REPORTS"/*CasesOnRuralLinksTest*
-  (cd "$ROOT" && mvn -B -q -pl web -am test -Dtest='CallsOnRuralLinksTest,UdpBlockedWithoutTurnTest,CasesOnRuralLinksTest' \
+  rm -f "$REPORTS"/*CallsOnRuralLinksTest* "$REPORTS"/*UdpBlockedWithoutTurnTest* "$REPORTS"/*CasesOnRuralLinksTest* \
+    "$REPORTS"/*ColdLoadOnASlowLinkTest*
+  (cd "$ROOT" && mvn -B -q -pl web -am test -Dtest='CallsOnRuralLinksTest,UdpBlockedWithoutTurnTest,CasesOnRuralLinksTest,ColdLoadOnASlowLinkTest' \
       -Dsurefire.failIfNoSpecifiedTests=false >/dev/null 2>&1) || echo "bench-netlab: run $run had failing checks (see $REPORTS)" >&2
   cat "$REPORTS"/*-output.txt 2>/dev/null | grep '^netlab-result ' | sed "s/^/run=$run /" >>"$RAW" || true
 done
@@ -82,6 +83,7 @@ blackout-10s interruptedShownMs <= 3000
 blackout-10s audioBackMs <= 2000
 blackout-40s callBackMs <= 5000
 udp-blocked-no-turn toldMs <= 12000
+3g-slow-start usableMs <= 2000
 '
 missed=0
 while read -r profile figure op limit; do

@@ -14,6 +14,19 @@ const ROLE_SCREENS = {
   COORDINATOR: () => import('./coordinator.js'),
   ADMIN: () => import('./admin.js'),
 };
+/**
+ * The modules of each screen beyond the boot's own, asked for all at once with the screen: following its imports
+ * level by level would cost a round trip per level (300 ms on rural 3G). web/src/test/js/screens.test.js keeps these
+ * lists equal to the real imports.
+ */
+const SCREEN_MODULES = {
+  NURSE: ['nurse.js', 'call.js', 'callview.js', 'cases.js', 'jitsi.js', 'outbox.js', 'patient.js', 'patientpicker.js',
+    'quality.js', 'specialties.js'],
+  SPECIALIST: ['specialist.js', 'calendarfeed.js', 'call.js', 'callview.js', 'cases.js', 'inbox.js', 'jitsi.js',
+    'noteeditor.js', 'outbox.js', 'patient.js', 'quality.js', 'ring.js', 'voicenote.js'],
+  COORDINATOR: ['coordinator.js', 'board.js', 'directory.js', 'specialties.js'],
+  ADMIN: ['admin.js', 'board.js', 'directory.js', 'specialties.js'],
+};
 const LANGUAGE_NAMES = { ar: 'العربية', fr: 'Français', en: 'English' };
 /** The client configuration of this sign-in, kept for a page reloaded while the link is down. */
 const CONFIG_KEY = 'tabib.config';
@@ -163,10 +176,14 @@ function showLogin(reasonKey) {
     error.hidden = true;
     try {
       const user = await session.login(username.value.trim().toLowerCase(), password.value);
-      if (user.language && LANGUAGES.includes(user.language) && user.language !== currentLanguage()) {
-        await setLanguage(user.language);
-      }
-      await showRole(user);
+      // Everything the screen needs is asked for at once, the small answers first (a browser opens only six
+      // connections to a server over HTTP/1.1): the configuration, her language's words, then the screen's modules.
+      const configLoading = loadConfig();
+      const languageSetting = user.language && LANGUAGES.includes(user.language) && user.language !== currentLanguage()
+        ? setLanguage(user.language) : null;
+      if (ROLE_SCREENS[user.role]) loadScreen(user.role).catch(logFailure('loading the screen early'));
+      await languageSetting;
+      await showRole(user, configLoading);
     } catch (err) {
       error.dataset.i18n = err.status === 401 || err.status === 400 ? 'login.failed'
         : err.status === 429 ? 'login.delayed' : 'error.network';
@@ -179,19 +196,30 @@ function showLogin(reasonKey) {
   username.focus();
 }
 
-async function showRole(user) {
+/** Starts fetching a role's screen and every module it needs; resolves with the screen's module. */
+function loadScreen(role) {
+  for (const file of SCREEN_MODULES[role] || []) {
+    const href = `/js/${file}`;
+    if (!document.head.querySelector(`link[rel="modulepreload"][href="${href}"]`)) {
+      document.head.append(h('link', { rel: 'modulepreload', href }));
+    }
+  }
+  return ROLE_SCREENS[role]();
+}
+
+async function showRole(user, configLoading = null) {
   renderTopbar(user);
   document.body.dataset.role = user.role;
-  const loader = ROLE_SCREENS[user.role];
-  if (!loader) {
+  if (!ROLE_SCREENS[user.role]) {
     session.logout();
     return;
   }
-  // The screen's modules load while the device is claimed and the configuration asked for.
-  const screenLoading = loader();
+  // The screen's modules load while the device is claimed and the configuration asked for (and, just signed in,
+  // since the sign-in answered: see the form).
+  const screenLoading = loadScreen(user.role);
   // Whatever another user left on the tablet goes before this one's screen opens.
   await claimDevice(user).catch(logFailure('claiming the tablet'));
-  config = await loadConfig();
+  config = await (configLoading || loadConfig());
   if (LIVE_ROLES.has(user.role)) connectSignal();
   network.watchNetwork(() => (signal?.ready ? signal.answers(network.PROBE_TIMEOUT_MS) : null));
   session.watchInactivity(config.idleTimeoutSeconds || 1800, () => activeCall());

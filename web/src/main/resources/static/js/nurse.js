@@ -538,6 +538,11 @@ export function mount(root, { user, config, signal, setCallActive }) {
         keepVerdict(await runPrecheck(checkBox.querySelector('#precheck-result'), signal));
       } }));
 
+  // The codes came with the configuration: the buttons are drawn at once, not one more request later.
+  if (config.specialties?.length) {
+    specialties = [...config.specialties].sort();
+    cases.setSpecialties(specialties);
+  }
   renderPatient();
   renderBookings();
   renderCall();

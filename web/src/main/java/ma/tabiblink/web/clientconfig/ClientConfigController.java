@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import ma.tabiblink.web.account.AccountRepository;
 import ma.tabiblink.web.account.CurrentUser;
 import ma.tabiblink.web.account.Languages;
 import ma.tabiblink.web.config.TabibSettings;
@@ -29,6 +30,7 @@ class ClientConfigController {
     private final boolean signalingTls;
     private final String jitsiUrl;
     private final Duration idleTimeout;
+    private final AccountRepository accounts;
 
     ClientConfigController(TabibSettings settings,
                            @Value("${tabib.signaling.public-url:}") String publicSignalingUrl,
@@ -36,7 +38,8 @@ class ClientConfigController {
                            @Value("${tabib.signaling.path:/signal}") String signalingPath,
                            @Value("${tabib.tls.enabled:false}") boolean signalingTls,
                            @Value("${tabib.jitsi.url:}") String jitsiUrl,
-                           @Value("${tabib.auth.idle-timeout:30m}") Duration idleTimeout) {
+                           @Value("${tabib.auth.idle-timeout:30m}") Duration idleTimeout,
+                           AccountRepository accounts) {
         this.settings = settings;
         this.publicSignalingUrl = publicSignalingUrl;
         this.signaling = signaling;
@@ -44,13 +47,15 @@ class ClientConfigController {
         this.signalingTls = signalingTls;
         this.jitsiUrl = jitsiUrl;
         this.idleTimeout = idleTimeout;
+        this.accounts = accounts;
     }
 
     @GetMapping
-    @Operation(summary = "Client configuration: signalling URL, Jitsi, inactivity timeout, zone, languages")
+    @Operation(summary = "Client configuration: signalling URL, Jitsi, inactivity timeout, zone, languages, specialties")
     ClientConfig config(CurrentUser user, HttpServletRequest request) {
         return new ClientConfig(signalingUrl(request), !jitsiUrl.isBlank(), jitsiUrl, idleTimeout.toSeconds(),
-                settings.zone().getId(), List.copyOf(Languages.SUPPORTED), settings.demo());
+                settings.zone().getId(), List.copyOf(Languages.SUPPORTED), settings.demo(),
+                accounts.specialties().stream().sorted().toList());
     }
 
     /** The configured public URL (behind a reverse proxy) or the signalling port on the host the browser used. */
@@ -62,6 +67,6 @@ class ClientConfigController {
     }
 
     record ClientConfig(String signalingUrl, boolean jitsiEnabled, String jitsiUrl, long idleTimeoutSeconds,
-                        String zone, List<String> languages, boolean demo) {
+                        String zone, List<String> languages, boolean demo, List<String> specialties) {
     }
 }
