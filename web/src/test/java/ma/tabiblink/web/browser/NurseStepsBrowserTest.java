@@ -97,6 +97,32 @@ class NurseStepsBrowserTest extends WebTestSupport {
         }
     }
 
+    /** An error no longer fades after six seconds: it stays until closed, and its retry does what failed again. */
+    @Test
+    void anErrorStaysOnScreenUntilItIsClosedOrRetried() throws Exception {
+        try (BrowserSession nurse = BrowserSession.openTablet(base())) {
+            nurse.signIn("nurse1", "fr");
+            nurse.waitFor("#urgent button.specialty");
+            nurse.driver().executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    import('/js/dom.js').then(({ announce }) => {
+                      window.retried = 0;
+                      announce('error.generic', null, 'error', { retry: () => { window.retried += 1; } });
+                      announce('nurse.recordNotOpened', null, 'error');
+                      done();
+                    });
+                    """);
+            Thread.sleep(7000);
+            assertThat(nurse.driver().findElements(By.cssSelector("#toast .toast.error"))).hasSize(2);
+            nurse.click("#toast .toast.error[data-i18n-key='error.generic'] .toast-retry");
+            nurse.waitUntil("the retried error gone", b -> b.driver()
+                    .findElements(By.cssSelector("#toast .toast.error[data-i18n-key='error.generic']")).isEmpty());
+            assertThat(nurse.script("return window.retried")).isEqualTo(1L);
+            nurse.click("#toast .toast.error .toast-close");
+            nurse.waitUntil("the closed error gone", b -> b.driver().findElements(By.cssSelector("#toast .toast.error")).isEmpty());
+        }
+    }
+
     @Test
     void onAPhoneTheHeaderKeepsToOneRowWithTheLinkStateAndSignOutInSight() throws Exception {
         for (String language : List.of("fr", "ar")) {
