@@ -1,5 +1,6 @@
 package ma.tabiblink.ops.load;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +26,18 @@ final class Fleet {
     private final WsClient client;
     private final int concurrency;
     private final Duration timeout;
+    private final double connectsPerSecond;
 
     Fleet(WsClient client, int concurrency, Duration timeout) {
+        this(client, concurrency, timeout, 0);
+    }
+
+    /** @param connectsPerSecond new connections started per second at most; 0 = as fast as the concurrency allows */
+    Fleet(WsClient client, int concurrency, Duration timeout, double connectsPerSecond) {
         this.client = client;
         this.concurrency = concurrency;
         this.timeout = timeout;
+        this.connectsPerSecond = connectsPerSecond;
     }
 
     /**
@@ -38,18 +46,26 @@ final class Fleet {
      *                needs none
      */
     <P extends Peer> Opened<P> open(List<P> peers, Function<P, URI> address, Function<P, String> token) {
+        return open(peers, address, peer -> null, token);
+    }
+
+    /** @param source the local address each peer connects from, or null for the kernel's choice */
+    <P extends Peer> Opened<P> open(List<P> peers, Function<P, URI> address, Function<P, InetSocketAddress> source,
+            Function<P, String> token) {
         Semaphore inFlight = new Semaphore(concurrency);
         RunStats failures = new RunStats();
         List<P> ready = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<Void>> all = new ArrayList<>();
         long started = System.nanoTime();
         long deadline = started + timeout.toNanos();
+        long index = 0;
         for (P peer : peers) {
+            pace(started, index++, deadline);
             if (!acquire(inFlight, deadline)) {
                 failures.count("not attempted: connect phase timed out");
                 continue;
             }
-            CompletableFuture<Void> done = client.connect(address.apply(peer), token.apply(peer), peer)
+            CompletableFuture<Void> done = client.connect(address.apply(peer), source.apply(peer), token.apply(peer), peer)
                     .thenCompose(link -> peer.ready)
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .handle((v, error) -> {
@@ -91,6 +107,18 @@ final class Fleet {
             return "TIMEOUT";
         }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    /** Waits until the {@code index}-th connection is due at the paced rate. */
+    private void pace(long startedNanos, long index, long deadlineNanos) {
+        if (connectsPerSecond <= 0) {
+            return;
+        }
+        long due = Math.min(deadlineNanos, startedNanos + (long) (index * 1e9 / connectsPerSecond));
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            RelayRun.sleep(wait);
+        }
     }
 
     private static boolean acquire(Semaphore semaphore, long deadlineNanos) {

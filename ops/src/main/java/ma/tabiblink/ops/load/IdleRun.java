@@ -1,7 +1,9 @@
 package ma.tabiblink.ops.load;
 
 import java.time.Clock;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,17 +31,24 @@ final class IdleRun {
         ServerMemoryProbe.Snapshot before = probe == null ? null : probe.snapshot();
         TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC(), options.tokenLifetime());
         List<TabibNurse> nurses = new ArrayList<>();
+        Map<TabibNurse, InetSocketAddress> sources = new IdentityHashMap<>();
         for (int i = 0; i < options.idle(); i++) {
-            nurses.add(new TabibNurse(Identity.nurse(options.prefix() + "-idle", i), options.specialty(),
-                    options.patientRef(), stats));
+            TabibNurse nurse = new TabibNurse(Identity.nurse(options.prefix() + "-idle", i), options.specialty(),
+                    options.patientRef(), stats);
+            nurses.add(nurse);
+            sources.put(nurse, options.sourceAddress(i));
         }
         try (WsClient client = new WsClient(options.threads())) {
-            Fleet fleet = new Fleet(client, options.connectConcurrency(), options.phaseTimeout());
-            Progress.say("opening " + nurses.size() + " idle connections");
+            Fleet fleet = new Fleet(client, options.connectConcurrency(), options.phaseTimeout(), options.connectRate());
+            Progress.say("opening " + nurses.size() + " idle connections"
+                    + (options.connectRate() > 0 ? String.format(" at %.0f per s", options.connectRate()) : "")
+                    + (options.sourceAddresses() > 0 ? " from " + options.sourceAddresses() + " local addresses" : ""));
             Fleet.Opened<TabibNurse> opened =
-                    fleet.open(nurses, n -> options.url(), n -> minter.mint(n.who));
-            report.line("connections: %d/%d authenticated in %.2f s (%.0f per s)", opened.ready().size(),
-                    opened.attempted(), opened.elapsedNanos() / 1e9, opened.perSecond());
+                    fleet.open(nurses, n -> options.url(), sources::get, n -> minter.mint(n.who));
+            report.line("connections: %d/%d authenticated in %.2f s (%.0f per s; paced at %s; from %s)",
+                    opened.ready().size(), opened.attempted(), opened.elapsedNanos() / 1e9, opened.perSecond(),
+                    options.connectRate() > 0 ? String.format("%.0f per s", options.connectRate()) : "no limit",
+                    options.sourceAddresses() > 0 ? options.sourceAddresses() + " local addresses" : "one local address");
             report.value("connect_per_second", opened.perSecond());
             report.value("idle_connections", opened.ready().size());
             report.events("connection failures", opened.failures().events());
@@ -70,6 +79,12 @@ final class IdleRun {
         report.line("largest growth of the live heap, per connection:");
         for (Map.Entry<String, Long> grown : ServerMemoryProbe.grownMost(before, after, TOP_CLASSES)) {
             report.line("  %8.1f B  %s", (double) grown.getValue() / connections, grown.getKey());
+        }
+        if (before.rssBytes() >= 0 && after.rssBytes() >= 0) {
+            long rss = after.rssBytes() - before.rssBytes();
+            report.line("server resident set (RSS): %d MB before, %d MB after = %d bytes per connection",
+                    before.rssBytes() >> 20, after.rssBytes() >> 20, rss / connections);
+            report.value("rss_bytes_per_connection", (double) rss / connections);
         }
         if (before.directBytes() < 0 || after.directBytes() < 0) {
             report.line("server direct memory: not measured (start the server with -XX:NativeMemoryTracking=summary)");

@@ -1,6 +1,9 @@
 package ma.tabiblink.ops.load;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,9 +40,28 @@ record LoadOptions(
         Duration inFlight,
         String patientRef,
         int specialties,
-        Duration burst) {
+        Duration burst,
+        int sourceAddresses,
+        double connectRate) {
 
     enum Target { TABIB, WS_PAIR }
+
+    /** 127.1.0.1 upwards, within 127.0.0.0/8. */
+    static final int MAX_SOURCE_ADDRESSES = 65_000;
+
+    /** The local address the {@code index}-th connection binds to, or null when not spreading sources. */
+    InetSocketAddress sourceAddress(int index) {
+        if (sourceAddresses == 0) {
+            return null;
+        }
+        int n = 1 + index % sourceAddresses;
+        byte[] address = {127, 1, (byte) (n >> 8), (byte) n};
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(address), 0);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are always an address", e);
+        }
+    }
 
     /**
      * How long minted tokens must live: the server never refreshes them (they belong to no sign-in), so they outlast
@@ -66,7 +88,12 @@ record LoadOptions(
             idle scenario:
               --idle=N                     open N authenticated idle connections and hold them
               --hold=30                    seconds to hold them
-              --server-pid=PID             server JVM to measure (heap + direct) before and after, with jcmd
+              --server-pid=PID             server JVM to measure (heap + direct + RSS) before and after, with jcmd
+              --source-addresses=0         connect from that many local addresses 127.1.0.1, 127.1.0.2, … in turn
+                                           (each has its own ephemeral ports: past ~28,000 connections to one
+                                           server port); 0 = the kernel's choice
+              --connect-rate=0             new connections per second at most; 0 = as fast as
+                                           --connect-concurrency allows
             call setup scenario:
               --calls-per-second=100       new urgent calls per second, for --duration seconds
               --pool=400                   nurses and as many specialists
@@ -98,7 +125,8 @@ record LoadOptions(
     private static final Set<String> NAMES = Set.of("target", "url", "key-file", "connections", "warmup", "duration",
             "rate", "slow-consumers", "slow-rate", "slow-specialty", "idle", "hold", "server-pid", "calls-per-second", "pool", "call-hold-ms", "threads",
             "connect-concurrency", "specialty", "prefix", "phase-timeout", "scenario", "failover-url",
-            "member-rate", "ready-file", "in-flight-ms", "patient-ref", "specialties", "burst-ms");
+            "member-rate", "ready-file", "in-flight-ms", "patient-ref", "specialties", "burst-ms",
+            "source-addresses", "connect-rate");
 
     static LoadOptions parse(String... args) {
         Map<String, String> given = new HashMap<>();
@@ -197,7 +225,9 @@ record LoadOptions(
                 Duration.ofMillis(integer(given, "in-flight-ms", 500, 0, 60_000)),
                 patientRef(given.get("patient-ref")),
                 integer(given, "specialties", 7, 1, BurstRun.SPECIALTIES.size()),
-                Duration.ofMillis(integer(given, "burst-ms", 100, 0, 60_000)));
+                Duration.ofMillis(integer(given, "burst-ms", 100, 0, 60_000)),
+                integer(given, "source-addresses", 0, 0, MAX_SOURCE_ADDRESSES),
+                decimal(given, "connect-rate", 0, 0, 1_000_000));
     }
 
     private static String patientRef(String text) {

@@ -16,17 +16,21 @@ import java.util.regex.Pattern;
  * Reads a server JVM's memory with {@code jcmd}: the live heap as the total of a class histogram (which counts only
  * reachable objects, after a full GC), and native memory in NMT's "Other" category, which is where direct buffers
  * (JDK and Netty's) are allocated. Needs the server started with {@code -XX:NativeMemoryTracking=summary} for the
- * direct part.
+ * direct part. The resident set comes from {@code /proc} (Linux).
  */
 final class ServerMemoryProbe {
 
-    /** Bytes; {@code directBytes} is -1 when native memory tracking is off in the server. */
-    record Snapshot(long heapUsedBytes, long directBytes, Map<String, Long> bytesByClass) {
+    /**
+     * Bytes; {@code directBytes} is -1 when native memory tracking is off in the server, {@code rssBytes} -1 without
+     * {@code /proc}.
+     */
+    record Snapshot(long heapUsedBytes, long directBytes, long rssBytes, Map<String, Long> bytesByClass) {
     }
 
     private static final Pattern NMT_OTHER = Pattern.compile("Other \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
     private static final Pattern HISTOGRAM_LINE = Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE);
-    private static final long JCMD_TIMEOUT_SECONDS = 60;
+    private static final Pattern VM_RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+    private static final long JCMD_TIMEOUT_SECONDS = 120;
 
     private final long pid;
 
@@ -42,7 +46,17 @@ final class ServerMemoryProbe {
         long heap = live.values().stream().mapToLong(Long::longValue).sum();
         String nmt = jcmd("VM.native_memory", "summary");
         long direct = NMT_OTHER.matcher(nmt).find() ? kilobytes(NMT_OTHER, nmt, "VM.native_memory") * 1024 : -1;
-        return new Snapshot(heap, direct, live);
+        return new Snapshot(heap, direct, rss(), live);
+    }
+
+    private long rss() {
+        try {
+            String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8);
+            Matcher m = VM_RSS.matcher(status);
+            return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** Live bytes per class, from a class histogram (which itself runs a full GC first). */

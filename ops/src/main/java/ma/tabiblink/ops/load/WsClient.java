@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -29,6 +30,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,14 @@ final class WsClient implements AutoCloseable {
      * or fails with a {@link LoadException} saying why.
      */
     CompletableFuture<Link> connect(URI uri, String bearerToken, FrameSink sink) {
+        return connect(uri, null, bearerToken, sink);
+    }
+
+    /**
+     * As {@link #connect(URI, String, FrameSink)}, from the local address {@code source} when not null (port 0: the
+     * kernel picks one for that address only, so each source address has a whole ephemeral port range).
+     */
+    CompletableFuture<Link> connect(URI uri, InetSocketAddress source, String bearerToken, FrameSink sink) {
         CompletableFuture<Link> opened = new CompletableFuture<>();
         HttpHeaders headers = new DefaultHttpHeaders();
         if (bearerToken != null) {
@@ -86,7 +96,14 @@ final class WsClient implements AutoCloseable {
                         p.addLast(new SinkHandler(sink, opened));
                     }
                 });
-        ChannelFuture connecting = bootstrap.connect(uri.getHost(), port);
+        if (source != null && channelType == EpollSocketChannel.class) {
+            // Without it, bind() picks the port before the remote end is known, from one range shared by all
+            // local addresses.
+            bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+        }
+        ChannelFuture connecting = source == null
+                ? bootstrap.connect(uri.getHost(), port)
+                : bootstrap.connect(new InetSocketAddress(uri.getHost(), port), source);
         connecting.addListener(f -> {
             if (!f.isSuccess()) {
                 opened.completeExceptionally(new LoadException("CONNECT_FAILED",

@@ -71,4 +71,20 @@ class LoadGeneratorCommandLineTest {
         assertThat(options.connections()).isEqualTo(40);
         assertThat(options.scenario()).isEqualTo(LoadOptions.Scenario.RELAY);
     }
+
+    @Test
+    void connectionsTakeTheGivenLocalAddressesInTurnFrom127_1_0_1() {
+        LoadOptions options = LoadOptions.parse("--idle=600", "--key-file=k.jwk", "--source-addresses=300");
+
+        assertThat(options.sourceAddress(0).getAddress().getHostAddress()).isEqualTo("127.1.0.1");
+        assertThat(options.sourceAddress(256).getAddress().getHostAddress()).isEqualTo("127.1.1.1");
+        assertThat(options.sourceAddress(299).getAddress().getHostAddress()).isEqualTo("127.1.1.44");
+        assertThat(options.sourceAddress(300).getAddress().getHostAddress()).isEqualTo("127.1.0.1");
+        assertThat(options.sourceAddress(0).getPort()).isZero();
+    }
+
+    @Test
+    void withoutSourceAddressesTheKernelChooses() {
+        assertThat(LoadOptions.parse("--idle=10", "--key-file=k.jwk").sourceAddress(3)).isNull();
+    }
 }

@@ -153,6 +153,16 @@ class SignalingServerLoadTest {
     }
 
     @Test
+    void idleScenarioConnectsFromSeveralLoopbackAddressesAtAPacedRate() {
+        String report = new IdleRun(LoadOptions.parse("--target=tabib", url(), "--key-file=" + keyFile,
+                "--prefix=spread", "--idle=40", "--hold=0", "--source-addresses=4", "--connect-rate=400")).run();
+
+        assertThat(report).contains("connections: 40/40 authenticated")
+                .contains("paced at 400 per s; from 4 local addresses")
+                .contains("still open after holding: 40/40");
+    }
+
+    @Test
     void tokensFromAnotherKeyAreRefusedAndReportedWithTheServersCode() throws Exception {
         Path otherKey = Files.writeString(dir.resolve("other.jwk"),
                 new ECKeyGenerator(Curve.P_256).generate().toJSONString());
