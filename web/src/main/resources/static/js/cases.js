@@ -2,7 +2,7 @@
 // photos shrunk on the tablet, a voice note: voicenote.js), the outbox that sends it whenever the link allows
 // (outbox.js), and her dispensary's cases with the specialists' requests for information, the consultations they
 // booked, their requests for a call now (with the button that starts it) and their answers.
-import { h, clear, field, setText, announce } from './dom.js';
+import { h, clear, field, setText, announce, actionButton } from './dom.js';
 import { t, onLanguageChange, formatInstant } from './i18n.js';
 import { api, onLogout } from './session.js';
 import { isOffline, onNetworkChange } from './network.js';
@@ -233,7 +233,7 @@ export function mountCases({ writeBox, outboxBox, listBox, user, onCallNow }) {
     const typing = listBox.querySelector('textarea:focus');
     if (typing && typing.value) return;
     clear(listBox, h('h2', { id: 'cases-title', i18n: 'cases.mine' }),
-      h('button', { type: 'button', class: 'secondary', id: 'cases-refresh', i18n: 'nurse.refresh', onclick: refreshList }),
+      actionButton('↻', 'nurse.refresh', { class: 'secondary', id: 'cases-refresh', onclick: refreshList }),
       list.length ? h('ul', { class: 'case-list', id: 'case-list' }, list.map((c, i) => caseItem(c, details[i])))
         : h('p', { class: 'muted', id: 'case-list', i18n: 'cases.none' }));
   }

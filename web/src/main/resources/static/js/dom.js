@@ -92,6 +92,11 @@ export function announce(key, args, kind = 'info', { retry } = {}) {
   for (let i = 0; i < errors.length - ERRORS_SHOWN; i += 1) errors[i].remove();
 }
 
+/** A button that says what it does with an icon and a few words; the icon is hidden from screen readers. */
+export function actionButton(icon, key, attrs = {}) {
+  return h('button', { type: 'button', ...attrs }, h('span', { 'aria-hidden': 'true', text: `${icon} ` }), h('span', { i18n: key }));
+}
+
 export function field(labelKey, input) {
   const id = input.id || `f-${Math.random().toString(36).slice(2, 9)}`;
   input.id = id;

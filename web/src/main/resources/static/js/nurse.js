@@ -1,7 +1,7 @@
 // Nurse screen (tablet first). An urgent call in three steps: 1 the patient, 2 the specialty (each button says who can
 // answer now), 3 the pre-join screen (self-view, microphone, pre-call check, reason) and the call. Beside them: today's
 // booked consultations, cases, the pre-call check, and after a call the specialist's plan and prescription.
-import { h, clear, field, setText, announce } from './dom.js';
+import { h, clear, field, setText, announce, actionButton } from './dom.js';
 import { dateIn, duration, formatInstant } from './i18n.js';
 import { api } from './session.js';
 import { loadSpecialties } from './specialties.js';
@@ -83,7 +83,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
         h('p', { class: 'patient-chosen', 'data-patient-id': patient.id }, h('strong', {}, patientIdentity(patient))),
         patient.pending ? h('p', { class: 'banner warn', id: 'pending-patient', i18n: 'nurse.pendingPatient' }) : null,
         withoutConsent(patient) ? consentBox() : null,
-        h('button', { type: 'button', class: 'secondary', i18n: 'nurse.changePatient', onclick: () => { patient = null; cases.setPatient(null); renderPatient(); renderCall(); } }));
+        actionButton('👤', 'nurse.changePatient', { class: 'secondary', onclick: () => { patient = null; cases.setPatient(null); renderPatient(); renderCall(); } }));
       searchPatients = () => {};
       return;
     }
@@ -96,7 +96,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
   // No call about a patient whose consent is not recorded: say so before the call, and let the nurse record it once
   // the patient has agreed (the server refuses the call with CONSENT_REQUIRED otherwise).
   function consentBox() {
-    const record = h('button', { type: 'button', class: 'primary big', id: 'record-consent', i18n: 'nurse.recordConsent' });
+    const record = actionButton('✍️', 'nurse.recordConsent', { class: 'primary big', id: 'record-consent' });
     // Offline (or the link failing now): the consent goes through the outbox, before any case written after it.
     const queueIt = async () => {
       await queueConsent(patient.id, { patient: patientLabel(patient) });
@@ -172,9 +172,9 @@ export function mount(root, { user, config, signal, setCallActive }) {
       h('span', { i18n: `specialty.${b.specialty}` }),
       h('span', { text: b.specialistId || '' }),
       h('span', { dir: 'ltr', text: b.patientRef || '' }),
-      b.status === 'booked' ? h('button', { type: 'button', class: 'secondary big', 'data-action': 'check-in', i18n: 'coordinator.checkIn',
+      b.status === 'booked' ? actionButton('✅', 'coordinator.checkIn', { class: 'secondary big', 'data-action': 'check-in',
         onclick: () => checkIn(b) }) : null,
-      h('button', { type: 'button', class: 'primary big', i18n: 'nurse.join', onclick: () => join(b) }))));
+      actionButton('📹', 'nurse.join', { class: 'primary big', onclick: () => join(b) }))));
   }
 
   function checkIn(booking) {
@@ -523,7 +523,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     clear(afterBox,
       h('h2', { id: 'after-title', i18n: 'nurse.afterCall' }),
       body,
-      h('button', { type: 'button', class: 'secondary', i18n: 'nurse.refresh', onclick: () => showAfterCall(true) }));
+      actionButton('↻', 'nurse.refresh', { class: 'secondary', onclick: () => showAfterCall(true) }));
     await renderNotes(body, patient.id, { signedOnly: true });
   }
 
@@ -531,7 +531,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     h('h2', { id: 'precheck-title', i18n: 'precheck.title' }),
     h('p', { class: 'muted', i18n: 'precheck.intro' }),
     h('div', { id: 'precheck-result' }),
-    h('button', { type: 'button', class: 'secondary big', id: 'run-precheck', i18n: 'precheck.run',
+    actionButton('🩺', 'precheck.run', { class: 'secondary big', id: 'run-precheck',
       onclick: async () => {
         // Loaded when asked for: most visits never run it, and the first screen must stay light on 3G.
         const { runPrecheck } = await import('./precheck.js');

@@ -1,6 +1,6 @@
 // The nurse's third step, before an urgent call goes: she sees herself, sees the microphone hears her, knows what the
 // pre-call check said, writes the reason, and only then calls. The camera opened here is the one the call uses.
-import { h, clear, setText } from './dom.js';
+import { h, clear, setText, actionButton } from './dom.js';
 import { openLocalMedia } from './call.js';
 import { logFailure } from './failure.js';
 
@@ -24,21 +24,16 @@ export function showPrejoin({ specialty, patientLine, availability, audioOnly, c
   preview.muted = true;
   const meter = h('meter', { id: 'mic-level', min: 0, max: 1, value: 0, i18nAttr: { 'aria-label': 'prejoin.micLevel' } });
   const mediaState = h('p', { class: 'prejoin-media', id: 'prejoin-media', role: 'status' });
-  const retryMedia = h('button', { type: 'button', class: 'secondary', id: 'prejoin-retry-media', hidden: true },
-    h('span', { 'aria-hidden': 'true', text: '↻ ' }), h('span', { i18n: 'nurse.retry' }));
+  const retryMedia = actionButton('↻', 'nurse.retry', { class: 'secondary', id: 'prejoin-retry-media', hidden: true });
   const cover = h('p', { class: 'prejoin-cover', id: 'prejoin-cover' });
   const chip = h('span', { class: 'chip check-chip', id: 'precheck-chip' });
-  const runCheck = h('button', { type: 'button', class: 'secondary', id: 'prejoin-run-check' },
-    h('span', { 'aria-hidden': 'true', text: '🩺 ' }), h('span', { i18n: 'precheck.run' }));
+  const runCheck = actionButton('🩺', 'precheck.run', { class: 'secondary', id: 'prejoin-run-check' });
   const checkResult = h('div', { id: 'prejoin-check-result' });
   const reason = h('textarea', { id: 'call-reason', name: 'reason', rows: 2, maxlength: 500 });
   const reasonId = 'call-reason';
-  const callNow = h('button', { type: 'button', class: 'primary big', id: 'start-call' },
-    h('span', { 'aria-hidden': 'true', text: '📞 ' }), h('span', { i18n: 'prejoin.callNow' }));
-  const back = h('button', { type: 'button', class: 'secondary big', id: 'prejoin-back' },
-    h('span', { 'aria-hidden': 'true', text: '← ' }), h('span', { i18n: 'prejoin.back' }));
-  const sendCase = h('button', { type: 'button', class: 'secondary big', id: 'prejoin-send-case', hidden: true },
-    h('span', { 'aria-hidden': 'true', text: '📨 ' }), h('span', { i18n: 'nurse.sendCaseInstead' }));
+  const callNow = actionButton('📞', 'prejoin.callNow', { class: 'primary big', id: 'start-call' });
+  const back = actionButton('←', 'prejoin.back', { class: 'secondary big', id: 'prejoin-back' });
+  const sendCase = actionButton('📨', 'nurse.sendCaseInstead', { class: 'secondary big', id: 'prejoin-send-case', hidden: true });
 
   const panel = h('section', { class: 'card prejoin', id: 'prejoin', 'data-specialty': specialty, 'aria-labelledby': 'prejoin-title' },
     h('h2', { id: 'prejoin-title' }, h('span', { class: 'step-no', 'aria-hidden': 'true', text: '3' }),

@@ -43,6 +43,8 @@ import redis.clients.jedis.Jedis;
 class UnreplicatedBookingTest {
 
     private static final ZoneId CASABLANCA = ZoneId.of("Africa/Casablanca");
+    /** Retries with the same key once the replica is back, each waiting up to the 300 ms acknowledgement timeout. */
+    private static final int RETRIES_ONCE_BACK = 10;
     private static final PrimaryWithReplica REDIS = PrimaryWithReplica.startIfInstalled("tabib-unreplicated");
 
     @LocalServerPort
@@ -89,7 +91,13 @@ class UnreplicatedBookingTest {
                 .isEqualTo("NOT_REPLICATED");
 
         REDIS.bringBackReplica();
+        // The replica's first acknowledgements after a full resynchronisation may miss the 300 ms wait on a busy
+        // machine: the retry is then refused the same way, and a later one is confirmed, with the same booking.
         ApiClient.Response retried = book(coordinator, unreplicated, patient, idempotencyKey);
+        for (int attempt = 1; attempt < RETRIES_ONCE_BACK && retried.status() == 503; attempt++) {
+            assertThat(retried.code()).as(retried.body()).isEqualTo("NOT_REPLICATED");
+            retried = book(coordinator, unreplicated, patient, idempotencyKey);
+        }
         assertThat(retried.status()).as(retried.body()).isEqualTo(201);
         try (Jedis replica = REDIS.replica()) {
             assertThat(replica.exists("tl:sch:appt:" + retried.json().path("id").asText())).isTrue();
