@@ -11,7 +11,7 @@
 // ServiceWorkerShellTest, which fails with the value to put here whenever a shell file changes or is added. The
 // browser then finds this script changed, installs the new shell in the background, and the page hands over to it at
 // its next start (app.js: one reload before anything is shown); activation deletes every older cache.
-const SHELL_VERSION = 'cb4da059074c';
+const SHELL_VERSION = 'b2cca1d14026';
 const SHELL_CACHE = `tabib-shell-${SHELL_VERSION}`;
 const SHELL = [
   '/index.html',

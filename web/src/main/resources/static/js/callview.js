@@ -1,6 +1,6 @@
 // The in-call screen shared by nurse and specialist: videos, controls, network quality of each direction, and what
 // happens to the link (interrupted, reconnecting, audio only, video back, a network that blocks the call).
-import { h, setText, announce } from './dom.js';
+import { h, setText, announce, actionButton } from './dom.js';
 import { number } from './i18n.js';
 import { CallSession } from './call.js';
 
@@ -34,8 +34,7 @@ export async function startCallView({ accepted, signal, localStream, side, onEnd
     h('p', {}, h('span', { class: 'icon', 'aria-hidden': 'true', text: '⛔' }), ' ', h('strong', { i18n: 'call.blockedTitle' })),
     blockedText,
     h('div', { class: 'row' }, retryAudioBtn, blockedHangupBtn,
-      onSendCase ? h('button', { type: 'button', id: 'blocked-send-case', class: 'secondary', onclick: onSendCase },
-        h('span', { 'aria-hidden': 'true', text: '📨 ' }), h('span', { i18n: 'nurse.sendCaseInstead' })) : null));
+      onSendCase ? actionButton('📨', 'nurse.sendCaseInstead', { id: 'blocked-send-case', class: 'secondary', onclick: onSendCase }) : null));
   const quality = h('div', { class: 'quality', id: 'quality', 'data-level': 'connecting', 'data-state': 'new', role: 'status' },
     h('span', { class: 'bars', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
     h('span', { class: 'quality-label', i18n: 'quality.connecting' }),

@@ -77,8 +77,7 @@ export function announce(key, args, kind = 'info', { retry } = {}) {
   // The same error again replaces the one shown.
   region.querySelectorAll('.toast.error').forEach((old) => { if (old.dataset.i18nKey === shown) old.remove(); });
   const item = h('div', { class: 'toast error', role: 'alert', 'data-i18n-key': shown }, text);
-  const again = retry ? h('button', { type: 'button', class: 'toast-retry' },
-    h('span', { 'aria-hidden': 'true', text: '↻ ' }), h('span', { i18n: 'nurse.retry' })) : null;
+  const again = retry ? actionButton('↻', 'nurse.retry', { class: 'toast-retry' }) : null;
   const close = h('button', { type: 'button', class: 'toast-close', i18nAttr: { 'aria-label': 'app.close' } },
     h('span', { 'aria-hidden': 'true', text: '✕' }));
   again?.addEventListener('click', () => {

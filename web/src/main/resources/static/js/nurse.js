@@ -1,7 +1,7 @@
 // Nurse screen (tablet first). An urgent call in three steps: 1 the patient, 2 the specialty (each button says who can
 // answer now), 3 the pre-join screen (self-view, microphone, pre-call check, reason) and the call. Beside them: today's
 // booked consultations, cases, the pre-call check, and after a call the specialist's plan and prescription.
-import { h, clear, field, setText, announce, actionButton } from './dom.js';
+import { h, clear, setText, announce, actionButton } from './dom.js';
 import { dateIn, duration, formatInstant } from './i18n.js';
 import { api } from './session.js';
 import { loadSpecialties } from './specialties.js';
@@ -287,10 +287,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
       audioOnly: preferAudioOnly,
       check: {
         verdict: lastVerdict,
-        run: async (target) => {
-          const { runPrecheck } = await import('./precheck.js');
-          return keepVerdict(await runPrecheck(target, signal));
-        },
+        run: runCheck,
       },
       onCall: (reason, media) => {
         leavePrejoin();
@@ -321,7 +318,11 @@ export function mount(root, { user, config, signal, setCallActive }) {
     home.hidden = false;
   }
 
-  function keepVerdict(verdict) {
+  /** Runs the pre-call check into target and keeps its verdict for the chip and the next call's media. */
+  async function runCheck(target) {
+    // Loaded when asked for: most visits never run it, and the first screen must stay light on 3G.
+    const { runPrecheck } = await import('./precheck.js');
+    const verdict = await runPrecheck(target, signal);
     lastVerdict = verdict;
     preferAudioOnly = verdict.suggestAudioOnly;
     return verdict;
@@ -382,8 +383,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     const waitLine = h('p', { class: 'queue-line', hidden: true }, h('span', { i18n: 'nurse.estimatedWait' }), ' ', wait);
     const status = h('p', { class: 'queue-status', id: 'call-status', role: 'status' });
     const cancel = h('button', { type: 'button', class: 'danger big', id: 'cancel-call', i18n: 'nurse.cancelCall' });
-    const sendCase = specialty ? h('button', { type: 'button', class: 'secondary big', id: 'send-case-instead', hidden: true },
-      h('span', { 'aria-hidden': 'true', text: '📨 ' }), h('span', { i18n: 'nurse.sendCaseInstead' })) : null;
+    const sendCase = specialty ? actionButton('📨', 'nurse.sendCaseInstead', { class: 'secondary big', id: 'send-case-instead', hidden: true }) : null;
     const panel = h('section', { class: 'card waiting', id: 'waiting', 'aria-live': 'polite' },
       h('h2', { i18n: titleKey }),
       specialty ? h('p', { class: 'waiting-specialty', 'data-specialty': specialty, i18n: `specialty.${specialty}` }) : null,
@@ -532,11 +532,7 @@ export function mount(root, { user, config, signal, setCallActive }) {
     h('p', { class: 'muted', i18n: 'precheck.intro' }),
     h('div', { id: 'precheck-result' }),
     actionButton('🩺', 'precheck.run', { class: 'secondary big', id: 'run-precheck',
-      onclick: async () => {
-        // Loaded when asked for: most visits never run it, and the first screen must stay light on 3G.
-        const { runPrecheck } = await import('./precheck.js');
-        keepVerdict(await runPrecheck(checkBox.querySelector('#precheck-result'), signal));
-      } }));
+      onclick: () => runCheck(checkBox.querySelector('#precheck-result')).catch(logFailure('running the pre-call check')) }));
 
   // The codes came with the configuration: the buttons are drawn at once, not one more request later.
   if (config.specialties?.length) {
@@ -554,7 +550,8 @@ export function mount(root, { user, config, signal, setCallActive }) {
       renderCall();
     }
   });
-  refreshSpecialties();
+  // Without codes in the configuration (one kept from before they were in it), they are asked for on their own.
+  if (!specialties.length) refreshSpecialties();
   refreshAvailability();
   setInterval(refreshAvailability, AVAILABILITY_EVERY_MS);
   document.addEventListener('visibilitychange', refreshAvailability);

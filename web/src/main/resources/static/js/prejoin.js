@@ -1,6 +1,6 @@
 // The nurse's third step, before an urgent call goes: she sees herself, sees the microphone hears her, knows what the
 // pre-call check said, writes the reason, and only then calls. The camera opened here is the one the call uses.
-import { h, clear, setText, actionButton } from './dom.js';
+import { h, clear, field, setText, actionButton } from './dom.js';
 import { openLocalMedia } from './call.js';
 import { logFailure } from './failure.js';
 
@@ -30,7 +30,6 @@ export function showPrejoin({ specialty, patientLine, availability, audioOnly, c
   const runCheck = actionButton('🩺', 'precheck.run', { class: 'secondary', id: 'prejoin-run-check' });
   const checkResult = h('div', { id: 'prejoin-check-result' });
   const reason = h('textarea', { id: 'call-reason', name: 'reason', rows: 2, maxlength: 500 });
-  const reasonId = 'call-reason';
   const callNow = actionButton('📞', 'prejoin.callNow', { class: 'primary big', id: 'start-call' });
   const back = actionButton('←', 'prejoin.back', { class: 'secondary big', id: 'prejoin-back' });
   const sendCase = actionButton('📨', 'nurse.sendCaseInstead', { class: 'secondary big', id: 'prejoin-send-case', hidden: true });
@@ -41,7 +40,7 @@ export function showPrejoin({ specialty, patientLine, availability, audioOnly, c
     patientLine,
     cover,
     // The call button comes before the camera in the page: it stays above the fold on a tablet in either orientation.
-    h('div', { class: 'field' }, h('label', { for: reasonId, i18n: 'nurse.reason' }), reason),
+    field('nurse.reason', reason),
     h('div', { class: 'row prejoin-actions' }, callNow, sendCase, back),
     h('div', { class: 'prejoin-media-row' },
       h('div', { class: 'prejoin-self' }, preview, h('label', { for: 'mic-level', class: 'meter-label', i18n: 'prejoin.micLevel' }), meter),
