@@ -175,6 +175,8 @@ public final class SignalingServer {
             throw new IllegalStateException("cannot listen on " + config.bindHost() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
+        // the acceptor's thread only accepts: the quiet sweep's walk over every connection delays nobody's messages
+        connections.startQuietSweep(acceptors.next());
         long period = config.sweepInterval().toMillis();
         housekeeping.scheduleWithFixedDelay(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
         log.info("signalling node {} listening on {}:{}{} ({})", config.nodeId(), config.bindHost(), boundPort(),
@@ -268,6 +270,7 @@ public final class SignalingServer {
     }
 
     private void releaseResources() {
+        connections.stopQuietSweep();
         stopHousekeeping();
         bus.stop();
         long quiet = SHUTDOWN_QUIET.toMillis();

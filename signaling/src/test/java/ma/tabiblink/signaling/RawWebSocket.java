@@ -73,9 +73,18 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     private int closeCode = -1;
+    private int pings;
 
     /** Reads frames until the server closes; returns the text frames' payloads, remembers the close code. */
     String readAllUntilClosed() throws IOException {
+        return readTextsUntil(null);
+    }
+
+    /**
+     * Reads frames until a text frame contains {@code wanted} (never, when null) or the server closes; returns the
+     * text frames' payloads, counts the pings (never answered), remembers the close code.
+     */
+    String readTextsUntil(String wanted) throws IOException {
         StringBuilder texts = new StringBuilder();
         while (true) {
             int b0 = in.read();
@@ -89,7 +98,13 @@ final class RawWebSocket implements AutoCloseable {
             byte[] payload = in.readNBytes(len);
             int opcode = b0 & 0x0f;
             if (opcode == 1) {
-                texts.append(new String(payload, StandardCharsets.UTF_8)).append('\n');
+                String text = new String(payload, StandardCharsets.UTF_8);
+                texts.append(text).append('\n');
+                if (wanted != null && text.contains(wanted)) {
+                    return texts.toString();
+                }
+            } else if (opcode == 9) {
+                pings++;
             } else if (opcode == 8) {
                 closeCode = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
                 return texts.toString();
@@ -99,6 +114,11 @@ final class RawWebSocket implements AutoCloseable {
 
     int closeCode() {
         return closeCode;
+    }
+
+    /** How many pings the server has sent so far (as far as read). */
+    int pings() {
+        return pings;
     }
 
     @Override

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -60,7 +61,9 @@ public final class NodeConnections {
     private final SessionResumer resumer;
     private volatile SignalingObserver observer = SignalingObserver.NONE;
     private final Map<String, Channel> channelsBySession = new ConcurrentHashMap<>();
-    private final Map<Channel, Boolean> open = new ConcurrentHashMap<>();
+    /** The session stage of each open connection, by channel. */
+    private final Map<Channel, ChannelHandlerContext> open = new ConcurrentHashMap<>();
+    private final QuietSweep quietSweep;
     private volatile boolean draining;
     private volatile boolean halted;
     /** Token refresh is failing (said once for the node, not once per connection and attempt). */
@@ -84,6 +87,7 @@ public final class NodeConnections {
         this.events = events;
         this.clock = clock;
         this.resumer = new SessionResumer(cluster, sessions, codec, config.nodeId(), presenceTtlMs(), clock);
+        this.quietSweep = new QuietSweep(open.values(), quietCheckMillis());
     }
 
     SignalingObserver observer() {
@@ -154,8 +158,18 @@ public final class NodeConnections {
         return Math.min(config.heartbeatInterval().toMillis(), config.idleTimeout().toMillis());
     }
 
-    void opened(Channel ch) {
-        open.put(ch, Boolean.TRUE);
+    /** Starts watching the open connections for quiet ones, on {@code on} (a thread with little else to do). */
+    public void startQuietSweep(ScheduledExecutorService on) {
+        quietSweep.start(on);
+    }
+
+    public void stopQuietSweep() {
+        quietSweep.stop();
+    }
+
+    /** @param session the session stage of the connection just opened */
+    void opened(ChannelHandlerContext session) {
+        open.put(session.channel(), session);
     }
 
     void closed(Channel ch) {

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import ma.tabiblink.signaling.RandomIds;
 import ma.tabiblink.signaling.SignalingConfig;
@@ -74,6 +73,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private final NodeConnections node;
     private final Calls calls;
     private final InlineRelay inlineRelay;
+    /** Knows when the connection last delivered anything. */
+    private final ReadStampingWebSocketHandler webSocketStage;
     private Session session;
     private int clientCloseCode = -1;
     private ScheduledFuture<?> refreshTask;
@@ -83,25 +84,55 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     /** Why the user's sign-in session ended, once it has: the connection is closing and its session ends with it. */
     private SessionEnd ended;
     private ScheduledFuture<?> slowTask;
-    /** How long nothing has arrived on the connection, counted in quiet checks. */
-    private long quietMillis;
     /**
      * Non-null while a resume waits for the session's previous connection to let go: the connection's later messages
      * wait here, so that they are handled after the resume, in order.
      */
     private ArrayDeque<Object> heldBack;
 
-    SessionHandler(SignalingConfig config, NodeConnections node, Calls calls, InlineRelay inlineRelay) {
+    SessionHandler(SignalingConfig config, NodeConnections node, Calls calls, InlineRelay inlineRelay,
+                   ReadStampingWebSocketHandler webSocketStage) {
         this.config = config;
         this.node = node;
         this.calls = calls;
         this.inlineRelay = inlineRelay;
+        this.webSocketStage = webSocketStage;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        node.opened(ctx.channel());
+        node.opened(ctx);
         super.channelActive(ctx);
+    }
+
+    // ------------------------------------------------------------------ quiet connections
+
+    /** Asked by the node's {@link QuietSweep}, on its thread. */
+    boolean dueForQuietCheck(long nowNanos, long periodNanos) {
+        return webSocketStage.dueForQuietCheck(nowNanos, periodNanos);
+    }
+
+    /**
+     * Nothing has been read for a check period or more: a connection with a session is pinged until it has been quiet
+     * for the idle timeout, then told IDLE_TIMEOUT and closed; one without a session (handshake never completed, or
+     * refused) is just closed then.
+     */
+    void quiet(ChannelHandlerContext ctx) {
+        long quietMillis = webSocketStage.quietMillis();
+        if (!ctx.channel().isActive() || quietMillis < node.quietCheckMillis()) {
+            return; // closed, or something arrived since the sweep looked
+        }
+        if (quietMillis < config.idleTimeout().toMillis()) {
+            if (session != null) {
+                ctx.writeAndFlush(new PingWebSocketFrame());
+            }
+        } else if (session == null) {
+            ctx.close();
+        } else {
+            sendError(ctx, null, ErrorCode.IDLE_TIMEOUT,
+                    "nothing received for " + config.idleTimeout().toSeconds() + " s");
+            closeSession(ctx, CloseCode.IDLE_TIMEOUT);
+        }
     }
 
     // ------------------------------------------------------------------ connect
@@ -110,20 +141,6 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
             onHandshake(ctx, hc.requestUri(), hc.requestHeaders());
-        } else if (evt instanceof IdleStateEvent idle) {
-            quietMillis = idle.isFirst() ? node.quietCheckMillis() : quietMillis + node.quietCheckMillis();
-            if (quietMillis < config.idleTimeout().toMillis()) {
-                if (session != null) {
-                    ctx.writeAndFlush(new PingWebSocketFrame());
-                }
-            } else if (session == null) {
-                // no WebSocket session yet (handshake never completed, or refused): nothing to say, just close
-                ctx.close();
-            } else {
-                sendError(ctx, null, ErrorCode.IDLE_TIMEOUT,
-                        "nothing received for " + config.idleTimeout().toSeconds() + " s");
-                closeSession(ctx, CloseCode.IDLE_TIMEOUT);
-            }
         } else {
             super.userEventTriggered(ctx, evt);
         }

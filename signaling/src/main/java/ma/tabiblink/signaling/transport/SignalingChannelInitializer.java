@@ -8,14 +8,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import ma.tabiblink.signaling.SignalingConfig;
 import ma.tabiblink.signaling.call.Calls;
 import ma.tabiblink.signaling.protocol.MessageCodec;
-
-import java.util.concurrent.TimeUnit;
 
 /** The pipeline of a signalling connection, one stage per line. */
 public final class SignalingChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -60,13 +56,14 @@ public final class SignalingChannelInitializer extends ChannelInitializer<Socket
         config.tls().ifPresent(tls -> p.addLast("tls", tls.newHandler(ch.alloc())));
         p.addLast("http", new HttpServerCodec());
         p.addLast("handshake", new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
-        p.addLast("idle", new IdleStateHandler(connections.quietCheckMillis(), 0, 0, TimeUnit.MILLISECONDS));
-        p.addLast("websocket", new WebSocketServerProtocolHandler(webSocket));
+        ReadStampingWebSocketHandler webSocketStage = new ReadStampingWebSocketHandler(webSocket);
+        p.addLast("websocket", webSocketStage);
         p.addLast("fragments", new WebSocketFrameAggregator(HARD_CAP_FACTOR * config.maxFrameBytes()));
         p.addLast("protocol", new ProtocolDecoder(codec, config.maxFrameBytes(),
                 config.maxMessagesPerSecond(), config.messageBurst()));
         InlineRelay inlineRelay = new InlineRelay(calls.established()::relayHere, connections::observer);
         p.addLast("relay", inlineRelay);
-        p.addLast(sessionExecutors, "session", new SessionHandler(config, connections, calls, inlineRelay));
+        p.addLast(sessionExecutors, "session", new SessionHandler(config, connections, calls, inlineRelay,
+                webSocketStage));
     }
 }
