@@ -11,19 +11,29 @@ RESULTS_DIR="${RESULTS_DIR:-$ROOT/ops/bench/results}"
 BENCH_HTTP_PORT="${BENCH_HTTP_PORT:-28080}"
 BENCH_SIGNAL_PORT="${BENCH_SIGNAL_PORT:-28081}"
 BENCH_RELAY_PORT="${BENCH_RELAY_PORT:-28091}"
+BENCH_FLOOR_PORT="${BENCH_FLOOR_PORT:-28092}"
 STARTUP_TIMEOUT_SECONDS="${STARTUP_TIMEOUT_SECONDS:-120}"
 # The closed loop makes each connection send far more than the production per-connection limit (50 messages/s,
 # bursts of 100), which would close it with RATE_LIMITED; the benchmark raises the limit (the Node relay has none).
 BENCH_MAX_MESSAGES_PER_SECOND="${BENCH_MAX_MESSAGES_PER_SECOND:-1000000}"
 
 LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--Xms512m -Xmx2g -Dio.netty.leakDetection.level=disabled}"
-SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:-}"
+# as the deployment units run it: Netty's sampling leak detector off
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:--Dio.netty.leakDetection.level=disabled}"
+# CPU lists (taskset -c) for the server under test and for the load generator; empty: not pinned.
+SERVER_CPUS="${SERVER_CPUS:-}"
+LOAD_CPUS="${LOAD_CPUS:-}"
+SERVER_PIN=()
+LOAD_PIN=()
+[ -z "$SERVER_CPUS" ] || SERVER_PIN=(taskset -c "$SERVER_CPUS")
+[ -z "$LOAD_CPUS" ] || LOAD_PIN=(taskset -c "$LOAD_CPUS")
 
 BENCH_PIDS=()
 BENCH_TMP_DIRS=()
 TABIB_PID=""
 TABIB_DATA=""
 RELAY_PID=""
+FLOOR_PID=""
 
 bench_log() {
   echo "[$(date -u +%H:%M:%S)] $*" >&2
@@ -123,7 +133,7 @@ bench_start_tabib() {
       TABIB_SIGNALING_MESSAGE_BURST="$BENCH_MAX_MESSAGES_PER_SECOND" \
       TABIB_TLS=false \
       TABIB_DATA_DIR="$TABIB_DATA/data" \
-      java $SERVER_JAVA_OPTS "$@" -jar "$SERVER_JAR" >"$TABIB_DATA/server.log" 2>&1) &
+      "${SERVER_PIN[@]}" java $SERVER_JAVA_OPTS "$@" -jar "$SERVER_JAR" >"$TABIB_DATA/server.log" 2>&1) &
   TABIB_PID=$!
   BENCH_PIDS+=("$TABIB_PID")
   bench_await_start "$TABIB_PID" "$TABIB_DATA/server.log" "our server (port $BENCH_SIGNAL_PORT)" bench_tabib_ready
@@ -239,7 +249,7 @@ bench_start_relay() {
   log="$(mktemp -t ws-relay-XXXXXX)"
   BENCH_TMP_DIRS+=("$log")
   bench_log "starting the Node ws relay"
-  RELAY_PORT="$BENCH_RELAY_PORT" node "$RELAY_DIR/relay.js" >"$log" 2>&1 &
+  RELAY_PORT="$BENCH_RELAY_PORT" "${SERVER_PIN[@]}" node "$RELAY_DIR/relay.js" >"$log" 2>&1 &
   RELAY_PID=$!
   BENCH_PIDS+=("$RELAY_PID")
   bench_await_start "$RELAY_PID" "$log" "the Node relay" grep -q "listening" "$log"
@@ -253,10 +263,37 @@ bench_stop_relay() {
   fi
 }
 
+# Starts the floor relay: a Netty server that forwards frames between the two members of a pair and does nothing else
+# (ops/src/main/java/ma/tabiblink/ops/bench/floor/FloorRelay.java), the same contract as the Node relay.
+bench_start_floor() {
+  if bench_port_open "$BENCH_FLOOR_PORT"; then
+    echo "bench: port $BENCH_FLOOR_PORT is already in use; set BENCH_FLOOR_PORT" >&2
+    exit 2
+  fi
+  local log
+  log="$(mktemp -t floor-relay-XXXXXX)"
+  BENCH_TMP_DIRS+=("$log")
+  bench_log "starting the floor relay"
+  # shellcheck disable=SC2086
+  "${SERVER_PIN[@]}" java $SERVER_JAVA_OPTS \
+    -cp "$LOAD_JAR" ma.tabiblink.ops.bench.floor.FloorRelay "$BENCH_FLOOR_PORT" >"$log" 2>&1 &
+  FLOOR_PID=$!
+  BENCH_PIDS+=("$FLOOR_PID")
+  bench_await_start "$FLOOR_PID" "$log" "the floor relay" grep -q "listening" "$log"
+}
+
+bench_stop_floor() {
+  if [ -n "$FLOOR_PID" ]; then
+    bench_stop_pid "$FLOOR_PID"
+    bench_forget_pid "$FLOOR_PID"
+    FLOOR_PID=""
+  fi
+}
+
 # Runs the load generator; its report goes to stdout.
 bench_load() {
   # shellcheck disable=SC2086
-  java $LOAD_JAVA_OPTS -jar "$LOAD_JAR" "$@"
+  "${LOAD_PIN[@]}" java $LOAD_JAVA_OPTS -jar "$LOAD_JAR" "$@"
 }
 
 bench_tabib_load() {
@@ -266,6 +303,10 @@ bench_tabib_load() {
 
 bench_relay_load() {
   bench_load --target=ws-pair --url="ws://127.0.0.1:$BENCH_RELAY_PORT/" "$@"
+}
+
+bench_floor_load() {
+  bench_load --target=ws-pair --url="ws://127.0.0.1:$BENCH_FLOOR_PORT/" "$@"
 }
 
 # The value of a key=value line of a report.

@@ -10,6 +10,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import ma.tabiblink.signaling.appointment.AppointmentDirectory;
@@ -156,7 +157,9 @@ public final class SignalingServer {
         beatingSince = clock.instant().minus(config.nodeTimeout());
         Transport transport = Transport.best();
         acceptors = new MultiThreadIoEventLoopGroup(1, transport.io());
-        workers = new MultiThreadIoEventLoopGroup(transport.io());
+        // one network thread per core: they never block, and the two members of a call on threads sharing a core
+        // would pay a thread switch for every message relayed between them
+        workers = new MultiThreadIoEventLoopGroup(NettyRuntime.availableProcessors(), transport.io());
         sessionExecutors = new DefaultEventExecutorGroup(config.workerThreads());
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "signaling-housekeeping");

@@ -69,10 +69,15 @@ public final class MessageCodec {
     }
 
     /**
-     * Reads one frame of UTF-8 JSON. Well-formed messages are read in one pass; anything the one-pass read refuses is
-     * read again as a tree, which finds the precise error and the {@code id} to answer it with.
+     * Reads one frame of UTF-8 JSON. A plain ICE candidate, the message relayed most, is read by hand; other
+     * well-formed messages are read in one pass; anything the one-pass read refuses is read again as a tree, which
+     * finds the precise error and the {@code id} to answer it with.
      */
     public Decoded decode(byte[] utf8, int offset, int length) {
+        Message.IceCandidate candidate = CandidateJson.read(utf8, offset, length);
+        if (candidate != null) {
+            return new Decoded(candidate, null);
+        }
         try {
             Message.Client message = clientMessages.readValue(utf8, offset, length);
             if (message != null && validId(message.id())) {
@@ -137,6 +142,9 @@ public final class MessageCodec {
 
     /** The JSON of a server message without its sequence number. */
     public String encode(Message.Server message) {
+        if (message instanceof Message.IceCandidateRelay candidate) {
+            return CandidateJson.write(candidate);
+        }
         try {
             return mapper.writeValueAsString(message);
         } catch (JsonProcessingException e) {
