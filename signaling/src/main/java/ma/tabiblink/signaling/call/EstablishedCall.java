@@ -96,7 +96,7 @@ public final class EstablishedCall {
             return false;
         }
         Session here = sessions.local(peer);
-        return here != null && here.send(sessions.encode(m.toPeer(s.identity().userId())));
+        return here != null && here.send(sessions.encodeUtf8(m.toPeer(s.identity().userId())));
     }
 
     public void relay(Session s, Message.Relayed m) {

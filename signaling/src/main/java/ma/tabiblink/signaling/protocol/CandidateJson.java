@@ -3,6 +3,7 @@ package ma.tabiblink.signaling.protocol;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The relay's hot path: {@code ice.candidate}, dozens per call, read and written by hand instead of through data
@@ -33,41 +34,86 @@ final class CandidateJson {
         }
     }
 
-    /** What the peer receives, without its {@code seq}: the same JSON as data binding writes for the record. */
-    static String write(Message.IceCandidateRelay relay) {
-        StringBuilder json = new StringBuilder(256).append("{\"type\":\"ice.candidate\",\"callId\":");
-        quoted(json, relay.callId());
-        json.append(",\"candidate\":");
+    /**
+     * What the peer receives, without its {@code seq}, as UTF-8: the same JSON as data binding writes for the record,
+     * written straight into bytes.
+     */
+    static byte[] write(Message.IceCandidateRelay relay) {
+        Utf8 json = new Utf8().ascii("{\"type\":\"ice.candidate\",\"callId\":").quoted(relay.callId())
+                .ascii(",\"candidate\":");
         Message.IceCandidateInit c = relay.candidate();
         if (c == null) {
-            json.append("null");
+            json.ascii("null");
         } else {
-            json.append("{\"candidate\":");
-            quoted(json, c.candidate());
+            json.ascii("{\"candidate\":").quoted(c.candidate());
             if (c.sdpMid() != null) {
-                quoted(json.append(",\"sdpMid\":"), c.sdpMid());
+                json.ascii(",\"sdpMid\":").quoted(c.sdpMid());
             }
             if (c.sdpMLineIndex() != null) {
-                json.append(",\"sdpMLineIndex\":").append(c.sdpMLineIndex().intValue());
+                json.ascii(",\"sdpMLineIndex\":").ascii(Integer.toString(c.sdpMLineIndex()));
             }
             if (c.usernameFragment() != null) {
-                quoted(json.append(",\"usernameFragment\":"), c.usernameFragment());
+                json.ascii(",\"usernameFragment\":").quoted(c.usernameFragment());
             }
-            json.append('}');
+            json.ascii("}");
         }
-        json.append(",\"from\":");
+        json.ascii(",\"from\":");
         if (relay.from() == null) {
-            json.append("null");
+            json.ascii("null");
         } else {
-            quoted(json, relay.from());
+            json.quoted(relay.from());
         }
-        return json.append('}').toString();
+        return json.ascii("}").bytes();
     }
 
-    private static void quoted(StringBuilder json, String value) {
-        json.append('"');
-        JsonStringEncoder.getInstance().quoteAsString(value, json);
-        json.append('"');
+    /** A UTF-8 JSON text being written, in a buffer of the writing thread, copied out once at the end. */
+    private static final class Utf8 {
+        private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[1024]);
+
+        private byte[] buf = BUFFER.get();
+        private int length;
+
+        Utf8 ascii(String text) {
+            room(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                buf[length++] = (byte) text.charAt(i);
+            }
+            return this;
+        }
+
+        /** A JSON string: printable ASCII as is, anything else through Jackson's own escaping. */
+        Utf8 quoted(String value) {
+            room(value.length() + 2);
+            int start = length;
+            buf[length++] = '"';
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                    length = start;
+                    byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(value);
+                    room(escaped.length + 2);
+                    buf[length++] = '"';
+                    System.arraycopy(escaped, 0, buf, length, escaped.length);
+                    length += escaped.length;
+                    buf[length++] = '"';
+                    return this;
+                }
+                buf[length++] = (byte) c;
+            }
+            buf[length++] = '"';
+            return this;
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(buf, length);
+        }
+
+        private void room(int more) {
+            if (length + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(length + more, 2 * buf.length));
+                BUFFER.set(buf);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ reading

@@ -143,13 +143,21 @@ public final class MessageCodec {
     /** The JSON of a server message without its sequence number. */
     public String encode(Message.Server message) {
         if (message instanceof Message.IceCandidateRelay candidate) {
-            return CandidateJson.write(candidate);
+            return new String(CandidateJson.write(candidate), StandardCharsets.UTF_8);
         }
         try {
             return mapper.writeValueAsString(message);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a server message could not be written as JSON", e);
         }
+    }
+
+    /** The JSON of a server message without its sequence number, as UTF-8. */
+    public byte[] encodeUtf8(Message.Server message) {
+        if (message instanceof Message.IceCandidateRelay candidate) {
+            return CandidateJson.write(candidate);
+        }
+        return encode(message).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Adds the session's sequence number to JSON produced by {@link #encode}. */

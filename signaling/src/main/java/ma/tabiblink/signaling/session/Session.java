@@ -96,11 +96,16 @@ public final class Session {
      * Sends server-message JSON (without seq). Returns false when the session has no connection here any more; the
      * caller then hands the message to Redis.
      */
-    public synchronized boolean send(String json) {
+    public boolean send(String json) {
+        return send(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #send(String)} for JSON already in UTF-8; the array is the session's from then on. */
+    public synchronized boolean send(byte[] utf8) {
         if (state == State.DETACHED) {
             return false;
         }
-        push(++seq, json, true);
+        push(++seq, utf8, true);
         return true;
     }
 
@@ -110,19 +115,18 @@ public final class Session {
      */
     public synchronized void sendFirst(String json) {
         if (state != State.DETACHED) {
-            push(++seq, json, false);
+            push(++seq, json.getBytes(StandardCharsets.UTF_8), false);
         }
     }
 
     /** Sends a message that keeps the sequence number it had before a resume. */
     public synchronized void replay(Sent message) {
         if (state != State.DETACHED) {
-            push(message.seq(), message.json(), true);
+            push(message.seq(), message.json().getBytes(StandardCharsets.UTF_8), true);
         }
     }
 
-    private void push(long seq, String json, boolean keep) {
-        byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+    private void push(long seq, byte[] utf8, boolean keep) {
         if (keep) {
             if (recent == null) {
                 recent = new ReplayBuffer(replayLimit, replayByteLimit);

@@ -52,6 +52,10 @@ public final class SessionRegistry {
         return codec.encode(message);
     }
 
+    public byte[] encodeUtf8(Message.Server message) {
+        return codec.encodeUtf8(message);
+    }
+
     public void send(String sessionId, Message.Server message) {
         sendJson(sessionId, codec.encode(message), null);
     }

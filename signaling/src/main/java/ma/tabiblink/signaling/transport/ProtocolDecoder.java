@@ -1,7 +1,6 @@
 package ma.tabiblink.signaling.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,6 +12,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.concurrent.FastThreadLocal;
 import ma.tabiblink.signaling.protocol.ErrorCode;
 import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.MessageCodec;
@@ -30,6 +30,17 @@ final class ProtocolDecoder extends MessageToMessageDecoder<Object> {
     static final Object RATE_LIMITED = new Object();
     /** Emitted for a message above the size limit; the connection is then closed with 1009. */
     static final Object TOO_LARGE = new Object();
+
+    /**
+     * Where a frame in direct memory is copied to be read, one per network thread: decoding keeps nothing of the
+     * bytes it reads, so a copy per message would only be garbage.
+     */
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[4096];
+        }
+    };
 
     private final MessageCodec codec;
     private final int maxBytes;
@@ -70,15 +81,26 @@ final class ProtocolDecoder extends MessageToMessageDecoder<Object> {
                 return;
             }
             ByteBuf utf8 = text.content();
+            int length = utf8.readableBytes();
             if (utf8.hasArray()) {
-                out.add(codec.decode(utf8.array(), utf8.arrayOffset() + utf8.readerIndex(), utf8.readableBytes()));
+                out.add(codec.decode(utf8.array(), utf8.arrayOffset() + utf8.readerIndex(), length));
             } else {
-                byte[] copy = ByteBufUtil.getBytes(utf8);
-                out.add(codec.decode(copy, 0, copy.length));
+                byte[] copy = scratch(length);
+                utf8.getBytes(utf8.readerIndex(), copy, 0, length);
+                out.add(codec.decode(copy, 0, length));
             }
         } else if (msg instanceof BinaryWebSocketFrame) {
             out.add(new MessageCodec.Decoded(null, new Message.Error(null, ErrorCode.BINARY_NOT_SUPPORTED.name(),
                     "only JSON text frames are understood")));
         }
+    }
+
+    private static byte[] scratch(int length) {
+        byte[] scratch = SCRATCH.get();
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, 2 * scratch.length)];
+            SCRATCH.set(scratch);
+        }
+        return scratch;
     }
 }
