@@ -15,6 +15,8 @@ set -euo pipefail
 if [ "$(nproc)" -ge 2 ]; then
   export LOAD_CPUS="${LOAD_CPUS-0}" SERVER_CPUS="${SERVER_CPUS-1}"
 fi
+# one generator thread per CPU it is given: two threads on one core would wait for each other's time slices
+LOAD_THREADS="${LOAD_THREADS:-$(if [ -n "${LOAD_CPUS:-}" ]; then taskset -c "$LOAD_CPUS" nproc; else echo 2; fi)}"
 # shellcheck source=bench-lib.sh
 source "$(dirname "$0")/bench-lib.sh"
 trap bench_cleanup EXIT
@@ -39,7 +41,7 @@ cpu_ticks() {
 # measure SERVER_PID LOAD_FUNCTION: prints "<messages/s> <server us/msg> <generator us/msg>"
 measure() {
   local server="$1" load="$2" generator s0 s1 g0 g1 rate
-  "$load" --connections="$CONNECTIONS" --warmup="$WARMUP" --duration="$DURATION" >"$report" 2>&1 &
+  "$load" --threads="$LOAD_THREADS" --connections="$CONNECTIONS" --warmup="$WARMUP" --duration="$DURATION" >"$report" 2>&1 &
   local load_pid=$!
   until grep -q "measuring" "$report" 2>/dev/null || ! kill -0 "$load_pid" 2>/dev/null; do sleep 0.1; done
   generator="$(pgrep -f -n -- "-jar $LOAD_JAR")"

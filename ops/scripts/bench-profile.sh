@@ -16,7 +16,7 @@ scenario="${1:-relay}"
 PROFILE_SECONDS="${PROFILE_SECONDS:-15}"
 case "$scenario" in
   relay) load_args=(--connections=1000 --warmup=3 --duration=$((PROFILE_SECONDS + 10))); marker="measuring" ;;
-  calls) load_args=(--calls-per-second=100 --duration=$((PROFILE_SECONDS + 10))); marker="placing" ;;
+  calls) load_args=(--calls-per-second=100 --duration=$((PROFILE_SECONDS + 10))); marker="per second: measuring" ;;
   burst) load_args=(--scenario=burst); marker="requesting" ;;
   *) echo "usage: $0 relay|calls|burst" >&2; exit 2 ;;
 esac

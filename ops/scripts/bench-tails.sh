@@ -8,12 +8,17 @@
 # none of its own pauses land in the tail; both processes write a GC log, summed up per run (pauses, total, longest).
 # Prints each run, then the medians of p50/p99/p99.9.
 #
-#   ops/scripts/bench-tails.sh        # RUNS=5 CONNECTIONS=1000 WARMUP=5 DURATION=20 CALLS_PER_SECOND=100 LOAD_CPUS=0 SERVER_CPUS=1
+#   ops/scripts/bench-tails.sh   # RUNS=5 CONNECTIONS=1000 WARMUP=60 DURATION=20 CALLS_PER_SECOND=100 LOAD_CPUS=0 SERVER_CPUS=1 SERVER_HEAP=1g
 set -euo pipefail
 if [ "$(nproc)" -ge 2 ]; then
   export LOAD_CPUS="${LOAD_CPUS-0}" SERVER_CPUS="${SERVER_CPUS-1}"
 fi
+# one generator thread per CPU it is given: two threads on one core would wait for each other's time slices
+LOAD_THREADS="${LOAD_THREADS:-$(if [ -n "${LOAD_CPUS:-}" ]; then taskset -c "$LOAD_CPUS" nproc; else echo 2; fi)}"
 GENERATOR_HEAP="${GENERATOR_HEAP:-8g}"
+# a fixed heap for the server, as an operator sets it: a heap still growing pauses for full collections
+SERVER_HEAP="${SERVER_HEAP:-1g}"
+export SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:--Dio.netty.leakDetection.level=disabled -Xms$SERVER_HEAP -Xmx$SERVER_HEAP}"
 BASE_LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--XX:+UnlockExperimentalVMOptions -XX:+UseEpsilonGC -Xms$GENERATOR_HEAP -Xmx$GENERATOR_HEAP -Dio.netty.leakDetection.level=disabled}"
 # shellcheck source=bench-lib.sh
 source "$(dirname "$0")/bench-lib.sh"
@@ -22,9 +27,14 @@ trap 'exit 130' INT TERM
 
 RUNS="${RUNS:-5}"
 CONNECTIONS="${CONNECTIONS:-1000}"
-WARMUP="${WARMUP:-5}"
+# Long enough for every session's replay buffer to reach its size limit (512 messages at about 23 per second per
+# connection): until then the buffers grow, and their copies in young collections pause the server for tens of ms.
+WARMUP="${WARMUP:-60}"
+# the maximum rate is a throughput, not a tail: a short warm-up does for it
+MAX_WARMUP="${MAX_WARMUP:-10}"
 DURATION="${DURATION:-20}"
 CALLS_PER_SECOND="${CALLS_PER_SECOND:-100}"
+CALL_WARMUP="${CALL_WARMUP:-10}"
 CALL_DURATION="${CALL_DURATION:-30}"
 
 bench_require java mvn
@@ -45,19 +55,19 @@ one() {
   shift 2
   local name="$step-$run"
   bench_start_tabib "-Xlog:gc:file=$out/$name-server-gc.log"
-  LOAD_JAVA_OPTS="$BASE_LOAD_JAVA_OPTS -Xlog:gc:file=$out/$name-load-gc.log" bench_tabib_load "$@" >"$out/$name.txt" 2>"$out/$name.err"
+  LOAD_JAVA_OPTS="$BASE_LOAD_JAVA_OPTS -Xlog:gc:file=$out/$name-load-gc.log" bench_tabib_load --threads="$LOAD_THREADS" "$@" >"$out/$name.txt" 2>"$out/$name.err"
   bench_stop_tabib
   echo "$step run $run: server GC $(gc_summary "$out/$name-server-gc.log"); generator GC $(gc_summary "$out/$name-load-gc.log")" \
     >>"$out/gc.txt"
 }
 
 for run in $(seq 1 "$RUNS"); do
-  one max "$run" --connections="$CONNECTIONS" --warmup="$WARMUP" --duration="$DURATION"
+  one max "$run" --connections="$CONNECTIONS" --warmup="$MAX_WARMUP" --duration="$DURATION"
   max="$(bench_value relayed_messages_per_second "$out/max-$run.txt")"
   half="$(awk -v m="$max" 'BEGIN { printf "%d", m / 2 }')"
   echo "$half" >"$out/half-rate-$run.rate"
   one half "$run" --connections="$CONNECTIONS" --warmup="$WARMUP" --duration="$DURATION" --rate="$half"
-  one calls "$run" --calls-per-second="$CALLS_PER_SECOND" --duration="$CALL_DURATION"
+  one calls "$run" --calls-per-second="$CALLS_PER_SECOND" --warmup="$CALL_WARMUP" --duration="$CALL_DURATION"
   bench_log "run $run/$RUNS: maximum $max messages/s;" \
     "relay at $half/s p50/p99/p99.9 $(bench_value relay_round_trip_p50_ms "$out/half-$run.txt")/$(bench_value relay_round_trip_p99_ms "$out/half-$run.txt")/$(bench_value relay_round_trip_p999_ms "$out/half-$run.txt") ms;" \
     "call setup p50/p99/p99.9 $(bench_value call_setup_accepted_p50_ms "$out/calls-$run.txt")/$(bench_value call_setup_accepted_p99_ms "$out/calls-$run.txt")/$(bench_value call_setup_accepted_p999_ms "$out/calls-$run.txt") ms"
@@ -74,7 +84,8 @@ median() {
   echo
   echo "== latency tails with dedicated cores, medians of $RUNS runs =="
   bench_machine
-  echo "pinned: load generator on CPUs '${LOAD_CPUS:-any}' (Epsilon GC, $GENERATOR_HEAP), server and its Redis on CPUs '${SERVER_CPUS:-any}'"
+  echo "pinned: load generator on CPUs '${LOAD_CPUS:-any}' ($LOAD_THREADS threads, Epsilon GC, $GENERATOR_HEAP), server and its Redis on CPUs '${SERVER_CPUS:-any}' ($SERVER_JAVA_OPTS)"
+  echo "relay: warm-up ${WARMUP} s (${MAX_WARMUP} s for the maximum), measured ${DURATION} s; calls: warm-up ${CALL_WARMUP} s, measured ${CALL_DURATION} s"
   echo "maximum relay rate: $(median relayed_messages_per_second max) messages/s ($CONNECTIONS connections, closed loop)"
   echo "relay round trip at half of each run's maximum: p50 $(median relay_round_trip_p50_ms half) ms," \
        "p99 $(median relay_round_trip_p99_ms half) ms, p99.9 $(median relay_round_trip_p999_ms half) ms (goal p99 <= 2 ms)"

@@ -26,8 +26,11 @@ final class CallRateRun {
     String run() {
         Report report = new Report();
         long planned = Math.round(options.callsPerSecond() * options.duration().toSeconds());
-        report.line("== tabib call setup: %.0f new calls/s for %d s (%d calls), %d nurses + %d specialists, calls last %d ms ==",
-                options.callsPerSecond(), options.duration().toSeconds(), planned, options.pool(), options.pool(),
+        long warmupCalls = Math.round(options.callsPerSecond() * options.warmup().toSeconds());
+        report.line("== tabib call setup: %.0f new calls/s, %d s warm-up + %d s measured (%d calls), %d nurses + %d"
+                        + " specialists, calls last %d ms ==",
+                options.callsPerSecond(), options.warmup().toSeconds(), options.duration().toSeconds(), planned,
+                options.pool(), options.pool(),
                 options.callHold().toMillis());
         TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC(), options.tokenLifetime());
         List<TabibSpecialist> specialists = new ArrayList<>();
@@ -55,14 +58,30 @@ final class CallRateRun {
             int skipped = 0;
             stats.callRinging.getIntervalHistogram();
             stats.callAccepted.getIntervalHistogram();
-            Progress.say("placing " + planned + " calls at " + options.callsPerSecond() + " per second");
+            Progress.say("placing calls at " + options.callsPerSecond() + " per second: warm-up");
             long periodNanos = (long) (1e9 / options.callsPerSecond());
+            long warmupStart = System.nanoTime();
+            AtomicInteger warmupSetUp = new AtomicInteger();
+            int warmupPlaced = 0;
+            for (long i = 0; i < warmupCalls; i++) {
+                placeAt(warmupStart + i * periodNanos);
+                TabibNurse nurse = idle.poll();
+                if (nurse != null) {
+                    warmupPlaced++;
+                    oneCall(nurse, warmupSetUp, warmupSetUp).whenComplete((v, e) -> idle.add(nurse));
+                }
+            }
+            // no warm-up call may land in the measured figures: wait for the last ones to be set up (or to fail)
+            long deadline = System.nanoTime() + options.phaseTimeout().toNanos();
+            while (warmupSetUp.get() < warmupPlaced && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            stats.callRinging.getIntervalHistogram();
+            stats.callAccepted.getIntervalHistogram();
+            Progress.say("placing " + planned + " calls at " + options.callsPerSecond() + " per second: measuring");
             long start = System.nanoTime();
             for (long i = 0; i < planned; i++) {
-                long wait = start + i * periodNanos - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+                placeAt(start + i * periodNanos);
                 TabibNurse nurse = idle.poll();
                 if (nurse == null) {
                     skipped++;
@@ -89,6 +108,13 @@ final class CallRateRun {
             Fleet.awaitAll(closed, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
         }
         return report.toString();
+    }
+
+    private static void placeAt(long nanos) {
+        long wait = nanos - System.nanoTime();
+        if (wait > 0) {
+            LockSupport.parkNanos(wait);
+        }
     }
 
     private CompletableFuture<Void> oneCall(TabibNurse nurse, AtomicInteger established, AtomicInteger failed) {

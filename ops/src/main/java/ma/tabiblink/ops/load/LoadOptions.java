@@ -95,7 +95,8 @@ record LoadOptions(
               --connect-rate=0             new connections per second at most; 0 = as fast as
                                            --connect-concurrency allows
             call setup scenario:
-              --calls-per-second=100       new urgent calls per second, for --duration seconds
+              --calls-per-second=100       new urgent calls per second, for --warmup seconds not measured, then
+                                           --duration seconds measured
               --pool=400                   nurses and as many specialists
               --call-hold-ms=2000          how long each call lasts once set up
             node-kill scenario (--scenario=node-kill, with ops/scripts/fault-node-kill.sh):
