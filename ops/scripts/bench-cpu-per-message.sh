@@ -12,15 +12,11 @@
 #
 #   ops/scripts/bench-cpu-per-message.sh     # RUNS=5 CONNECTIONS=1000 WARMUP=5 DURATION=12 LOAD_CPUS=0 SERVER_CPUS=1
 set -euo pipefail
-if [ "$(nproc)" -ge 2 ]; then
-  export LOAD_CPUS="${LOAD_CPUS-0}" SERVER_CPUS="${SERVER_CPUS-1}"
-fi
-# one generator thread per CPU it is given: two threads on one core would wait for each other's time slices
-LOAD_THREADS="${LOAD_THREADS:-$(if [ -n "${LOAD_CPUS:-}" ]; then taskset -c "$LOAD_CPUS" nproc; else echo 2; fi)}"
 # shellcheck source=bench-lib.sh
 source "$(dirname "$0")/bench-lib.sh"
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
+bench_dedicated_cores
 
 RUNS="${RUNS:-5}"
 CONNECTIONS="${CONNECTIONS:-1000}"

@@ -8,14 +8,11 @@
 # async-profiler comes from Maven Central (tools.profiler:async-profiler, a provided dependency of ops, so a build
 # resolves it into the local repository); its library is loaded into the running server with jcmd.
 set -euo pipefail
-if [ "$(nproc)" -ge 2 ]; then
-  export LOAD_CPUS="${LOAD_CPUS-0}" SERVER_CPUS="${SERVER_CPUS-1}"
-fi
-LOAD_THREADS="${LOAD_THREADS:-$(if [ -n "${LOAD_CPUS:-}" ]; then taskset -c "$LOAD_CPUS" nproc; else echo 2; fi)}"
 # shellcheck source=bench-lib.sh
 source "$(dirname "$0")/bench-lib.sh"
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
+bench_dedicated_cores
 
 which="${1:-ours}"
 PROFILE_SECONDS="${PROFILE_SECONDS:-15}"

@@ -25,8 +25,28 @@ SERVER_CPUS="${SERVER_CPUS:-}"
 LOAD_CPUS="${LOAD_CPUS:-}"
 SERVER_PIN=()
 LOAD_PIN=()
-[ -z "$SERVER_CPUS" ] || SERVER_PIN=(taskset -c "$SERVER_CPUS")
-[ -z "$LOAD_CPUS" ] || LOAD_PIN=(taskset -c "$LOAD_CPUS")
+LOAD_THREADS="${LOAD_THREADS:-2}"
+
+# Sets the pinning from SERVER_CPUS and LOAD_CPUS, and one generator thread per CPU it is given (two threads on one
+# core would wait for each other's time slices).
+bench_pin() {
+  SERVER_PIN=()
+  LOAD_PIN=()
+  [ -z "$SERVER_CPUS" ] || SERVER_PIN=(taskset -c "$SERVER_CPUS")
+  [ -z "$LOAD_CPUS" ] || { LOAD_PIN=(taskset -c "$LOAD_CPUS"); LOAD_THREADS="$(taskset -c "$LOAD_CPUS" nproc)"; }
+}
+
+# Dedicated cores when the machine has two or more: the generator on LOAD_CPUS (default 0), the server under test
+# on SERVER_CPUS (default 1). Scripts that compare servers call this once, after sourcing.
+bench_dedicated_cores() {
+  if [ "$(nproc)" -ge 2 ]; then
+    LOAD_CPUS="${LOAD_CPUS:-0}"
+    SERVER_CPUS="${SERVER_CPUS:-1}"
+  fi
+  bench_pin
+}
+
+bench_pin
 
 BENCH_PIDS=()
 BENCH_TMP_DIRS=()

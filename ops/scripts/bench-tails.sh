@@ -10,11 +10,6 @@
 #
 #   ops/scripts/bench-tails.sh   # RUNS=5 CONNECTIONS=1000 WARMUP=60 DURATION=20 CALLS_PER_SECOND=100 LOAD_CPUS=0 SERVER_CPUS=1 SERVER_HEAP=1g
 set -euo pipefail
-if [ "$(nproc)" -ge 2 ]; then
-  export LOAD_CPUS="${LOAD_CPUS-0}" SERVER_CPUS="${SERVER_CPUS-1}"
-fi
-# one generator thread per CPU it is given: two threads on one core would wait for each other's time slices
-LOAD_THREADS="${LOAD_THREADS:-$(if [ -n "${LOAD_CPUS:-}" ]; then taskset -c "$LOAD_CPUS" nproc; else echo 2; fi)}"
 GENERATOR_HEAP="${GENERATOR_HEAP:-8g}"
 # a fixed heap for the server, as an operator sets it: a heap still growing pauses for full collections
 SERVER_HEAP="${SERVER_HEAP:-1g}"
@@ -24,6 +19,7 @@ BASE_LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--XX:+UnlockExperimentalVMOptions -XX:+Use
 source "$(dirname "$0")/bench-lib.sh"
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
+bench_dedicated_cores
 
 RUNS="${RUNS:-5}"
 CONNECTIONS="${CONNECTIONS:-1000}"
