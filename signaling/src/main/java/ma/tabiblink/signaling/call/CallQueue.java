@@ -50,16 +50,17 @@ final class CallQueue {
             if (call == null) {
                 continue;
             }
-            // The event goes before the specialist hears of the call: they may accept at once, and a CallAccepted
-            // emitted before CallRinging would lose its ring-to-answer time.
+            // The event and the nurse's call.ringing go before the specialist hears of the call: they may accept at
+            // once, and a CallAccepted emitted before CallRinging would lose its ring-to-answer time, as the nurse
+            // would hear "ringing" after "accepted" when the two travel different ways (one of them through Redis).
             Party specialist = Parties.specialist(cluster, ring.specialistId());
             events.emit(new SignalingEvent.CallRinging(clock.instant(), ring.callId(), ring.specialistId()));
             Message.PatientSummary patient = patients.summary(ring.specialistId(), call.patientRef(), ring.callId())
                     .orElse(null);
+            sessions.send(call.nurseSessionId(), new Message.CallRinging(ring.callId(), specialist));
             sessions.sendToUser(ring.specialistId(), new Message.CallIncoming(ring.callId(), call.specialty(),
                     call.patientRef(), call.reason(), Parties.nurseOf(call), config.ringTimeout().toSeconds(),
                     patient));
-            sessions.send(call.nurseSessionId(), new Message.CallRinging(ring.callId(), specialist));
         }
         for (ClusterState.Position p : d.positions()) {
             if (!p.callId().equals(skipPositionOf)) {
