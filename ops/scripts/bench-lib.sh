@@ -25,6 +25,8 @@ SERVER_CPUS="${SERVER_CPUS:-}"
 LOAD_CPUS="${LOAD_CPUS:-}"
 SERVER_PIN=()
 LOAD_PIN=()
+# the generator's threads: as given, else one per CPU it is pinned to, else 2
+LOAD_THREADS_GIVEN="${LOAD_THREADS:-}"
 LOAD_THREADS="${LOAD_THREADS:-2}"
 
 # Sets the pinning from SERVER_CPUS and LOAD_CPUS, and one generator thread per CPU it is given (two threads on one
@@ -33,7 +35,10 @@ bench_pin() {
   SERVER_PIN=()
   LOAD_PIN=()
   [ -z "$SERVER_CPUS" ] || SERVER_PIN=(taskset -c "$SERVER_CPUS")
-  [ -z "$LOAD_CPUS" ] || { LOAD_PIN=(taskset -c "$LOAD_CPUS"); LOAD_THREADS="$(taskset -c "$LOAD_CPUS" nproc)"; }
+  if [ -n "$LOAD_CPUS" ]; then
+    LOAD_PIN=(taskset -c "$LOAD_CPUS")
+    LOAD_THREADS="${LOAD_THREADS_GIVEN:-$(taskset -c "$LOAD_CPUS" nproc)}"
+  fi
 }
 
 # Dedicated cores when the machine has two or more: the generator on LOAD_CPUS (default 0), the server under test
@@ -260,19 +265,28 @@ bench_stop_tabib() {
   fi
 }
 
-bench_start_relay() {
-  if bench_port_open "$BENCH_RELAY_PORT"; then
-    echo "bench: port $BENCH_RELAY_PORT is already in use; set BENCH_RELAY_PORT" >&2
+# bench_start_reference NAME PORT COMMAND...: starts a reference relay on SERVER_CPUS and waits for its "listening"
+# line; its pid is left in REFERENCE_PID.
+bench_start_reference() {
+  local name="$1" port="$2" log
+  shift 2
+  if bench_port_open "$port"; then
+    echo "bench: port $port is already in use for the $name" >&2
     exit 2
   fi
-  local log
-  log="$(mktemp -t ws-relay-XXXXXX)"
+  log="$(mktemp -t reference-relay-XXXXXX)"
   BENCH_TMP_DIRS+=("$log")
-  bench_log "starting the Node ws relay"
-  RELAY_PORT="$BENCH_RELAY_PORT" "${SERVER_PIN[@]}" node "$RELAY_DIR/relay.js" >"$log" 2>&1 &
-  RELAY_PID=$!
-  BENCH_PIDS+=("$RELAY_PID")
-  bench_await_start "$RELAY_PID" "$log" "the Node relay" grep -q "listening" "$log"
+  bench_log "starting the $name"
+  "${SERVER_PIN[@]}" "$@" >"$log" 2>&1 &
+  REFERENCE_PID=$!
+  BENCH_PIDS+=("$REFERENCE_PID")
+  bench_await_start "$REFERENCE_PID" "$log" "the $name" grep -q "listening" "$log"
+}
+
+bench_start_relay() {
+  bench_start_reference "Node ws relay (BENCH_RELAY_PORT)" "$BENCH_RELAY_PORT" \
+    env RELAY_PORT="$BENCH_RELAY_PORT" node "$RELAY_DIR/relay.js"
+  RELAY_PID="$REFERENCE_PID"
 }
 
 bench_stop_relay() {
@@ -286,20 +300,10 @@ bench_stop_relay() {
 # Starts the floor relay: a Netty server that forwards frames between the two members of a pair and does nothing else
 # (ops/src/main/java/ma/tabiblink/ops/bench/floor/FloorRelay.java), the same contract as the Node relay.
 bench_start_floor() {
-  if bench_port_open "$BENCH_FLOOR_PORT"; then
-    echo "bench: port $BENCH_FLOOR_PORT is already in use; set BENCH_FLOOR_PORT" >&2
-    exit 2
-  fi
-  local log
-  log="$(mktemp -t floor-relay-XXXXXX)"
-  BENCH_TMP_DIRS+=("$log")
-  bench_log "starting the floor relay"
   # shellcheck disable=SC2086
-  "${SERVER_PIN[@]}" java $SERVER_JAVA_OPTS \
-    -cp "$LOAD_JAR" ma.tabiblink.ops.bench.floor.FloorRelay "$BENCH_FLOOR_PORT" >"$log" 2>&1 &
-  FLOOR_PID=$!
-  BENCH_PIDS+=("$FLOOR_PID")
-  bench_await_start "$FLOOR_PID" "$log" "the floor relay" grep -q "listening" "$log"
+  bench_start_reference "floor relay (BENCH_FLOOR_PORT)" "$BENCH_FLOOR_PORT" \
+    java $SERVER_JAVA_OPTS -cp "$LOAD_JAR" ma.tabiblink.ops.bench.floor.FloorRelay "$BENCH_FLOOR_PORT"
+  FLOOR_PID="$REFERENCE_PID"
 }
 
 bench_stop_floor() {
