@@ -10,6 +10,8 @@
 #   ops/bench/scheduler-bench.sh                       # 5 runs against 127.0.0.1:6379, logical database 15
 #   RUNS=7 THREADS=16 REDIS_PORT=6380 ops/bench/scheduler-bench.sh
 #
+# SchedulerBenchmark warms up on a second pool of the same shape (other specialists) before the measured pass.
+#
 # By default the booking threads and the redis-benchmark clients are equally many (50), so both sides keep the same
 # number of requests in flight.
 #
@@ -24,7 +26,7 @@ RUNS="${RUNS:-5}"
 THREADS="${THREADS:-50}"
 SPECIALISTS="${SPECIALISTS:-40}"
 DAYS="${DAYS:-20}"
-WARMUP="${WARMUP:-5000}"
+WARMUP="${WARMUP:--1}"   # -1: one warm-up attempt per slot, on a pool of the same shape
 EVALSHA_CLIENTS="${EVALSHA_CLIENTS:-50}"
 EVALSHA_REQUESTS="${EVALSHA_REQUESTS:-100000}"
 BOOKING_REQUESTS="${BOOKING_REQUESTS:-20000}"

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import ma.tabiblink.scheduler.ErrorCode;
 import ma.tabiblink.scheduler.SchedulerKeys;
 import ma.tabiblink.scheduler.SchedulingException;
@@ -45,12 +46,17 @@ public final class SlotFinder {
             schedules = store.forSpecialty(query.specialty());
         }
         Map<String, SlotPolicy> policies = new HashMap<>();
+        return free(schedules, query, specialty -> policies.computeIfAbsent(specialty, store::policy));
+    }
+
+    /** The free future slots of {@code schedules} in the query's dates, with each specialty's policy. */
+    private List<Slot> free(List<SpecialistSchedule> schedules, SlotQuery query, Function<String, SlotPolicy> policyOf) {
         List<List<Slot>> candidates = new ArrayList<>();
         for (SpecialistSchedule schedule : schedules) {
             List<Slot> own = new ArrayList<>();
             for (String specialty : query.specialty() != null ? List.of(query.specialty()) : List.copyOf(schedule.specialties())) {
-                own.addAll(SlotGenerator.generate(schedule, specialty,
-                        policies.computeIfAbsent(specialty, store::policy), query.from(), query.to()));
+                own.addAll(SlotGenerator.generate(schedule, specialty, policyOf.apply(specialty), query.from(),
+                        query.to()));
             }
             own.sort(Comparator.comparing(Slot::start));
             candidates.add(own);
@@ -73,6 +79,23 @@ public final class SlotFinder {
      * days first (the usual answer, and cheap), then their next two weeks, then any specialist's.
      */
     public List<Slot> nextFree(String specialistId, String specialty, Instant after, int count) {
+        return nextFree(specialistId, specialty, after, count, this::search);
+    }
+
+    /**
+     * As {@link #nextFree(String, String, Instant, int)} for the specialist of {@code rules}, whose own days are
+     * generated from those rules rather than read again: a booking refused with SLOT_TAKEN has just had them confirmed
+     * current by the booking script, and answering that conflict is the busiest use of this method.
+     */
+    public List<Slot> nextFree(ScheduleCache.Rules rules, String specialty, Instant after, int count) {
+        String specialistId = rules.schedule().specialistId();
+        return nextFree(specialistId, specialty, after, count, query -> specialistId.equals(query.specialistId())
+                ? free(List.of(rules.schedule()), query, ignored -> rules.policy())
+                : search(query));
+    }
+
+    private List<Slot> nextFree(String specialistId, String specialty, Instant after, int count,
+                                Function<SlotQuery, List<Slot>> searcher) {
         LocalDate day = after.atZone(SpecialistSchedule.DEFAULT_ZONE).toLocalDate();
         List<Slot> found = List.of();
         List<SlotQuery> widening = new ArrayList<>();
@@ -83,7 +106,7 @@ public final class SlotFinder {
         widening.add(new SlotQuery(specialty, null, day.minusDays(1), day.plusDays(2), SlotQuery.MAX_LIMIT));
         widening.add(new SlotQuery(specialty, null, day.minusDays(1), day.plusDays(15), SlotQuery.MAX_LIMIT));
         for (SlotQuery query : widening) {
-            found = search(query).stream().filter(s -> !s.start().isBefore(after)).limit(count).toList();
+            found = searcher.apply(query).stream().filter(s -> !s.start().isBefore(after)).limit(count).toList();
             if (found.size() == count) {
                 return found;
             }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import ma.tabiblink.redisscript.RedisScript;
@@ -165,7 +166,7 @@ public final class BookingService {
                     publish(hold ? BookingEvent.Type.HELD : BookingEvent.Type.BOOKED, appointment, actor, now);
                     return appointment;
                 }
-                default -> throw refusal(reply.get(1), slot.specialistId(), slot.specialty(), slot.start());
+                default -> throw refusal(reply.get(1), () -> alternatives(rules, slot.specialty(), slot.start()));
             }
         }
         throw new SchedulingException(ErrorCode.SCHEDULE_CHANGED,
@@ -286,7 +287,8 @@ public final class BookingService {
                 if (reply.get(1).equals("INVALID_TRANSITION")) {
                     throw invalidTransition(AppointmentStatus.fromCode(reply.get(2)), "reschedule");
                 }
-                throw refusal(reply.get(1), slot.specialistId(), current.specialty(), slot.start());
+                throw refusal(reply.get(1),
+                        () -> alternatives(slot.specialistId(), current.specialty(), slot.start()));
             }
         }
     }
@@ -320,7 +322,8 @@ public final class BookingService {
                 publish(BookingEvent.Type.WAITLISTED, entry, actor, now);
                 return entry;
             }
-            default -> throw refusal(reply.get(1), request.preferredSpecialistId(), request.specialty(), request.from());
+            default -> throw refusal(reply.get(1),
+                    () -> alternatives(request.preferredSpecialistId(), request.specialty(), request.from()));
         }
     }
 
@@ -523,11 +526,11 @@ public final class BookingService {
         return find(stored.substring(0, separator));
     }
 
-    private SchedulingException refusal(String code, String specialistId, String specialty, Instant start) {
+    /** The error for a script's refusal; a taken slot's answer carries the next free slots. */
+    private SchedulingException refusal(String code, Supplier<List<Slot>> nextFreeSlots) {
         return switch (code) {
             case "SLOT_TAKEN" -> new SchedulingException(ErrorCode.SLOT_TAKEN,
-                    "This slot was just taken by another booking.",
-                    Map.of("nextFreeSlots", alternatives(specialistId, specialty, start)));
+                    "This slot was just taken by another booking.", Map.of("nextFreeSlots", nextFreeSlots.get()));
             case "PATIENT_BUSY" -> new SchedulingException(ErrorCode.PATIENT_BUSY,
                     "The patient already has an appointment overlapping this time.");
             case "IDEMPOTENCY_KEY_REUSED" -> reused();
@@ -540,6 +543,14 @@ public final class BookingService {
     private List<Slot> alternatives(String specialistId, String specialty, Instant after) {
         try {
             return slots.nextFree(specialistId, specialty, after, ALTERNATIVES);
+        } catch (SchedulingException e) {
+            return List.of();
+        }
+    }
+
+    private List<Slot> alternatives(ScheduleCache.Rules rules, String specialty, Instant after) {
+        try {
+            return slots.nextFree(rules, specialty, after, ALTERNATIVES);
         } catch (SchedulingException e) {
             return List.of();
         }

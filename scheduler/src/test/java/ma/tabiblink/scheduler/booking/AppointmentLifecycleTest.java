@@ -127,6 +127,21 @@ class AppointmentLifecycleTest extends SchedulerTestSupport {
     }
 
     @Test
+    void aTakenSlotIsAnsweredWithTheSpecialistsNextFreeSlotsFromItsStartAsASearchWouldFindThem() {
+        List<Slot> day = freeSlots("dr.cardio", CLINIC_DAY);
+        scheduler.bookings().book(COORDINATOR, request(day.get(0), "pat-1"), key());
+        scheduler.bookings().book(COORDINATOR, request(day.get(2), "pat-2"), key());
+
+        assertThatThrownBy(() -> scheduler.bookings().book(COORDINATOR, request(day.get(0), "pat-3"), key()))
+                .isInstanceOfSatisfying(SchedulingException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.SLOT_TAKEN);
+                    assertThat(e.details().get("nextFreeSlots"))
+                            .isEqualTo(List.of(day.get(1), day.get(3), day.get(4)))
+                            .isEqualTo(scheduler.slots().nextFree("dr.cardio", "cardiology", day.get(0).start(), 3));
+                });
+    }
+
+    @Test
     void rescheduleTakesTheNewSlotAndReleasesTheOldOneInOneStep() {
         List<Slot> day = freeSlots("dr.cardio", CLINIC_DAY);
         Appointment booked = scheduler.bookings().book(COORDINATOR, request(day.get(0), "pat-1"), key());
