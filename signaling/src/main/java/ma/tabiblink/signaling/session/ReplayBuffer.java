@@ -6,19 +6,30 @@ import java.util.List;
 
 /**
  * The last messages a session was sent, kept for a resume, oldest dropped first past a count or a size in bytes.
- * They live in one circular byte array rather than as an object each: a busy call keeps hundreds of messages for many
- * seconds, and as objects every young garbage collection copied them until they were promoted, which made relay
- * pauses long. Each entry is the sequence number (8 bytes), the length (4 bytes), then the UTF-8 JSON.
- * Not thread-safe: the owning {@link Session} locks.
+ * They live as one byte stream over fixed-size chunks rather than as an object each: a busy call keeps hundreds of
+ * messages for many seconds, and as objects every young garbage collection copied them until they were promoted.
+ * The stream grows a chunk at a time, so nothing kept is ever copied to make room, and the chunk the oldest
+ * messages leave is reused for the newest: once a session's buffer is full, keeping a message allocates nothing.
+ * Each entry is the sequence number (8 bytes), the length (4 bytes), then the UTF-8 JSON; entries run on across
+ * chunk boundaries. Not thread-safe: the owning {@link Session} locks.
  */
 final class ReplayBuffer {
 
     private static final int HEADER = Long.BYTES + Integer.BYTES;
-    private static final int INITIAL_CAPACITY = 256;
+    /** About ten ICE candidates: a session that keeps a few messages stays small, a busy one needs few chunks. */
+    private static final int CHUNK_SHIFT = 11;
+    static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
+    private static final int CHUNK_MASK = CHUNK_BYTES - 1;
 
     private final int maxMessages;
     private final int maxBytes;
-    private byte[] data = new byte[0];
+    /** The chunks in stream order, as a ring: chunk {@code i} is {@code ring[(first + i) & (ring.length - 1)]}. */
+    private byte[][] ring = new byte[0][];
+    private int first;
+    private int chunks;
+    /** The chunk the oldest messages last left, kept for the next one the newest need. */
+    private byte[] spare;
+    /** Where the oldest entry starts in the first chunk. */
     private int head;
     private int used;
     private int count;
@@ -32,17 +43,16 @@ final class ReplayBuffer {
     void add(long seq, byte[] json) {
         int size = HEADER + json.length;
         while (count > 0 && (count >= maxMessages || (long) used + size > maxBytes)) {
-            int length = readInt(wrap(head + Long.BYTES));
-            head = wrap(head + HEADER + length);
-            used -= HEADER + length;
-            count--;
+            dropOldest();
         }
-        ensureCapacity(used + size);
-        int tail = wrap(head + used);
-        writeInt(tail, (int) (seq >>> 32));
-        writeInt(wrap(tail + Integer.BYTES), (int) seq);
-        writeInt(wrap(tail + Long.BYTES), json.length);
-        put(wrap(tail + HEADER), json);
+        int at = head + used;
+        while (at + size > chunks << CHUNK_SHIFT) {
+            appendChunk();
+        }
+        writeInt(at, (int) (seq >>> 32));
+        writeInt(at + Integer.BYTES, (int) seq);
+        writeInt(at + Long.BYTES, json.length);
+        copy(json, at + HEADER, true);
         used += size;
         count++;
     }
@@ -52,12 +62,11 @@ final class ReplayBuffer {
         List<Session.Sent> out = new ArrayList<>(count);
         int at = head;
         for (int i = 0; i < count; i++) {
-            long seq = ((long) readInt(at) << 32) | (readInt(wrap(at + Integer.BYTES)) & 0xFFFFFFFFL);
-            int length = readInt(wrap(at + Long.BYTES));
-            byte[] json = new byte[length];
-            get(wrap(at + HEADER), json);
+            long seq = ((long) readInt(at) << 32) | (readInt(at + Integer.BYTES) & 0xFFFFFFFFL);
+            byte[] json = new byte[readInt(at + Long.BYTES)];
+            copy(json, at + HEADER, false);
             out.add(new Session.Sent(seq, new String(json, StandardCharsets.UTF_8)));
-            at = wrap(at + HEADER + length);
+            at += HEADER + json.length;
         }
         return out;
     }
@@ -66,52 +75,73 @@ final class ReplayBuffer {
         return count;
     }
 
-    private int wrap(int position) {
-        return position >= data.length ? position - data.length : position;
+    /** Chunks held, the spare included. */
+    int chunksHeld() {
+        return chunks + (spare == null ? 0 : 1);
     }
 
-    /**
-     * Grows the array to a quarter more than needed, up to the byte limit (or the one message above it), keeping
-     * entries in order. Not doubling: most sessions stop growing at their message count, and a doubled array would
-     * leave up to half of it unused for as long as the session lives.
-     */
-    private void ensureCapacity(int needed) {
-        if (needed <= data.length) {
-            return;
+    private void dropOldest() {
+        int size = HEADER + readInt(head + Long.BYTES);
+        head += size;
+        used -= size;
+        count--;
+        while (head >= CHUNK_BYTES) {
+            spare = ring[first];
+            ring[first] = null;
+            first = (first + 1) & (ring.length - 1);
+            chunks--;
+            head -= CHUNK_BYTES;
         }
-        int capacity = Math.max(INITIAL_CAPACITY, needed + needed / 4);
-        capacity = Math.min(capacity, Math.max(maxBytes, needed));
-        byte[] grown = new byte[capacity];
-        int first = Math.min(used, data.length - head);
-        System.arraycopy(data, head, grown, 0, first);
-        System.arraycopy(data, 0, grown, first, used - first);
-        data = grown;
-        head = 0;
     }
 
-    private void put(int at, byte[] src) {
-        int first = Math.min(src.length, data.length - at);
-        System.arraycopy(src, 0, data, at, first);
-        System.arraycopy(src, first, data, 0, src.length - first);
+    private void appendChunk() {
+        if (chunks == ring.length) {
+            byte[][] grown = new byte[Math.max(4, ring.length * 2)][];
+            for (int i = 0; i < chunks; i++) {
+                grown[i] = chunk(i);
+            }
+            ring = grown;
+            first = 0;
+        }
+        ring[(first + chunks) & (ring.length - 1)] = spare != null ? spare : new byte[CHUNK_BYTES];
+        spare = null;
+        chunks++;
     }
 
-    private void get(int at, byte[] dst) {
-        int first = Math.min(dst.length, data.length - at);
-        System.arraycopy(data, at, dst, 0, first);
-        System.arraycopy(data, 0, dst, first, dst.length - first);
+    private byte[] chunk(int index) {
+        return ring[(first + index) & (ring.length - 1)];
+    }
+
+    /** Copies {@code bytes} into the stream at {@code at}, or out of it when {@code into} is false. */
+    private void copy(byte[] bytes, int at, boolean into) {
+        int done = 0;
+        while (done < bytes.length) {
+            int position = at + done;
+            int offset = position & CHUNK_MASK;
+            int length = Math.min(bytes.length - done, CHUNK_BYTES - offset);
+            byte[] chunk = chunk(position >>> CHUNK_SHIFT);
+            if (into) {
+                System.arraycopy(bytes, done, chunk, offset, length);
+            } else {
+                System.arraycopy(chunk, offset, bytes, done, length);
+            }
+            done += length;
+        }
     }
 
     private int readInt(int at) {
         int v = 0;
         for (int i = 0; i < Integer.BYTES; i++) {
-            v = (v << 8) | (data[wrap(at + i)] & 0xFF);
+            int position = at + i;
+            v = (v << 8) | (chunk(position >>> CHUNK_SHIFT)[position & CHUNK_MASK] & 0xFF);
         }
         return v;
     }
 
     private void writeInt(int at, int v) {
         for (int i = 0; i < Integer.BYTES; i++) {
-            data[wrap(at + i)] = (byte) (v >>> (8 * (Integer.BYTES - 1 - i)));
+            int position = at + i;
+            chunk(position >>> CHUNK_SHIFT)[position & CHUNK_MASK] = (byte) (v >>> (8 * (Integer.BYTES - 1 - i)));
         }
     }
 }

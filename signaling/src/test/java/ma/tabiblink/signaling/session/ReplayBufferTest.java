@@ -58,4 +58,51 @@ class ReplayBufferTest {
             }
         }
     }
+
+    @Test
+    void messagesLongerThanAChunkRunOnAcrossChunks() {
+        ReplayBuffer buffer = new ReplayBuffer(4, 1 << 20);
+        Deque<Session.Sent> expected = new ArrayDeque<>();
+        for (long seq = 1; seq <= 30; seq++) {
+            String json = "{\"t\":\"" + "ⵜⵉⴼⵉⵏⴰⵖ".repeat((int) seq * 40) + "\"}";
+            buffer.add(seq, utf8(json));
+            expected.addLast(new Session.Sent(seq, json));
+            if (expected.size() > 4) {
+                expected.removeFirst();
+            }
+            assertThat(buffer.messages()).isEqualTo(List.copyOf(expected));
+        }
+    }
+
+    @Test
+    void growingAllocatesOnlyTheChunksKeptAndAFullBufferReusesTheChunksItsOldestMessagesLeave() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] candidate = utf8("{\"type\":\"ice.candidate\",\"callId\":\"c-1\",\"candidate\":{\"candidate\":"
+                + "\"candidate:1 1 udp 2122260223 192.168.1.20 54321 typ host generation 0\",\"sdpMid\":\"0\"}}");
+        int needed = (512 * (12 + candidate.length) + ReplayBuffer.CHUNK_BYTES - 1) / ReplayBuffer.CHUNK_BYTES;
+        new ReplayBuffer(1, 1024).add(0, candidate); // class loading allocates too; not counted
+
+        long before = threads.getCurrentThreadAllocatedBytes();
+        ReplayBuffer buffer = new ReplayBuffer(512, 1 << 20);
+        for (long seq = 1; seq <= 2_000; seq++) {
+            buffer.add(seq, candidate);
+        }
+        long growing = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(buffer.chunksHeld()).isBetween(needed, needed + 2);
+        assertThat(growing).isLessThan((needed + 2) * (ReplayBuffer.CHUNK_BYTES + 16L) + 4096);
+
+        before = threads.getCurrentThreadAllocatedBytes();
+        for (long seq = 2_001; seq <= 50_000; seq++) {
+            buffer.add(seq, candidate);
+        }
+        long full = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(full).isLessThan(ReplayBuffer.CHUNK_BYTES);
+        assertThat(buffer.chunksHeld()).isBetween(needed, needed + 2);
+        List<Session.Sent> kept = buffer.messages();
+        assertThat(kept).hasSize(512);
+        assertThat(kept.get(0).seq()).isEqualTo(50_000 - 511);
+        assertThat(kept.get(511).seq()).isEqualTo(50_000);
+    }
 }
