@@ -53,17 +53,25 @@ public final class SlotFinder {
     private List<Slot> free(List<SpecialistSchedule> schedules, SlotQuery query, Function<String, SlotPolicy> policyOf) {
         List<List<Slot>> candidates = new ArrayList<>();
         for (SpecialistSchedule schedule : schedules) {
-            List<Slot> own = new ArrayList<>();
-            for (String specialty : query.specialty() != null ? List.of(query.specialty()) : List.copyOf(schedule.specialties())) {
-                own.addAll(SlotGenerator.generate(schedule, specialty, policyOf.apply(specialty), query.from(),
-                        query.to()));
-            }
-            own.sort(Comparator.comparing(Slot::start));
-            candidates.add(own);
+            candidates.add(candidates(schedule, query, policyOf));
         }
         Instant now = clock.instant();
+        return freeOf(withOccupancy(candidates, now), query, now);
+    }
+
+    private static List<Slot> candidates(SpecialistSchedule schedule, SlotQuery query,
+                                         Function<String, SlotPolicy> policyOf) {
+        List<Slot> own = new ArrayList<>();
+        for (String specialty : query.specialty() != null ? List.of(query.specialty()) : List.copyOf(schedule.specialties())) {
+            own.addAll(SlotGenerator.generate(schedule, specialty, policyOf.apply(specialty), query.from(), query.to()));
+        }
+        own.sort(Comparator.comparing(Slot::start));
+        return own;
+    }
+
+    private static List<Slot> freeOf(List<List<Slot>> counted, SlotQuery query, Instant now) {
         List<Slot> free = new ArrayList<>();
-        for (List<Slot> slots : withOccupancy(candidates, now)) {
+        for (List<Slot> slots : counted) {
             for (Slot slot : slots) {
                 if (slot.free() && slot.start().isAfter(now)) {
                     free.add(slot);
@@ -72,6 +80,16 @@ public final class SlotFinder {
         }
         free.sort(Comparator.comparing(Slot::start).thenComparing(Slot::specialistId).thenComparing(Slot::specialty));
         return free.size() > query.limit() ? List.copyOf(free.subList(0, query.limit())) : List.copyOf(free);
+    }
+
+    /**
+     * The time range (epoch ms) whose busy entries answer a conflict at {@code after} with the specialist's next free
+     * slots of the next days: it holds every entry that can overlap a slot of the first search of
+     * {@link #nextFree(ScheduleCache.Rules, String, Instant, int, List)}, whatever the schedule's zone.
+     */
+    public static long[] nextDaysBusyRange(Instant after) {
+        return new long[] {after.minus(Duration.ofDays(3)).toEpochMilli() - MAX_SLOT_MS,
+                after.plus(Duration.ofDays(5)).toEpochMilli()};
     }
 
     /**
@@ -85,13 +103,39 @@ public final class SlotFinder {
     /**
      * As {@link #nextFree(String, String, Instant, int)} for the specialist of {@code rules}, whose own days are
      * generated from those rules rather than read again: a booking refused with SLOT_TAKEN has just had them confirmed
-     * current by the booking script, and answering that conflict is the busiest use of this method.
+     * current by the booking script, and answering that conflict is the busiest use of this method. The first search
+     * takes the specialist's busy entries from {@code busyNextDays} (member, score, member, score, ... as the busy set
+     * holds them, read over {@link #nextDaysBusyRange}) instead of reading them again.
      */
-    public List<Slot> nextFree(ScheduleCache.Rules rules, String specialty, Instant after, int count) {
-        String specialistId = rules.schedule().specialistId();
-        return nextFree(specialistId, specialty, after, count, query -> specialistId.equals(query.specialistId())
-                ? free(List.of(rules.schedule()), query, ignored -> rules.policy())
-                : search(query));
+    public List<Slot> nextFree(ScheduleCache.Rules rules, String specialty, Instant after, int count,
+                               List<String> busyNextDays) {
+        SpecialistSchedule schedule = rules.schedule();
+        long[] range = nextDaysBusyRange(after);
+        return nextFree(schedule.specialistId(), specialty, after, count, query -> {
+            if (!schedule.specialistId().equals(query.specialistId())) {
+                return search(query);
+            }
+            List<Slot> candidates = candidates(schedule, query, ignored -> rules.policy());
+            Instant now = clock.instant();
+            if (within(candidates, range)) {
+                List<long[]> live = new ArrayList<>();
+                for (int i = 0; i + 1 < busyNextDays.size(); i += 2) {
+                    addIfLive(live, busyNextDays.get(i), (long) Double.parseDouble(busyNextDays.get(i + 1)),
+                            now.toEpochMilli());
+                }
+                return freeOf(List.of(counted(candidates, live)), query, now);
+            }
+            return freeOf(withOccupancy(List.of(candidates), now), query, now);
+        });
+    }
+
+    /** Whether every busy entry that can overlap one of {@code slots} starts within {@code range}. */
+    private static boolean within(List<Slot> slots, long[] range) {
+        if (slots.isEmpty()) {
+            return true;
+        }
+        long to = slots.stream().mapToLong(s -> s.end().toEpochMilli()).max().orElseThrow();
+        return slots.get(0).start().toEpochMilli() - MAX_SLOT_MS >= range[0] && to <= range[1];
     }
 
     private List<Slot> nextFree(String specialistId, String specialty, Instant after, int count,
@@ -149,35 +193,43 @@ public final class SlotFinder {
         long nowMs = now.toEpochMilli();
         List<List<Slot>> result = new ArrayList<>(perSpecialist.size());
         for (int i = 0; i < perSpecialist.size(); i++) {
-            List<Slot> slots = perSpecialist.get(i);
             List<Tuple> busy = replies.get(i) == null ? List.of() : replies.get(i).get();
             List<long[]> live = new ArrayList<>();
             for (Tuple entry : busy) {
-                String[] parts = entry.getElement().split("\\|");
-                long hold = Long.parseLong(parts[2]);
-                if (hold == 0 || hold > nowMs) {
-                    live.add(new long[] {(long) entry.getScore(), Long.parseLong(parts[1])});
-                }
+                addIfLive(live, entry.getElement(), (long) entry.getScore(), nowMs);
             }
-            if (live.isEmpty()) {
-                result.add(slots);
-                continue;
-            }
-            List<Slot> counted = new ArrayList<>(slots.size());
-            for (Slot slot : slots) {
-                long start = slot.start().toEpochMilli();
-                long end = slot.end().toEpochMilli();
-                int taken = 0;
-                for (long[] interval : live) {
-                    if (interval[0] < end && interval[1] > start) {
-                        taken++;
-                    }
-                }
-                counted.add(taken == 0 ? slot : slot.withTaken(taken));
-            }
-            result.add(counted);
+            result.add(counted(perSpecialist.get(i), live));
         }
         return result;
+    }
+
+    /** Adds the interval of a busy entry ("id|endMs|holdExpiryMs", scored by its start) unless it is a lapsed hold. */
+    private static void addIfLive(List<long[]> live, String member, long startMs, long nowMs) {
+        String[] parts = member.split("\\|");
+        long hold = Long.parseLong(parts[2]);
+        if (hold == 0 || hold > nowMs) {
+            live.add(new long[] {startMs, Long.parseLong(parts[1])});
+        }
+    }
+
+    /** The slots with the live holds and bookings overlapping each counted. */
+    private static List<Slot> counted(List<Slot> slots, List<long[]> live) {
+        if (live.isEmpty()) {
+            return slots;
+        }
+        List<Slot> counted = new ArrayList<>(slots.size());
+        for (Slot slot : slots) {
+            long start = slot.start().toEpochMilli();
+            long end = slot.end().toEpochMilli();
+            int taken = 0;
+            for (long[] interval : live) {
+                if (interval[0] < end && interval[1] > start) {
+                    taken++;
+                }
+            }
+            counted.add(taken == 0 ? slot : slot.withTaken(taken));
+        }
+        return counted;
     }
 
     private static SchedulingException notOffered(SpecialistSchedule schedule, String specialty) {

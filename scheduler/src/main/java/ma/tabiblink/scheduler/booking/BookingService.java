@@ -143,12 +143,14 @@ public final class BookingService {
             }
             String id = newId();
             long holdExpiry = hold ? now.plus(settings.holdDuration()).toEpochMilli() : 0;
+            long[] nextDays = SlotFinder.nextDaysBusyRange(slot.start());
             List<String> reply = run(book, List.of(idemKey, SchedulerKeys.schedule(slot.specialistId()),
                             SchedulerKeys.slotPolicy(slot.specialty())), actor, now, id, slot.specialistId(),
                     slot.specialty(), request.dispensaryId(), request.patientRef(), ms(slot.start()), ms(slot.end()),
                     slot.zone().getId(), Long.toString(holdExpiry), Integer.toString(slot.capacity()), MAX_SLOT_MS,
                     fingerprint, Long.toString(settings.idempotencyRetention().toSeconds()),
-                    settings.reminderOffsetsCsv(), rules.scheduleVersion(), rules.policyJson());
+                    settings.reminderOffsetsCsv(), rules.scheduleVersion(), rules.policyJson(),
+                    Long.toString(nextDays[0]), Long.toString(nextDays[1]));
             switch (reply.get(0)) {
                 case "REPLAY" -> {
                     return require(reply.get(1));
@@ -166,7 +168,8 @@ public final class BookingService {
                     publish(hold ? BookingEvent.Type.HELD : BookingEvent.Type.BOOKED, appointment, actor, now);
                     return appointment;
                 }
-                default -> throw refusal(reply.get(1), () -> alternatives(rules, slot.specialty(), slot.start()));
+                default -> throw refusal(reply.get(1),
+                        () -> alternatives(rules, slot.specialty(), slot.start(), reply.subList(2, reply.size())));
             }
         }
         throw new SchedulingException(ErrorCode.SCHEDULE_CHANGED,
@@ -548,9 +551,10 @@ public final class BookingService {
         }
     }
 
-    private List<Slot> alternatives(ScheduleCache.Rules rules, String specialty, Instant after) {
+    private List<Slot> alternatives(ScheduleCache.Rules rules, String specialty, Instant after,
+                                    List<String> busyNextDays) {
         try {
-            return slots.nextFree(rules, specialty, after, ALTERNATIVES);
+            return slots.nextFree(rules, specialty, after, ALTERNATIVES, busyNextDays);
         } catch (SchedulingException e) {
             return List.of();
         }

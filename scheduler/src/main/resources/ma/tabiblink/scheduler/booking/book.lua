@@ -3,7 +3,9 @@
 -- ARGV[5] id, [6] specialist, [7] specialty, [8] dispensary, [9] patientRef, [10] startMs, [11] endMs, [12] zone,
 -- [13] hold expiry ms (0 = book directly), [14] slot capacity, [15] longest slot ms, [16] request fingerprint,
 -- [17] idempotency retention s, [18] reminder offsets (minutes, comma-separated), [19] the schedule version and
--- [20] the policy text ('' = default) the caller validated the slot against.
+-- [20] the policy text ('' = default) the caller validated the slot against; optional [21], [22] a time range (ms):
+-- a refusal with SLOT_TAKEN then carries the specialist's busy entries starting in it (member, score, member, ...),
+-- from which the caller answers with the next free slots without asking again.
 local done = replay(KEYS[1], ARGV[16])
 if done then return done end
 if redis.call('HGET', KEYS[2], 'version') ~= ARGV[19] or (redis.call('GET', KEYS[3]) or '') ~= ARGV[20] then
@@ -13,7 +15,13 @@ local id, specialist, patient = ARGV[5], ARGV[6], ARGV[9]
 local startMs, endMs, holdExp = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[13])
 local maxLen = tonumber(ARGV[15])
 if count_overlaps(spec_busy_key(specialist), startMs, endMs, maxLen, '') >= tonumber(ARGV[14]) then
-  return { 'ERR', 'SLOT_TAKEN' }
+  local refusal = { 'ERR', 'SLOT_TAKEN' }
+  if ARGV[22] then
+    for _, v in ipairs(redis.call('ZRANGEBYSCORE', spec_busy_key(specialist), ARGV[21], ARGV[22], 'WITHSCORES')) do
+      refusal[#refusal + 1] = v
+    end
+  end
+  return refusal
 end
 if count_overlaps(pat_busy_key(patient), startMs, endMs, maxLen, '') >= 1 then
   return { 'ERR', 'PATIENT_BUSY' }
