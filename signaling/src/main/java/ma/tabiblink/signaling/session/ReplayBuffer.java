@@ -14,7 +14,11 @@ import java.util.List;
 final class ReplayBuffer {
 
     private static final int HEADER = Long.BYTES + Integer.BYTES;
-    private static final int INITIAL_CAPACITY = 256;
+    /**
+     * Room for a couple of small messages: most sessions are idle connections, which keep nothing but the pongs to
+     * their heartbeat pings (about 40 bytes each with the header), and every byte here is paid once per connection.
+     */
+    private static final int INITIAL_CAPACITY = 64;
 
     private final int maxMessages;
     private final int maxBytes;
