@@ -178,8 +178,8 @@ public final class SignalingServer {
             throw new IllegalStateException("cannot listen on " + config.bindHost() + ":" + config.port() + ": "
                     + e.getMessage(), e);
         }
-        // the acceptor's thread only accepts: the quiet sweep's walk over every connection delays nobody's messages
-        connections.startQuietSweep(acceptors.next());
+        // the acceptor's thread only accepts: the sweep's walk over every connection delays nobody's messages
+        connections.startSweep(acceptors.next());
         long period = config.sweepInterval().toMillis();
         housekeeping.scheduleWithFixedDelay(this::housekeeping, period, period, TimeUnit.MILLISECONDS);
         log.info("signalling node {} listening on {}:{}{} ({})", config.nodeId(), config.bindHost(), boundPort(),
@@ -191,6 +191,9 @@ public final class SignalingServer {
                 .group(acceptors, workers)
                 .channel(channelClass)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // the session stage is the only one on an executor group: without this, each connection's pipeline
+                // keeps a map from group to chosen executor (an IdentityHashMap and its table, about 120 bytes)
+                .childOption(ChannelOption.SINGLE_EVENTEXECUTOR_PER_GROUP, false)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.outboundLowWaterMark(), config.outboundHighWaterMark()))
                 .childHandler(new SignalingChannelInitializer(config, connections, calls, codec, sessionExecutors))
@@ -273,7 +276,7 @@ public final class SignalingServer {
     }
 
     private void releaseResources() {
-        connections.stopQuietSweep();
+        connections.stopSweep();
         stopHousekeeping();
         bus.stop();
         long quiet = SHUTDOWN_QUIET.toMillis();

@@ -133,6 +133,39 @@ class BadInputTest {
     }
 
     @Test
+    void aMessageSentInFragmentsIsAnsweredLikeOneFrame() {
+        try (TestClient c = nurse("nurse-frag1")) {
+            String ping = "{\"type\":\"ping\",\"id\":\"in-parts\",\"pad\":\"" + "x".repeat(3000) + "\"}";
+            c.sendInFragments(ping, 10, 1500);
+            assertThat(c.await("pong").path("re").asText()).isEqualTo("in-parts");
+            c.sendRaw("{\"type\":\"ping\",\"id\":\"whole\"}");
+            assertThat(c.await("pong").path("re").asText()).isEqualTo("whole");
+            c.sendInFragments("{\"type\":\"ping\",\"id\":\"again\"}", 5);
+            assertThat(c.await("pong").path("re").asText()).isEqualTo("again");
+        }
+    }
+
+    @Test
+    void aFragmentedMessageOverTheLimitIsRefusedAsAnOversizedFrameIs() {
+        try (TestClient c = nurse("nurse-frag2")) {
+            // 4096 bytes is the limit: each fragment is under it, the message is not
+            c.sendInFragments("{\"type\":\"ping\",\"id\":\"big\",\"pad\":\"" + "x".repeat(6000) + "\"}", 3000);
+            assertThat(c.await("error").path("code").asText()).isEqualTo("FRAME_TOO_LARGE");
+            assertThat(c.awaitClose()).isEqualTo(1009);
+        }
+        try (TestClient c = nurse("nurse-frag2")) {
+            // past twice the limit, the fragments are not even put together: the connection is cut
+            try {
+                c.sendInFragments("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(12_000) + "\"}", 4000, 8000);
+            } catch (java.util.concurrent.CompletionException closedWhileSending) {
+                assertThat(closedWhileSending).hasCauseInstanceOf(IOException.class);
+            }
+            assertThat(c.hasReceived("error")).isFalse();
+            assertThat(c.awaitClose()).isEqualTo(1000);
+        }
+    }
+
+    @Test
     void aFloodIsRateLimitedAndClosedWith4430() throws InterruptedException {
         try (TestClient c = nurse("nurse-bad4")) {
             // Far more than the burst, so that even a slow sender outpaces the refill rate. The flood stops once the

@@ -110,6 +110,16 @@ final class TestClient implements AutoCloseable {
         ws.sendText(text, true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
+    /** Sends one text message as consecutive frames (the first, then continuations), split at {@code cuts}. */
+    void sendInFragments(String text, int... cuts) {
+        int from = 0;
+        for (int cut : cuts) {
+            ws.sendText(text.substring(from, cut), false).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+            from = cut;
+        }
+        ws.sendText(text.substring(from), true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
     void sendBinary(byte[] data) {
         ws.sendBinary(java.nio.ByteBuffer.wrap(data), true).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }

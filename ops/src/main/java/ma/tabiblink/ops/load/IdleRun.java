@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class IdleRun {
 
-    private static final int TOP_CLASSES = 15;
+    private static final int TOP_CLASSES = 40;
 
     private final LoadOptions options;
     private final RunStats stats = new RunStats();

@@ -22,6 +22,8 @@ public record Identity(String userId, String displayName, Role role, String disp
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(expiresAt, "expiresAt");
         displayName = displayName == null || displayName.isBlank() ? userId : displayName;
+        dispensaryId = PlaceNames.shared(dispensaryId);
+        province = PlaceNames.shared(province);
         specialties = specialties == null ? Set.of() : Set.copyOf(specialties);
     }
 

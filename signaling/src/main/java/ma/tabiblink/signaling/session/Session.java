@@ -8,6 +8,7 @@ import ma.tabiblink.signaling.auth.Identity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -20,7 +21,8 @@ public final class Session {
     private enum State { ATTACHED, SUSPENDED, DETACHED }
 
     private final String id;
-    private final String secretHash;
+    /** The SHA-256 of the resume secret, as 32 bytes rather than a string of 64 hex digits. */
+    private final byte[] secretHash;
     private final int replayLimit;
     private final int replayByteLimit;
     private final long outboundHardLimit;
@@ -52,6 +54,7 @@ public final class Session {
     }
 
     /**
+     * @param secretHash        the SHA-256 of the resume secret, in hex
      * @param replayLimit       messages kept for a resume
      * @param replayByteLimit   bytes of JSON kept for a resume (plus 12 per message)
      * @param outboundHardLimit bytes waiting to be written past which the client is dropped at once as too slow
@@ -60,7 +63,7 @@ public final class Session {
     public Session(String id, String secretHash, Identity identity, int replayLimit, int replayByteLimit,
                    long outboundHardLimit, Runnable onSlowConsumer) {
         this.id = id;
-        this.secretHash = secretHash;
+        this.secretHash = HexFormat.of().parseHex(secretHash);
         this.identity = identity;
         this.replayLimit = replayLimit;
         this.replayByteLimit = replayByteLimit;
@@ -72,8 +75,9 @@ public final class Session {
         return id;
     }
 
+    /** The SHA-256 of the resume secret, in hex. */
     public String secretHash() {
-        return secretHash;
+        return HexFormat.of().formatHex(secretHash);
     }
 
     public Identity identity() {

@@ -63,7 +63,7 @@ public final class NodeConnections {
     private final Map<String, Channel> channelsBySession = new ConcurrentHashMap<>();
     /** The session stage of each open connection, by channel. */
     private final Map<Channel, ChannelHandlerContext> open = new ConcurrentHashMap<>();
-    private final QuietSweep quietSweep;
+    private final ConnectionSweep sweep;
     private volatile boolean draining;
     private volatile boolean halted;
     /** Token refresh is failing (said once for the node, not once per connection and attempt). */
@@ -87,7 +87,7 @@ public final class NodeConnections {
         this.events = events;
         this.clock = clock;
         this.resumer = new SessionResumer(cluster, sessions, codec, config.nodeId(), presenceTtlMs(), clock);
-        this.quietSweep = new QuietSweep(open.values(), quietCheckMillis());
+        this.sweep = new ConnectionSweep(open.values(), quietCheckMillis(), clock);
     }
 
     SignalingObserver observer() {
@@ -158,13 +158,16 @@ public final class NodeConnections {
         return Math.min(config.heartbeatInterval().toMillis(), config.idleTimeout().toMillis());
     }
 
-    /** Starts watching the open connections for quiet ones, on {@code on} (a thread with little else to do). */
-    public void startQuietSweep(ScheduledExecutorService on) {
-        quietSweep.start(on);
+    /**
+     * Starts watching the open connections for quiet ones and due token refreshes, on {@code on} (a thread with little
+     * else to do).
+     */
+    public void startSweep(ScheduledExecutorService on) {
+        sweep.start(on);
     }
 
-    public void stopQuietSweep() {
-        quietSweep.stop();
+    public void stopSweep() {
+        sweep.stop();
     }
 
     /** @param session the session stage of the connection just opened */

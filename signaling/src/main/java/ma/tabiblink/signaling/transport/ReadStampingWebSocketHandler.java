@@ -1,29 +1,41 @@
 package ma.tabiblink.signaling.transport;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 
 /**
- * Netty's WebSocket protocol stage, which also notes when its connection last delivered something: every frame
- * (pongs and pings included), any other HTTP request, and the upgrade request once its handshake completes. The node's
- * {@link QuietSweep} reads these notes; two longs here cost far less than an idle-state stage and its timers on every
- * connection.
+ * Netty's WebSocket protocol stage, which also notes when its connection last delivered something (every frame, pongs
+ * and pings included, any other HTTP request, and the upgrade request once its handshake completes), and puts the
+ * fragment aggregator behind itself when the connection's first fragmented message begins.
+ * <p>
+ * The node's {@link ConnectionSweep} reads the notes; two longs here cost far less than an idle-state stage and its
+ * timers on every connection. Most clients never fragment a message: they do not pay for an aggregator stage either.
  */
 final class ReadStampingWebSocketHandler extends WebSocketServerProtocolHandler {
 
+    static final String FRAGMENTS = "fragments";
+
+    /** The most a fragmented message may add up to; past it the connection is closed. */
+    private final int maxFragmentedBytes;
     /** Written on the connection's network thread at each read, read by the sweep and the session worker. */
     private volatile long lastReadNanos = System.nanoTime();
     /** When the sweep last had this connection seen to; touched by the sweep's thread only. */
     private long lastSeenToNanos = lastReadNanos;
 
-    ReadStampingWebSocketHandler(WebSocketServerProtocolConfig config) {
+    ReadStampingWebSocketHandler(WebSocketServerProtocolConfig config, int maxFragmentedBytes) {
         super(config);
+        this.maxFragmentedBytes = maxFragmentedBytes;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         lastReadNanos = System.nanoTime();
+        if (msg instanceof WebSocketFrame frame && !frame.isFinalFragment() && ctx.pipeline().get(FRAGMENTS) == null) {
+            ctx.pipeline().addAfter(ctx.name(), FRAGMENTS, new WebSocketFrameAggregator(maxFragmentedBytes));
+        }
         super.channelRead(ctx, msg);
     }
 

@@ -36,11 +36,11 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * One connection's session: authenticates it when the WebSocket handshake completes, answers its messages, and parks
@@ -62,6 +62,12 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private static final Duration MIN_REFRESH_DELAY = Duration.ofSeconds(1);
     /** Refresh attempts are at least this far apart, so a failing refresh is retried, never hammered. */
     private static final Duration REFRESH_RETRY = Duration.ofSeconds(30);
+    /** {@link #refreshAtMillis} when no refresh is planned. */
+    private static final long NO_REFRESH = Long.MAX_VALUE;
+    /** {@link #refreshAtMillis} once the sweep has handed the planned refresh to this handler's thread. */
+    private static final long REFRESH_HANDED_OVER = Long.MIN_VALUE;
+    private static final AtomicLongFieldUpdater<SessionHandler> REFRESH_AT =
+            AtomicLongFieldUpdater.newUpdater(SessionHandler.class, "refreshAtMillis");
 
     /**
      * What a specialist's presence is reported as when their session resumes outside any call (in one, it is
@@ -77,8 +83,13 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private final ReadStampingWebSocketHandler webSocketStage;
     private Session session;
     private int clientCloseCode = -1;
-    private ScheduledFuture<?> refreshTask;
-    private Instant lastRefreshAttempt;
+    /**
+     * When the next token refresh is due, in the node clock's epoch milliseconds; the node's {@link ConnectionSweep}
+     * hands it to this handler's thread then. A number here instead of a timer on every connection.
+     */
+    private volatile long refreshAtMillis = NO_REFRESH;
+    /** The node clock's epoch milliseconds at the last refresh attempt, 0 before the first. */
+    private long lastRefreshAttemptMillis;
     /** False once the refresher said this identity cannot be refreshed: the connection ends when its token does. */
     private boolean refreshable = true;
     /** Why the user's sign-in session ended, once it has: the connection is closing and its session ends with it. */
@@ -107,7 +118,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     // ------------------------------------------------------------------ quiet connections
 
-    /** Asked by the node's {@link QuietSweep}, on its thread. */
+    /** Asked by the node's {@link ConnectionSweep}, on its thread. */
     boolean dueForQuietCheck(long nowNanos, long periodNanos) {
         return webSocketStage.dueForQuietCheck(nowNanos, periodNanos);
     }
@@ -206,7 +217,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
         if (who.role() == Role.SPECIALIST && status.isPresent()) {
             node.presenceChanged(who.userId(), status.get().value());
         }
-        scheduleRefresh(ctx);
+        scheduleRefresh();
     }
 
     private Session newSession(ChannelHandlerContext ctx, String id, String secretHash, Identity who) {
@@ -409,7 +420,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             boolean inCall = resumedCalls.stream().anyMatch(c -> CallState.ACTIVE.value().equals(c.state()));
             node.presenceChanged(who.userId(), inCall ? PresenceStatus.BUSY.value() : PRESENCE_BACK);
         }
-        scheduleRefresh(ctx);
+        scheduleRefresh();
     }
 
     /**
@@ -463,36 +474,47 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
      * the previous attempt, and not after the expiry itself: that last attempt either extends the connection or ends
      * it. Whatever the clocks say, two checks are at least {@link #MIN_REFRESH_DELAY} apart.
      */
-    private void scheduleRefresh(ChannelHandlerContext ctx) {
-        if (refreshTask != null) {
-            refreshTask.cancel(false);
-        }
-        Session s = session;
-        Instant now = node.now();
-        Instant expires = s.identity().expiresAt();
-        Instant at = expires;
+    private void scheduleRefresh() {
+        long now = node.now().toEpochMilli();
+        long expires = session.identity().expiresAt().toEpochMilli();
+        long at = expires;
         if (refreshable) {
-            Instant earliest = lastRefreshAttempt == null ? now.plus(MIN_REFRESH_DELAY)
-                    : lastRefreshAttempt.plus(REFRESH_RETRY);
-            Instant planned = expires.minus(config.tokenRefreshLead());
-            at = planned.isAfter(earliest) ? planned : earliest;
-            if (at.isAfter(expires)) {
-                at = expires;
-            }
+            long earliest = lastRefreshAttemptMillis == 0 ? now + MIN_REFRESH_DELAY.toMillis()
+                    : lastRefreshAttemptMillis + REFRESH_RETRY.toMillis();
+            long planned = expires - config.tokenRefreshLead().toMillis();
+            at = Math.min(Math.max(planned, earliest), expires);
         }
-        if (at.isBefore(now.plus(MIN_REFRESH_DELAY))) {
-            at = now.plus(MIN_REFRESH_DELAY);
+        refreshAtMillis = Math.max(at, now + MIN_REFRESH_DELAY.toMillis());
+    }
+
+    private void cancelRefresh() {
+        refreshAtMillis = NO_REFRESH;
+    }
+
+    /**
+     * Asked by the node's {@link ConnectionSweep}, on its thread: whether the planned token refresh is due by
+     * {@code nowMillis} (the node clock's epoch milliseconds). When it answers true, the refresh is the caller's to
+     * hand to {@link #refreshDue}, once.
+     */
+    boolean takeDueRefresh(long nowMillis) {
+        long at = refreshAtMillis;
+        return at != REFRESH_HANDED_OVER && at <= nowMillis && REFRESH_AT.compareAndSet(this, at, REFRESH_HANDED_OVER);
+    }
+
+    /** The refresh the sweep found due, unless it was planned anew or cancelled meanwhile. */
+    void refreshDue(ChannelHandlerContext ctx) {
+        if (refreshAtMillis == REFRESH_HANDED_OVER) {
+            cancelRefresh();
+            refresh(ctx, session);
         }
-        long delay = Duration.between(now, at).toMillis();
-        refreshTask = ctx.executor().schedule(() -> refresh(ctx, s), delay, TimeUnit.MILLISECONDS);
     }
 
     private void refresh(ChannelHandlerContext ctx, Session s) {
-        if (session != s || !s.attachedTo(ctx.channel()) || ended != null) {
+        if (s == null || session != s || !s.attachedTo(ctx.channel()) || ended != null) {
             return;
         }
         if (refreshable) {
-            lastRefreshAttempt = node.now();
+            lastRefreshAttemptMillis = node.now().toEpochMilli();
             try {
                 Optional<RefreshedToken> t = node.refresh(s.identity());
                 node.refreshWorks();
@@ -515,13 +537,13 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             closeSession(ctx, CloseCode.AUTH_FAILED);
             return;
         }
-        scheduleRefresh(ctx);
+        scheduleRefresh();
     }
 
     /** Checks the session's sign-in at once (after this node may have missed a sign-out), refreshing its token. */
     void recheck(ChannelHandlerContext ctx, Session s) {
         if (session == s && refreshable) {
-            lastRefreshAttempt = null;
+            lastRefreshAttemptMillis = 0;
             refresh(ctx, s);
         }
     }
@@ -535,9 +557,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
             return;
         }
         ended = why;
-        if (refreshTask != null) {
-            refreshTask.cancel(false);
-        }
+        cancelRefresh();
         sendError(ctx, null, switch (why) {
             case SIGNED_OUT, EXPIRED, REVOKED -> ErrorCode.SESSION_ENDED;
             case ACCOUNT_DISABLED -> ErrorCode.ACCOUNT_DISABLED;
@@ -595,9 +615,7 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (refreshTask != null) {
-            refreshTask.cancel(false);
-        }
+        cancelRefresh();
         if (slowTask != null) {
             slowTask.cancel(false);
         }

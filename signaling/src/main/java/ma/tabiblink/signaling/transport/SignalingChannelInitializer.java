@@ -6,7 +6,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.util.concurrent.EventExecutorGroup;
 import ma.tabiblink.signaling.SignalingConfig;
@@ -56,9 +55,10 @@ public final class SignalingChannelInitializer extends ChannelInitializer<Socket
         config.tls().ifPresent(tls -> p.addLast("tls", tls.newHandler(ch.alloc())));
         p.addLast("http", new HttpServerCodec());
         p.addLast("handshake", new HttpObjectAggregator(MAX_HANDSHAKE_BYTES));
-        ReadStampingWebSocketHandler webSocketStage = new ReadStampingWebSocketHandler(webSocket);
+        // puts a fragment aggregator with the same cap behind itself ("fragments") when a first fragment arrives
+        ReadStampingWebSocketHandler webSocketStage = new ReadStampingWebSocketHandler(webSocket,
+                HARD_CAP_FACTOR * config.maxFrameBytes());
         p.addLast("websocket", webSocketStage);
-        p.addLast("fragments", new WebSocketFrameAggregator(HARD_CAP_FACTOR * config.maxFrameBytes()));
         p.addLast("protocol", new ProtocolDecoder(codec, config.maxFrameBytes(),
                 config.maxMessagesPerSecond(), config.messageBurst()));
         InlineRelay inlineRelay = new InlineRelay(calls.established()::relayHere, connections::observer);

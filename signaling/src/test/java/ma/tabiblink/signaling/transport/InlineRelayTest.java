@@ -8,6 +8,7 @@ import ma.tabiblink.signaling.auth.Role;
 import ma.tabiblink.signaling.event.SignalingObserver;
 import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.MessageCodec;
+import ma.tabiblink.signaling.session.ResumeToken;
 import ma.tabiblink.signaling.session.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InlineRelayTest {
 
-    private static final Session NURSE = new Session("session-nurse", "secret-hash",
+    private static final Session NURSE = new Session("session-nurse", ResumeToken.issue("session-nurse").secretHash(),
             new Identity("nurse1", "Nurse One", Role.NURSE, "disp-1", "province-1", Set.of(),
                     Instant.parse("2030-01-01T00:00:00Z")), 16, 1 << 16, 1 << 20, () -> { });
 
