@@ -179,7 +179,8 @@ class CallRoutingTest {
             String callId = doctor.await("call.incoming").path("callId").asText();
 
             // the candidates follow the accept at once: each must wait for the accept, none may overtake another,
-            // and each side's own replies (pongs) interleave with what its peer relays without breaking its sequence
+            // and each side's own replies (pongs, which carry no seq) interleave with what its peer relays without
+            // breaking its sequence
             doctor.send("call.accept", "callId", callId);
             for (int i = 0; i < candidates; i++) {
                 doctor.send("ice.candidate", "callId", callId, "candidate", Map.of("candidate", "d" + i));
@@ -204,6 +205,10 @@ class CallRoutingTest {
                 }
                 long expected = 1;
                 for (JsonNode m : c.all()) {
+                    if (m.path("type").asText().equals("pong")) {
+                        assertThat(m.has("seq")).as("pong %s", m).isFalse();
+                        continue;
+                    }
                     assertThat(m.path("seq").asLong()).as("sequence of %s", m).isEqualTo(expected++);
                     assertThat(m.path("type").asText()).isNotEqualTo("error");
                 }

@@ -163,6 +163,32 @@ class ResumeTest {
     }
 
     @Test
+    void theHeartbeatsOfAnIdleConnectionAreNotKeptSoAResumeReplaysNothingAndReportsNoGap() {
+        String resumeToken;
+        long seen;
+        try (TestClient nurse = TestClient.connect(longWindow, fx.tokens.nurse("nurse-r6", "disp-azilal"))) {
+            resumeToken = nurse.await("welcome").path("resumeToken").asText();
+            for (int i = 0; i < 90; i++) {
+                nurse.send("ping");
+            }
+            for (int i = 0; i < 90; i++) {
+                assertThat(nurse.await("pong").has("seq")).isFalse();
+            }
+            seen = lastSeq(nurse);
+            nurse.drop();
+        }
+        try (TestClient back = TestClient.connect(longWindow, fx.tokens.nurse("nurse-r6", "disp-azilal"))) {
+            back.await("welcome");
+            back.send("session.resume", "resumeToken", resumeToken, "lastSeq", seen);
+            assertThat(back.await("session.resumed").path("seq").asLong()).isEqualTo(seen + 1);
+            back.send("ping");
+            back.await("pong");
+            assertThat(back.all()).extracting(m -> m.path("type").asText())
+                    .containsExactly("welcome", "session.resumed", "pong");
+        }
+    }
+
+    @Test
     void aResumeTokenOnlyWorksForItsOwnUser() {
         try (TestClient nurse = TestClient.connect(longWindow, fx.tokens.nurse("nurse-r3", "disp-azilal"));
              TestClient thief = TestClient.connect(longWindow, fx.tokens.nurse("nurse-r4", "disp-azilal"))) {

@@ -16,8 +16,11 @@ import java.util.List;
 final class ReplayBuffer {
 
     private static final int HEADER = Long.BYTES + Integer.BYTES;
-    /** About ten ICE candidates: a session that keeps a few messages stays small, a busy one needs few chunks. */
-    private static final int CHUNK_SHIFT = 11;
+    /**
+     * A few ICE candidates: a session that keeps one or two messages (a presence, a refreshed token) stays small, and
+     * a busy one's chunks cost a few percent of its buffer in array headers and chunk references.
+     */
+    private static final int CHUNK_SHIFT = 9;
     static final int CHUNK_BYTES = 1 << CHUNK_SHIFT;
     private static final int CHUNK_MASK = CHUNK_BYTES - 1;
 

@@ -49,7 +49,7 @@ public final class Session {
         }
     }
 
-    /** A message on its way to the connection: its sequence number and its UTF-8 JSON without it. */
+    /** A message on its way to the connection: its sequence number (0: none) and its UTF-8 JSON without it. */
     private record Outgoing(long seq, byte[] json) {
     }
 
@@ -123,6 +123,16 @@ public final class Session {
         }
     }
 
+    /**
+     * Sends a message without a sequence number, not kept for a resume: an answer that only matters on the connection
+     * that asked (a pong). Dropped when the session has no connection here.
+     */
+    public synchronized void sendUnnumbered(byte[] utf8) {
+        if (state != State.DETACHED) {
+            push(0, utf8, false);
+        }
+    }
+
     /** Sends a message that keeps the sequence number it had before a resume. */
     public synchronized void replay(Sent message) {
         if (state != State.DETACHED) {
@@ -186,6 +196,11 @@ public final class Session {
     /** Writes the JSON with {@code seq} added as its last field (the JSON always ends with its closing brace). */
     private void write(Outgoing message) {
         byte[] json = message.json();
+        if (message.seq() == 0) {
+            channel.write(new TextWebSocketFrame(channel.alloc().buffer(json.length).writeBytes(json)),
+                    channel.voidPromise());
+            return;
+        }
         String seqField = ",\"seq\":" + message.seq() + "}";
         ByteBuf frame = channel.alloc().buffer(json.length - 1 + seqField.length());
         frame.writeBytes(json, 0, json.length - 1).writeCharSequence(seqField, StandardCharsets.US_ASCII);

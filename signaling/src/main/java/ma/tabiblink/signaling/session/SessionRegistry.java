@@ -86,6 +86,11 @@ public final class SessionRegistry {
         }
     }
 
+    /** Answers on the session's connection only, without a sequence number (see {@link Session#sendUnnumbered}). */
+    public void replyUnnumbered(Session session, Message.Server message) {
+        session.sendUnnumbered(codec.encodeUtf8(message));
+    }
+
     public void sendToUser(String userId, Message.Server message) {
         String json = codec.encode(message);
         for (String sid : cluster.userSessions(userId)) {

@@ -131,6 +131,10 @@ public final class NodeConnections {
         sessions.reply(s, message);
     }
 
+    void replyUnnumbered(Session s, Message.Server message) {
+        sessions.replyUnnumbered(s, message);
+    }
+
     /** @param status as {@link SignalingEvent.PresenceChanged} spells it */
     void presenceChanged(String userId, String status) {
         events.emit(new SignalingEvent.PresenceChanged(clock.instant(), userId, status));

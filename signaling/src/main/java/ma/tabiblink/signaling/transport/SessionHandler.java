@@ -320,7 +320,9 @@ final class SessionHandler extends SimpleChannelInboundHandler<Object> {
     private void dispatch(ChannelHandlerContext ctx, Message.Client m) {
         Session s = session;
         if (m instanceof Message.Ping p) {
-            node.reply(s, new Message.Pong(p.id()));
+            // a pong only tells this connection it is alive: numbered and kept, the pongs of an idle connection
+            // would fill its replay buffer over the hours
+            node.replyUnnumbered(s, new Message.Pong(p.id()));
         } else if (m instanceof Message.SessionResume r) {
             resume(ctx, r);
         } else if (m instanceof Message.Relayed r) {
