@@ -2,6 +2,7 @@ package ma.tabiblink.signaling;
 
 import io.netty.handler.ssl.SslContext;
 import ma.tabiblink.signaling.cluster.StateCipher;
+import ma.tabiblink.signaling.transport.NetworkTransport;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -40,6 +41,7 @@ import javax.crypto.SecretKey;
  * @param maxCallDuration          end assumed for Jitsi tokens of urgent calls
  * @param workerThreads            threads running session logic (they may wait on Redis)
  * @param redisPrefix              prefix of every Redis key and channel of this module
+ * @param transport                the sockets the node runs on ({@link NetworkTransport#AUTO}: epoll, else NIO)
  * @param stateKey                 AES-256 key sealing what the nodes keep in Redis that must not be readable there
  *                                 (chief complaints, stored and cross-node messages); the same on every node of a
  *                                 cluster. {@link #defaults()} draws a random one, fine for a single node only
@@ -73,6 +75,7 @@ public record SignalingConfig(
         Duration maxCallDuration,
         int workerThreads,
         String redisPrefix,
+        NetworkTransport transport,
         SecretKey stateKey) {
 
     public static final String DEFAULT_BIND_HOST = "127.0.0.1";
@@ -139,6 +142,7 @@ public record SignalingConfig(
         if (redisPrefix == null || redisPrefix.isBlank()) {
             throw new IllegalArgumentException("redisPrefix must not be blank");
         }
+        Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(stateKey, "stateKey");
         if (stateKey.getEncoded() == null || stateKey.getEncoded().length != 32) {
             throw new IllegalArgumentException("stateKey must be a 256-bit key");
@@ -160,7 +164,7 @@ public record SignalingConfig(
                 DEFAULT_SLOW_CONSUMER_GRACE, DEFAULT_REPLAY_BUFFER, DEFAULT_REPLAY_BUFFER_BYTES, DEFAULT_HEARTBEAT, DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_RESUME_WINDOW, DEFAULT_RING_TIMEOUT, DEFAULT_TOKEN_REFRESH_LEAD, DEFAULT_SWEEP_INTERVAL,
                 DEFAULT_NODE_TIMEOUT, DEFAULT_TYPICAL_CALL, DEFAULT_JOIN_EARLY, DEFAULT_MAX_CALL,
-                DEFAULT_WORKER_THREADS, DEFAULT_REDIS_PREFIX, StateCipher.generateKey());
+                DEFAULT_WORKER_THREADS, DEFAULT_REDIS_PREFIX, NetworkTransport.AUTO, StateCipher.generateKey());
     }
 
     public Builder toBuilder() {
@@ -197,6 +201,7 @@ public record SignalingConfig(
         private Duration maxCallDuration;
         private int workerThreads;
         private String redisPrefix;
+        private NetworkTransport transport;
         private SecretKey stateKey;
 
         private Builder(SignalingConfig c) {
@@ -228,6 +233,7 @@ public record SignalingConfig(
             maxCallDuration = c.maxCallDuration;
             workerThreads = c.workerThreads;
             redisPrefix = c.redisPrefix;
+            transport = c.transport;
             stateKey = c.stateKey;
         }
 
@@ -262,6 +268,7 @@ public record SignalingConfig(
         public Builder maxCallDuration(Duration v) { maxCallDuration = v; return this; }
         public Builder workerThreads(int v) { workerThreads = v; return this; }
         public Builder redisPrefix(String v) { redisPrefix = v; return this; }
+        public Builder transport(NetworkTransport v) { transport = v; return this; }
         public Builder stateKey(SecretKey v) { stateKey = v; return this; }
 
         public SignalingConfig build() {
@@ -270,7 +277,7 @@ public record SignalingConfig(
                     outboundLowWaterMark, outboundHighWaterMark, slowConsumerGrace, replayBufferMessages,
                     replayBufferBytes, heartbeatInterval, idleTimeout, resumeWindow, ringTimeout, tokenRefreshLead, sweepInterval,
                     nodeTimeout, typicalCallDuration, appointmentJoinEarly, maxCallDuration, workerThreads,
-                    redisPrefix, stateKey);
+                    redisPrefix, transport, stateKey);
         }
     }
 }

@@ -4,12 +4,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -37,6 +34,7 @@ import ma.tabiblink.signaling.protocol.Message;
 import ma.tabiblink.signaling.protocol.MessageCodec;
 import ma.tabiblink.signaling.session.Session;
 import ma.tabiblink.signaling.session.SessionRegistry;
+import ma.tabiblink.signaling.transport.NetworkTransport;
 import ma.tabiblink.signaling.transport.NodeConnections;
 import ma.tabiblink.signaling.transport.SignalingChannelInitializer;
 import ma.tabiblink.signaling.video.VideoBroker;
@@ -79,6 +77,7 @@ public final class SignalingServer {
     private final NodeBus bus;
     private final View view = new View();
 
+    private volatile String transportName;
     private EventLoopGroup acceptors;
     private EventLoopGroup workers;
     private EventExecutorGroup sessionExecutors;
@@ -155,7 +154,8 @@ public final class SignalingServer {
                 config.resumeWindow().plus(config.nodeTimeout()).toMillis()));
         heartbeat(clock.instant());
         beatingSince = clock.instant().minus(config.nodeTimeout());
-        Transport transport = Transport.best();
+        NetworkTransport.Choice transport = config.transport().choose();
+        transportName = transport.name();
         acceptors = new MultiThreadIoEventLoopGroup(1, transport.io());
         // one network thread per core: they never block, and the two members of a call on threads sharing a core
         // would pay a thread switch for every message relayed between them
@@ -204,6 +204,11 @@ public final class SignalingServer {
     /** The guests' single-use Jitsi links issued by any node, opened through the web application. */
     public GuestLinks guestLinks() {
         return calls.video().guestLinks();
+    }
+
+    /** The sockets the node runs on: io_uring, epoll or nio (null before it starts). */
+    public String transportName() {
+        return transportName;
     }
 
     public int boundPort() {
@@ -368,27 +373,6 @@ public final class SignalingServer {
 
     public SignalingView view() {
         return view;
-    }
-
-    /** The network transport: epoll when its native library loads (Linux), NIO otherwise. */
-    private record Transport(String name, IoHandlerFactory io, Class<? extends ServerChannel> serverChannel) {
-
-        @SuppressWarnings("unchecked")
-        static Transport best() {
-            try {
-                Class<?> epoll = Class.forName("io.netty.channel.epoll.Epoll");
-                if ((Boolean) epoll.getMethod("isAvailable").invoke(null)) {
-                    return new Transport("epoll",
-                            (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler")
-                                    .getMethod("newFactory").invoke(null),
-                            (Class<? extends ServerChannel>) Class.forName(
-                                    "io.netty.channel.epoll.EpollServerSocketChannel"));
-                }
-            } catch (ReflectiveOperationException | LinkageError e) {
-                log.debug("epoll transport unavailable: {}", e.toString());
-            }
-            return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class);
-        }
     }
 
     private final class View implements SignalingView {

@@ -4,6 +4,7 @@ import java.io.File;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Set;
 
 import javax.crypto.SecretKey;
@@ -14,6 +15,7 @@ import org.springframework.core.env.Environment;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import ma.tabiblink.signaling.SignalingConfig;
+import ma.tabiblink.signaling.transport.NetworkTransport;
 import ma.tabiblink.web.config.StartupException;
 
 /** Reads the signalling node's addresses, limits and timeouts from the environment into a {@link SignalingConfig}. */
@@ -46,6 +48,7 @@ final class SignalingSettings {
                 .nodeTimeout(env.getProperty("tabib.signaling.node-timeout", Duration.class, d.nodeTimeout()))
                 .tokenRefreshLead(env.getProperty("tabib.signaling.token-refresh-lead", Duration.class, d.tokenRefreshLead()))
                 .appointmentJoinEarly(env.getProperty("tabib.signaling.appointment-join-early", Duration.class, d.appointmentJoinEarly()));
+        b.transport(transport(env.getProperty("tabib.signaling.transport", "auto")));
         String nodeId = env.getProperty("tabib.signaling.node-id", "");
         if (!nodeId.isBlank()) {
             b.nodeId(nodeId);
@@ -66,6 +69,17 @@ final class SignalingSettings {
         } catch (SSLException | IllegalArgumentException e) {
             throw new StartupException("The signalling server cannot use the TLS certificate " + certFile + ": " + e.getMessage());
         }
+    }
+
+    private static NetworkTransport transport(String configured) {
+        return switch (configured.strip().toLowerCase(Locale.ROOT)) {
+            case "auto", "" -> NetworkTransport.AUTO;
+            case "io_uring" -> NetworkTransport.IO_URING;
+            case "epoll" -> NetworkTransport.EPOLL;
+            case "nio" -> NetworkTransport.NIO;
+            default -> throw new StartupException("TABIB_SIGNALING_TRANSPORT must be auto, io_uring, epoll or nio, not '"
+                    + configured + "'.");
+        };
     }
 
     private static Set<String> origins(String configured, Set<String> webOrigins) {
