@@ -2,6 +2,7 @@ package ma.tabiblink.signaling;
 
 import ma.tabiblink.signaling.auth.Identity;
 import ma.tabiblink.signaling.auth.Role;
+import ma.tabiblink.signaling.cluster.CallState;
 import ma.tabiblink.signaling.cluster.ClusterState;
 import ma.tabiblink.signaling.cluster.PresenceStatus;
 import ma.tabiblink.signaling.cluster.RedisKeys;
@@ -32,6 +33,7 @@ class LongQueueTest {
     private static final String SPECIALTY = "cardiology";
     private static final long RING_MS = 60_000;
     private static final long TYPICAL_CALL_MS = 600_000;
+    private static final ClusterState.QueueTimes TIMES = new ClusterState.QueueTimes(RING_MS, TYPICAL_CALL_MS);
     private static final long PRESENCE_TTL_MS = 60_000;
 
     static SignalingFixture fx;
@@ -66,9 +68,10 @@ class LongQueueTest {
         Map<String, Integer> told = new HashMap<>();
         int noSpecialist = 0;
         for (int i = 0; i < queued; i++) {
-            String callId = request();
+            Requested r = request();
+            String callId = r.callId();
             calls.add(callId);
-            ClusterState.Dispatch d = dispatch();
+            ClusterState.Dispatch d = r.dispatch();
             assertThat(d.rings()).isEmpty();
             assertThat(d.positions()).extracting(ClusterState.Position::callId).containsExactly(callId);
             assertThat(d.positions().get(0).position()).isEqualTo(i + 1);
@@ -112,12 +115,22 @@ class LongQueueTest {
     void withThousandsQueuedTheHeadCallsRingTheLongestIdleWhoDidNotDeclineThem() {
         specialist("dr.a", PresenceStatus.AVAILABLE);
         List<String> calls = new ArrayList<>();
-        calls.add(request());
-        ClusterState.Dispatch first = dispatch();
-        assertThat(first.rings()).containsExactly(new ClusterState.Ring(calls.get(0), "dr.a"));
+        Requested head = request();
+        calls.add(head.callId());
+        ClusterState.Dispatch first = head.dispatch();
+        assertThat(rang(first)).containsExactly(calls.get(0) + " -> dr.a");
+        ClusterState.Ring ring = first.rings().get(0);
+        assertThat(ring.call().state()).as("the call as stored once ringing").isEqualTo(CallState.RINGING);
+        assertThat(ring.call().nurseSessionId()).isEqualTo("s-n0");
+        assertThat(ring.specialistName()).isEqualTo("dr.a");
+        assertThat(ring.specialistSessions()).containsExactly("s-dr.a");
+        assertThat(first.queueLength()).isEqualTo(1);
         for (int i = 1; i < 2000; i++) {
-            calls.add(request());
-            assertThat(dispatch().unserved()).extracting(ClusterState.Unserved::callId).containsExactly(calls.get(i));
+            Requested r = request();
+            calls.add(r.callId());
+            assertThat(r.dispatch().unserved()).extracting(ClusterState.Unserved::callId)
+                    .containsExactly(calls.get(i));
+            assertThat(r.dispatch().queueLength()).isEqualTo(i + 1);
         }
         now = now.plusSeconds(1);
         cluster.decline(calls.get(0), "dr.a", now);
@@ -128,66 +141,79 @@ class LongQueueTest {
         now = now.plusSeconds(1);
 
         ClusterState.Dispatch d = dispatch();
-        assertThat(d.rings()).containsExactly(
-                new ClusterState.Ring(calls.get(0), "dr.b"),
-                new ClusterState.Ring(calls.get(1), "dr.a"),
-                new ClusterState.Ring(calls.get(2), "dr.c"));
+        assertThat(rang(d)).containsExactly(calls.get(0) + " -> dr.b", calls.get(1) + " -> dr.a",
+                calls.get(2) + " -> dr.c");
         assertThat(d.unserved()).isEmpty();
         assertThat(dispatch().rings()).as("nobody is rung twice").isEmpty();
 
-        cluster.accept(calls.get(1), identity("dr.a"), "s-dr.a", now);
-        ClusterState.Dispatch afterAccept = dispatch();
+        ClusterState.Accepted accepted = cluster.accept(calls.get(1), identity("dr.a"), "s-dr.a", now, TIMES);
+        assertThat(accepted.call().state()).isEqualTo(CallState.ACTIVE);
+        assertThat(accepted.call().specialistSessionId()).isEqualTo("s-dr.a");
+        assertThat(accepted.specialistSessions()).containsExactly("s-dr.a");
+        ClusterState.Dispatch afterAccept = accepted.dispatch();
         assertThat(afterAccept.rings()).isEmpty();
         // 3 specialists connected, none free, a 10-minute call: position × 600 s ÷ 3
         assertThat(afterAccept.positions()).contains(
-                new ClusterState.Position(calls.get(2), "s-n2", 2, 400),
-                new ClusterState.Position(calls.get(3), "s-n3", 3, 600));
+                new ClusterState.Position(calls.get(3), "s-n3", 3, 600),
+                new ClusterState.Position(calls.get(4), "s-n4", 4, 800));
+        assertThat(afterAccept.positions()).extracting(ClusterState.Position::callId)
+                .as("the calls being rung hear the ring, not that they moved up")
+                .doesNotContain(calls.get(0), calls.get(2));
+
+        now = now.plusSeconds(1);
+        cluster.decline(calls.get(2), "dr.c", now);
+        // dr.c, who declined it, is free again: (2 − 1 free) × 600 s ÷ 3
+        assertThat(dispatch().positions()).as("a call whose ring failed hears where it stands again")
+                .contains(new ClusterState.Position(calls.get(2), "s-n2", 2, 200));
     }
 
     @Test
     void waitEstimatesCountTheSpecialistsConnectedNow() {
         specialist("dr.busy1", PresenceStatus.AWAY);
         specialist("dr.busy2", PresenceStatus.AWAY);
-        request();
-        assertThat(dispatch().positions().get(0).estimatedWaitSeconds()).isEqualTo(300);
+        assertThat(request().dispatch().positions().get(0).estimatedWaitSeconds()).isEqualTo(300);
         cluster.drop("s-dr.busy2");
-        request();
-        assertThat(dispatch().positions().get(0).estimatedWaitSeconds()).as("position 2 × 600 s ÷ 1").isEqualTo(1200);
+        assertThat(request().dispatch().positions().get(0).estimatedWaitSeconds()).as("position 2 × 600 s ÷ 1").isEqualTo(1200);
         cluster.park("s-dr.busy1", "node-1", now.plusSeconds(60), PRESENCE_TTL_MS, 0, List.of());
-        request();
-        assertThat(dispatch().positions().get(0).estimatedWaitSeconds()).as("nobody connected: as if one were")
+        assertThat(request().dispatch().positions().get(0).estimatedWaitSeconds()).as("nobody connected: as if one were")
                 .isEqualTo(1800);
         cluster.claim("s-dr.busy1", "secret", "dr.busy1", "node-1", PRESENCE_TTL_MS, now);
         specialist("dr.new", PresenceStatus.AWAY);
-        request();
-        assertThat(dispatch().positions().get(0).estimatedWaitSeconds()).as("position 4 × 600 s ÷ 2").isEqualTo(1200);
+        assertThat(request().dispatch().positions().get(0).estimatedWaitSeconds()).as("position 4 × 600 s ÷ 2").isEqualTo(1200);
     }
 
     @Test
     void callsQueuedByAnEarlierVersionAreRungAfterTheUpgrade() {
-        String first = request();
-        String second = request();
+        String first = request().callId();
+        String second = request().callId();
         // An earlier version kept only the queue itself.
         fx.redis.del("tl:sig:queue:" + SPECIALTY + ":waiting", "tl:sig:queue:" + SPECIALTY + ":fresh",
                 "tl:sig:queue:" + SPECIALTY + ":indexed");
         specialist("dr.a", PresenceStatus.AVAILABLE);
         now = now.plusSeconds(1);
         specialist("dr.b", PresenceStatus.AVAILABLE);
-        assertThat(dispatch().rings()).containsExactly(new ClusterState.Ring(first, "dr.a"),
-                new ClusterState.Ring(second, "dr.b"));
+        assertThat(rang(dispatch())).containsExactly(first + " -> dr.a", second + " -> dr.b");
     }
 
-    private String request() {
+    /** A call just requested, and the dispatch its request ran. */
+    private record Requested(String callId, ClusterState.Dispatch dispatch) {
+    }
+
+    private Requested request() {
         String callId = "c-" + requested;
         String nurse = "n" + requested;
         requested++;
-        cluster.request(new ClusterState.UrgentRequest(callId, nurse, "s-" + nurse, SPECIALTY, "pat-1", "",
-                "Nurse", "disp-tinghir", "Tinghir"), now, 5);
-        return callId;
+        return new Requested(callId, cluster.request(new ClusterState.UrgentRequest(callId, nurse, "s-" + nurse,
+                SPECIALTY, "pat-1", "", "Nurse", "disp-tinghir", "Tinghir"), now, 5, TIMES));
     }
 
     private ClusterState.Dispatch dispatch() {
-        return cluster.dispatch(SPECIALTY, now, RING_MS, TYPICAL_CALL_MS);
+        return cluster.dispatch(SPECIALTY, now, TIMES);
+    }
+
+    /** Who was rung for which call, as "call -> specialist". */
+    private static List<String> rang(ClusterState.Dispatch d) {
+        return d.rings().stream().map(r -> r.callId() + " -> " + r.specialistId()).toList();
     }
 
     private void specialist(String id, PresenceStatus status) {

@@ -39,26 +39,30 @@ final class CallQueue {
 
     /** Works out who is rung next for a specialty, and every waiting call's position, without telling anyone. */
     ClusterState.Dispatch next(String specialty) {
-        return cluster.dispatch(specialty, clock.instant(), config.ringTimeout().toMillis(),
-                config.typicalCallDuration().toMillis());
+        return cluster.dispatch(specialty, clock.instant(), times());
+    }
+
+    /** What a dispatch needs to know of the configuration. */
+    ClusterState.QueueTimes times() {
+        return new ClusterState.QueueTimes(config.ringTimeout().toMillis(), config.typicalCallDuration().toMillis());
     }
 
     /** Tells everyone concerned by a dispatch: rung specialists, waiting nurses (but {@code skipPositionOf}). */
     void apply(String specialty, ClusterState.Dispatch d, String skipPositionOf) {
         for (ClusterState.Ring ring : d.rings()) {
-            CallRecord call = cluster.call(ring.callId()).orElse(null);
+            CallRecord call = ring.call();
             if (call == null) {
                 continue;
             }
             // The event and the nurse's call.ringing go before the specialist hears of the call: they may accept at
             // once, and a CallAccepted emitted before CallRinging would lose its ring-to-answer time, as the nurse
             // would hear "ringing" after "accepted" when the two travel different ways (one of them through Redis).
-            Party specialist = Parties.specialist(cluster, ring.specialistId());
+            Party specialist = Parties.specialist(ring.specialistId(), ring.specialistName());
             events.emit(new SignalingEvent.CallRinging(clock.instant(), ring.callId(), ring.specialistId()));
             Message.PatientSummary patient = patients.summary(ring.specialistId(), call.patientRef(), ring.callId())
                     .orElse(null);
             sessions.send(call.nurseSessionId(), new Message.CallRinging(ring.callId(), specialist));
-            sessions.sendToUser(ring.specialistId(), new Message.CallIncoming(ring.callId(), call.specialty(),
+            sessions.sendToSessions(ring.specialistSessions(), new Message.CallIncoming(ring.callId(), call.specialty(),
                     call.patientRef(), call.reason(), Parties.nurseOf(call), config.ringTimeout().toSeconds(),
                     patient));
         }
@@ -72,7 +76,7 @@ final class CallQueue {
             sessions.send(u.nurseSessionId(), new Message.CallNoSpecialist(u.callId()));
         }
         if (!d.positions().isEmpty() || !d.rings().isEmpty()) {
-            events.emit(new SignalingEvent.QueueChanged(clock.instant(), specialty, cluster.queueLength(specialty)));
+            events.emit(new SignalingEvent.QueueChanged(clock.instant(), specialty, d.queueLength()));
         }
     }
 }

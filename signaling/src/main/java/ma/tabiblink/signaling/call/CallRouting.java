@@ -95,11 +95,10 @@ public final class CallRouting {
         Parties.requireRole(who, Role.NURSE, "request an urgent call");
         requirePatient(who, m.patientRef());
         String callId = RandomIds.next("c-");
-        cluster.request(new ClusterState.UrgentRequest(callId, who.userId(), s.id(), m.specialty(), m.patientRef(),
-                m.reason(), who.displayName(), who.dispensaryId(), who.province()), now(),
-                config.maxPendingCallsPerNurse());
+        ClusterState.Dispatch d = cluster.request(new ClusterState.UrgentRequest(callId, who.userId(), s.id(),
+                m.specialty(), m.patientRef(), m.reason(), who.displayName(), who.dispensaryId(), who.province()),
+                now(), config.maxPendingCallsPerNurse(), queue.times());
         events.emit(new SignalingEvent.CallRequested(now(), callId, who.userId(), m.specialty(), m.patientRef(), null));
-        ClusterState.Dispatch d = queue.next(m.specialty());
         ClusterState.Position mine = d.positions().stream().filter(p -> p.callId().equals(callId)).findFirst()
                 .orElse(new ClusterState.Position(callId, s.id(), 1, 0));
         sessions.reply(s, new Message.CallQueued(m.id(), callId, mine.position(), mine.estimatedWaitSeconds()));
@@ -114,23 +113,23 @@ public final class CallRouting {
     public void accept(Session s, Message.CallAccept m) {
         Identity who = s.identity();
         Parties.requireRole(who, Role.SPECIALIST, "accept a call");
-        String previouslyRung = cluster.accept(m.callId(), who, s.id(), now());
-        CallRecord call = established.accepted(m.callId());
+        ClusterState.Accepted a = cluster.accept(m.callId(), who, s.id(), now(), queue.times());
+        CallRecord call = a.call();
         KnownCalls.Members mem = established.began(call);
         events.emit(new SignalingEvent.CallAccepted(now(), m.callId(), mem.nurseId(), who.userId(),
                 call.patientRef(), null, Duration.between(call.requestedAt(), now())));
         events.emit(new SignalingEvent.PresenceChanged(now(), who.userId(), PresenceStatus.BUSY.value()));
-        established.announceAccepted(call, s, m.id());
+        established.announceAccepted(call, Parties.specialist(who.userId(), a.specialistName()), s, m.id());
         Message.CallRingCancelled cancelled = new Message.CallRingCancelled(null, m.callId());
-        if (!previouslyRung.isEmpty() && !previouslyRung.equals(who.userId())) {
-            sessions.sendToUser(previouslyRung, cancelled);
+        if (!a.previouslyRung().isEmpty() && !a.previouslyRung().equals(who.userId())) {
+            sessions.sendToUser(a.previouslyRung(), cancelled);
         }
-        for (String other : cluster.userSessions(who.userId())) {
+        for (String other : a.specialistSessions()) {
             if (!other.equals(s.id())) {
                 sessions.send(other, cancelled);
             }
         }
-        queue.dispatch(call.specialty());
+        queue.apply(call.specialty(), a.dispatch(), null);
     }
 
     public void decline(Session s, Message.CallDecline m) {

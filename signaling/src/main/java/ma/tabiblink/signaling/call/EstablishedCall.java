@@ -65,8 +65,12 @@ public final class EstablishedCall {
 
     /** Both members learn that the call is established: the nurse offers, the specialist answers. */
     void announceAccepted(CallRecord call, Session requester, String re) {
+        announceAccepted(call, Parties.specialist(cluster, call.specialistId()), requester, re);
+    }
+
+    /** As above, with the specialist as already read. */
+    void announceAccepted(CallRecord call, Party specialist, Session requester, String re) {
         Party nurse = Parties.nurseOf(call);
-        Party specialist = Parties.specialist(cluster, call.specialistId());
         sendAs(requester, call.nurseSessionId(), re, new Message.CallAccepted(null, call.callId(), "offerer",
                 specialist, call.patientRef(), video.media(nurse.id())));
         sendAs(requester, call.specialistSessionId(), re, new Message.CallAccepted(null, call.callId(), "answerer",

@@ -26,8 +26,12 @@ final class Parties {
     }
 
     static Party specialist(ClusterState cluster, String specialistId) {
-        return new Party(specialistId, cluster.specialistName(specialistId).orElse(specialistId),
-                Role.SPECIALIST.name(), null, null);
+        return specialist(specialistId, cluster.specialistName(specialistId).orElse(null));
+    }
+
+    /** @param name the name their presence shows; {@code null} when it is gone (they are shown by their id) */
+    static Party specialist(String specialistId, String name) {
+        return new Party(specialistId, name == null ? specialistId : name, Role.SPECIALIST.name(), null, null);
     }
 
     /** The name a member of a call is shown by. */

@@ -41,9 +41,9 @@ public final class ClusterState {
     private static final RedisScript REAP = clusterScript("reap.lua");
     private static final RedisScript EXPIRE = clusterScript("expire.lua");
     private static final RedisScript DROP = clusterScript("drop.lua");
-    private static final RedisScript REQUEST = clusterScript("request.lua");
-    private static final RedisScript DISPATCH = clusterScript("dispatch.lua");
-    private static final RedisScript ACCEPT = clusterScript("accept.lua");
+    private static final RedisScript REQUEST = queueScript("request.lua");
+    private static final RedisScript DISPATCH = queueScript("dispatch.lua");
+    private static final RedisScript ACCEPT = queueScript("accept.lua");
     private static final RedisScript DECLINE = clusterScript("decline.lua");
     private static final RedisScript RING_TIMEOUT = clusterScript("ringtimeout.lua");
     private static final RedisScript END = clusterScript("end.lua");
@@ -60,6 +60,10 @@ public final class ClusterState {
      */
     private static final int POSITIONS_AT_ONCE = 20;
     private static final int POSITIONS_IN_TURN = 30;
+    /** A call's hash fields, in the order {@code callFields} of common.lua answers them. */
+    private static final String[] CALL_FIELDS = {"state", "specialty", "patientRef", "reason", "nurse", "nurseSid",
+            "nurseName", "nurseDisp", "nurseProv", "specialist", "specialistSid", "appointmentId", "requestedAt",
+            "jitsiRoom"};
     private static final Pattern STATUS_WORD = Pattern.compile("[A-Z_]{1,40}");
     private static final Logger log = LoggerFactory.getLogger(ClusterState.class);
 
@@ -108,6 +112,49 @@ public final class ClusterState {
     /** Every script of this package starts with the functions of {@code common.lua}. */
     private static RedisScript clusterScript(String file) {
         return RedisScript.load(ClusterState.class, "common.lua", file);
+    }
+
+    /** The scripts that change a queue end with its dispatch, from {@code queue.lua}. */
+    private static RedisScript queueScript(String file) {
+        return RedisScript.load(ClusterState.class, "common.lua", "queue.lua", file);
+    }
+
+    /** A reply read in order, value after value. */
+    private static final class ReplyReader {
+        private final List<String> values;
+        private int next;
+
+        ReplyReader(List<String> values, int from) {
+            this.values = values;
+            this.next = from;
+        }
+
+        String next() {
+            return values.get(next++);
+        }
+
+        int nextCount() {
+            int n = Integer.parseInt(next());
+            if (n < 0) {
+                throw unexpected();
+            }
+            return n;
+        }
+
+        List<String> nextList() {
+            int n = nextCount();
+            List<String> out = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                out.add(next());
+            }
+            return out;
+        }
+
+        void requireEnd() {
+            if (next != values.size()) {
+                throw unexpected();
+            }
+        }
     }
 
     /**
@@ -442,18 +489,37 @@ public final class ClusterState {
                                 String province) {
     }
 
-    /** Queues an urgent call; its chief complaint is stored sealed (see {@link #openReason}). */
-    public void request(UrgentRequest q, Instant now, int maxPending) {
-        String reason = q.reason() == null || q.reason().isEmpty() ? ""
-                : cipher.seal(q.reason(), reasonContext(q.callId()));
-        run(REQUEST, r -> {
-            failIfError(r);
-            return null;
-        }, q.callId(), q.nurseId(), q.nurseSessionId(), q.specialty(), q.patientRef(), reason, q.nurseName(),
-                q.dispensaryId(), q.province(), now.toEpochMilli(), maxPending);
+    /** How long a ring lasts, and how long a call typically takes (for the wait a nurse is told). */
+    public record QueueTimes(long ringTimeoutMs, long typicalCallMs) {
     }
 
-    public record Ring(String callId, String specialistId) {
+    /**
+     * Queues an urgent call, its chief complaint stored sealed (see {@link #openReason}), and dispatches its
+     * specialty's queue in the same script run.
+     */
+    public Dispatch request(UrgentRequest q, Instant now, int maxPending, QueueTimes times) {
+        String reason = q.reason() == null || q.reason().isEmpty() ? ""
+                : cipher.seal(q.reason(), reasonContext(q.callId()));
+        return run(REQUEST, r -> {
+            failIfError(r);
+            ReplyReader reply = new ReplyReader(r, 1);
+            Dispatch d = dispatchReply(reply);
+            reply.requireEnd();
+            return d;
+        }, q.callId(), q.nurseId(), q.nurseSessionId(), q.specialty(), q.patientRef(), reason, q.nurseName(),
+                q.dispensaryId(), q.province(), now.toEpochMilli(), maxPending, times.ringTimeoutMs(),
+                times.typicalCallMs(), POSITIONS_AT_ONCE, POSITIONS_IN_TURN);
+    }
+
+    /**
+     * A call now ringing a specialist, with what telling both sides needs (read in the same script run).
+     *
+     * @param call                the call as stored once ringing
+     * @param specialistName      the name the specialist's presence shows ({@code null} when it is gone)
+     * @param specialistSessions  the specialist's sessions, on any node
+     */
+    public record Ring(String callId, String specialistId, CallRecord call, String specialistName,
+                       List<String> specialistSessions) {
     }
 
     public record Position(String callId, String nurseSessionId, int position, long estimatedWaitSeconds) {
@@ -462,44 +528,69 @@ public final class ClusterState {
     public record Unserved(String callId, String nurseSessionId) {
     }
 
-    public record Dispatch(List<Ring> rings, List<Position> positions, List<Unserved> unserved) {
+    /** @param queueLength the calls waiting (queued or ringing) for the specialty afterwards */
+    public record Dispatch(List<Ring> rings, List<Position> positions, List<Unserved> unserved, int queueLength) {
     }
 
-    public Dispatch dispatch(String specialty, Instant now, long ringTimeoutMs, long typicalCallMs) {
-        return run(DISPATCH, ClusterState::dispatchReply, specialty, now.toEpochMilli(), ringTimeoutMs,
-                typicalCallMs, POSITIONS_AT_ONCE, POSITIONS_IN_TURN);
+    public Dispatch dispatch(String specialty, Instant now, QueueTimes times) {
+        return run(DISPATCH, r -> {
+            ReplyReader reply = new ReplyReader(r, 0);
+            Dispatch d = dispatchReply(reply);
+            reply.requireEnd();
+            return d;
+        }, specialty, now.toEpochMilli(), times.ringTimeoutMs(), times.typicalCallMs(), POSITIONS_AT_ONCE,
+                POSITIONS_IN_TURN);
     }
 
-    private static Dispatch dispatchReply(List<String> r) {
-        int i = 0;
-        int n = Integer.parseInt(r.get(i++));
-        List<Ring> rings = new ArrayList<>();
-        for (int k = 0; k < n; k++, i += 2) {
-            rings.add(new Ring(r.get(i), r.get(i + 1)));
+    private Dispatch dispatchReply(ReplyReader r) {
+        int n = r.nextCount();
+        List<Ring> rings = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            String callId = r.next();
+            String specialistId = r.next();
+            CallRecord call = callRecord(callId, r);
+            rings.add(new Ring(callId, specialistId, call, r.next(), r.nextList()));
         }
-        int m = Integer.parseInt(r.get(i++));
-        List<Position> positions = new ArrayList<>();
-        for (int k = 0; k < m; k++, i += 4) {
-            positions.add(new Position(r.get(i), r.get(i + 1), Integer.parseInt(r.get(i + 2)),
-                    Long.parseLong(r.get(i + 3))));
+        int m = r.nextCount();
+        List<Position> positions = new ArrayList<>(m);
+        for (int k = 0; k < m; k++) {
+            positions.add(new Position(r.next(), r.next(), Integer.parseInt(r.next()), Long.parseLong(r.next())));
         }
-        int u = Integer.parseInt(r.get(i++));
-        List<Unserved> unserved = new ArrayList<>();
-        for (int k = 0; k < u; k++, i += 2) {
-            unserved.add(new Unserved(r.get(i), r.get(i + 1)));
+        int u = r.nextCount();
+        List<Unserved> unserved = new ArrayList<>(u);
+        for (int k = 0; k < u; k++) {
+            unserved.add(new Unserved(r.next(), r.next()));
         }
-        if (i != r.size()) {
-            throw unexpected();
-        }
-        return new Dispatch(rings, positions, unserved);
+        return new Dispatch(rings, positions, unserved, r.nextCount());
     }
 
-    /** Makes the call active with this specialist; returns the other specialist who was being rung, or "". */
-    public String accept(String callId, Identity specialist, String sessionId, Instant now) {
+    /**
+     * A call just accepted, with what announcing it needs, and its specialty's queue dispatched afterwards (read in
+     * the same script run).
+     *
+     * @param previouslyRung     the other specialist who was being rung for it, or ""
+     * @param specialistName     the accepting specialist's name ({@code null} when their presence is gone)
+     * @param specialistSessions the accepting specialist's sessions, on any node
+     */
+    public record Accepted(String previouslyRung, CallRecord call, String specialistName,
+                           List<String> specialistSessions, Dispatch dispatch) {
+    }
+
+    /** Makes the call active with this specialist, then dispatches its specialty's queue. */
+    public Accepted accept(String callId, Identity specialist, String sessionId, Instant now, QueueTimes times) {
         return run(ACCEPT, r -> {
             failIfError(r);
-            return r.get(1);
-        }, callId, specialist.userId(), sessionId, String.join(",", specialist.specialties()), now.toEpochMilli());
+            ReplyReader reply = new ReplyReader(r, 1);
+            String previouslyRung = reply.next();
+            CallRecord call = callRecord(callId, reply);
+            if (call == null) {
+                throw unexpected();
+            }
+            Accepted a = new Accepted(previouslyRung, call, reply.next(), reply.nextList(), dispatchReply(reply));
+            reply.requireEnd();
+            return a;
+        }, callId, specialist.userId(), sessionId, String.join(",", specialist.specialties()), now.toEpochMilli(),
+                times.ringTimeoutMs(), times.typicalCallMs(), POSITIONS_AT_ONCE, POSITIONS_IN_TURN);
     }
 
     /** Returns the specialty of the declined call. */
@@ -556,17 +647,32 @@ public final class ClusterState {
 
     /** A call as stored; empty when unknown (never made, or ended long enough ago to be forgotten). */
     public Optional<CallRecord> call(String callId) {
-        Map<String, String> h = redis.hgetAll(keys.call(callId));
-        String state = h.get("state");
+        return Optional.ofNullable(callRecord(callId, new ReplyReader(redis.hmget(keys.call(callId), CALL_FIELDS), 0)));
+    }
+
+    /** Reads the {@link #CALL_FIELDS} of a call; {@code null} when it has no state (unknown). */
+    private CallRecord callRecord(String callId, ReplyReader r) {
+        String state = r.next();
+        String specialty = r.next();
+        String patientRef = r.next();
+        String reason = r.next();
+        String nurse = r.next();
+        String nurseSid = r.next();
+        String nurseName = r.next();
+        String nurseDisp = r.next();
+        String nurseProv = r.next();
+        String specialist = r.next();
+        String specialistSid = r.next();
+        String appointmentId = r.next();
+        String requestedAt = r.next();
+        String jitsiRoom = r.next();
         if (state == null) {
-            return Optional.empty();
+            return null;
         }
-        return Optional.of(new CallRecord(callId, CallState.of(state), h.get("specialty"), h.get("patientRef"),
-                openReason(callId, h.get("reason")), h.get("nurse"), present(h.get("nurseSid")), h.get("nurseName"),
-                present(h.get("nurseDisp")), present(h.get("nurseProv")), present(h.get("specialist")),
-                present(h.get("specialistSid")), present(h.get("appointmentId")),
-                Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("requestedAt", "0"))),
-                present(h.get("jitsiRoom"))));
+        return new CallRecord(callId, CallState.of(state), specialty, patientRef, openReason(callId, reason), nurse,
+                present(nurseSid), nurseName, present(nurseDisp), present(nurseProv), present(specialist),
+                present(specialistSid), present(appointmentId),
+                Instant.ofEpochMilli(requestedAt == null ? 0 : Long.parseLong(requestedAt)), present(jitsiRoom));
     }
 
     /** Empty text in a hash means "none". */
@@ -582,11 +688,6 @@ public final class ClusterState {
         String key = keys.call(callId);
         redis.hsetnx(key, "jitsiRoom", newRoom);
         return redis.hget(key, "jitsiRoom");
-    }
-
-    /** Urgent calls waiting (queued or ringing) for a specialty. */
-    public int queueLength(String specialty) {
-        return (int) redis.zcard(keys.queue(specialty));
     }
 
     /** A specialist's presence; empty when they have had no session for a while. */

@@ -92,8 +92,16 @@ public final class SessionRegistry {
     }
 
     public void sendToUser(String userId, Message.Server message) {
+        sendToSessions(cluster.userSessions(userId), message);
+    }
+
+    /** Sends to each of these sessions (a user's, already read from the cluster), wherever they are connected. */
+    public void sendToSessions(Collection<String> sessionIds, Message.Server message) {
+        if (sessionIds.isEmpty()) {
+            return;
+        }
         String json = codec.encode(message);
-        for (String sid : cluster.userSessions(userId)) {
+        for (String sid : sessionIds) {
             sendJson(sid, json, null);
         }
     }

@@ -1,5 +1,7 @@
--- A nurse's urgent call joins the queue of its specialty.
--- ARGV: prefix, cid, user, sid, specialty, patientRef, reason, name, dispensary, province, now, maxPending
+-- A nurse's urgent call joins the queue of its specialty, and the queue is dispatched (queue.lua).
+-- ARGV: prefix, cid, user, sid, specialty, patientRef, reason, name, dispensary, province, now, maxPending,
+--   ringTimeoutMs, typicalCallMs, head, inTurn
+-- Returns: 'OK' and the dispatch's reply, or an error code
 local cid, u, sid, spec = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local now, maxPending = ARGV[11], tonumber(ARGV[12])
 local pk = P .. 'user:' .. u .. ':pending'
@@ -19,4 +21,7 @@ redis.call('ZADD', qk .. ':fresh', seq, cid)
 redis.call('SADD', pk, cid)
 redis.call('SADD', sessKey(sid) .. ':calls', cid)
 redis.call('SADD', P .. 'specialties', spec)
-return {'OK'}
+local out = dispatchQueue(spec, tonumber(now), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]),
+  tonumber(ARGV[16]))
+table.insert(out, 1, 'OK')
+return out

@@ -22,6 +22,7 @@ import ma.tabiblink.signaling.patient.PatientAccess;
 import ma.tabiblink.signaling.video.VideoBroker;
 import ma.tabiblink.signaling.video.VideoException;
 import ma.tabiblink.web.account.AccountRepository;
+import ma.tabiblink.web.account.RecentDispensaries;
 import ma.tabiblink.web.auth.AccessTokens;
 import ma.tabiblink.web.auth.SessionRevocations;
 import ma.tabiblink.web.auth.SignInSessions;
@@ -34,6 +35,9 @@ import redis.clients.jedis.UnifiedJedis;
 
 @Configuration(proxyBeanMethods = false)
 public class SignalingConfiguration {
+
+    /** How long a dispensary's name, shown to a rung specialist, is used before it is read again. */
+    static final Duration DISPENSARY_NAMES_KEPT = Duration.ofMinutes(1);
 
     /** Holds the signalling state key, read (or, in demo mode, generated) at startup so that a missing one stops it. */
     record SignalingStateKey(SecretKey key) {
@@ -54,14 +58,16 @@ public class SignalingConfiguration {
     /**
      * The records' rule on who may call about which patient. In the web application a refusal is also audited, and a
      * rung specialist is told the patient's age, sex and dispensary; a standalone signalling node has no records
-     * keystore, so it checks without auditing and shows the record id only.
+     * keystore, so it checks without auditing and shows the record id only. Dispensaries' names are read again
+     * after {@link #DISPENSARY_NAMES_KEPT}.
      */
     @Bean
     PatientAccess patientAccess(UnifiedJedis redis, ObjectProvider<Records> records, AccountRepository accounts,
                                 TabibSettings settings, Clock clock) {
         Records here = records.getIfAvailable();
         return here == null ? new PatientsForCalls(new ConsultationEligibility(redis))
-                : new PatientsForCalls(here, accounts::findDispensary, clock.withZone(settings.zone()));
+                : new PatientsForCalls(here, new RecentDispensaries(accounts::findDispensary, clock, DISPENSARY_NAMES_KEPT),
+                        clock.withZone(settings.zone()));
     }
 
     @Bean

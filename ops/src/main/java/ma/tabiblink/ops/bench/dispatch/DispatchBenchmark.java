@@ -43,6 +43,7 @@ public final class DispatchBenchmark {
     private static final long PRESENCE_TTL_MS = 3_600_000;
     private static final long RING_MS = 30_000;
     private static final long TYPICAL_CALL_MS = 600_000;
+    private static final ClusterState.QueueTimes TIMES = new ClusterState.QueueTimes(RING_MS, TYPICAL_CALL_MS);
     private static final int BUSY_SPECIALISTS = 20;
 
     private record Options(String host, int port, int db, int[] queued, int runs, int events) {
@@ -153,26 +154,24 @@ public final class DispatchBenchmark {
         cluster.setPresence(taker.userId(), PresenceStatus.AWAY, Instant.now(), PRESENCE_TTL_MS);
         for (int i = 0; i < queued; i++) {
             request();
-            if (i % 100 == 99) {
-                dispatch();
-            }
         }
-        dispatch();
     }
 
-    /** A new call joins the queue (measured), then is cancelled (not measured): the queue keeps its length. */
+    /**
+     * A new call joins the queue and it is dispatched, one script run (measured), then the call is cancelled (not
+     * measured): the queue keeps its length.
+     */
     private long joinAndLeave() {
         long before = evalshaMicros();
         String callId = request();
-        dispatch();
         long spent = evalshaMicros() - before;
         cluster.end(callId, null, "cancelled", Instant.now(), 60_000);
         return spent;
     }
 
     /**
-     * The taker goes available and is rung for the head call (not measured), accepts it and the queue is dispatched
-     * (measured); then the taker goes away, the call ends and a new call joins (not measured).
+     * The taker goes available and is rung for the head call (not measured), accepts it and the queue is dispatched,
+     * one script run (measured); then the taker goes away, the call ends and a new call joins (not measured).
      */
     private long takeHeadAndRefill() {
         Identity taker = specialist("taker");
@@ -180,8 +179,7 @@ public final class DispatchBenchmark {
         ClusterState.Dispatch rung = dispatch();
         String head = rung.rings().get(0).callId();
         long before = evalshaMicros();
-        cluster.accept(head, taker, "s-taker", Instant.now());
-        dispatch();
+        cluster.accept(head, taker, "s-taker", Instant.now(), TIMES);
         long spent = evalshaMicros() - before;
         cluster.setPresence(taker.userId(), PresenceStatus.AWAY, Instant.now(), PRESENCE_TTL_MS);
         cluster.end(head, null, "hangup", Instant.now(), 60_000);
@@ -193,12 +191,12 @@ public final class DispatchBenchmark {
         String callId = "bench-c-" + (nextCall++);
         String nurse = "bench-nurse-" + nextCall;
         cluster.request(new ClusterState.UrgentRequest(callId, nurse, "s-" + nurse, SPECIALTY, "pat-bench",
-                "", "Nurse", "disp-bench", "Bench"), Instant.now(), 5);
+                "", "Nurse", "disp-bench", "Bench"), Instant.now(), 5, TIMES);
         return callId;
     }
 
     private ClusterState.Dispatch dispatch() {
-        return cluster.dispatch(SPECIALTY, Instant.now(), RING_MS, TYPICAL_CALL_MS);
+        return cluster.dispatch(SPECIALTY, Instant.now(), TIMES);
     }
 
     private static Identity specialist(String id) {

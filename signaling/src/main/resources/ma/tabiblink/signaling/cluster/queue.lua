@@ -1,0 +1,183 @@
+-- Rings idle specialists for the waiting calls of one specialty (in request order, each the longest-idle specialist
+-- who has not declined it), tells the calls that (re)joined the queue when nobody can be rung for them, and tells
+-- calls their position: those that joined, and after a call left the queue the first `head` calls and `inTurn`
+-- others in turn (but those being rung). Its work grows with the calls rung and the positions told, never with the length of
+-- the queue or the number of specialists.
+-- Loaded after common.lua by the scripts that change a queue (dispatch.lua, request.lua, accept.lua), so that a
+-- change and the dispatch it calls for take one round trip.
+-- Returns: n, (cid, specialist, the call's fields (callFields), the specialist's name, k, k session ids) x n,
+--   m, (cid, nurseSid, position, estimateSeconds) x m, k, (cid, nurseSid) x k, the queue's length
+local function dispatchQueue(spec, now, ringMs, typical, head, inTurn)
+  local qk, ak = queueKey(spec), P .. 'avail:' .. spec
+  local BATCH = 16
+
+  -- A queue written before its calls were indexed as waiting (Redis kept from an earlier version) is indexed once.
+  if redis.call('SETNX', qk .. ':indexed', '1') == 1 then
+    local all = redis.call('ZRANGE', qk, 0, -1, 'WITHSCORES')
+    for i = 1, #all, 2 do
+      if redis.call('HGET', callKey(all[i]), 'state') == 'queued' then
+        redis.call('ZADD', qk .. ':waiting', all[i + 1], all[i])
+      end
+    end
+  end
+
+  -- The idle specialists, longest idle first, read from the availability set only as far as needed: one, then
+  -- twice as many each time up to BATCH (a new call usually needs one). Nothing is removed from it before the end,
+  -- so that ranks read stay valid.
+  local idle, stale, read, want = {}, {}, 0, 1
+  local total = redis.call('ZCARD', ak)
+  local function readMore()
+    if read >= total then return false end
+    local batch = redis.call('ZRANGE', ak, read, read + want - 1)
+    read = read + #batch
+    want = math.min(want * 2, BATCH)
+    for _, u in ipairs(batch) do
+      if eligible(u) then idle[#idle + 1] = u else stale[#stale + 1] = u end
+    end
+    return #batch > 0
+  end
+
+  local used, usedCount = {}, 0
+  -- Every idle specialist is rung already: nobody is left for the calls further back.
+  local function exhausted()
+    while usedCount == #idle do
+      if not readMore() then return true end
+    end
+    return false
+  end
+  local function choose(ck)
+    local i = 1
+    while true do
+      if i > #idle then
+        if not readMore() then return nil end
+      else
+        local u = idle[i]
+        if not used[u] and redis.call('SISMEMBER', ck .. ':declined', u) == 0 then return u end
+        i = i + 1
+      end
+    end
+  end
+
+  local rung, rungNow, left = {}, {}, {}
+  local offset, done = 0, false
+  while not done do
+    local batch = redis.call('ZRANGE', qk .. ':waiting', offset, offset + BATCH - 1)
+    if #batch == 0 then break end
+    offset = offset + #batch
+    for _, cid in ipairs(batch) do
+      if exhausted() then
+        done = true
+        break
+      end
+      local ck = callKey(cid)
+      if redis.call('HGET', ck, 'state') ~= 'queued' then
+        left[#left + 1] = cid
+      else
+        local chosen = choose(ck)
+        if chosen then
+          used[chosen] = true
+          usedCount = usedCount + 1
+          redis.call('HSET', ck, 'state', 'ringing', 'ringing', chosen, 'noSpecialistSent', '0')
+          redis.call('ZADD', P .. 'ringing', now + ringMs, cid)
+          redis.call('HSET', presKey(chosen), 'ringing', cid)
+          rung[#rung + 1] = cid
+          rung[#rung + 1] = chosen
+          rungNow[cid] = true
+          left[#left + 1] = cid
+        end
+      end
+    end
+  end
+  for _, u in ipairs(stale) do redis.call('ZREM', ak, u) end
+  for i = 2, #rung, 2 do unavail(rung[i]) end
+  for _, cid in ipairs(left) do redis.call('ZREM', qk .. ':waiting', cid) end
+
+  local freeCount = total - #stale
+  local online = onlineCount(spec)
+  local handle = tonumber(redis.call('HGET', P .. 'stats:' .. spec, 'handleMs') or typical)
+  local updates, told = {}, {}
+  local function tell(cid, pos, nurseSid, stored)
+    if told[cid] then return end
+    told[cid] = true
+    if tonumber(stored or '0') ~= pos then
+      redis.call('HSET', callKey(cid), 'position', pos)
+      local est = 0
+      if pos > freeCount then
+        est = math.ceil((pos - freeCount) * handle / math.max(1, online) / 1000)
+      end
+      updates[#updates + 1] = cid
+      updates[#updates + 1] = nurseSid
+      updates[#updates + 1] = tostring(pos)
+      updates[#updates + 1] = tostring(est)
+    end
+  end
+  -- A call being rung is not told it moved up (its nurse hears the ring); if the ring fails it comes back to the
+  -- queue as a fresh call, and hears its position then.
+  local function tellRange(from, to)
+    for i, cid in ipairs(redis.call('ZRANGE', qk, from, to)) do
+      local c = redis.call('HMGET', callKey(cid), 'nurseSid', 'position', 'state')
+      if c[1] and c[3] ~= 'ringing' then tell(cid, from + i, c[1], c[2]) end
+    end
+  end
+
+  local none = {}
+  local fresh = redis.call('ZRANGE', qk .. ':fresh', 0, -1)
+  redis.call('DEL', qk .. ':fresh')
+  for _, cid in ipairs(fresh) do
+    local ck = callKey(cid)
+    local c = redis.call('HMGET', ck, 'state', 'nurseSid', 'position', 'noSpecialistSent')
+    if c[1] == 'queued' or c[1] == 'ringing' then
+      if c[1] == 'queued' and c[4] ~= '1' then
+        redis.call('HSET', ck, 'noSpecialistSent', '1')
+        none[#none + 1] = cid
+        none[#none + 1] = c[2]
+      end
+      local rank = redis.call('ZRANK', qk, cid)
+      if rank then tell(cid, rank + 1, c[2], c[3]) end
+    end
+  end
+
+  -- A call left: every call behind moved up. The first calls hear it now; further back, the `inTurn` calls after the
+  -- one last told in turn (a cursor that follows the calls, not their ranks, so none is skipped as they move up): so
+  -- the cursor goes round the rest of the queue, a step each time calls leave.
+  if redis.call('DEL', qk .. ':moved') == 1 then
+    tellRange(0, head - 1)
+    local lastOfHead = redis.call('ZRANGE', qk, head - 1, head - 1, 'WITHSCORES')
+    if #lastOfHead == 0 then
+      redis.call('DEL', qk .. ':cursor')
+    else
+      local from = redis.call('GET', qk .. ':cursor')
+      if not from or tonumber(from) < tonumber(lastOfHead[2]) then from = lastOfHead[2] end
+      local batch = redis.call('ZRANGEBYSCORE', qk, '(' .. from, '+inf', 'WITHSCORES', 'LIMIT', 0, inTurn)
+      if #batch == 0 then
+        batch = redis.call('ZRANGEBYSCORE', qk, '(' .. lastOfHead[2], '+inf', 'WITHSCORES', 'LIMIT', 0, inTurn)
+      end
+      if #batch > 0 then
+        local first = redis.call('ZRANK', qk, batch[1])
+        for i = 1, #batch, 2 do
+          local c = redis.call('HMGET', callKey(batch[i]), 'nurseSid', 'position', 'state')
+          if c[1] and c[3] ~= 'ringing' then tell(batch[i], first + (i + 1) / 2, c[1], c[2]) end
+        end
+        redis.call('SET', qk .. ':cursor', batch[#batch])
+      end
+    end
+  end
+
+  local out = {tostring(#rung / 2)}
+  for i = 1, #rung, 2 do
+    local cid, u = rung[i], rung[i + 1]
+    out[#out + 1] = cid
+    out[#out + 1] = u
+    for _, v in ipairs(callFields(cid)) do out[#out + 1] = v end
+    out[#out + 1] = redis.call('HGET', presKey(u), 'name')
+    local sids = redis.call('SMEMBERS', userSessKey(u))
+    out[#out + 1] = tostring(#sids)
+    for _, sid in ipairs(sids) do out[#out + 1] = sid end
+  end
+  out[#out + 1] = tostring(#updates / 4)
+  for _, x in ipairs(updates) do out[#out + 1] = x end
+  out[#out + 1] = tostring(#none / 2)
+  for _, x in ipairs(none) do out[#out + 1] = x end
+  out[#out + 1] = tostring(redis.call('ZCARD', qk))
+  return out
+end
