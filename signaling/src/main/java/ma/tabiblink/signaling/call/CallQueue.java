@@ -57,11 +57,12 @@ final class CallQueue {
             // The event and the nurse's call.ringing go before the specialist hears of the call: they may accept at
             // once, and a CallAccepted emitted before CallRinging would lose its ring-to-answer time, as the nurse
             // would hear "ringing" after "accepted" when the two travel different ways (one of them through Redis).
+            // The nurse hears it before the patient summary is read (and its read audited): that is the specialist's.
             Party specialist = Parties.specialist(ring.specialistId(), ring.specialistName());
             events.emit(new SignalingEvent.CallRinging(clock.instant(), ring.callId(), ring.specialistId()));
+            sessions.send(call.nurseSessionId(), new Message.CallRinging(ring.callId(), specialist));
             Message.PatientSummary patient = patients.summary(ring.specialistId(), call.patientRef(), ring.callId())
                     .orElse(null);
-            sessions.send(call.nurseSessionId(), new Message.CallRinging(ring.callId(), specialist));
             sessions.sendToSessions(ring.specialistSessions(), new Message.CallIncoming(ring.callId(), call.specialty(),
                     call.patientRef(), call.reason(), Parties.nurseOf(call), config.ringTimeout().toSeconds(),
                     patient));
