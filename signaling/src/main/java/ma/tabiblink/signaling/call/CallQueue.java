@@ -21,6 +21,7 @@ final class CallQueue {
     private final EventDispatcher events;
     private final PatientAccess patients;
     private final Clock clock;
+    private final ClusterState.QueueTimes times;
 
     CallQueue(SignalingConfig config, ClusterState cluster, SessionRegistry sessions, EventDispatcher events,
               PatientAccess patients, Clock clock) {
@@ -30,30 +31,24 @@ final class CallQueue {
         this.events = events;
         this.patients = patients;
         this.clock = clock;
+        this.times = new ClusterState.QueueTimes(config.ringTimeout().toMillis(),
+                config.typicalCallDuration().toMillis());
     }
 
     /** Rings whoever can be rung for a specialty and tells every waiting nurse where they stand. */
     void dispatch(String specialty) {
-        apply(specialty, next(specialty), null);
-    }
-
-    /** Works out who is rung next for a specialty, and every waiting call's position, without telling anyone. */
-    ClusterState.Dispatch next(String specialty) {
-        return cluster.dispatch(specialty, clock.instant(), times());
+        apply(specialty, cluster.dispatch(specialty, clock.instant(), times), null);
     }
 
     /** What a dispatch needs to know of the configuration. */
     ClusterState.QueueTimes times() {
-        return new ClusterState.QueueTimes(config.ringTimeout().toMillis(), config.typicalCallDuration().toMillis());
+        return times;
     }
 
     /** Tells everyone concerned by a dispatch: rung specialists, waiting nurses (but {@code skipPositionOf}). */
     void apply(String specialty, ClusterState.Dispatch d, String skipPositionOf) {
         for (ClusterState.Ring ring : d.rings()) {
             CallRecord call = ring.call();
-            if (call == null) {
-                continue;
-            }
             // The event and the nurse's call.ringing go before the specialist hears of the call: they may accept at
             // once, and a CallAccepted emitted before CallRinging would lose its ring-to-answer time, as the nurse
             // would hear "ringing" after "accepted" when the two travel different ways (one of them through Redis).

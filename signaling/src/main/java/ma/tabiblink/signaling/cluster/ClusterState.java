@@ -60,7 +60,7 @@ public final class ClusterState {
      */
     private static final int POSITIONS_AT_ONCE = 20;
     private static final int POSITIONS_IN_TURN = 30;
-    /** A call's hash fields, in the order {@code callFields} of common.lua answers them. */
+    /** A call's hash fields, in the order {@code pushCallAndSpecialist} of queue.lua answers them. */
     private static final String[] CALL_FIELDS = {"state", "specialty", "patientRef", "reason", "nurse", "nurseSid",
             "nurseName", "nurseDisp", "nurseProv", "specialist", "specialistSid", "appointmentId", "requestedAt",
             "jitsiRoom"};
@@ -502,10 +502,7 @@ public final class ClusterState {
                 : cipher.seal(q.reason(), reasonContext(q.callId()));
         return run(REQUEST, r -> {
             failIfError(r);
-            ReplyReader reply = new ReplyReader(r, 1);
-            Dispatch d = dispatchReply(reply);
-            reply.requireEnd();
-            return d;
+            return wholeDispatchReply(r, 1);
         }, q.callId(), q.nurseId(), q.nurseSessionId(), q.specialty(), q.patientRef(), reason, q.nurseName(),
                 q.dispensaryId(), q.province(), now.toEpochMilli(), maxPending, times.ringTimeoutMs(),
                 times.typicalCallMs(), POSITIONS_AT_ONCE, POSITIONS_IN_TURN);
@@ -533,13 +530,16 @@ public final class ClusterState {
     }
 
     public Dispatch dispatch(String specialty, Instant now, QueueTimes times) {
-        return run(DISPATCH, r -> {
-            ReplyReader reply = new ReplyReader(r, 0);
-            Dispatch d = dispatchReply(reply);
-            reply.requireEnd();
-            return d;
-        }, specialty, now.toEpochMilli(), times.ringTimeoutMs(), times.typicalCallMs(), POSITIONS_AT_ONCE,
-                POSITIONS_IN_TURN);
+        return run(DISPATCH, r -> wholeDispatchReply(r, 0), specialty, now.toEpochMilli(), times.ringTimeoutMs(),
+                times.typicalCallMs(), POSITIONS_AT_ONCE, POSITIONS_IN_TURN);
+    }
+
+    /** A reply that is, from {@code from} to its end, a dispatch's. */
+    private Dispatch wholeDispatchReply(List<String> r, int from) {
+        ReplyReader reply = new ReplyReader(r, from);
+        Dispatch d = dispatchReply(reply);
+        reply.requireEnd();
+        return d;
     }
 
     private Dispatch dispatchReply(ReplyReader r) {
@@ -548,8 +548,7 @@ public final class ClusterState {
         for (int k = 0; k < n; k++) {
             String callId = r.next();
             String specialistId = r.next();
-            CallRecord call = callRecord(callId, r);
-            rings.add(new Ring(callId, specialistId, call, r.next(), r.nextList()));
+            rings.add(new Ring(callId, specialistId, storedCall(callId, r), r.next(), r.nextList()));
         }
         int m = r.nextCount();
         List<Position> positions = new ArrayList<>(m);
@@ -582,11 +581,8 @@ public final class ClusterState {
             failIfError(r);
             ReplyReader reply = new ReplyReader(r, 1);
             String previouslyRung = reply.next();
-            CallRecord call = callRecord(callId, reply);
-            if (call == null) {
-                throw unexpected();
-            }
-            Accepted a = new Accepted(previouslyRung, call, reply.next(), reply.nextList(), dispatchReply(reply));
+            Accepted a = new Accepted(previouslyRung, storedCall(callId, reply), reply.next(), reply.nextList(),
+                    dispatchReply(reply));
             reply.requireEnd();
             return a;
         }, callId, specialist.userId(), sessionId, String.join(",", specialist.specialties()), now.toEpochMilli(),
@@ -648,6 +644,15 @@ public final class ClusterState {
     /** A call as stored; empty when unknown (never made, or ended long enough ago to be forgotten). */
     public Optional<CallRecord> call(String callId) {
         return Optional.ofNullable(callRecord(callId, new ReplyReader(redis.hmget(keys.call(callId), CALL_FIELDS), 0)));
+    }
+
+    /** A call a script has just changed, so it must be there. */
+    private CallRecord storedCall(String callId, ReplyReader r) {
+        CallRecord call = callRecord(callId, r);
+        if (call == null) {
+            throw unexpected();
+        }
+        return call;
     }
 
     /** Reads the {@link #CALL_FIELDS} of a call; {@code null} when it has no state (unknown). */

@@ -1,7 +1,7 @@
 -- A specialist takes a queued or ringing call, and its specialty's queue is dispatched (queue.lua).
 -- ARGV: prefix, cid, user, sid, specialtiesCsv, now, ringTimeoutMs, typicalCallMs, head, inTurn
--- Returns: 'OK', the specialist rung before ('' if none), the call's fields (callFields), the specialist's name,
---   k, k session ids of the specialist, then the dispatch's reply; or an error code
+-- Returns: 'OK', the specialist rung before ('' if none), the accepted call and specialist (pushCallAndSpecialist
+--   of queue.lua), then the dispatch's reply; or an error code
 local cid, u, sid, specs, now = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local ck = callKey(cid)
 local c = redis.call('HMGET', ck, 'state', 'specialty', 'ringing', 'nurse', 'nurseSid', 'kind')
@@ -25,11 +25,7 @@ end
 local prev = c[3] or ''
 if prev ~= '' and prev ~= u then releaseRinging(cid, prev, now) end
 local out = {'OK', prev}
-for _, v in ipairs(callFields(cid)) do out[#out + 1] = v end
-out[#out + 1] = redis.call('HGET', presKey(u), 'name')
-local sids = redis.call('SMEMBERS', userSessKey(u))
-out[#out + 1] = tostring(#sids)
-for _, x in ipairs(sids) do out[#out + 1] = x end
+pushCallAndSpecialist(out, cid, u)
 for _, x in ipairs(dispatchQueue(c[2], now, tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]),
   tonumber(ARGV[10]))) do
   out[#out + 1] = x

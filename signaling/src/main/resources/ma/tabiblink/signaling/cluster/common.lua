@@ -6,12 +6,6 @@ local function callKey(cid) return P .. 'call:' .. cid end
 local function presKey(u) return P .. 'presence:' .. u end
 local function userSessKey(u) return P .. 'user:' .. u .. ':sessions' end
 
--- A call's fields as ClusterState reads a CallRecord (the same order as its CALL_FIELDS); false where absent.
-local function callFields(cid)
-  return redis.call('HMGET', callKey(cid), 'state', 'specialty', 'patientRef', 'reason', 'nurse', 'nurseSid',
-    'nurseName', 'nurseDisp', 'nurseProv', 'specialist', 'specialistSid', 'appointmentId', 'requestedAt', 'jitsiRoom')
-end
-
 local function specsOf(u)
   local s = redis.call('HGET', presKey(u), 'specialties')
   local t = {}

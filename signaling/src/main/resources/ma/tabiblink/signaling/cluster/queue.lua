@@ -1,11 +1,25 @@
+-- The dispatch of a specialty's queue, loaded after common.lua by the scripts that change a queue (dispatch.lua,
+-- request.lua, accept.lua), so that a change and the dispatch it calls for take one round trip.
+
+-- Appends to a reply what telling a call's members needs: the call's fields as ClusterState reads a CallRecord (the
+-- order of its CALL_FIELDS; false where absent), the specialist's name, then the number of their sessions and the
+-- sessions.
+local function pushCallAndSpecialist(out, cid, u)
+  local fields = redis.call('HMGET', callKey(cid), 'state', 'specialty', 'patientRef', 'reason', 'nurse', 'nurseSid',
+    'nurseName', 'nurseDisp', 'nurseProv', 'specialist', 'specialistSid', 'appointmentId', 'requestedAt', 'jitsiRoom')
+  for _, v in ipairs(fields) do out[#out + 1] = v end
+  out[#out + 1] = redis.call('HGET', presKey(u), 'name')
+  local sids = redis.call('SMEMBERS', userSessKey(u))
+  out[#out + 1] = tostring(#sids)
+  for _, sid in ipairs(sids) do out[#out + 1] = sid end
+end
+
 -- Rings idle specialists for the waiting calls of one specialty (in request order, each the longest-idle specialist
 -- who has not declined it), tells the calls that (re)joined the queue when nobody can be rung for them, and tells
 -- calls their position: those that joined, and after a call left the queue the first `head` calls and `inTurn`
--- others in turn (but those being rung). Its work grows with the calls rung and the positions told, never with the length of
--- the queue or the number of specialists.
--- Loaded after common.lua by the scripts that change a queue (dispatch.lua, request.lua, accept.lua), so that a
--- change and the dispatch it calls for take one round trip.
--- Returns: n, (cid, specialist, the call's fields (callFields), the specialist's name, k, k session ids) x n,
+-- others in turn (but those being rung). Its work grows with the calls rung and the positions told, never with the
+-- length of the queue or the number of specialists.
+-- Returns: n, (cid, specialist, pushCallAndSpecialist's values) x n,
 --   m, (cid, nurseSid, position, estimateSeconds) x m, k, (cid, nurseSid) x k, the queue's length
 local function dispatchQueue(spec, now, ringMs, typical, head, inTurn)
   local qk, ak = queueKey(spec), P .. 'avail:' .. spec
@@ -168,11 +182,7 @@ local function dispatchQueue(spec, now, ringMs, typical, head, inTurn)
     local cid, u = rung[i], rung[i + 1]
     out[#out + 1] = cid
     out[#out + 1] = u
-    for _, v in ipairs(callFields(cid)) do out[#out + 1] = v end
-    out[#out + 1] = redis.call('HGET', presKey(u), 'name')
-    local sids = redis.call('SMEMBERS', userSessKey(u))
-    out[#out + 1] = tostring(#sids)
-    for _, sid in ipairs(sids) do out[#out + 1] = sid end
+    pushCallAndSpecialist(out, cid, u)
   end
   out[#out + 1] = tostring(#updates / 4)
   for _, x in ipairs(updates) do out[#out + 1] = x end

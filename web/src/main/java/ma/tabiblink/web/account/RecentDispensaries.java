@@ -1,6 +1,6 @@
 package ma.tabiblink.web.account;
 
-import java.time.Clock;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -22,11 +22,11 @@ public final class RecentDispensaries implements Function<String, Optional<Dispe
     }
 
     private final Function<String, Optional<Dispensary>> source;
-    private final Clock clock;
+    private final InstantSource clock;
     private final Duration keep;
     private final Map<String, Read> reads = new ConcurrentHashMap<>();
 
-    public RecentDispensaries(Function<String, Optional<Dispensary>> source, Clock clock, Duration keep) {
+    public RecentDispensaries(Function<String, Optional<Dispensary>> source, InstantSource clock, Duration keep) {
         this.source = source;
         this.clock = clock;
         this.keep = keep;

@@ -2,11 +2,8 @@ package ma.tabiblink.web.account;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +22,7 @@ class RecentDispensariesTest {
     private static RedisServer server;
     private static JedisPooled redis;
 
-    private final SteppedClock clock = new SteppedClock();
+    private Instant now = Instant.parse("2026-12-07T09:00:00Z");
     private AccountRepository accounts;
     private RecentDispensaries recent;
 
@@ -51,7 +48,7 @@ class RecentDispensariesTest {
     void fresh() {
         redis.flushAll();
         accounts = new AccountRepository(redis);
-        recent = new RecentDispensaries(accounts::findDispensary, clock, KEEP);
+        recent = new RecentDispensaries(accounts::findDispensary, () -> now, KEEP);
     }
 
     @Test
@@ -60,11 +57,11 @@ class RecentDispensariesTest {
         assertThat(recent.apply("disp-tinghir")).map(Dispensary::name).hasValue("Centre de santé rural Tinghir");
 
         accounts.saveDispensary(new Dispensary("disp-tinghir", "CSR Tinghir", "Tinghir"));
-        clock.advance(KEEP.minusSeconds(1));
+        now = now.plus(KEEP.minusSeconds(1));
         assertThat(recent.apply("disp-tinghir")).as("read less than a minute ago").map(Dispensary::name)
                 .hasValue("Centre de santé rural Tinghir");
 
-        clock.advance(Duration.ofSeconds(1));
+        now = now.plusSeconds(1);
         assertThat(recent.apply("disp-tinghir")).map(Dispensary::name).hasValue("CSR Tinghir");
     }
 
@@ -92,29 +89,5 @@ class RecentDispensariesTest {
         accounts.saveDispensary(new Dispensary("disp-0", "Renamed", "Azilal"));
         assertThat(recent.apply("disp-0")).as("forgotten when the limit was passed").map(Dispensary::name)
                 .hasValue("Renamed");
-    }
-
-    /** A clock that moves only when told. */
-    private static final class SteppedClock extends Clock {
-        private Instant now = Instant.parse("2026-12-07T09:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
