@@ -10,7 +10,9 @@
 #   ops/bench/scheduler-bench.sh                       # 5 runs against 127.0.0.1:6379, logical database 15
 #   RUNS=7 THREADS=16 REDIS_PORT=6380 ops/bench/scheduler-bench.sh
 #
-# SchedulerBenchmark warms up on a second pool of the same shape (other specialists) before the measured pass.
+# SchedulerBenchmark warms up on a second pool of the same shape (other specialists), then makes PASSES measured
+# passes, each on a fresh pool of that shape; its rate is over all of them (one pass alone lasts well under a second
+# on a fast machine, too short to leave the compiler's work behind).
 #
 # By default the booking threads and the redis-benchmark clients are equally many (50), so both sides keep the same
 # number of requests in flight.
@@ -27,6 +29,7 @@ THREADS="${THREADS:-50}"
 SPECIALISTS="${SPECIALISTS:-40}"
 DAYS="${DAYS:-20}"
 WARMUP="${WARMUP:--1}"   # -1: one warm-up attempt per slot, on a pool of the same shape
+PASSES="${PASSES:-5}"
 EVALSHA_CLIENTS="${EVALSHA_CLIENTS:-50}"
 EVALSHA_REQUESTS="${EVALSHA_REQUESTS:-100000}"
 BOOKING_REQUESTS="${BOOKING_REQUESTS:-20000}"
@@ -67,7 +70,7 @@ OUT="$RESULTS_DIR/scheduler-$(date -u +%Y%m%dT%H%M%SZ).txt"
   echo "# $(date -u +%FT%TZ) $(uname -srm), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "# Redis $(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" INFO server | grep redis_version | tr -d '\r'), java $(java -version 2>&1 | head -1)"
   echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# threads=$THREADS specialists=$SPECIALISTS days=$DAYS warmup=$WARMUP evalsha_clients=$EVALSHA_CLIENTS booking_requests=$BOOKING_REQUESTS"
+  echo "# threads=$THREADS specialists=$SPECIALISTS days=$DAYS warmup=$WARMUP passes=$PASSES evalsha_clients=$EVALSHA_CLIENTS booking_requests=$BOOKING_REQUESTS"
 } | tee "$OUT"
 
 raw_rates=()
@@ -81,7 +84,7 @@ for run in $(seq 1 "$RUNS"); do
   script="$(raw_booking_rate)"
   result="$(java -cp "$CLASSPATH_BENCH" ma.tabiblink.ops.bench.scheduler.SchedulerBenchmark \
     --redis "$REDIS_HOST:$REDIS_PORT" --db "$BENCH_DB" --threads "$THREADS" --specialists "$SPECIALISTS" \
-    --days "$DAYS" --warmup "$WARMUP" 2>/dev/null | grep '^RESULT')"
+    --days "$DAYS" --warmup "$WARMUP" --passes "$PASSES" 2>/dev/null | grep '^RESULT')"
   attempts="$(sed -E 's/.* attempts_per_s=([0-9]+).*/\1/' <<<"$result")"
   ratio="$(awk -v a="$attempts" -v r="$raw" 'BEGIN { printf "%.3f", a / r }')"
   script_ratio="$(awk -v a="$attempts" -v r="$script" 'BEGIN { printf "%.3f", a / r }')"

@@ -1,7 +1,6 @@
 package ma.tabiblink.scheduler.availability;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -25,10 +24,7 @@ public final class ScheduleCache {
 
         /** The slot these rules define for {@code specialty} starting exactly at {@code start}, if any. */
         public Optional<Slot> slotAt(String specialty, Instant start) {
-            LocalDate date = start.atZone(schedule.zone()).toLocalDate();
-            return SlotGenerator.generate(schedule, specialty, policy, date.minusDays(1), date).stream()
-                    .filter(s -> s.start().equals(start))
-                    .findFirst();
+            return SlotGenerator.slotAt(schedule, specialty, policy, start);
         }
     }
 

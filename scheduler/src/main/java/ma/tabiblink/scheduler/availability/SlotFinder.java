@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -166,11 +167,7 @@ public final class SlotFinder {
         if (!schedule.specialties().contains(specialty)) {
             throw notOffered(schedule, specialty);
         }
-        LocalDate date = start.atZone(schedule.zone()).toLocalDate();
-        // A window opening late in the evening before a clock change can spill its slots onto the next local date.
-        return SlotGenerator.generate(schedule, specialty, store.policy(specialty), date.minusDays(1), date).stream()
-                .filter(s -> s.start().equals(start))
-                .findFirst()
+        return SlotGenerator.slotAt(schedule, specialty, store.policy(specialty), start)
                 .map(s -> withOccupancy(List.of(List.of(s)), clock.instant()).get(0).get(0));
     }
 
@@ -212,24 +209,44 @@ public final class SlotFinder {
         }
     }
 
-    /** The slots with the live holds and bookings overlapping each counted. */
+    /**
+     * The slots with the live holds and bookings overlapping each counted. No entry lasts longer than the longest
+     * slot, so only those starting from that long before a slot can overlap it: a binary search finds the first.
+     */
     private static List<Slot> counted(List<Slot> slots, List<long[]> live) {
         if (live.isEmpty()) {
             return slots;
+        }
+        live.sort(Comparator.comparingLong(interval -> interval[0]));
+        long[] starts = new long[live.size()];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = live.get(i)[0];
         }
         List<Slot> counted = new ArrayList<>(slots.size());
         for (Slot slot : slots) {
             long start = slot.start().toEpochMilli();
             long end = slot.end().toEpochMilli();
             int taken = 0;
-            for (long[] interval : live) {
-                if (interval[0] < end && interval[1] > start) {
+            for (int i = firstFrom(starts, start - MAX_SLOT_MS); i < starts.length && starts[i] < end; i++) {
+                if (live.get(i)[1] > start) {
                     taken++;
                 }
             }
             counted.add(taken == 0 ? slot : slot.withTaken(taken));
         }
         return counted;
+    }
+
+    /** The index of the first of the ascending {@code values} at or above {@code from}. */
+    private static int firstFrom(long[] values, long from) {
+        int at = Arrays.binarySearch(values, from);
+        if (at < 0) {
+            return -at - 1;
+        }
+        while (at > 0 && values[at - 1] == from) {
+            at--;
+        }
+        return at;
     }
 
     private static SchedulingException notOffered(SpecialistSchedule schedule, String specialty) {

@@ -1,11 +1,13 @@
 package ma.tabiblink.scheduler.availability;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Cuts a schedule's clinic hours into slots. Each window's bounds are wall-clock times in the specialist's zone,
@@ -35,6 +37,31 @@ public final class SlotGenerator {
             }
         }
         return slots;
+    }
+
+    /**
+     * The slot {@link #generate} gives for {@code specialty} starting exactly at {@code start}, if any, found by
+     * arithmetic on the windows instead of generating every slot of the days around it.
+     */
+    public static Optional<Slot> slotAt(SpecialistSchedule schedule, String specialty, SlotPolicy policy,
+                                        Instant start) {
+        LocalDate date = start.atZone(schedule.zone()).toLocalDate();
+        long step = policy.slotLength().plus(policy.buffer()).toNanos();
+        // A window opening late in the evening before a clock change can spill its slots onto the next local date.
+        for (LocalDate day = date.minusDays(1); !day.isAfter(date); day = day.plusDays(1)) {
+            for (TimeWindow window : schedule.windowsOn(day)) {
+                Instant windowStart = atZone(schedule, day, window.start(), true);
+                Instant end = start.plus(policy.slotLength());
+                if (start.isBefore(windowStart) || end.isAfter(atZone(schedule, day, window.end(), false))) {
+                    continue;
+                }
+                if (Duration.between(windowStart, start).toNanos() % step == 0) {
+                    return Optional.of(new Slot(schedule.specialistId(), specialty, start, end, schedule.zone(),
+                            policy.capacity(), 0));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**

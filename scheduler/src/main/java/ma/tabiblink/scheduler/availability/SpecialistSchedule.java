@@ -3,6 +3,7 @@ package ma.tabiblink.scheduler.availability;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ public record SpecialistSchedule(String specialistId, Set<String> specialties, Z
                                  List<WeeklyRule> weekly, List<DateException> exceptions) {
 
     public static final ZoneId DEFAULT_ZONE = ZoneId.of("Africa/Casablanca");
+    private static final Comparator<TimeWindow> BY_START = Comparator.comparing(TimeWindow::start);
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern SPECIALTY = Pattern.compile("[a-z][a-z0-9-]{1,40}");
 
@@ -89,7 +91,12 @@ public record SpecialistSchedule(String specialistId, Set<String> specialties, Z
     }
 
     private static List<TimeWindow> sorted(List<TimeWindow> windows) {
-        return windows.stream().sorted(Comparator.comparing(TimeWindow::start)).toList();
+        if (windows.size() < 2) {
+            return windows.isEmpty() ? List.of() : List.of(windows.get(0));
+        }
+        List<TimeWindow> sorted = new ArrayList<>(windows);
+        sorted.sort(BY_START);
+        return Collections.unmodifiableList(sorted);
     }
 
     /** A copy with {@code exception} added, replacing any previous exception on the same date. */

@@ -126,6 +126,39 @@ class SlotGeneratorTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Africa/Casablanca", "Europe/Paris", "America/New_York", "America/Santiago",
+            "Australia/Lord_Howe", "Asia/Tehran", "UTC"})
+    void theSlotAtAStartIsTheGeneratedOneAndNoOtherInstantHasASlot(ZoneId zone) {
+        List<WeeklyRule> rules = new ArrayList<>();
+        for (DayOfWeek day : DayOfWeek.values()) {
+            rules.add(new WeeklyRule(day, LocalTime.of(0, 30), LocalTime.of(3, 30)));
+            rules.add(new WeeklyRule(day, LocalTime.of(14, 0), LocalTime.of(17, 0)));
+            rules.add(new WeeklyRule(day, LocalTime.of(22, 0), LocalTime.of(23, 59)));
+        }
+        LocalDate from = LocalDate.of(2026, 1, 1);
+        LocalDate to = LocalDate.of(2027, 12, 31);
+        SpecialistSchedule schedule = new SpecialistSchedule("dr.any", Set.of("cardiology"), zone, rules,
+                List.of(new DateException(LocalDate.of(2026, 7, 30), List.of(), "closed")));
+        SlotPolicy policy = new SlotPolicy(25, 5, 2);
+
+        List<Slot> all = SlotGenerator.generate(schedule, "cardiology", policy, from.minusDays(1), to);
+        Set<Instant> starts = new HashSet<>();
+        for (Slot slot : all) {
+            starts.add(slot.start());
+            if (!slot.start().atZone(zone).toLocalDate().isBefore(from)) {
+                assertThat(SlotGenerator.slotAt(schedule, "cardiology", policy, slot.start())).contains(slot);
+            }
+        }
+        for (Instant t = from.atStartOfDay(zone).toInstant(); t.isBefore(to.atStartOfDay(zone).toInstant());
+             t = t.plus(Duration.ofMinutes(5))) {
+            if (!starts.contains(t)) {
+                assertThat(SlotGenerator.slotAt(schedule, "cardiology", policy, t)).as("no slot at %s", t).isEmpty();
+            }
+        }
+        assertThat(SlotGenerator.slotAt(schedule, "cardiology", policy, all.get(100).start().plusSeconds(1))).isEmpty();
+    }
+
     @Test
     void aClosedDateExceptionRemovesTheDayAndAnExtraDayAddsHours() {
         LocalDate holiday = LocalDate.of(2026, 7, 30); // Throne Day, a Thursday

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -194,6 +195,7 @@ class RandomizedBookingInvariantTest extends SchedulerTestSupport {
             }
         }
         bySpecialist.values().forEach(RandomizedBookingInvariantTest::assertNoOverlap);
+        assertSearchesOfferExactlyTheUnoccupiedSlots(slots, bySpecialist);
         byPatient.values().forEach(RandomizedBookingInvariantTest::assertNoOverlap);
 
         for (String key : redis.keys(SchedulerKeys.PREFIX + "busy:*")) {
@@ -208,6 +210,25 @@ class RandomizedBookingInvariantTest extends SchedulerTestSupport {
             assertThat(a.status()).as("reminders only for bookings").isEqualTo(AppointmentStatus.BOOKED);
             assertThat(member.split("\\|")[2]).isEqualTo(Long.toString(a.start().toEpochMilli()));
         }
+    }
+
+    private void assertSearchesOfferExactlyTheUnoccupiedSlots(List<Slot> slots,
+                                                             Map<String, List<Appointment>> bySpecialist) {
+        Set<String> offered = new HashSet<>();
+        for (String specialist : slots.stream().map(Slot::specialistId).distinct().toList()) {
+            for (LocalDate day : List.of(CLINIC_DAY, CLINIC_DAY.plusDays(1))) {
+                freeSlots(specialist, day).forEach(s -> offered.add(s.specialistId() + "@" + s.start()));
+            }
+        }
+        Set<String> unoccupied = new HashSet<>();
+        for (Slot slot : slots) {
+            boolean occupied = bySpecialist.getOrDefault(slot.specialistId(), List.of()).stream()
+                    .anyMatch(a -> a.start().isBefore(slot.end()) && a.end().isAfter(slot.start()));
+            if (!occupied) {
+                unoccupied.add(slot.specialistId() + "@" + slot.start());
+            }
+        }
+        assertThat(offered).isEqualTo(unoccupied);
     }
 
     private static void assertNoOverlap(List<Appointment> appointments) {

@@ -45,8 +45,8 @@ import redis.clients.jedis.resps.Tuple;
  * given Redis.
  *
  * <p>Usage: {@code SchedulerBenchmark [--redis host:port] [--db 15] [--threads 16] [--specialists 40] [--days 20]
- * [--attempts N] [--warmup N]}; attempts and warm-up default to one attempt per slot of the pool. Prints one
- * {@code RESULT} line.
+ * [--attempts N] [--warmup N] [--passes 1]}; attempts and warm-up default to one attempt per slot of the pool. Each
+ * of the measured passes books its own fresh pool; the rate is over all of them. Prints one {@code RESULT} line.
  */
 public final class SchedulerBenchmark {
 
@@ -54,7 +54,7 @@ public final class SchedulerBenchmark {
     private static final String SPECIALTY = "cardiology";
 
     private record Options(String host, int port, int db, int threads, int specialists, int days, long attempts,
-                           long warmup) {
+                           long warmup, int passes) {
 
         static Options parse(String[] args) {
             String host = "127.0.0.1";
@@ -65,6 +65,7 @@ public final class SchedulerBenchmark {
             int days = 20;
             long attempts = -1;
             long warmup = -1;
+            int passes = 1;
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("missing value after " + args[i]);
@@ -81,14 +82,25 @@ public final class SchedulerBenchmark {
                     case "--days" -> days = Integer.parseInt(value);
                     case "--attempts" -> attempts = Long.parseLong(value);
                     case "--warmup" -> warmup = Long.parseLong(value);
+                    case "--passes" -> passes = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Options(host, port, db, threads, specialists, days, attempts, warmup);
+            if (passes < 1) {
+                throw new IllegalArgumentException("--passes is at least 1");
+            }
+            return new Options(host, port, db, threads, specialists, days, attempts, warmup, passes);
         }
     }
 
     private record Outcome(long attempts, long booked, long conflicts, long other, double seconds, Histogram latency) {
+
+        Outcome plus(Outcome next) {
+            Histogram both = latency.copy();
+            both.add(next.latency());
+            return new Outcome(attempts + next.attempts(), booked + next.booked(), conflicts + next.conflicts(),
+                    other + next.other(), seconds + next.seconds(), both);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -122,24 +134,36 @@ public final class SchedulerBenchmark {
         // The warm-up books a pool of the same shape on other specialists, so the compiler has seen the same mix of
         // bookings and conflict answers before the measured pass starts.
         List<Slot> warmupPool = seed(scheduler, "warm", options.specialists(), from, to);
-        List<Slot> measuredPool = seed(scheduler, "spec", options.specialists(), from, to);
+        // Each measured pass books a fresh pool of the same shape, so every pass starts from free calendars.
+        List<List<Slot>> measuredPools = new ArrayList<>();
+        for (int p = 0; p < options.passes(); p++) {
+            measuredPools.add(seed(scheduler, "spec" + p, options.specialists(), from, to));
+        }
+        List<Slot> measuredPool = measuredPools.get(0);
         long attempts = options.attempts() > 0 ? options.attempts() : measuredPool.size();
         long warmup = options.warmup() >= 0 ? options.warmup() : warmupPool.size();
 
         hammer(scheduler, warmupPool, options.threads(), warmup, "w");
-        Outcome outcome = hammer(scheduler, measuredPool, options.threads(), attempts, "m");
+        Outcome outcome = null;
+        for (int p = 0; p < options.passes(); p++) {
+            Outcome pass = hammer(scheduler, measuredPools.get(p), options.threads(), attempts, "m" + p);
+            outcome = outcome == null ? pass : outcome.plus(pass);
+        }
 
         long doubleBookings = 0;
         long busyEntries = 0;
-        for (int i = 0; i < options.specialists(); i++) {
-            List<Tuple> busy = redis.zrangeWithScores(SchedulerKeys.specialistBusy(specialistId("spec", i)), 0, -1);
-            busyEntries += busy.size();
-            long previousEnd = Long.MIN_VALUE;
-            for (Tuple entry : busy) {
-                if ((long) entry.getScore() < previousEnd) {
-                    doubleBookings++;
+        for (int p = 0; p < options.passes(); p++) {
+            for (int i = 0; i < options.specialists(); i++) {
+                List<Tuple> busy = redis.zrangeWithScores(
+                        SchedulerKeys.specialistBusy(specialistId("spec" + p, i)), 0, -1);
+                busyEntries += busy.size();
+                long previousEnd = Long.MIN_VALUE;
+                for (Tuple entry : busy) {
+                    if ((long) entry.getScore() < previousEnd) {
+                        doubleBookings++;
+                    }
+                    previousEnd = Math.max(previousEnd, Long.parseLong(entry.getElement().split("\\|")[1]));
                 }
-                previousEnd = Math.max(previousEnd, Long.parseLong(entry.getElement().split("\\|")[1]));
             }
         }
         if (busyEntries != outcome.booked()) {
@@ -147,11 +171,11 @@ public final class SchedulerBenchmark {
         }
         Histogram h = outcome.latency();
         System.out.printf(Locale.ROOT,
-                "RESULT attempts=%d booked=%d conflicts=%d other_errors=%d slots=%d threads=%d seconds=%.2f "
+                "RESULT attempts=%d booked=%d conflicts=%d other_errors=%d slots=%d passes=%d threads=%d seconds=%.2f "
                         + "attempts_per_s=%.0f bookings_per_s=%.0f p50_us=%d p90_us=%d p99_us=%d max_us=%d "
                         + "double_bookings=%d%n",
                 outcome.attempts(), outcome.booked(), outcome.conflicts(), outcome.other(), measuredPool.size(),
-                options.threads(), outcome.seconds(), outcome.attempts() / outcome.seconds(),
+                options.passes(), options.threads(), outcome.seconds(), outcome.attempts() / outcome.seconds(),
                 outcome.booked() / outcome.seconds(), h.getValueAtPercentile(50) / 1000,
                 h.getValueAtPercentile(90) / 1000, h.getValueAtPercentile(99) / 1000, h.getMaxValue() / 1000,
                 doubleBookings);
