@@ -11,6 +11,11 @@
 #   ops/scripts/bench-burst.sh        # POOL=500 SPECIALTIES=7 BURST_MS=100 WARMUP_BURSTS=5 RUNS=5
 #                                     # QUEUED=10,100,1000,5000
 set -euo pipefail
+# The load generator is a fresh JVM for each burst, on the same two cores as the server. With the C2 compiler it
+# compiled its own code all through each burst, and the server waited for the cores (all ringing took about 430 ms
+# against 230 ms with C1 alone, same server). C1 compiles quickly; the code it makes runs slower, which can only make
+# the times the generator measures longer, never shorter.
+LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--Xms512m -Xmx2g -Dio.netty.leakDetection.level=disabled -XX:TieredStopAtLevel=1}"
 # shellcheck source=bench-lib.sh
 source "$(dirname "$0")/bench-lib.sh"
 trap bench_cleanup EXIT
@@ -88,6 +93,7 @@ java ${LOAD_JAVA_OPTS} -cp "$ROOT/ops/target/classes:$ROOT/signaling/target/clas
   echo
   echo "== call bursts =="
   bench_machine
+  echo "load generator JVM options: $LOAD_JAVA_OPTS"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   if [ "$WARMUP_BURSTS" -gt 0 ]; then
     echo "first burst on a fresh server (warm-up, not counted): all ringing after" \
