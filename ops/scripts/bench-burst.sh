@@ -11,10 +11,10 @@
 #   ops/scripts/bench-burst.sh        # POOL=500 SPECIALTIES=7 BURST_MS=100 WARMUP_BURSTS=5 RUNS=5
 #                                     # QUEUED=10,100,1000,5000
 set -euo pipefail
-# The load generator is a fresh JVM for each burst, on the same two cores as the server. With the C2 compiler it
-# compiled its own code all through each burst, and the server waited for the cores (all ringing took about 430 ms
-# against 230 ms with C1 alone, same server). C1 compiles quickly; the code it makes runs slower, which can only make
-# the times the generator measures longer, never shorter.
+# The load generator is a fresh JVM for each burst, on the same two cores as the server. With the default compilers
+# it used 3.7 CPU-seconds per burst run against 2.1 with C1 alone, and the server waited for the cores (all ringing
+# after about 430 ms against 230 ms, same server; docs/benchmarks.md). C1's code runs slower, which can only make the
+# times the generator measures longer, never shorter.
 LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS:--Xms512m -Xmx2g -Dio.netty.leakDetection.level=disabled -XX:TieredStopAtLevel=1}"
 # shellcheck source=bench-lib.sh
 source "$(dirname "$0")/bench-lib.sh"
