@@ -32,11 +32,14 @@ final class IdleRun {
         TokenMinter minter = TokenMinter.fromKeyFile(options.keyFile(), Clock.systemUTC(), options.tokenLifetime());
         List<TabibNurse> nurses = new ArrayList<>();
         Map<TabibNurse, InetSocketAddress> sources = new IdentityHashMap<>();
+        // Each tablet signed in before it connects: tokens are minted ahead, so the connect rate is not the minting's.
+        Map<TabibNurse, String> tokens = new IdentityHashMap<>();
         for (int i = 0; i < options.idle(); i++) {
             TabibNurse nurse = new TabibNurse(Identity.nurse(options.prefix() + "-idle", i), options.specialty(),
                     options.patientRef(), stats);
             nurses.add(nurse);
             sources.put(nurse, options.sourceAddress(i));
+            tokens.put(nurse, minter.mint(nurse.who));
         }
         try (WsClient client = new WsClient(options.threads())) {
             Fleet fleet = new Fleet(client, options.connectConcurrency(), options.phaseTimeout(), options.connectRate());
@@ -44,7 +47,7 @@ final class IdleRun {
                     + (options.connectRate() > 0 ? String.format(" at %.0f per s", options.connectRate()) : "")
                     + (options.sourceAddresses() > 0 ? " from " + options.sourceAddresses() + " local addresses" : ""));
             Fleet.Opened<TabibNurse> opened =
-                    fleet.open(nurses, n -> options.url(), sources::get, n -> minter.mint(n.who));
+                    fleet.open(nurses, n -> options.url(), sources::get, tokens::get);
             report.line("connections: %d/%d authenticated in %.2f s (%.0f per s; paced at %s; from %s)",
                     opened.ready().size(), opened.attempted(), opened.elapsedNanos() / 1e9, opened.perSecond(),
                     options.connectRate() > 0 ? String.format("%.0f per s", options.connectRate()) : "no limit",
