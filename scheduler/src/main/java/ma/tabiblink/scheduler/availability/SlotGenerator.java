@@ -46,12 +46,12 @@ public final class SlotGenerator {
     public static Optional<Slot> slotAt(SpecialistSchedule schedule, String specialty, SlotPolicy policy,
                                         Instant start) {
         LocalDate date = start.atZone(schedule.zone()).toLocalDate();
+        Instant end = start.plus(policy.slotLength());
         long step = policy.slotLength().plus(policy.buffer()).toNanos();
         // A window opening late in the evening before a clock change can spill its slots onto the next local date.
         for (LocalDate day = date.minusDays(1); !day.isAfter(date); day = day.plusDays(1)) {
             for (TimeWindow window : schedule.windowsOn(day)) {
                 Instant windowStart = atZone(schedule, day, window.start(), true);
-                Instant end = start.plus(policy.slotLength());
                 if (start.isBefore(windowStart) || end.isAfter(atZone(schedule, day, window.end(), false))) {
                     continue;
                 }
