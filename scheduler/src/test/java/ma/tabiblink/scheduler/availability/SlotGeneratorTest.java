@@ -17,7 +17,7 @@ import java.util.Set;
 import ma.tabiblink.scheduler.Fixtures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 class SlotGeneratorTest {
@@ -93,15 +93,11 @@ class SlotGeneratorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Africa/Casablanca", "Europe/Paris", "America/New_York", "America/Santiago",
-            "Australia/Lord_Howe", "Asia/Tehran", "UTC"})
+    @MethodSource("zones")
     void twoYearsOfEveryDayAreGeneratedInOrderWithoutDuplicatesAndWithClinicsAtTheirLocalHours(ZoneId zone) {
-        List<WeeklyRule> rules = new ArrayList<>();
-        for (DayOfWeek day : DayOfWeek.values()) {
-            rules.add(new WeeklyRule(day, LocalTime.of(0, 30), LocalTime.of(3, 30)));
-            rules.add(new WeeklyRule(day, LocalTime.of(9, 0), LocalTime.of(12, 0)));
-            rules.add(new WeeklyRule(day, LocalTime.of(14, 0), LocalTime.of(17, 0)));
-        }
+        List<WeeklyRule> rules = everyDay(new TimeWindow(LocalTime.of(0, 30), LocalTime.of(3, 30)),
+                new TimeWindow(LocalTime.of(9, 0), LocalTime.of(12, 0)),
+                new TimeWindow(LocalTime.of(14, 0), LocalTime.of(17, 0)));
         SpecialistSchedule schedule = new SpecialistSchedule("dr.any", Set.of("cardiology"), zone, rules, List.of());
         LocalDate from = LocalDate.of(2026, 1, 1);
         LocalDate to = LocalDate.of(2027, 12, 31);
@@ -127,15 +123,11 @@ class SlotGeneratorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Africa/Casablanca", "Europe/Paris", "America/New_York", "America/Santiago",
-            "Australia/Lord_Howe", "Asia/Tehran", "UTC"})
+    @MethodSource("zones")
     void theSlotAtAStartIsTheGeneratedOneAndNoOtherInstantHasASlot(ZoneId zone) {
-        List<WeeklyRule> rules = new ArrayList<>();
-        for (DayOfWeek day : DayOfWeek.values()) {
-            rules.add(new WeeklyRule(day, LocalTime.of(0, 30), LocalTime.of(3, 30)));
-            rules.add(new WeeklyRule(day, LocalTime.of(14, 0), LocalTime.of(17, 0)));
-            rules.add(new WeeklyRule(day, LocalTime.of(22, 0), LocalTime.of(23, 59)));
-        }
+        List<WeeklyRule> rules = everyDay(new TimeWindow(LocalTime.of(0, 30), LocalTime.of(3, 30)),
+                new TimeWindow(LocalTime.of(14, 0), LocalTime.of(17, 0)),
+                new TimeWindow(LocalTime.of(22, 0), LocalTime.of(23, 59)));
         LocalDate from = LocalDate.of(2026, 1, 1);
         LocalDate to = LocalDate.of(2027, 12, 31);
         SpecialistSchedule schedule = new SpecialistSchedule("dr.any", Set.of("cardiology"), zone, rules,
@@ -172,6 +164,21 @@ class SlotGeneratorTest {
         assertThat(SlotGenerator.generate(schedule, "cardiology", POLICY, saturday, saturday))
                 .extracting(s -> s.start().atZone(CASABLANCA).toLocalTime())
                 .containsExactly(LocalTime.of(10, 0), LocalTime.of(10, 40));
+    }
+
+    static List<ZoneId> zones() {
+        return List.of("Africa/Casablanca", "Europe/Paris", "America/New_York", "America/Santiago",
+                "Australia/Lord_Howe", "Asia/Tehran", "UTC").stream().map(ZoneId::of).toList();
+    }
+
+    private static List<WeeklyRule> everyDay(TimeWindow... windows) {
+        List<WeeklyRule> rules = new ArrayList<>();
+        for (DayOfWeek day : DayOfWeek.values()) {
+            for (TimeWindow window : windows) {
+                rules.add(new WeeklyRule(day, window.start(), window.end()));
+            }
+        }
+        return rules;
     }
 
     private static SpecialistSchedule nightClinic(ZoneId zone, LocalDate date) {
