@@ -142,10 +142,12 @@ class OfflineNurseBrowserTest extends WebTestSupport {
             assertThat(nurse.driver().findElement(By.id("link-status")).getText()).isEqualTo("Hors ligne : pas de réseau");
 
             search(nurse, "oubel");
-            nurse.waitFor("#patient-results #offline-search");
-            assertThat(nurse.driver().findElement(By.id("offline-search")).getText())
-                    .isEqualTo("Hors ligne : recherche parmi les patients enregistrés sur cette tablette.");
-            assertThat(resultNames(nurse)).containsExactly(NURSE1_PATIENT);
+            // The results are drawn again as the search text changes: read them until they settle.
+            nurse.waitUntil("the search says it looks among the patients saved on this tablet",
+                    b -> "Hors ligne : recherche parmi les patients enregistrés sur cette tablette."
+                            .equals(b.driver().findElement(By.id("offline-search")).getText()));
+            nurse.waitUntil("only the saved patient matching the search is found",
+                    b -> resultNames(b).equals(List.of(NURSE1_PATIENT)));
             search(nurse, "amellal");
             nurse.waitUntil("another dispensary's patient is not on this tablet",
                     b -> b.driver().getPageSource().contains("Aucun patient enregistré sur cette tablette ne correspond."));
