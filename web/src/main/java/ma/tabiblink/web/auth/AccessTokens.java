@@ -76,6 +76,9 @@ public final class AccessTokens {
 
     /** A token for {@code who} that expires after the configured lifetime, or at {@code notAfter} if that is sooner. */
     public IssuedToken issue(TokenClaims who, Instant notAfter) {
+        if (signer == null) {
+            throw new IllegalStateException("Only the access-token key's public half is held here: no token can be issued");
+        }
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
         if (notAfter != null && notAfter.isBefore(expires)) {
@@ -98,9 +101,6 @@ public final class AccessTokens {
                 .build();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(JOSEObjectType.JWT).keyID(key.getKeyID()).build(), claims);
-        if (signer == null) {
-            throw new IllegalStateException("Only the access-token key's public half is held here: no token can be issued");
-        }
         try {
             jwt.sign(signer);
         } catch (JOSEException e) {
