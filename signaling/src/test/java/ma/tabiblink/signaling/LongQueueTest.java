@@ -112,6 +112,36 @@ class LongQueueTest {
     }
 
     @Test
+    void whileCallsJoinAsFastAsTheyLeaveEveryNurseFarBackStillHearsHerPositionInTurn() {
+        specialist("dr.busy1", PresenceStatus.AWAY);
+        specialist("dr.busy2", PresenceStatus.AWAY);
+        int queued = 500;
+        List<String> calls = new ArrayList<>();
+        Map<String, Integer> toldAt = new HashMap<>();
+        for (int i = 0; i < queued; i++) {
+            calls.add(request().callId());
+            toldAt.put(calls.get(i), 0);
+        }
+        // Calls the cursor goes round (all but the 20 at the head), 30 each time a call leaves.
+        int round = (queued - 20 + 29) / 30;
+        for (int d = 1; d <= 3 * round; d++) {
+            cluster.end(calls.get(d - 1), null, "cancelled", now, 60_000);
+            Requested joined = request();
+            calls.add(joined.callId());
+            List<ClusterState.Position> positions = joined.dispatch().positions();
+            assertThat(positions.size()).as("the new call, the head and the calls in turn").isLessThanOrEqualTo(51);
+            for (ClusterState.Position p : positions) {
+                assertThat(p.position()).as("position of %s", p.callId()).isEqualTo(calls.indexOf(p.callId()) - d + 1);
+                toldAt.put(p.callId(), d);
+            }
+            for (String waiting : calls.subList(d, calls.size())) {
+                assertThat(d - toldAt.get(waiting)).as("departures since %s last heard her position", waiting)
+                        .isLessThanOrEqualTo(round + 1);
+            }
+        }
+    }
+
+    @Test
     void withThousandsQueuedTheHeadCallsRingTheLongestIdleWhoDidNotDeclineThem() {
         specialist("dr.a", PresenceStatus.AVAILABLE);
         List<String> calls = new ArrayList<>();

@@ -151,29 +151,38 @@ local function dispatchQueue(spec, now, ringMs, typical, head, inTurn)
     end
   end
 
+  -- Tells the calls of the queue scored from `min` to `max` (ZRANGEBYSCORE bounds), at most `limit`, their position;
+  -- returns how many there were and the score of the last.
+  local function tellScored(min, max, limit)
+    local batch = redis.call('ZRANGEBYSCORE', qk, min, max, 'WITHSCORES', 'LIMIT', 0, limit)
+    if #batch == 0 then return 0, nil end
+    local first = redis.call('ZRANK', qk, batch[1])
+    for i = 1, #batch, 2 do
+      local c = redis.call('HMGET', callKey(batch[i]), 'nurseSid', 'position', 'state')
+      if c[1] and c[3] ~= 'ringing' then tell(batch[i], first + (i + 1) / 2, c[1], c[2]) end
+    end
+    return #batch / 2, batch[#batch]
+  end
+
   -- A call left: every call behind moved up. The first calls hear it now; further back, the `inTurn` calls after the
-  -- one last told in turn (a cursor that follows the calls, not their ranks, so none is skipped as they move up): so
-  -- the cursor goes round the rest of the queue, a step each time calls leave.
+  -- one last told in turn (a cursor that follows the calls, not their ranks, so none is skipped as they move up), and
+  -- where the queue ends before that many, the calls from just after the head again: so the cursor goes round the
+  -- rest of the queue, `inTurn` calls each time calls leave, even while new calls keep joining behind it.
   if redis.call('DEL', qk .. ':moved') == 1 then
     tellRange(0, head - 1)
     local lastOfHead = redis.call('ZRANGE', qk, head - 1, head - 1, 'WITHSCORES')
     if #lastOfHead == 0 then
       redis.call('DEL', qk .. ':cursor')
     else
+      local headEnd = lastOfHead[2]
       local from = redis.call('GET', qk .. ':cursor')
-      if not from or tonumber(from) < tonumber(lastOfHead[2]) then from = lastOfHead[2] end
-      local batch = redis.call('ZRANGEBYSCORE', qk, '(' .. from, '+inf', 'WITHSCORES', 'LIMIT', 0, inTurn)
-      if #batch == 0 then
-        batch = redis.call('ZRANGEBYSCORE', qk, '(' .. lastOfHead[2], '+inf', 'WITHSCORES', 'LIMIT', 0, inTurn)
+      if not from or tonumber(from) < tonumber(headEnd) then from = headEnd end
+      local count, last = tellScored('(' .. from, '+inf', inTurn)
+      if count < inTurn and tonumber(from) > tonumber(headEnd) then
+        local wrapped, wrappedLast = tellScored('(' .. headEnd, from, inTurn - count)
+        if wrapped > 0 then last = wrappedLast end
       end
-      if #batch > 0 then
-        local first = redis.call('ZRANK', qk, batch[1])
-        for i = 1, #batch, 2 do
-          local c = redis.call('HMGET', callKey(batch[i]), 'nurseSid', 'position', 'state')
-          if c[1] and c[3] ~= 'ringing' then tell(batch[i], first + (i + 1) / 2, c[1], c[2]) end
-        end
-        redis.call('SET', qk .. ':cursor', batch[#batch])
-      end
+      if last then redis.call('SET', qk .. ':cursor', last) end
     end
   end
 
