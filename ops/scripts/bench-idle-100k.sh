@@ -46,8 +46,9 @@ fi
 mkdir -p "$RESULTS_DIR"
 out="$RESULTS_DIR/idle-100k-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
-# The load generator keeps a peer object and a channel per connection.
-LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS_IDLE:--Xms1g -Xmx4g -Dio.netty.leakDetection.level=disabled}"
+# The load generator keeps a peer object and a channel per connection. It shares the cores with the server, so it
+# compiles with C1 only (quick to compile; slower code can only lower the rate measured), as in bench-burst.sh.
+LOAD_JAVA_OPTS="${LOAD_JAVA_OPTS_IDLE:--Xms1g -Xmx4g -Dio.netty.leakDetection.level=disabled -XX:TieredStopAtLevel=1}"
 
 for run in $(seq 1 "$RUNS"); do
   # A heap touched in full from the start: the growth of the RSS is then the connections' native memory, not the
@@ -80,6 +81,7 @@ median() {
   bench_machine
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); open-files limit: $limit"
   echo "connections: $(median idle_connections) of $idle asked ($IDLE wanted), from $SOURCES local addresses"
+  echo "load generator JVM options: $LOAD_JAVA_OPTS"
   [ "$WARMUP_WAVES" = 0 ] || echo "measured after $WARMUP_WAVES warm-up wave(s) of the same connections on each server"
   echo "connect rate: $(median connect_per_second) per s over the connect phase (paced at $CONNECT_RATE; goal >= 5000)"
   echo "per connection: heap $(median heap_bytes_per_connection) B + direct $(median direct_bytes_per_connection) B" \
