@@ -125,12 +125,13 @@ local function dispatchQueue(spec, now, ringMs, typical, head, inTurn)
       updates[#updates + 1] = tostring(est)
     end
   end
-  -- A call being rung is not told it moved up (its nurse hears the ring); if the ring fails it comes back to the
-  -- queue as a fresh call, and hears its position then.
-  local function tellRange(from, to)
-    for i, cid in ipairs(redis.call('ZRANGE', qk, from, to)) do
-      local c = redis.call('HMGET', callKey(cid), 'nurseSid', 'position', 'state')
-      if c[1] and c[3] ~= 'ringing' then tell(cid, from + i, c[1], c[2]) end
+  -- Tells calls listed in queue order (every `stride`-th entry of `list`) their positions, from `position` on. A call
+  -- being rung is not told it moved up (its nurse hears the ring); if the ring fails it comes back to the queue as a
+  -- fresh call, and hears its position then.
+  local function tellListed(list, stride, position)
+    for i = 1, #list, stride do
+      local c = redis.call('HMGET', callKey(list[i]), 'nurseSid', 'position', 'state')
+      if c[1] and c[3] ~= 'ringing' then tell(list[i], position + (i - 1) / stride, c[1], c[2]) end
     end
   end
 
@@ -156,11 +157,7 @@ local function dispatchQueue(spec, now, ringMs, typical, head, inTurn)
   local function tellScored(min, max, limit)
     local batch = redis.call('ZRANGEBYSCORE', qk, min, max, 'WITHSCORES', 'LIMIT', 0, limit)
     if #batch == 0 then return 0, nil end
-    local first = redis.call('ZRANK', qk, batch[1])
-    for i = 1, #batch, 2 do
-      local c = redis.call('HMGET', callKey(batch[i]), 'nurseSid', 'position', 'state')
-      if c[1] and c[3] ~= 'ringing' then tell(batch[i], first + (i + 1) / 2, c[1], c[2]) end
-    end
+    tellListed(batch, 2, redis.call('ZRANK', qk, batch[1]) + 1)
     return #batch / 2, batch[#batch]
   end
 
@@ -169,7 +166,7 @@ local function dispatchQueue(spec, now, ringMs, typical, head, inTurn)
   -- where the queue ends before that many, the calls from just after the head again: so the cursor goes round the
   -- rest of the queue, `inTurn` calls each time calls leave, even while new calls keep joining behind it.
   if redis.call('DEL', qk .. ':moved') == 1 then
-    tellRange(0, head - 1)
+    tellListed(redis.call('ZRANGE', qk, 0, head - 1), 1, 1)
     local lastOfHead = redis.call('ZRANGE', qk, head - 1, head - 1, 'WITHSCORES')
     if #lastOfHead == 0 then
       redis.call('DEL', qk .. ':cursor')
